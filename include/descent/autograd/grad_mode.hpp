@@ -1,0 +1,21 @@
+#pragma once
+// Gradient recording on or off, per thread. NoGradGuard turns it off for a scope (evaluation,
+// optimizer updates), as torch.no_grad() does.
+
+namespace descent {
+
+bool is_grad_enabled();
+void set_grad_enabled(bool enabled);
+
+class NoGradGuard {
+ public:
+  NoGradGuard() : previous_(is_grad_enabled()) { set_grad_enabled(false); }
+  ~NoGradGuard() { set_grad_enabled(previous_); }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
+}  // namespace descent

@@ -1,0 +1,17 @@
+#pragma once
+// Differentiable changes of shape and type. reshape, transpose and slice return views that share
+// data where they can (as PyTorch's do); their gradients are the inverse rearrangement.
+#include <cstdint>
+
+#include "descent/tensor/tensor.hpp"
+
+namespace descent {
+
+// One dimension of `shape` may be -1 (inferred).
+Tensor reshape(const Tensor& a, const Shape& shape);
+Tensor transpose(const Tensor& a, std::int64_t d0, std::int64_t d1);
+// Rows [start, end) along dimension 0; negative bounds count from the end.
+Tensor slice(const Tensor& a, std::int64_t start, std::int64_t end);
+Tensor flatten(const Tensor& a, std::int64_t start_dim = 1);
+
+}  // namespace descent

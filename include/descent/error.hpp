@@ -1,0 +1,44 @@
+#pragma once
+// The error hierarchy: every failure descent reports derives from descent::Error, and its message
+// names what was read and what was expected ("nielsen.toml: optim.lr = -0.1: expected lr >= 0").
+#include <stdexcept>
+#include <string>
+
+namespace descent {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A caller passed a value the function cannot take (bad shape, dtype, option).
+class ValueError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Shapes that do not broadcast, multiply or match.
+class ShapeError : public ValueError {
+ public:
+  using ValueError::ValueError;
+};
+
+// Misuse of the autograd engine: backward on a non-scalar, through a released graph, ...
+class AutogradError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A file that cannot be read or does not hold what it should (data sets, checkpoints).
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A configuration file or command-line value that is invalid.
+class ConfigError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace descent

@@ -1,0 +1,21 @@
+#pragma once
+// Matrix products through OpenBLAS's cblas interface.
+#include "descent/tensor/tensor.hpp"
+
+namespace descent::kernels {
+
+// c = alpha * op(a) op(b) + beta * c for 2-d a, b, c (c contiguous). op transposes when the flag is set.
+// Transposed views are handed to BLAS as they are, never copied.
+void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta);
+
+// PyTorch's matmul for 1-d and 2-d operands, and batched (b, m, k) x (b, k, n) or (..., m, k) x (k, n).
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+// y = x w^T + bias: x (N, in), w (out, in), bias (out) or undefined -> (N, out). One GEMM.
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias);
+
+// Threads used by BLAS and by descent's own parallel loops.
+void set_num_threads(int n);
+int get_num_threads();
+
+}  // namespace descent::kernels

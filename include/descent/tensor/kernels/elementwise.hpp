@@ -1,0 +1,37 @@
+#pragma once
+// Elementwise arithmetic without gradients: the building blocks the autograd ops call.
+// Binary ops broadcast (NumPy rules); results are new contiguous tensors unless the name ends in '_'.
+#include "descent/tensor/tensor.hpp"
+
+namespace descent::kernels {
+
+enum class BinaryOp { Add, Sub, Mul, Div, Pow, Max, Min, Gt, Lt, Eq };
+enum class UnaryOp { Neg, Exp, Log, Sqrt, Sigmoid, Tanh, Relu, Abs, Sin, Cos, Sign, Reciprocal, Square };
+
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
+Tensor unary(UnaryOp op, const Tensor& a);
+// a^p and a * s + c with a scalar exponent, scale and shift.
+Tensor pow_scalar(const Tensor& a, double p);
+Tensor affine(const Tensor& a, double scale, double shift);
+// where(cond != 0, a, b), all broadcast.
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+
+// Backward helpers, each one pass over memory: g * s(1-s), g * (1-t^2), g * [x>0].
+Tensor sigmoid_backward(const Tensor& grad, const Tensor& sigmoid_out);
+Tensor tanh_backward(const Tensor& grad, const Tensor& tanh_out);
+Tensor relu_backward(const Tensor& grad, const Tensor& relu_in);
+
+// A contiguous copy (or the tensor itself when already contiguous), and a dtype conversion.
+Tensor contiguous(const Tensor& a);
+Tensor cast(const Tensor& a, Dtype dtype);
+// Copies src into dst elementwise (shapes equal, dst contiguous; dtypes may differ).
+void copy_(const Tensor& dst, const Tensor& src);
+
+// In place on contiguous `y`: y += alpha * x (x broadcast to y), y *= s.
+void add_(const Tensor& y, const Tensor& x, double alpha = 1.0);
+void mul_(const Tensor& y, double s);
+
+// True when every element is finite.
+bool all_finite(const Tensor& a);
+
+}  // namespace descent::kernels

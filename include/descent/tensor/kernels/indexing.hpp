@@ -1,0 +1,19 @@
+#pragma once
+// Gathering by index: class targets, mini-batch rows, one-hot encodings.
+#include <cstdint>
+
+#include "descent/tensor/tensor.hpp"
+
+namespace descent::kernels {
+
+// PyTorch's gather: out[i][j] = a[i][index[i][j]] for dim 1 (and likewise for any dim).
+// index is int64 with a's rank; every index is checked against the dimension's size.
+Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index);
+// The adjoint of gather: out (shaped `shape`) zero, then out[i][index[i][j]] += src[i][j].
+Tensor scatter_add(const Shape& shape, std::int64_t dim, const Tensor& index, const Tensor& src);
+// Rows of `a` picked by `rows` (int64, 1-d), into `out` when given (reused across batches).
+Tensor index_select_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count, Tensor out = Tensor());
+// labels (int64, n) -> (n, classes) with 1 at each label; labels are checked against `classes`.
+Tensor one_hot(const Tensor& labels, std::int64_t classes, Dtype dtype);
+
+}  // namespace descent::kernels

@@ -1,0 +1,22 @@
+#pragma once
+// Reductions without gradients. float32 sums accumulate in double, so a long sum keeps its digits.
+#include <cstdint>
+#include <utility>
+
+#include "descent/tensor/tensor.hpp"
+
+namespace descent::kernels {
+
+Tensor sum(const Tensor& a);                                        // all elements -> 0-d
+Tensor sum(const Tensor& a, std::int64_t dim, bool keepdim);
+Tensor mean(const Tensor& a);
+Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim);
+// Sums `a` down to `shape`, which must broadcast to a.shape(): the reduction of a broadcast gradient.
+Tensor sum_to(const Tensor& a, const Shape& shape);
+// Largest value and its index (first on ties) along `dim`; indices are int64.
+std::pair<Tensor, Tensor> max(const Tensor& a, std::int64_t dim, bool keepdim);
+Tensor max(const Tensor& a);  // over all elements -> 0-d
+Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim);
+Tensor argmax(const Tensor& a);  // flat index, 0-d int64
+
+}  // namespace descent::kernels

@@ -1,0 +1,17 @@
+#pragma once
+// Softmax and log-softmax along a dimension, stable by subtracting the maximum first, with their
+// backward passes (the gradient of the output given, the gradient of the input returned).
+#include <cstdint>
+
+#include "descent/tensor/tensor.hpp"
+
+namespace descent::kernels {
+
+Tensor softmax(const Tensor& a, std::int64_t dim);
+Tensor log_softmax(const Tensor& a, std::int64_t dim);
+// dx = s * (g - sum(g * s)) for s = softmax(x).
+Tensor softmax_backward(const Tensor& grad, const Tensor& softmax_out, std::int64_t dim);
+// dx = g - softmax(x) * sum(g) for l = log_softmax(x).
+Tensor log_softmax_backward(const Tensor& grad, const Tensor& log_softmax_out, std::int64_t dim);
+
+}  // namespace descent::kernels

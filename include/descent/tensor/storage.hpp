@@ -1,0 +1,37 @@
+#pragma once
+// Raw tensor memory, drawn from a caching pool. A training step asks for the same buffer sizes every
+// step, so after the first step every request is served from the pool's free lists and the system
+// allocator is not called for tensor data at all. memory_stats() shows it.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace descent {
+
+class Storage {
+ public:
+  explicit Storage(std::size_t nbytes);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data() const { return data_; }
+  std::size_t nbytes() const { return nbytes_; }
+
+ private:
+  void* data_;
+  std::size_t nbytes_;
+};
+
+struct MemoryStats {
+  std::uint64_t system_allocations = 0;  // buffers obtained from the system allocator
+  std::uint64_t pool_hits = 0;           // requests served from a free list
+  std::size_t bytes_in_use = 0;
+  std::size_t bytes_cached = 0;          // held in free lists, ready for reuse
+};
+
+MemoryStats memory_stats();
+// Returns every cached buffer to the system.
+void empty_cache();
+
+}  // namespace descent

@@ -1,0 +1,106 @@
+#include "descent/autograd/engine.hpp"
+
+#include <unordered_set>
+#include <vector>
+
+#include "descent/autograd/grad_mode.hpp"
+#include "descent/autograd/node.hpp"
+#include "descent/tensor/creation.hpp"
+#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/reduction.hpp"
+
+namespace descent {
+namespace {
+
+// Nodes below `root` with every node after all nodes that feed it (reverse post-order of a DFS).
+std::vector<Node*> topological_order(Node* root) {
+  std::vector<Node*> post;
+  std::unordered_set<Node*> seen;
+  std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
+  seen.insert(root);
+  while (!stack.empty()) {
+    auto& [node, i] = stack.back();
+    if (i < node->next.size()) {
+      Node* child = node->next[i++].node.get();
+      if (child && seen.insert(child).second) stack.emplace_back(child, 0);
+    } else {
+      post.push_back(node);
+      stack.pop_back();
+    }
+  }
+  return {post.rbegin(), post.rend()};
+}
+
+// A gradient tensor the engine may keep and later add into: when nothing else refers to it, take it;
+// otherwise copy (an op's backward may pass its incoming gradient straight through).
+Tensor owned(Tensor g) {
+  if (g.is_contiguous() && g.impl_ptr().use_count() == 1 && g.impl()->storage.use_count() == 1) return g;
+  Tensor c = Tensor::empty(g.shape(), g.dtype());
+  kernels::copy_(c, g);
+  return c;
+}
+
+void accumulate_leaf(AutogradMeta& leaf, Tensor g) {
+  if (!leaf.grad.defined()) leaf.grad = owned(std::move(g));
+  else kernels::add_(leaf.grad, g);
+}
+
+void accumulate_node(Node& node, Tensor g) {
+  if (!node.grad.defined()) node.grad = std::move(g);
+  else node.grad = kernels::binary(kernels::BinaryOp::Add, node.grad, g);
+}
+
+}  // namespace
+
+void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
+  if (!root.requires_grad())
+    throw AutogradError("backward: the tensor does not require grad and has no grad_fn (set requires_grad on an input)");
+  Tensor g = gradient;
+  if (!g.defined()) {
+    if (root.numel() != 1)
+      throw AutogradError("backward: grad can be implicitly created only for scalar outputs; this output has shape " +
+                          to_string(root.shape()) + ", so pass a gradient of that shape");
+    g = ones(root.shape(), root.dtype());
+  } else if (!(g.shape() == root.shape())) {
+    throw AutogradError("backward: gradient of shape " + to_string(g.shape()) + " does not match the output's shape " +
+                        to_string(root.shape()));
+  } else if (g.dtype() != root.dtype()) {
+    throw AutogradError("backward: gradient dtype " + std::string(to_string(g.dtype())) + " differs from the output's " +
+                        std::string(to_string(root.dtype())));
+  }
+
+  NoGradGuard no_grad;  // backward closures compute with plain tensors
+  const auto& meta = root.impl()->autograd;
+  if (!meta->grad_fn) {
+    accumulate_leaf(*meta, g);
+    return;
+  }
+  std::shared_ptr<Node> keep_root = meta->grad_fn;
+  const std::vector<Node*> order = topological_order(keep_root.get());
+  for (Node* node : order)
+    if (node->released)
+      throw AutogradError(std::string("backward: trying to backward through the graph a second time (at op '") +
+                          node->name + "'); its saved tensors were freed after the first backward. Pass "
+                          "retain_graph = true to the first backward if you need to call it twice");
+  keep_root->grad = g;
+  for (Node* node : order) {
+    if (!node->grad.defined()) continue;  // no gradient flowed here
+    Tensor grad_out = std::move(node->grad);
+    node->grad = Tensor();
+    std::vector<Tensor> grads = node->backward(grad_out);
+    for (std::size_t i = 0; i < node->next.size() && i < grads.size(); ++i) {
+      Edge& e = node->next[i];
+      if (!e.defined() || !grads[i].defined()) continue;
+      Tensor gi = kernels::sum_to(grads[i], e.shape);  // the one place broadcast gradients are reduced
+      grads[i] = Tensor();
+      if (e.node) accumulate_node(*e.node, std::move(gi));
+      else accumulate_leaf(*e.leaf, std::move(gi));
+    }
+    if (!retain_graph) {
+      node->backward = nullptr;
+      node->released = true;
+    }
+  }
+}
+
+}  // namespace descent

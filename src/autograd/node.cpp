@@ -1,0 +1,37 @@
+#include "descent/autograd/node.hpp"
+
+#include "descent/autograd/grad_mode.hpp"
+
+namespace descent {
+
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor* t : inputs)
+    if (t && t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+Tensor record(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, Node::Backward backward) {
+  if (!any_requires_grad(inputs)) return out;
+  auto node = std::make_shared<Node>();
+  node->name = name;
+  node->next.reserve(inputs.size());
+  for (const Tensor* t : inputs) {
+    Edge e;
+    if (t && t->defined() && t->requires_grad()) {
+      const auto& meta = t->impl()->autograd;
+      if (meta->grad_fn) e.node = meta->grad_fn;
+      else e.leaf = meta;
+      e.shape = t->shape();
+    }
+    node->next.push_back(std::move(e));
+  }
+  node->backward = std::move(backward);
+  auto meta = std::make_shared<AutogradMeta>();
+  meta->requires_grad = true;
+  meta->grad_fn = std::move(node);
+  out.impl()->autograd = std::move(meta);
+  return out;
+}
+
+}  // namespace descent

@@ -1,0 +1,106 @@
+#include "descent/autograd/ops/shape.hpp"
+
+#include <algorithm>
+
+#include "descent/autograd/node.hpp"
+#include "descent/tensor/creation.hpp"
+#include "descent/tensor/kernels/elementwise.hpp"
+
+namespace descent {
+namespace {
+
+Shape infer_shape(const Shape& shape, std::int64_t numel, const Shape& from) {
+  Shape out = shape;
+  int infer = -1;
+  std::int64_t known = 1;
+  for (int i = 0; i < out.size(); ++i) {
+    if (out[i] == -1) {
+      if (infer >= 0) throw ShapeError("reshape: only one dimension can be -1, got " + to_string(shape));
+      infer = i;
+    } else if (out[i] < 0) {
+      throw ShapeError("reshape: invalid dimension " + std::to_string(out[i]) + " in " + to_string(shape));
+    } else {
+      known *= out[i];
+    }
+  }
+  if (infer >= 0 && known > 0 && numel % known == 0) out[infer] = numel / known;
+  if (numel != descent::numel(out))
+    throw ShapeError("reshape: shape " + to_string(shape) + " is invalid for a tensor of shape " + to_string(from) +
+                     " (" + std::to_string(numel) + " elements)");
+  return out;
+}
+
+}  // namespace
+
+Tensor reshape(const Tensor& a, const Shape& shape_in) {
+  const Shape shape = infer_shape(shape_in, a.numel(), a.shape());
+  Tensor out = kernels::contiguous(a).view_as_shape(shape);
+  // the gradient of a reshape is the gradient reshaped back
+  return record(out, "reshape", {&a}, [from = a.shape()](const Tensor& g) {
+    return std::vector<Tensor>{kernels::contiguous(g).view_as_shape(from)};
+  });
+}
+
+Tensor transpose(const Tensor& a, std::int64_t d0, std::int64_t d1) {
+  const int i = normalize_dim(d0, a.dim()), j = normalize_dim(d1, a.dim());
+  // the gradient of a transpose is the gradient transposed back
+  return record(a.view_transposed(i, j), "transpose", {&a},
+                [i, j](const Tensor& g) { return std::vector<Tensor>{g.view_transposed(i, j)}; });
+}
+
+Tensor slice(const Tensor& a, std::int64_t start, std::int64_t end) {
+  if (a.dim() == 0) throw ShapeError("slice: cannot slice a 0-dimensional tensor");
+  const std::int64_t n = a.shape()[0];
+  if (start < 0) start += n;
+  if (end < 0) end += n;
+  start = std::clamp<std::int64_t>(start, 0, n);
+  end = std::clamp<std::int64_t>(end, start, n);
+  // the gradient of a slice is zero outside the rows taken
+  return record(a.view_narrowed(start, end - start), "slice", {&a}, [from = a.shape(), start](const Tensor& g) {
+    Tensor full_grad = zeros(from, g.dtype());
+    kernels::copy_(full_grad.view_narrowed(start, g.shape()[0]), g);
+    return std::vector<Tensor>{full_grad};
+  });
+}
+
+Tensor flatten(const Tensor& a, std::int64_t start_dim) {
+  if (a.dim() == 0) return reshape(a, Shape{1});
+  const int s = normalize_dim(start_dim, a.dim());
+  Shape shape;
+  std::int64_t rest = 1;
+  for (int i = 0; i < a.dim(); ++i) {
+    if (i < s) shape.push_back(a.shape()[i]);
+    else rest *= a.shape()[i];
+  }
+  shape.push_back(rest);
+  return reshape(a, shape);
+}
+
+Tensor Tensor::reshape(const Shape& shape) const { return descent::reshape(*this, shape); }
+Tensor Tensor::transpose(std::int64_t d0, std::int64_t d1) const { return descent::transpose(*this, d0, d1); }
+Tensor Tensor::slice(std::int64_t start, std::int64_t end) const { return descent::slice(*this, start, end); }
+
+Tensor Tensor::contiguous() const {
+  if (is_contiguous()) return *this;
+  Tensor self = *this;
+  return record(kernels::contiguous(*this), "contiguous", {&self},
+                [](const Tensor& g) { return std::vector<Tensor>{g}; });
+}
+
+Tensor Tensor::clone() const {
+  Tensor self = *this;
+  Tensor out = Tensor::empty(shape(), dtype());
+  kernels::copy_(out, *this);
+  return record(out, "clone", {&self}, [](const Tensor& g) { return std::vector<Tensor>{g}; });
+}
+
+Tensor Tensor::to(Dtype d) const {
+  if (d == dtype()) return *this;
+  Tensor self = *this;
+  const Dtype from = dtype();
+  // the gradient converts back to the input's dtype
+  return record(kernels::cast(*this, d), "to", {&self},
+                [from](const Tensor& g) { return std::vector<Tensor>{kernels::cast(g, from)}; });
+}
+
+}  // namespace descent

@@ -1,0 +1,137 @@
+#include "descent/tensor/kernels/blas.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "descent/tensor/kernels/elementwise.hpp"
+
+namespace descent::kernels {
+namespace {
+
+// How a 2-d tensor is handed to row-major BLAS: its pointer, whether it is stored transposed
+// (a transpose() view), and its leading dimension. Other layouts are copied first.
+struct BlasOperand {
+  Tensor keep;  // holds a contiguous copy alive when one was needed
+  bool transposed = false;
+  int ld = 1;
+};
+
+BlasOperand blas_operand(const Tensor& t) {
+  const std::int64_t rows = t.shape()[0], cols = t.shape()[1];
+  const std::int64_t s0 = t.strides()[0], s1 = t.strides()[1];
+  if ((cols == 1 || s1 == 1) && (rows == 1 || s0 >= cols))
+    return {t, false, static_cast<int>(rows == 1 ? std::max<std::int64_t>(cols, 1) : std::max<std::int64_t>(s0, 1))};
+  if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= rows))
+    return {t, true, static_cast<int>(cols == 1 ? std::max<std::int64_t>(rows, 1) : std::max<std::int64_t>(s1, 1))};
+  Tensor c = contiguous(t);
+  return {c, false, static_cast<int>(std::max<std::int64_t>(cols, 1))};
+}
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw ShapeError(message);
+}
+
+}  // namespace
+
+void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta) {
+  require(a.dim() == 2 && b.dim() == 2 && c.dim() == 2, "gemm needs 2-d operands");
+  require(a.dtype() == b.dtype() && a.dtype() == c.dtype(), "gemm: operands differ in dtype");
+  require(c.is_contiguous(), "gemm: output must be contiguous");
+  const std::int64_t m = trans_a ? a.shape()[1] : a.shape()[0];
+  const std::int64_t k = trans_a ? a.shape()[0] : a.shape()[1];
+  const std::int64_t kb = trans_b ? b.shape()[1] : b.shape()[0];
+  const std::int64_t n = trans_b ? b.shape()[0] : b.shape()[1];
+  require(k == kb && c.shape()[0] == m && c.shape()[1] == n,
+          "matmul: cannot multiply " + to_string(a.shape()) + (trans_a ? "^T" : "") + " by " + to_string(b.shape()) +
+              (trans_b ? "^T" : "") + " into " + to_string(c.shape()));
+  if (m == 0 || n == 0) return;
+  const BlasOperand oa = blas_operand(a), ob = blas_operand(b);
+  const auto ta = (trans_a != oa.transposed) ? CblasTrans : CblasNoTrans;
+  const auto tb = (trans_b != ob.transposed) ? CblasTrans : CblasNoTrans;
+  const int ldc = static_cast<int>(std::max<std::int64_t>(n, 1));
+  if (a.dtype() == Dtype::Float32) {
+    cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k),
+                static_cast<float>(alpha), oa.keep.data<float>(), oa.ld, ob.keep.data<float>(), ob.ld,
+                static_cast<float>(beta), c.data<float>(), ldc);
+  } else if (a.dtype() == Dtype::Float64) {
+    cblas_dgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha,
+                oa.keep.data<double>(), oa.ld, ob.keep.data<double>(), ob.ld, beta, c.data<double>(), ldc);
+  } else {
+    throw ValueError("matmul needs float32 or float64 operands");
+  }
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  require(a.dim() >= 1 && b.dim() >= 1, "matmul: operands must have at least one dimension, got shapes " +
+                                           to_string(a.shape()) + " and " + to_string(b.shape()));
+  if (a.dim() == 1 && b.dim() == 1) {
+    require(a.shape()[0] == b.shape()[0], "matmul: vectors of sizes " + std::to_string(a.shape()[0]) + " and " +
+                                              std::to_string(b.shape()[0]) + " differ");
+    Tensor out = Tensor::empty(Shape{1, 1}, a.dtype());
+    gemm(a.view_as_shape(Shape{1, a.numel()}), false, contiguous(b).view_as_shape(Shape{b.numel(), 1}), false, out, 1, 0);
+    return out.view_as_shape(Shape{});
+  }
+  if (a.dim() == 1) {  // (k) x (k, n) -> (n)
+    Tensor out = Tensor::empty(Shape{1, b.shape()[b.dim() - 1]}, a.dtype());
+    require(b.dim() == 2, "matmul: a vector times a batch of matrices is not supported");
+    gemm(contiguous(a).view_as_shape(Shape{1, a.numel()}), false, b, false, out, 1, 0);
+    return out.view_as_shape(Shape{out.shape()[1]});
+  }
+  if (b.dim() == 1) {  // (..., m, k) x (k) -> (..., m)
+    Shape out_shape = a.shape();
+    out_shape.erase(out_shape.size() - 1);
+    Tensor r = matmul(a, contiguous(b).view_as_shape(Shape{b.numel(), 1}));
+    return r.view_as_shape(out_shape);
+  }
+  if (b.dim() == 2) {  // (..., m, k) x (k, n): fold the batch into the rows
+    const Tensor a2 = a.dim() == 2 ? a : contiguous(a).view_as_shape(Shape{a.numel() / a.shape().back(), a.shape().back()});
+    Tensor out = Tensor::empty(Shape{a2.shape()[0], b.shape()[1]}, a.dtype());
+    gemm(a2, false, b, false, out, 1, 0);
+    if (a.dim() == 2) return out;
+    Shape out_shape = a.shape();
+    out_shape[out_shape.size() - 1] = b.shape()[1];
+    return out.view_as_shape(out_shape);
+  }
+  require(a.dim() == 3 && b.dim() == 3 && a.shape()[0] == b.shape()[0],
+          "matmul: batched operands must be (b, m, k) and (b, k, n), got " + to_string(a.shape()) + " and " +
+              to_string(b.shape()));
+  const std::int64_t batch = a.shape()[0];
+  Tensor out = Tensor::empty(Shape{batch, a.shape()[1], b.shape()[2]}, a.dtype());
+  const Tensor ac = contiguous(a), bc = contiguous(b);
+  for (std::int64_t i = 0; i < batch; ++i) {
+    const Tensor ai = ac.view_narrowed(i, 1).view_as_shape(Shape{a.shape()[1], a.shape()[2]});
+    const Tensor bi = bc.view_narrowed(i, 1).view_as_shape(Shape{b.shape()[1], b.shape()[2]});
+    const Tensor oi = out.view_narrowed(i, 1).view_as_shape(Shape{a.shape()[1], b.shape()[2]});
+    gemm(ai, false, bi, false, oi, 1, 0);
+  }
+  return out;
+}
+
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
+  require(x.dim() == 2 && w.dim() == 2 && x.shape()[1] == w.shape()[1],
+          "linear: input " + to_string(x.shape()) + " does not fit weight " + to_string(w.shape()) +
+              " (expected input (N, " + std::to_string(w.dim() == 2 ? w.shape()[1] : 0) + "))");
+  Tensor out = Tensor::empty(Shape{x.shape()[0], w.shape()[0]}, x.dtype());
+  double beta = 0;
+  if (bias.defined()) {
+    require(bias.dim() == 1 && bias.shape()[0] == w.shape()[0],
+            "linear: bias " + to_string(bias.shape()) + " does not fit weight " + to_string(w.shape()));
+    dispatch_floating(out.dtype(), [&](auto tag) {  // every row starts as the bias; GEMM adds x w^T
+      using T = decltype(tag);
+      const Tensor bc = contiguous(bias);
+      const T* pb = bc.data<T>();
+      T* po = out.data<T>();
+      const std::int64_t rows = out.shape()[0], cols = out.shape()[1];
+      for (std::int64_t r = 0; r < rows; ++r) std::copy(pb, pb + cols, po + r * cols);
+    });
+    beta = 1;
+  }
+  gemm(x, false, w, true, out, 1, beta);
+  return out;
+}
+
+void set_num_threads(int n) { openblas_set_num_threads(std::max(n, 1)); }
+int get_num_threads() { return openblas_get_num_threads(); }
+
+}  // namespace descent::kernels

@@ -1,0 +1,114 @@
+#include "descent/tensor/kernels/indexing.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "descent/tensor/creation.hpp"
+#include "descent/tensor/kernels/elementwise.hpp"
+
+namespace descent::kernels {
+namespace {
+
+// Checks that index fits a (same rank, same sizes off `dim`) and returns (outer, a's n, index's m, inner).
+struct GatherGeometry {
+  std::int64_t outer = 1, n = 1, m = 1, inner = 1;
+};
+
+GatherGeometry geometry(const Shape& a, int dim, const Tensor& index, const char* what) {
+  if (index.dtype() != Dtype::Int64)
+    throw ValueError(std::string(what) + ": index must be int64, got " + std::string(to_string(index.dtype())));
+  if (index.dim() != a.size())
+    throw ShapeError(std::string(what) + ": index of shape " + to_string(index.shape()) + " does not fit input " +
+                     to_string(a) + " (same rank expected)");
+  GatherGeometry g;
+  for (int i = 0; i < a.size(); ++i) {
+    if (i != dim && index.shape()[i] != a[i])
+      throw ShapeError(std::string(what) + ": index of shape " + to_string(index.shape()) + " does not fit input " +
+                       to_string(a) + " off dimension " + std::to_string(dim));
+    if (i < dim) g.outer *= a[i];
+    if (i > dim) g.inner *= a[i];
+  }
+  g.n = a[dim];
+  g.m = index.shape()[dim];
+  return g;
+}
+
+std::int64_t checked(std::int64_t v, std::int64_t n, const char* what) {
+  if (v < 0 || v >= n)
+    throw ValueError(std::string(what) + ": index " + std::to_string(v) + " out of range [0, " + std::to_string(n) + ")");
+  return v;
+}
+
+}  // namespace
+
+Tensor gather(const Tensor& a_in, std::int64_t dim_in, const Tensor& index_in) {
+  const Tensor a = contiguous(a_in), index = contiguous(index_in);
+  const int dim = normalize_dim(dim_in, a.dim());
+  const GatherGeometry g = geometry(a.shape(), dim, index, "gather");
+  Tensor out = Tensor::empty(index.shape(), a.dtype());
+  const std::int64_t* pi = index.data<std::int64_t>();
+  dispatch_floating(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* pa = a.data<T>();
+    T* po = out.data<T>();
+    for (std::int64_t o = 0; o < g.outer; ++o)
+      for (std::int64_t j = 0; j < g.m; ++j)
+        for (std::int64_t i = 0; i < g.inner; ++i) {
+          const std::int64_t at = (o * g.m + j) * g.inner + i;
+          po[at] = pa[(o * g.n + checked(pi[at], g.n, "gather")) * g.inner + i];
+        }
+  });
+  return out;
+}
+
+Tensor scatter_add(const Shape& shape, std::int64_t dim_in, const Tensor& index_in, const Tensor& src_in) {
+  const Tensor index = contiguous(index_in), src = contiguous(src_in);
+  const int dim = normalize_dim(dim_in, shape.size());
+  const GatherGeometry g = geometry(shape, dim, index, "scatter_add");
+  Tensor out = zeros(shape, src.dtype());
+  const std::int64_t* pi = index.data<std::int64_t>();
+  dispatch_floating(src.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* ps = src.data<T>();
+    T* po = out.data<T>();
+    for (std::int64_t o = 0; o < g.outer; ++o)
+      for (std::int64_t j = 0; j < g.m; ++j)
+        for (std::int64_t i = 0; i < g.inner; ++i) {
+          const std::int64_t at = (o * g.m + j) * g.inner + i;
+          po[(o * g.n + checked(pi[at], g.n, "scatter_add")) * g.inner + i] += ps[at];
+        }
+  });
+  return out;
+}
+
+Tensor index_select_rows(const Tensor& a_in, const std::int64_t* rows, std::int64_t count, Tensor out) {
+  const Tensor a = contiguous(a_in);
+  Shape shape = a.shape();
+  shape[0] = count;
+  if (!out.defined() || !(out.shape() == shape) || out.dtype() != a.dtype()) out = Tensor::empty(shape, a.dtype());
+  const std::int64_t n = a.shape()[0];
+  const std::size_t row_bytes = static_cast<std::size_t>(a.numel() / std::max<std::int64_t>(n, 1)) * itemsize(a.dtype());
+  const char* src = static_cast<const char*>(a.raw_data());
+  char* dst = static_cast<char*>(out.raw_data());
+  for (std::int64_t r = 0; r < count; ++r)
+    std::memcpy(dst + r * row_bytes, src + checked(rows[r], n, "index_select_rows") * row_bytes, row_bytes);
+  return out;
+}
+
+Tensor one_hot(const Tensor& labels_in, std::int64_t classes, Dtype dtype) {
+  const Tensor labels = contiguous(labels_in);
+  if (labels.dtype() != Dtype::Int64 || labels.dim() != 1)
+    throw ValueError("one_hot: labels must be a 1-d int64 tensor, got " + std::string(to_string(labels.dtype())) +
+                     " of shape " + to_string(labels.shape()));
+  Tensor out = zeros(Shape{labels.numel(), classes}, dtype);
+  const std::int64_t* pl = labels.data<std::int64_t>();
+  dispatch_floating(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* po = out.data<T>();
+    for (std::int64_t i = 0; i < labels.numel(); ++i) po[i * classes + checked(pl[i], classes, "one_hot")] = T(1);
+  });
+  return out;
+}
+
+}  // namespace descent::kernels
