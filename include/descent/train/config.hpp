@@ -1,0 +1,61 @@
+#pragma once
+// A training run as the TOML config describes it. parse_config() reads and validates the whole file:
+// every key is checked (type, range, allowed names), unknown keys are errors, and each message names
+// the file, the key, the value and what is allowed: "nielsen.toml: optim.lr = -0.1: expected lr >= 0".
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "descent/tensor/dtype.hpp"
+
+namespace descent::train {
+
+struct ModelConfig {
+  std::vector<std::int64_t> layers;      // [784, 30, 10]: sizes from input to output, at least two
+  std::string activation = "sigmoid";    // between layers: sigmoid | tanh | relu
+  std::string output_activation = "none";  // after the last layer: none | sigmoid | tanh | relu | softmax
+  std::string init = "default";          // default (PyTorch's Linear) | nielsen | xavier_uniform | xavier_normal
+                                         // | kaiming_uniform | kaiming_normal
+};
+
+struct LossConfig {
+  std::string name = "cross_entropy";  // cross_entropy | mse | quadratic (Nielsen's 1/2 |a-y|^2, batch mean)
+  std::string reduction = "mean";      // mean | sum (mse and cross_entropy)
+};
+
+struct OptimConfig {
+  std::string name = "sgd";
+  double lr = 0.01;
+  double momentum = 0;
+  double dampening = 0;
+  double weight_decay = 0;
+  bool nesterov = false;
+  bool maximize = false;
+};
+
+struct DataConfig {
+  std::int64_t classes = 10;
+  std::int64_t train_limit = 0;  // 0: every training example; else the first N
+  std::int64_t test_limit = 0;   // 0: every test example
+};
+
+struct TrainConfig {
+  std::string path;  // the file it came from, for messages
+  ModelConfig model;
+  LossConfig loss;
+  OptimConfig optim;
+  DataConfig data;
+  std::int64_t epochs = 1;
+  std::int64_t batch_size = 10;
+  std::uint64_t seed = 0;
+  Dtype dtype = Dtype::Float32;
+};
+
+// Reads and validates `path`; throws ConfigError (missing file, TOML syntax error with its line,
+// unknown key, wrong type, value out of range).
+TrainConfig parse_config(const std::string& path);
+// Parses TOML text; `path` is used in messages only.
+TrainConfig parse_config_string(const std::string& text, const std::string& path);
+
+}  // namespace descent::train

@@ -1,0 +1,43 @@
+#pragma once
+// One training run from a config: data, model, loss and optimizer built from it, the epoch loop,
+// per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics.
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "descent/train/config.hpp"
+
+namespace descent::train {
+
+struct RunOptions {
+  std::string data_dir;                   // holds the four IDX files (resolve_data_dir)
+  std::optional<std::int64_t> epochs;     // overrides the config
+  std::optional<std::uint64_t> seed;      // overrides the config
+  int threads = 0;                        // 0: leave the BLAS default
+  std::string metrics_path;               // JSON Lines, one object per epoch; empty: none
+  bool progress = false;                  // a progress bar (for terminals); else plain lines only
+};
+
+struct EpochResult {
+  std::int64_t epoch = 0;
+  double train_loss = 0;
+  std::int64_t test_correct = 0;
+  std::int64_t test_total = 0;
+  double seconds = 0;             // the training pass alone
+  double samples_per_second = 0;  // likewise
+};
+
+struct RunSummary {
+  std::vector<EpochResult> epochs;
+};
+
+// Trains as configured, writing progress to `out`. Throws descent::Error subclasses on bad input.
+RunSummary run_training(const TrainConfig& config, const RunOptions& options, std::ostream& out);
+
+// The data directory: `flag` if given, else $DESCENT_DATA, else Debian's Fashion-MNIST
+// (/usr/share/datasets/fashion-mnist). Throws IoError saying where it looked and how to get the data
+// when the chosen directory lacks the IDX files.
+std::string resolve_data_dir(const std::optional<std::string>& flag);
+
+}  // namespace descent::train
