@@ -1,0 +1,37 @@
+#include "descent/nn/linear.hpp"
+
+#include <cmath>
+
+#include "descent/autograd/ops/linalg.hpp"
+#include "descent/nn/init.hpp"
+#include "descent/tensor/creation.hpp"
+
+namespace descent::nn {
+
+Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOptions options)
+    : in_(in_features), out_(out_features) {
+  if (in_features < 1 || out_features < 1)
+    throw ValueError("Linear(" + std::to_string(in_features) + ", " + std::to_string(out_features) +
+                     "): expected positive feature counts");
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in_features));
+  weight_ = register_parameter("weight", uniform(Shape{out_features, in_features}, -bound, bound, options.dtype,
+                                                 options.generator));
+  if (options.bias)
+    bias_ = register_parameter("bias", uniform(Shape{out_features}, -bound, bound, options.dtype, options.generator));
+}
+
+Tensor Linear::forward(const Tensor& input) {
+  if (input.dim() == 1) return linear(input.reshape(Shape{1, in_}), weight_, bias_).reshape(Shape{out_});
+  if (input.dim() == 2) return linear(input, weight_, bias_);
+  // (..., in) -> (..., out): fold the leading dimensions into rows
+  Shape out_shape = input.shape();
+  out_shape[out_shape.size() - 1] = out_;
+  return linear(input.reshape(Shape{-1, in_}), weight_, bias_).reshape(out_shape);
+}
+
+std::string Linear::describe() const {
+  return "Linear(in_features=" + std::to_string(in_) + ", out_features=" + std::to_string(out_) +
+         ", bias=" + (bias_.defined() ? "True" : "False") + ")";
+}
+
+}  // namespace descent::nn

@@ -1,0 +1,48 @@
+#include "descent/nn/losses/mse_loss.hpp"
+
+#include "descent/autograd/node.hpp"
+#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/reduction.hpp"
+
+namespace descent::nn {
+namespace {
+
+using kernels::BinaryOp;
+
+void check_same_shape(const Tensor& input, const Tensor& target, const char* loss) {
+  if (!(input.shape() == target.shape()))
+    throw ShapeError(std::string(loss) + ": input of shape " + to_string(input.shape()) + " and target of shape " +
+                     to_string(target.shape()) + " differ; the target must have the input's shape");
+}
+
+// One fused op: value = scale * sum (x - y)^2 (or the elementwise squares for `none`);
+// d/dx = 2 scale (x - y) g, d/dy = -d/dx.
+Tensor squared_error(const Tensor& input, const Tensor& target, Reduction reduction, double scale, const char* name) {
+  const Tensor diff = kernels::binary(BinaryOp::Sub, input, target);
+  const Tensor sq = kernels::binary(BinaryOp::Mul, diff, diff);
+  Tensor out = reduction == Reduction::None ? sq : kernels::affine(kernels::sum(sq), scale, 0.0);
+  if (!any_requires_grad({&input, &target})) return out;
+  const bool gi = input.requires_grad(), gt = target.requires_grad();
+  return record(out, name, {&input, &target}, [diff, scale, reduction, gi, gt](const Tensor& g) {
+    Tensor d = reduction == Reduction::None ? kernels::binary(BinaryOp::Mul, kernels::affine(diff, 2.0, 0.0), g)
+                                            : kernels::binary(BinaryOp::Mul, kernels::affine(diff, 2.0 * scale, 0.0), g);
+    return std::vector<Tensor>{gi ? d : Tensor(), gt ? kernels::unary(kernels::UnaryOp::Neg, d) : Tensor()};
+  });
+}
+
+}  // namespace
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  check_same_shape(input, target, "MSELoss");
+  const double scale = reduction == Reduction::Mean ? 1.0 / static_cast<double>(std::max<std::int64_t>(input.numel(), 1)) : 1.0;
+  return squared_error(input, target, reduction, scale, "mse_loss");
+}
+
+Tensor quadratic_cost(const Tensor& output, const Tensor& target) {
+  check_same_shape(output, target, "quadratic cost");
+  const std::int64_t n = output.dim() >= 2 ? output.shape()[0] : 1;
+  return squared_error(output, target, Reduction::Sum, 0.5 / static_cast<double>(std::max<std::int64_t>(n, 1)),
+                       "quadratic_cost");
+}
+
+}  // namespace descent::nn

@@ -1,0 +1,23 @@
+#include "descent/nn/reduction.hpp"
+
+#include "descent/error.hpp"
+
+namespace descent::nn {
+
+Reduction reduction_from_string(std::string_view name) {
+  if (name == "none") return Reduction::None;
+  if (name == "mean") return Reduction::Mean;
+  if (name == "sum") return Reduction::Sum;
+  throw ValueError("unknown reduction \"" + std::string(name) + "\": expected none, mean or sum");
+}
+
+std::string to_string(Reduction r) {
+  switch (r) {
+    case Reduction::None: return "none";
+    case Reduction::Mean: return "mean";
+    case Reduction::Sum: return "sum";
+  }
+  return "?";
+}
+
+}  // namespace descent::nn

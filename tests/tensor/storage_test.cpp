@@ -1,0 +1,39 @@
+#include "descent/tensor/storage.hpp"
+
+#include <gtest/gtest.h>
+
+#include "descent/descent.hpp"
+
+namespace descent {
+namespace {
+
+// The steady state of a training step: after a warm-up step, every buffer comes from the pool.
+TEST(Storage, TrainingStepsReuseBuffers) {
+  Generator gen(0);
+  nn::Sequential model({std::make_shared<nn::Linear>(20, 8, nn::LinearOptions{.generator = &gen}),
+                        std::make_shared<nn::Sigmoid>(),
+                        std::make_shared<nn::Linear>(8, 3, nn::LinearOptions{.generator = &gen})});
+  optim::SGD opt(model.named_parameters(), {.lr = 0.1});
+  const Tensor x = randn(Shape{5, 20}, Dtype::Float32, &gen);
+  const Tensor y = from_vector(std::vector<std::int64_t>{0, 1, 2, 1, 0}, Shape{5});
+  auto step = [&] {
+    opt.zero_grad();
+    nn::cross_entropy(model(x), y).backward();
+    opt.step();
+  };
+  step();
+  step();
+  const MemoryStats before = memory_stats();
+  for (int i = 0; i < 20; ++i) step();
+  const MemoryStats after = memory_stats();
+  EXPECT_EQ(after.system_allocations, before.system_allocations);
+  EXPECT_GT(after.pool_hits, before.pool_hits + 20 * 10);
+}
+
+TEST(Storage, BuffersAreAlignedForVectorLoads) {
+  Storage s(100);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(s.data()) % 64, 0u);
+}
+
+}  // namespace
+}  // namespace descent
