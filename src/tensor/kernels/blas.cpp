@@ -5,12 +5,17 @@
 #include <algorithm>
 
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "small_gemm.hpp"
 
 namespace descent::kernels {
 namespace {
 
 // How a 2-d tensor is handed to row-major BLAS: its pointer, whether it is stored transposed
 // (a transpose() view), and its leading dimension. Other layouts are copied first.
+// Below this many multiply-adds, OpenBLAS's packing costs more than it saves (measured on the
+// mini-batch shapes of training: 10 x 784 x 30), and the in-place kernels of small_gemm win.
+constexpr std::int64_t kSmallGemmWork = std::int64_t{1} << 21;
+
 struct BlasOperand {
   Tensor keep;  // holds a contiguous copy alive when one was needed
   bool transposed = false;
@@ -28,28 +33,42 @@ BlasOperand blas_operand(const Tensor& t) {
   return {c, false, static_cast<int>(std::max<std::int64_t>(cols, 1))};
 }
 
-void require(bool ok, const std::string& message) {
-  if (!ok) throw ShapeError(message);
+// The message is built only on failure: these checks sit on the training hot path.
+template <class Message>
+void require(bool ok, Message&& message) {
+  if (!ok) throw ShapeError(message());
 }
 
 }  // namespace
 
 void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta) {
-  require(a.dim() == 2 && b.dim() == 2 && c.dim() == 2, "gemm needs 2-d operands");
-  require(a.dtype() == b.dtype() && a.dtype() == c.dtype(), "gemm: operands differ in dtype");
-  require(c.is_contiguous(), "gemm: output must be contiguous");
+  require(a.dim() == 2 && b.dim() == 2 && c.dim() == 2, [&] { return std::string("gemm needs 2-d operands"); });
+  require(a.dtype() == b.dtype() && a.dtype() == c.dtype(), [&] { return std::string("gemm: operands differ in dtype"); });
+  require(c.is_contiguous(), [&] { return std::string("gemm: output must be contiguous"); });
   const std::int64_t m = trans_a ? a.shape()[1] : a.shape()[0];
   const std::int64_t k = trans_a ? a.shape()[0] : a.shape()[1];
   const std::int64_t kb = trans_b ? b.shape()[1] : b.shape()[0];
   const std::int64_t n = trans_b ? b.shape()[0] : b.shape()[1];
-  require(k == kb && c.shape()[0] == m && c.shape()[1] == n,
-          "matmul: cannot multiply " + to_string(a.shape()) + (trans_a ? "^T" : "") + " by " + to_string(b.shape()) +
-              (trans_b ? "^T" : "") + " into " + to_string(c.shape()));
+  require(k == kb && c.shape()[0] == m && c.shape()[1] == n, [&] { return std::string("matmul: cannot multiply " + to_string(a.shape()) + (trans_a ? "^T" : "") + " by " + to_string(b.shape()) +
+              (trans_b ? "^T" : "") + " into " + to_string(c.shape())); });
   if (m == 0 || n == 0) return;
   const BlasOperand oa = blas_operand(a), ob = blas_operand(b);
   const auto ta = (trans_a != oa.transposed) ? CblasTrans : CblasNoTrans;
   const auto tb = (trans_b != ob.transposed) ? CblasTrans : CblasNoTrans;
   const int ldc = static_cast<int>(std::max<std::int64_t>(n, 1));
+  if (m * n * k <= kSmallGemmWork && !(ta == CblasTrans && tb == CblasTrans)) {
+    dispatch_floating(a.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* pa = oa.keep.data<T>();
+      const T* pb = ob.keep.data<T>();
+      if (tb == CblasTrans)
+        small::gemm_nt<T>(m, n, k, static_cast<T>(alpha), pa, oa.ld, pb, ob.ld, static_cast<T>(beta), c.data<T>(), ldc);
+      else
+        small::gemm_xn<T>(ta == CblasTrans, m, n, k, static_cast<T>(alpha), pa, oa.ld, pb, ob.ld, static_cast<T>(beta),
+                          c.data<T>(), ldc);
+    });
+    return;
+  }
   if (a.dtype() == Dtype::Float32) {
     cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k),
                 static_cast<float>(alpha), oa.keep.data<float>(), oa.ld, ob.keep.data<float>(), ob.ld,
@@ -63,18 +82,18 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  require(a.dim() >= 1 && b.dim() >= 1, "matmul: operands must have at least one dimension, got shapes " +
-                                           to_string(a.shape()) + " and " + to_string(b.shape()));
+  require(a.dim() >= 1 && b.dim() >= 1, [&] { return std::string("matmul: operands must have at least one dimension, got shapes " +
+                                           to_string(a.shape()) + " and " + to_string(b.shape())); });
   if (a.dim() == 1 && b.dim() == 1) {
-    require(a.shape()[0] == b.shape()[0], "matmul: vectors of sizes " + std::to_string(a.shape()[0]) + " and " +
-                                              std::to_string(b.shape()[0]) + " differ");
+    require(a.shape()[0] == b.shape()[0], [&] { return std::string("matmul: vectors of sizes " + std::to_string(a.shape()[0]) + " and " +
+                                              std::to_string(b.shape()[0]) + " differ"); });
     Tensor out = Tensor::empty(Shape{1, 1}, a.dtype());
     gemm(a.view_as_shape(Shape{1, a.numel()}), false, contiguous(b).view_as_shape(Shape{b.numel(), 1}), false, out, 1, 0);
     return out.view_as_shape(Shape{});
   }
   if (a.dim() == 1) {  // (k) x (k, n) -> (n)
     Tensor out = Tensor::empty(Shape{1, b.shape()[b.dim() - 1]}, a.dtype());
-    require(b.dim() == 2, "matmul: a vector times a batch of matrices is not supported");
+    require(b.dim() == 2, [&] { return std::string("matmul: a vector times a batch of matrices is not supported"); });
     gemm(contiguous(a).view_as_shape(Shape{1, a.numel()}), false, b, false, out, 1, 0);
     return out.view_as_shape(Shape{out.shape()[1]});
   }
@@ -93,9 +112,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     out_shape[out_shape.size() - 1] = b.shape()[1];
     return out.view_as_shape(out_shape);
   }
-  require(a.dim() == 3 && b.dim() == 3 && a.shape()[0] == b.shape()[0],
-          "matmul: batched operands must be (b, m, k) and (b, k, n), got " + to_string(a.shape()) + " and " +
-              to_string(b.shape()));
+  require(a.dim() == 3 && b.dim() == 3 && a.shape()[0] == b.shape()[0], [&] { return std::string("matmul: batched operands must be (b, m, k) and (b, k, n), got " + to_string(a.shape()) + " and " +
+              to_string(b.shape())); });
   const std::int64_t batch = a.shape()[0];
   Tensor out = Tensor::empty(Shape{batch, a.shape()[1], b.shape()[2]}, a.dtype());
   const Tensor ac = contiguous(a), bc = contiguous(b);
@@ -109,14 +127,12 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
-  require(x.dim() == 2 && w.dim() == 2 && x.shape()[1] == w.shape()[1],
-          "linear: input " + to_string(x.shape()) + " does not fit weight " + to_string(w.shape()) +
-              " (expected input (N, " + std::to_string(w.dim() == 2 ? w.shape()[1] : 0) + "))");
+  require(x.dim() == 2 && w.dim() == 2 && x.shape()[1] == w.shape()[1], [&] { return std::string("linear: input " + to_string(x.shape()) + " does not fit weight " + to_string(w.shape()) +
+              " (expected input (N, " + std::to_string(w.dim() == 2 ? w.shape()[1] : 0) + "))"); });
   Tensor out = Tensor::empty(Shape{x.shape()[0], w.shape()[0]}, x.dtype());
   double beta = 0;
   if (bias.defined()) {
-    require(bias.dim() == 1 && bias.shape()[0] == w.shape()[0],
-            "linear: bias " + to_string(bias.shape()) + " does not fit weight " + to_string(w.shape()));
+    require(bias.dim() == 1 && bias.shape()[0] == w.shape()[0], [&] { return std::string("linear: bias " + to_string(bias.shape()) + " does not fit weight " + to_string(w.shape())); });
     dispatch_floating(out.dtype(), [&](auto tag) {  // every row starts as the bias; GEMM adds x w^T
       using T = decltype(tag);
       const Tensor bc = contiguous(bias);

@@ -1,0 +1,93 @@
+#include "descent/train/model_from_config.hpp"
+
+#include "descent/autograd/ops/activation.hpp"
+#include "descent/error.hpp"
+#include "descent/nn/activation.hpp"
+#include "descent/nn/init.hpp"
+#include "descent/nn/linear.hpp"
+#include "descent/nn/losses/cross_entropy_loss.hpp"
+#include "descent/nn/losses/mse_loss.hpp"
+#include "descent/optim/sgd.hpp"
+#include "descent/tensor/kernels/indexing.hpp"
+
+namespace descent::train {
+namespace {
+
+class SoftmaxLayer : public nn::Module {
+ public:
+  Tensor forward(const Tensor& x) override { return softmax(x, -1); }
+  std::string describe() const override { return "Softmax(dim=-1)"; }
+};
+
+std::shared_ptr<nn::Module> activation(const std::string& name) {
+  if (name == "sigmoid") return std::make_shared<nn::Sigmoid>();
+  if (name == "tanh") return std::make_shared<nn::Tanh>();
+  if (name == "relu") return std::make_shared<nn::ReLU>();
+  if (name == "softmax") return std::make_shared<SoftmaxLayer>();
+  if (name == "none") return nullptr;
+  throw ConfigError("unknown activation \"" + name + "\"");
+}
+
+void initialise(nn::Linear& layer, const std::string& init, const std::string& nonlinearity, Generator& gen) {
+  const Tensor& w = layer.weight();
+  const Tensor& b = layer.bias();
+  if (init == "default") return;  // the Linear constructor already drew PyTorch's default from gen
+  if (init == "nielsen") {        // Nielsen's network.py: weights and biases from N(0, 1)
+    nn::init::normal_(w, 0.0, 1.0, &gen);
+    if (b.defined()) nn::init::normal_(b, 0.0, 1.0, &gen);
+    return;
+  }
+  const std::string nl = nonlinearity == "none" || nonlinearity == "softmax" ? "linear" : nonlinearity;
+  if (init == "xavier_uniform") nn::init::xavier_uniform_(w, nn::init::calculate_gain(nl), &gen);
+  else if (init == "xavier_normal") nn::init::xavier_normal_(w, nn::init::calculate_gain(nl), &gen);
+  else if (init == "kaiming_uniform") nn::init::kaiming_uniform_(w, 0.0, nn::init::FanMode::FanIn, nl == "relu" ? "relu" : "linear", &gen);
+  else if (init == "kaiming_normal") nn::init::kaiming_normal_(w, 0.0, nn::init::FanMode::FanIn, nl == "relu" ? "relu" : "linear", &gen);
+  else throw ConfigError("unknown init \"" + init + "\"");
+  if (b.defined()) nn::init::zeros_(b);
+}
+
+}  // namespace
+
+std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen) {
+  const auto& m = config.model;
+  auto model = std::make_shared<nn::Sequential>();
+  for (std::size_t i = 0; i + 1 < m.layers.size(); ++i) {
+    const bool last = i + 2 == m.layers.size();
+    const std::string& act = last ? m.output_activation : m.activation;
+    auto layer = std::make_shared<nn::Linear>(m.layers[i], m.layers[i + 1],
+                                              nn::LinearOptions{.dtype = config.dtype, .generator = &gen});
+    initialise(*layer, m.init, act, gen);
+    model->push_back(layer);
+    if (auto a = activation(act)) model->push_back(a);
+  }
+  return model;
+}
+
+LossFn build_loss(const TrainConfig& config) {
+  const std::string& name = config.loss.name;
+  const nn::Reduction reduction = nn::reduction_from_string(config.loss.reduction);
+  const std::int64_t classes = config.data.classes;
+  if (name == "cross_entropy")
+    return [reduction](const Tensor& out, const Tensor& labels) { return nn::cross_entropy(out, labels, reduction); };
+  if (name == "mse")
+    return [reduction, classes](const Tensor& out, const Tensor& labels) {
+      return nn::mse_loss(out, kernels::one_hot(labels, classes, out.dtype()), reduction);
+    };
+  if (name == "quadratic")
+    return [classes](const Tensor& out, const Tensor& labels) {
+      return nn::quadratic_cost(out, kernels::one_hot(labels, classes, out.dtype()));
+    };
+  throw ConfigError("unknown loss \"" + name + "\"");
+}
+
+std::unique_ptr<optim::Optimizer> build_optimizer(const TrainConfig& config, const nn::Module& model) {
+  const auto& o = config.optim;
+  if (o.name == "sgd")
+    return std::make_unique<optim::SGD>(model.named_parameters(),
+                                        optim::SGDOptions{.lr = o.lr, .momentum = o.momentum, .dampening = o.dampening,
+                                                          .weight_decay = o.weight_decay, .nesterov = o.nesterov,
+                                                          .maximize = o.maximize});
+  throw ConfigError("unknown optimizer \"" + o.name + "\"");
+}
+
+}  // namespace descent::train

@@ -1,0 +1,141 @@
+#include "descent/train/run.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "descent/autograd/grad_mode.hpp"
+#include "descent/data/data_loader.hpp"
+#include "descent/data/dataset.hpp"
+#include "descent/error.hpp"
+#include "descent/tensor/kernels/blas.hpp"
+#include "descent/tensor/kernels/reduction.hpp"
+#include "descent/train/model_from_config.hpp"
+#include "descent/train/progress.hpp"
+
+namespace descent::train {
+namespace {
+
+constexpr const char* kDebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+// Correct predictions (argmax of the output against the label) over a data set, in chunks.
+std::int64_t count_correct(nn::Module& model, const data::Dataset& set) {
+  NoGradGuard no_grad;
+  constexpr std::int64_t kChunk = 1000;
+  std::int64_t correct = 0;
+  const std::int64_t* labels = set.targets.data<std::int64_t>();
+  for (std::int64_t start = 0; start < set.size(); start += kChunk) {
+    const std::int64_t n = std::min(kChunk, set.size() - start);
+    const Tensor predicted = kernels::argmax(model(set.inputs.view_narrowed(start, n)), 1, false);
+    const std::int64_t* p = predicted.data<std::int64_t>();
+    for (std::int64_t i = 0; i < n; ++i) correct += p[i] == labels[start + i];
+  }
+  return correct;
+}
+
+void write_metrics(std::ofstream& out, const EpochResult& r) {
+  nlohmann::json j = {{"epoch", r.epoch},
+                      {"train_loss", r.train_loss},
+                      {"test_correct", r.test_correct},
+                      {"test_total", r.test_total},
+                      {"test_accuracy", r.test_total ? static_cast<double>(r.test_correct) / r.test_total : 0.0},
+                      {"seconds", r.seconds},
+                      {"samples_per_second", r.samples_per_second}};
+  out << j.dump() << '\n' << std::flush;
+}
+
+}  // namespace
+
+std::string resolve_data_dir(const std::optional<std::string>& flag) {
+  std::string dir, source;
+  if (flag) {
+    dir = *flag;
+    source = "--data-dir";
+  } else if (const char* env = std::getenv("DESCENT_DATA"); env && *env) {
+    dir = env;
+    source = "DESCENT_DATA";
+  } else {
+    dir = kDebianFashionMnist;
+    source = "the default";
+  }
+  if (!data::has_idx_files(dir))
+    throw IoError("no data set in " + dir + " (from " + source +
+                  "): expected the four IDX files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                  "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (or uncompressed). Looked at --data-dir, then "
+                  "$DESCENT_DATA, then " + std::string(kDebianFashionMnist) +
+                  ". Get MNIST into a directory and pass --data-dir, or install Fashion-MNIST with "
+                  "'apt-get install dataset-fashion-mnist'");
+  return dir;
+}
+
+RunSummary run_training(const TrainConfig& config_in, const RunOptions& options, std::ostream& out) {
+  TrainConfig config = config_in;
+  if (options.epochs) config.epochs = *options.epochs;
+  if (options.seed) config.seed = *options.seed;
+  if (options.threads > 0) kernels::set_num_threads(options.threads);
+
+  const data::Dataset train_set =
+      data::load_mnist(options.data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
+  const data::Dataset test_set =
+      data::load_mnist(options.data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
+  if (train_set.inputs.shape()[1] != config.model.layers.front())
+    throw ConfigError(config.path + ": model.layers[0] = " + std::to_string(config.model.layers.front()) +
+                      ": expected the input size of the data, " + std::to_string(train_set.inputs.shape()[1]));
+
+  Generator init_gen(config.seed);
+  auto model = build_model(config, init_gen);
+  const LossFn loss_fn = build_loss(config);
+  auto optimizer = build_optimizer(config, *model);
+  data::DataLoader loader(train_set, {.batch_size = config.batch_size, .shuffle = true, .seed = config.seed + 1});
+
+  std::ofstream metrics;
+  if (!options.metrics_path.empty()) {
+    metrics.open(options.metrics_path, std::ios::trunc);
+    if (!metrics) throw IoError(options.metrics_path + ": cannot open the metrics file for writing");
+  }
+
+  RunSummary summary;
+  data::Batch batch;
+  for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
+    model->train();
+    ProgressBar bar(out, options.progress, loader.num_batches(), epoch);
+    loader.start_epoch();
+    double loss_sum = 0;
+    std::int64_t seen = 0, batches = 0;
+    const auto start = std::chrono::steady_clock::now();
+    while (loader.next(batch)) {
+      optimizer->zero_grad();
+      const Tensor loss = loss_fn(model->forward(batch.inputs), batch.targets);
+      loss.backward();
+      optimizer->step();
+      const std::int64_t n = batch.inputs.shape()[0];
+      loss_sum += loss.item() * static_cast<double>(n);
+      seen += n;
+      bar.update(++batches, loss_sum / static_cast<double>(seen));
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    bar.finish();
+
+    model->eval();
+    EpochResult r;
+    r.epoch = epoch;
+    r.train_loss = seen ? loss_sum / static_cast<double>(seen) : 0.0;
+    r.test_correct = count_correct(*model, test_set);
+    r.test_total = test_set.size();
+    r.seconds = seconds;
+    r.samples_per_second = seconds > 0 ? static_cast<double>(seen) / seconds : 0.0;
+    char line[200];
+    std::snprintf(line, sizeof line, "Epoch %lld: %lld / %lld  (train loss %.6f, %.2f s, %.0f samples/s)\n",
+                  static_cast<long long>(epoch), static_cast<long long>(r.test_correct),
+                  static_cast<long long>(r.test_total), r.train_loss, r.seconds, r.samples_per_second);
+    out << line << std::flush;
+    if (metrics.is_open()) write_metrics(metrics, r);
+    summary.epochs.push_back(r);
+  }
+  return summary;
+}
+
+}  // namespace descent::train
