@@ -1,0 +1,61 @@
+#pragma once
+// Mini-batches over a Dataset, as PyTorch's DataLoader: optional seeded shuffle each epoch, a last
+// partial batch kept or dropped. Batches are gathered into buffers the loader owns and reuses, so a
+// training loop allocates no tensor memory per batch.
+//
+//   DataLoader loader(train, {.batch_size = 64, .shuffle = true, .seed = 1});
+//   Batch batch;
+//   for (int epoch = 0; epoch < epochs; ++epoch)
+//     for (loader.start_epoch(); loader.next(batch);) step(batch.inputs, batch.targets);
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "descent/data/dataset.hpp"
+#include "descent/tensor/generator.hpp"
+
+namespace descent::data {
+
+struct DataLoaderOptions {
+  std::int64_t batch_size = 1;
+  bool shuffle = false;
+  bool drop_last = false;  // drop the last batch when it is smaller than batch_size
+  std::uint64_t seed = 0;  // seeds the shuffle: the same seed gives the same orders
+};
+
+// inputs (B, features...) and targets (B) for B <= batch_size.
+// A Batch is valid until the next call to next(): its tensors share the loader's reused buffers, so
+// copy them (clone()) to keep a batch longer.
+struct Batch {
+  Tensor inputs;
+  Tensor targets;
+};
+
+class DataLoader {
+ public:
+  // Keeps a handle to the dataset's tensors (shared, not copied). Throws ValueError for batch_size < 1.
+  DataLoader(const Dataset& dataset, DataLoaderOptions options);
+
+  std::int64_t num_batches() const;
+  // Rewinds to the first batch, drawing a new order when shuffling (Fisher-Yates). The first call of
+  // next() starts the first epoch by itself.
+  void start_epoch();
+  // Fills `batch` with the next batch; false at the end of the epoch.
+  bool next(Batch& batch);
+
+  // The shuffle generator's state, for checkpoints: restoring it before start_epoch() repeats the
+  // order the saved run would have drawn.
+  std::string generator_state() const;
+  void set_generator_state(const std::string& state);
+
+ private:
+  Dataset dataset_;
+  DataLoaderOptions options_;
+  Generator generator_;
+  std::vector<std::int64_t> order_;  // dataset rows in this epoch's order
+  std::int64_t position_ = 0;        // next index into order_
+  bool started_ = false;
+  Tensor inputs_buffer_, targets_buffer_;  // (min(batch_size, N), ...), reused by every batch
+};
+
+}  // namespace descent::data

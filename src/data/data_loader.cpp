@@ -1,0 +1,68 @@
+#include "descent/data/data_loader.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+#include "descent/error.hpp"
+#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/indexing.hpp"
+
+namespace descent::data {
+
+DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
+    : dataset_(dataset), options_(options), generator_(options.seed) {
+  if (options_.batch_size < 1)
+    throw ValueError("DataLoader: batch_size = " + std::to_string(options_.batch_size) + ": expected batch_size >= 1");
+  if (!dataset_.inputs.defined() || !dataset_.targets.defined())
+    throw ValueError("DataLoader: expected a dataset with inputs and targets, got an undefined tensor");
+  if (dataset_.inputs.dim() < 1 || dataset_.targets.dim() != 1 || dataset_.inputs.size(0) != dataset_.targets.size(0))
+    throw ShapeError("DataLoader: expected inputs (N, ...) and targets (N), got inputs " +
+                     to_string(dataset_.inputs.shape()) + " and targets " + to_string(dataset_.targets.shape()));
+  // Gathering rows copies raw memory: make a strided dataset contiguous once, not once per batch.
+  dataset_.inputs = kernels::contiguous(dataset_.inputs);
+  dataset_.targets = kernels::contiguous(dataset_.targets);
+  order_.resize(static_cast<std::size_t>(dataset_.size()));
+}
+
+std::int64_t DataLoader::num_batches() const {
+  const std::int64_t n = dataset_.size(), b = options_.batch_size;
+  return options_.drop_last ? n / b : (n + b - 1) / b;
+}
+
+void DataLoader::start_epoch() {
+  // Each epoch shuffles the identity, so the order depends on the generator state alone (checkpoints).
+  std::iota(order_.begin(), order_.end(), std::int64_t{0});
+  if (options_.shuffle)
+    for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[generator_.below(i)]);
+  position_ = 0;
+  started_ = true;
+}
+
+bool DataLoader::next(Batch& batch) {
+  if (!started_) start_epoch();
+  const std::int64_t count = std::min(options_.batch_size, dataset_.size() - position_);
+  if (count <= 0 || (options_.drop_last && count < options_.batch_size)) return false;
+
+  if (!inputs_buffer_.defined()) {
+    Shape shape = dataset_.inputs.shape();
+    shape[0] = std::min(options_.batch_size, dataset_.size());
+    inputs_buffer_ = Tensor::empty(shape, dataset_.inputs.dtype());
+    targets_buffer_ = Tensor::empty(Shape{shape[0]}, dataset_.targets.dtype());
+  }
+  // A short last batch is a view of the buffers' first rows: same memory, no new allocation.
+  const bool full = count == inputs_buffer_.size(0);
+  const std::int64_t* rows = order_.data() + position_;
+  batch.inputs = kernels::index_select_rows(dataset_.inputs, rows, count,
+                                            full ? inputs_buffer_ : inputs_buffer_.view_narrowed(0, count));
+  batch.targets = kernels::index_select_rows(dataset_.targets, rows, count,
+                                             full ? targets_buffer_ : targets_buffer_.view_narrowed(0, count));
+  position_ += count;
+  return true;
+}
+
+std::string DataLoader::generator_state() const { return generator_.state(); }
+
+void DataLoader::set_generator_state(const std::string& state) { generator_.set_state(state); }
+
+}  // namespace descent::data
