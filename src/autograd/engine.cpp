@@ -1,6 +1,6 @@
 #include "descent/autograd/engine.hpp"
 
-#include <unordered_set>
+#include <atomic>
 #include <vector>
 
 #include "descent/autograd/grad_mode.hpp"
@@ -13,16 +13,21 @@ namespace descent {
 namespace {
 
 // Nodes below `root` with every node after all nodes that feed it (reverse post-order of a DFS).
+// A node is marked seen by stamping it with this pass's number, so the sort allocates no set.
 std::vector<Node*> topological_order(Node* root) {
+  static std::atomic<std::uint64_t> passes{0};
+  const std::uint64_t pass = ++passes;
   std::vector<Node*> post;
-  std::unordered_set<Node*> seen;
   std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
-  seen.insert(root);
+  root->visit_mark = pass;
   while (!stack.empty()) {
     auto& [node, i] = stack.back();
     if (i < node->next.size()) {
       Node* child = node->next[i++].node.get();
-      if (child && seen.insert(child).second) stack.emplace_back(child, 0);
+      if (child && child->visit_mark != pass) {
+        child->visit_mark = pass;
+        stack.emplace_back(child, 0);
+      }
     } else {
       post.push_back(node);
       stack.pop_back();

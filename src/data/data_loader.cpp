@@ -58,6 +58,10 @@ bool DataLoader::next(Batch& batch) {
   batch.targets = kernels::index_select_rows(dataset_.targets, rows, count,
                                              full ? targets_buffer_ : targets_buffer_.view_narrowed(0, count));
   position_ += count;
+  // The next batch's rows are scattered over the whole data set: ask for them now, so that they
+  // arrive from memory while this batch trains.
+  const std::int64_t ahead = std::min(options_.batch_size, dataset_.size() - position_);
+  if (ahead > 0) kernels::prefetch_rows(dataset_.inputs, order_.data() + position_, ahead);
   return true;
 }
 

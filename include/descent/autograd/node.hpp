@@ -3,6 +3,7 @@
 // Node: the edges to its inputs and a backward closure that maps the gradient of its output to the
 // gradients of its inputs. The closure captures only what backward needs, and never the output
 // itself with its autograd link (it captures out.detach()), so the graph holds no cycles.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -37,6 +38,7 @@ struct Node {
   Backward backward;
   bool released = false;
   Tensor grad;  // the output's gradient, accumulated while the engine runs
+  std::uint64_t visit_mark = 0;  // the engine's topological sort: last pass that reached this node
 
   bool needs_grad(std::size_t input) const { return input < next.size() && next[input].defined(); }
 };

@@ -4,6 +4,7 @@
 
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/strided_loop.hpp"
+#include "small_gemm.hpp"
 
 namespace descent::kernels {
 
@@ -290,7 +291,7 @@ void add_(const Tensor& y, const Tensor& x_in, double alpha) {
     const T* px = x_in.data<T>();
     const T a = static_cast<T>(alpha);
     if (x_in.shape() == y.shape() && x_in.is_contiguous()) {
-      for (std::int64_t i = 0, n = y.numel(); i < n; ++i) py[i] += a * px[i];
+      small::axpy<T>(y.numel(), a, px, py);
       return;
     }
     const Strides sx = broadcast_strides(x_in.shape(), x_in.strides(), y.shape());

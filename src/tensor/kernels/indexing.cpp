@@ -96,6 +96,18 @@ Tensor index_select_rows(const Tensor& a_in, const std::int64_t* rows, std::int6
   return out;
 }
 
+void prefetch_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count) {
+  if (!a.is_contiguous() || a.dim() == 0) return;
+  const std::int64_t n = a.shape()[0];
+  const std::size_t row_bytes = static_cast<std::size_t>(a.numel() / std::max<std::int64_t>(n, 1)) * itemsize(a.dtype());
+  const char* base = static_cast<const char*>(a.raw_data());
+  for (std::int64_t r = 0; r < count; ++r) {
+    if (rows[r] < 0 || rows[r] >= n) continue;
+    const char* row = base + rows[r] * row_bytes;
+    for (std::size_t off = 0; off < row_bytes; off += 64) __builtin_prefetch(row + off);
+  }
+}
+
 Tensor one_hot(const Tensor& labels_in, std::int64_t classes, Dtype dtype) {
   const Tensor labels = contiguous(labels_in);
   if (labels.dtype() != Dtype::Int64 || labels.dim() != 1)

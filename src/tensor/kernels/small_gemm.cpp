@@ -74,7 +74,7 @@ __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64
                       const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   using V = Simd<T, Bytes>;
   using v = typename V::type;
-  constexpr int L = V::lanes, P = 8;
+  constexpr int L = V::lanes, P = Bytes == 64 ? 16 : 8;  // rows of B held in registers
   auto a_at = [&](std::int64_t i, std::int64_t p) { return At ? a[p * lda + i] : a[i * lda + p]; };
   const std::int64_t nv = n - n % L;
   for (std::int64_t j = 0; j < nv; j += L) {
@@ -97,6 +97,16 @@ __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64
       T& out = c[i * ldc + j];
       out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
     }
+}
+
+// y += alpha x: the optimizer's update of a whole parameter tensor.
+template <class T, int Bytes>
+__attribute__((always_inline)) inline void axpy_kernel(std::int64_t n, T alpha, const T* x, T* y) {
+  using V = Simd<T, Bytes>;
+  constexpr int L = V::lanes;
+  const std::int64_t nv = n - n % L;
+  for (std::int64_t i = 0; i < nv; i += L) V::store(y + i, V::load(y + i) + alpha * V::load(x + i));
+  for (std::int64_t i = nv; i < n; ++i) y[i] += alpha * x[i];
 }
 
 // One entry point per instruction set, each compiling the inlined kernels for its registers;
@@ -135,6 +145,19 @@ void xn_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, c
      : xn_kernel<T, 16, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+template <class T>
+__attribute__((target("avx512f,avx512vl,fma"))) void axpy_avx512(std::int64_t n, T alpha, const T* x, T* y) {
+  axpy_kernel<T, 64>(n, alpha, x, y);
+}
+template <class T>
+__attribute__((target("avx2,fma"))) void axpy_avx2(std::int64_t n, T alpha, const T* x, T* y) {
+  axpy_kernel<T, 32>(n, alpha, x, y);
+}
+template <class T>
+void axpy_sse2(std::int64_t n, T alpha, const T* x, T* y) {
+  axpy_kernel<T, 16>(n, alpha, x, y);
+}
+
 enum class Isa { Avx512, Avx2, Sse2 };
 Isa detect() {
   __builtin_cpu_init();
@@ -166,6 +189,17 @@ void gemm_xn(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, c
   }
 }
 
+template <class T>
+void axpy(std::int64_t n, T alpha, const T* x, T* y) {
+  switch (kIsa) {
+    case Isa::Avx512: return axpy_avx512(n, alpha, x, y);
+    case Isa::Avx2: return axpy_avx2(n, alpha, x, y);
+    case Isa::Sse2: return axpy_sse2(n, alpha, x, y);
+  }
+}
+
+template void axpy<float>(std::int64_t, float, const float*, float*);
+template void axpy<double>(std::int64_t, double, const double*, double*);
 template void gemm_nt<float>(std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t, const float*,
                              std::int64_t, float, float*, std::int64_t);
 template void gemm_nt<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,

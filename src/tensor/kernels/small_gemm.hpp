@@ -17,4 +17,8 @@ template <class T>
 void gemm_xn(bool a_transposed, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
              const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc);
 
+// y += alpha x over n contiguous elements.
+template <class T>
+void axpy(std::int64_t n, T alpha, const T* x, T* y);
+
 }  // namespace descent::kernels::small

@@ -13,6 +13,8 @@ Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index);
 Tensor scatter_add(const Shape& shape, std::int64_t dim, const Tensor& index, const Tensor& src);
 // Rows of `a` picked by `rows` (int64, 1-d), into `out` when given (reused across batches).
 Tensor index_select_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count, Tensor out = Tensor());
+// Hints the CPU to start loading those rows of a contiguous `a` into cache (no effect on values).
+void prefetch_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count);
 // labels (int64, n) -> (n, classes) with 1 at each label; labels are checked against `classes`.
 Tensor one_hot(const Tensor& labels, std::int64_t classes, Dtype dtype);
 
