@@ -7,7 +7,8 @@
 namespace descent::cli {
 
 // Runs `descent args...` (args excludes the program name) and returns the exit status:
-// 0 success, 1 a check that failed, 2 bad input.
+// 0 success, 1 a check that failed, 2 bad input, 3 internal error (exit_status.hpp). Errors are written
+// to `err` as one line, "descent: <message>".
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace descent::cli

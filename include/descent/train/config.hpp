@@ -2,6 +2,15 @@
 // A training run as the TOML config describes it. parse_config() reads and validates the whole file:
 // every key is checked (type, range, allowed names), unknown keys are errors, and each message names
 // the file, the key, the value and what is allowed: "nielsen.toml: optim.lr = -0.1: expected lr >= 0".
+//
+// The file has five sections, each optional except [model] (which needs `layers`); absent keys keep the
+// defaults below. examples/nielsen/config.toml sets every key.
+//   [model]  layers, activation, output_activation, init
+//   [loss]   name, reduction
+//   [optim]  name, then the keys of that optimizer (sgd: lr, momentum, dampening, weight_decay, nesterov, maximize)
+//   [data]   classes (must equal the last layer size), train_limit, test_limit
+//   [train]  epochs, batch_size, seed, dtype (float32 | float64)
+// An integer may stand for a float (lr = 3); a float or string where an integer is expected is an error.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,0 +1,19 @@
+#pragma once
+// The exit statuses of the descent command, shared by every subcommand and its --help text.
+#include <string_view>
+
+namespace descent::cli {
+
+inline constexpr int kExitSuccess = 0;
+inline constexpr int kExitCheckFailed = 1;  // a check ran and failed (gradient checks, later commands)
+inline constexpr int kExitBadInput = 2;     // unknown or malformed flag, missing or invalid config, bad data
+inline constexpr int kExitInternal = 3;     // a bug: an exception that is not a descent::Error
+
+inline constexpr std::string_view kExitStatusHelp =
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  a check failed (reserved for the checking commands)\n"
+    "  2  bad input: unknown or malformed flag, missing or invalid config, missing or bad data\n"
+    "  3  internal error (please report it)";
+
+}  // namespace descent::cli

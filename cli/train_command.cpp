@@ -1,0 +1,74 @@
+#include "train_command.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "descent/error.hpp"
+#include "descent/train/config.hpp"
+#include "descent/train/run.hpp"
+#include "exit_status.hpp"
+#include "flag_value.hpp"
+
+namespace descent::cli {
+namespace {
+
+constexpr int kMaxThreads = 4096;
+
+constexpr const char* kFooter =
+    "What it does:\n"
+    "  Builds the network, loss and optimizer that CONFIG describes and trains it on the IDX files of\n"
+    "  Fashion-MNIST or MNIST, printing one line per epoch with the test accuracy (\"Epoch 0: 9022 / 10000\").\n"
+    "  The whole config is checked before anything runs; --epochs and --seed then override it.\n"
+    "\n"
+    "Data:\n"
+    "  The directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and\n"
+    "  t10k-labels-idx1-ubyte (plain or .gz) is --data-dir if given, else $DESCENT_DATA if set, else\n"
+    "  /usr/share/datasets/fashion-mnist (Debian's Fashion-MNIST).\n"
+    "\n"
+    "Example:\n"
+    "  descent train examples/nielsen/config.toml --epochs 1\n"
+    "\n";
+
+}  // namespace
+
+TrainCommand::TrainCommand(CLI::App& parent)
+    : app_(parent.add_subcommand("train", "Train a network from a TOML config file")) {
+  app_->allow_extras();  // unknown flags are reported by app.cpp, with a suggestion
+  app_->add_option("CONFIG", config_path_, "The TOML config file, e.g. examples/nielsen/config.toml")
+      ->type_name("")
+      ->required();
+  app_->add_option("--data-dir", data_dir_,
+                   "Directory with the four IDX files (default: $DESCENT_DATA, else the Debian data set)")
+      ->type_name("DIR");
+  app_->add_option("--epochs", epochs_, "Number of epochs, >= 1 (overrides train.epochs)")->type_name("N");
+  app_->add_option("--seed", seed_, "Random seed, >= 0, for initialization and shuffling (overrides train.seed)")
+      ->type_name("S");
+  app_->add_option("--threads", threads_, "BLAS threads, 1 to 4096 (default: the BLAS library's own choice)")
+      ->type_name("T");
+  app_->add_option("--metrics", metrics_path_, "Write one JSON object per epoch to FILE (JSON Lines)")
+      ->type_name("FILE");
+  app_->footer(kFooter + std::string(kExitStatusHelp));
+}
+
+bool TrainCommand::selected() const { return app_->parsed(); }
+
+int TrainCommand::run(std::ostream& out) const {
+  // Flags first: they need no file. Each is range-checked here; the config is checked whole by
+  // parse_config, so a bad key is reported even when a flag overrides it.
+  train::RunOptions options;
+  if (epochs_) options.epochs = parse_int_flag("--epochs", *epochs_, 1);
+  if (seed_) options.seed = parse_uint_flag("--seed", *seed_);
+  if (threads_) options.threads = static_cast<int>(parse_int_flag("--threads", *threads_, 1, kMaxThreads));
+  options.metrics_path = metrics_path_;
+
+  const train::TrainConfig config = train::parse_config(config_path_);
+  options.data_dir = train::resolve_data_dir(data_dir_);
+  options.progress = &out == &std::cout && isatty(fileno(stdout));
+  train::run_training(config, options, out);
+  return kExitSuccess;
+}
+
+}  // namespace descent::cli

@@ -1,0 +1,32 @@
+#pragma once
+// `descent train CONFIG.toml [flags]`: one training run from a TOML config (descent/train/run.hpp).
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace descent::cli {
+
+class TrainCommand {
+ public:
+  // Adds the `train` subcommand and its flags to `parent`.
+  explicit TrainCommand(CLI::App& parent);
+
+  bool selected() const;
+  // Runs after a successful parse; throws descent::Error on bad input (the caller maps it to status 2).
+  int run(std::ostream& out) const;
+
+ private:
+  CLI::App* app_;
+  std::string config_path_;
+  std::optional<std::string> data_dir_;
+  std::optional<std::string> epochs_;  // flags are read as text and checked in run(), for uniform messages
+  std::optional<std::string> seed_;
+  std::optional<std::string> threads_;
+  std::string metrics_path_;
+};
+
+}  // namespace descent::cli
