@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# W1 benchmark: descent vs PyTorch on Nielsen's network (bench/README.md).
+# Usage: bench/run.sh [--data-dir DIR] [--reps N] [--out FILE]
+#   --reps N     repetitions per side and thread count (default 5, or $BENCH_REPS)
+#   --out FILE   raw per-run numbers, TSV (default out/bench/w1-<date>-<time>.tsv, or $BENCH_OUT)
+#   Thread counts: $BENCH_THREADS (default "1 2").
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+py=/usr/bin/python3
+reps=${BENCH_REPS:-5}
+out=${BENCH_OUT:-}
+threads_list=${BENCH_THREADS:-"1 2"}
+data=""
+
+while (($#)); do
+  case "$1" in
+    --data-dir) data=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, got '$reps'" >&2; exit 2; }
+
+if [[ -n "$data" ]]; then  # resolve a relative --data-dir against the caller's directory
+  data=$(cd "$data" 2>/dev/null && pwd) || { echo "run.sh: data directory not found: $data" >&2; exit 1; }
+fi
+cd "$root"
+"$root/scripts/setup.sh" --bench
+if [[ ! -x build/descent ]]; then
+  echo "building descent (Release) ..."
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j2 >/dev/null
+fi
+
+# Data: --data-dir, else $DESCENT_DATA, else the shared MNIST copy, else Debian's Fashion-MNIST.
+if [[ -n "$data" ]]; then source_note="--data-dir"
+elif [[ -n "${DESCENT_DATA:-}" ]]; then data=$DESCENT_DATA; source_note="\$DESCENT_DATA"
+elif [[ -d "$root/../shared/data/mnist" ]]; then data=$root/../shared/data/mnist; source_note="shared copy"
+else data=/usr/share/datasets/fashion-mnist; source_note="Debian dataset-fashion-mnist"
+fi
+data=$(cd "$data" 2>/dev/null && pwd) || { echo "run.sh: data directory not found: $data" >&2; exit 1; }
+for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
+  [[ -f "$data/$f" ]] || { echo "run.sh: $data lacks $f" >&2; exit 1; }
+done
+case "$data" in *fashion*) dataset="Fashion-MNIST" ;; *) dataset="MNIST" ;; esac
+
+stamp=$(date +%Y%m%d-%H%M%S)
+[[ -n "$out" ]] || out="$root/out/bench/w1-$stamp.tsv"
+mkdir -p "$(dirname "$out")"
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+echo "W1: Nielsen 784-30-10 sigmoid, quadratic cost, SGD lr 3.0, batch 10, 1 epoch of 60,000 images"
+echo "date:               $(date -Is)"
+echo "cpu:                $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) online"
+echo "OPENBLAS_CORETYPE:  ${OPENBLAS_CORETYPE-(unset)}"
+echo "descent:            $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), build/descent"
+echo "torch:              $($py -c 'import torch; print(torch.__version__)')"
+echo "data:               $dataset, $data ($source_note)"
+echo "repetitions:        $reps per side and thread count, interleaved; threads: $threads_list"
+echo "raw numbers:        $out"
+echo
+
+field() {  # field KEY < JSON-line: prints that key of the JSON object
+  $py -c 'import json, sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"
+}
+
+run_one() {  # run_one IMPL THREADS REP: runs one epoch, appends a row to $out
+  local impl=$1 t=$2 rep=$3 log="$logs/$1-$2-$3.log" line
+  if [[ $impl == descent ]]; then
+    local metrics="$logs/$impl-$t-$rep.jsonl"
+    "$root/build/descent" train "$root/bench/w1.toml" --data-dir "$data" --threads "$t" \
+      --metrics "$metrics" >"$log" 2>&1 || { echo "descent failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
+    line=$(tail -n 1 "$metrics")
+  else
+    $py "$root/bench/w1_torch.py" --data-dir "$data" --threads "$t" >"$log" 2>&1 \
+      || { echo "torch failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
+    line=$(tail -n 1 "$log")
+  fi
+  local sps secs acc
+  sps=$(field samples_per_second <<<"$line")
+  secs=$(field seconds <<<"$line")
+  acc=$(field test_accuracy <<<"$line")
+  printf '%s\t%s\t%s\t%.1f\t%.4f\t%.4f\n' "$rep" "$t" "$impl" "$sps" "$secs" "$acc" >>"$out"
+  printf '  rep %s  threads %s  %-7s  %10.0f samples/s  %7.3f s  test acc %.4f\n' "$rep" "$t" "$impl" "$sps" "$secs" "$acc"
+}
+
+printf 'rep\tthreads\timpl\tsamples_per_second\tseconds\ttest_accuracy\n' >"$out"
+for ((rep = 1; rep <= reps; rep++)); do
+  for t in $threads_list; do
+    # Alternate which side goes first, so drift in machine load falls on both alike.
+    if ((rep % 2)); then run_one descent "$t" "$rep"; run_one torch "$t" "$rep"
+    else run_one torch "$t" "$rep"; run_one descent "$t" "$rep"; fi
+  done
+done
+
+echo
+$py - "$out" <<'EOF'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+threads = sorted({int(r["threads"]) for r in rows})
+def med(impl, t):
+    return statistics.median(float(r["samples_per_second"]) for r in rows
+                             if r["impl"] == impl and int(r["threads"]) == t)
+print(f"{'threads':>7}  {'descent samples/s':>17}  {'torch samples/s':>15}  {'descent/torch':>13}")
+for t in threads:
+    d, p = med("descent", t), med("torch", t)
+    print(f"{t:>7}  {d:>17.0f}  {p:>15.0f}  {d / p:>13.2f}")
+print("(medians over the repetitions; samples/s of the training pass alone)")
+EOF
