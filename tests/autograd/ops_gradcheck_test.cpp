@@ -20,6 +20,8 @@ struct OpCase {
   bool avoid_zero = false;        // keep |x| >= 0.1 (kinks at 0)
 };
 
+void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
+
 std::vector<Tensor> make_inputs(const OpCase& c, Generator& gen) {
   std::vector<Tensor> xs;
   for (const Shape& s : c.shapes) {
