@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace descent::kernels::small {
 namespace {
@@ -21,48 +22,70 @@ struct Simd {
     return v;
   }
   __attribute__((always_inline)) static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
-  __attribute__((always_inline)) static T hsum(type v) {
-    T s = 0;
-    for (int i = 0; i < lanes; ++i) s += v[i];
-    return s;
+  __attribute__((always_inline)) static T hsum(type v) {  // halving: log2(lanes) vector adds
+    if constexpr (Bytes > 16) {
+      typename Simd<T, Bytes / 2>::type lo, hi;
+      std::memcpy(&lo, &v, Bytes / 2);
+      std::memcpy(&hi, reinterpret_cast<const char*>(&v) + Bytes / 2, Bytes / 2);
+      return Simd<T, Bytes / 2>::hsum(lo + hi);
+    } else {
+      T s = 0;
+      for (int i = 0; i < lanes; ++i) s += v[i];
+      return s;
+    }
   }
 };
 
-// C[i][j] = alpha * sum_k A[i][k] B[j][k] + beta C[i][j], in 4 x 4 blocks of dot products.
-template <class T, int Bytes>
-__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-                      const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+// One RI x RJ block of C[i][j] = alpha * sum_k A[i][k] B[j][k] + beta C[i][j]: RI rows of A and RJ rows
+// of B stream through registers once, feeding RI * RJ vector accumulators.
+template <class T, int Bytes, int RI, int RJ>
+__attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
+                                                    std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   using V = Simd<T, Bytes>;
   using v = typename V::type;
-  constexpr int L = V::lanes, R = 4;
+  constexpr int L = V::lanes;
   const std::int64_t kv = k - k % L;
-  for (std::int64_t i0 = 0; i0 < m; i0 += R) {
-    const int ri = static_cast<int>(std::min<std::int64_t>(R, m - i0));
-    for (std::int64_t j0 = 0; j0 < n; j0 += R) {
-      const int rj = static_cast<int>(std::min<std::int64_t>(R, n - j0));
-      v acc[R][R] = {};
-      if (ri == R && rj == R) {
-        for (std::int64_t p = 0; p < kv; p += L) {
-          v av[R], bv[R];
-          for (int r = 0; r < R; ++r) av[r] = V::load(a + (i0 + r) * lda + p);
-          for (int s = 0; s < R; ++s) bv[s] = V::load(b + (j0 + s) * ldb + p);
-          for (int r = 0; r < R; ++r)
-            for (int s = 0; s < R; ++s) acc[r][s] += av[r] * bv[s];
-        }
-      } else {
-        for (std::int64_t p = 0; p < kv; p += L)
-          for (int r = 0; r < ri; ++r) {
-            const v av = V::load(a + (i0 + r) * lda + p);
-            for (int s = 0; s < rj; ++s) acc[r][s] += av * V::load(b + (j0 + s) * ldb + p);
-          }
-      }
-      for (int r = 0; r < ri; ++r)
-        for (int s = 0; s < rj; ++s) {
-          T sum = V::hsum(acc[r][s]);
-          for (std::int64_t p = kv; p < k; ++p) sum += a[(i0 + r) * lda + p] * b[(j0 + s) * ldb + p];
-          T& out = c[(i0 + r) * ldc + j0 + s];
-          out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
-        }
+  v acc[RI][RJ] = {};
+  for (std::int64_t p = 0; p < kv; p += L) {
+    v av[RI], bv[RJ];
+    for (int r = 0; r < RI; ++r) av[r] = V::load(a + r * lda + p);
+    for (int s = 0; s < RJ; ++s) bv[s] = V::load(b + s * ldb + p);
+    for (int r = 0; r < RI; ++r)
+      for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
+  }
+  for (int r = 0; r < RI; ++r)
+    for (int s = 0; s < RJ; ++s) {
+      T sum = V::hsum(acc[r][s]);
+      for (std::int64_t p = kv; p < k; ++p) sum += a[r * lda + p] * b[s * ldb + p];
+      T& out = c[r * ldc + s];
+      out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
+    }
+}
+
+// Edge blocks get their own fixed-size instantiation, so no block runs a generic loop.
+template <class T, int Bytes, int RI, int RJ>
+__attribute__((always_inline)) inline void nt_block_upto(int ri, int rj, std::int64_t k, T alpha, const T* a,
+                                                         std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
+                                                         std::int64_t ldc) {
+  if constexpr (RI > 1)
+    if (ri < RI) return nt_block_upto<T, Bytes, RI - 1, RJ>(ri, rj, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if constexpr (RJ > 1)
+    if (rj < RJ) return nt_block_upto<T, Bytes, RI, RJ - 1>(ri, rj, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  nt_block<T, Bytes, RI, RJ>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// C = alpha A B^T + beta C in blocks sized to the register file: 5 x 4 accumulators of the 32
+// AVX-512 registers (a mini-batch of 10 is two blocks), 2 x 4 of AVX2's and SSE2's 16.
+template <class T, int Bytes>
+__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
+                                                     std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
+                                                     std::int64_t ldc) {
+  constexpr int RI = Bytes == 64 ? 5 : 2, RJ = 4;
+  for (std::int64_t i0 = 0; i0 < m; i0 += RI) {
+    const int ri = static_cast<int>(std::min<std::int64_t>(RI, m - i0));
+    for (std::int64_t j0 = 0; j0 < n; j0 += RJ) {
+      const int rj = static_cast<int>(std::min<std::int64_t>(RJ, n - j0));
+      nt_block_upto<T, Bytes, RI, RJ>(ri, rj, k, alpha, a + i0 * lda, lda, b + j0 * ldb, ldb, beta, c + i0 * ldc + j0, ldc);
     }
   }
 }
@@ -75,7 +98,13 @@ __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64
   using V = Simd<T, Bytes>;
   using v = typename V::type;
   constexpr int L = V::lanes, P = Bytes == 64 ? 16 : 8;  // rows of B held in registers
-  auto a_at = [&](std::int64_t i, std::int64_t p) { return At ? a[p * lda + i] : a[i * lda + p]; };
+  // alpha * A, laid out row by row of op(A): each multiplier below is then one broadcast load.
+  thread_local std::vector<T> scaled;
+  scaled.resize(static_cast<std::size_t>(m * k));
+  for (std::int64_t i = 0; i < m; ++i)
+    for (std::int64_t p = 0; p < k; ++p) scaled[i * k + p] = alpha * (At ? a[p * lda + i] : a[i * lda + p]);
+  const T* sa = scaled.data();
+  auto a_at = [&](std::int64_t i, std::int64_t p) { return sa[i * k + p]; };
   const std::int64_t nv = n - n % L;
   for (std::int64_t j = 0; j < nv; j += L) {
     for (std::int64_t p0 = 0; p0 < k || p0 == 0; p0 += P) {
@@ -84,7 +113,7 @@ __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64
       for (int q = 0; q < rp; ++q) bv[q] = V::load(b + (p0 + q) * ldb + j);
       for (std::int64_t i = 0; i < m; ++i) {
         v acc = p0 == 0 ? (beta == T(0) ? v{} : beta * V::load(c + i * ldc + j)) : V::load(c + i * ldc + j);
-        for (int q = 0; q < rp; ++q) acc += (alpha * a_at(i, p0 + q)) * bv[q];  // scalar broadcast
+        for (int q = 0; q < rp; ++q) acc += a_at(i, p0 + q) * bv[q];  // scalar broadcast
         V::store(c + i * ldc + j, acc);
       }
       if (k == 0) break;
@@ -93,9 +122,9 @@ __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t j = nv; j < n; ++j) {
       T sum = 0;
-      for (std::int64_t p = 0; p < k; ++p) sum += a_at(i, p) * b[p * ldb + j];
+      for (std::int64_t p = 0; p < k; ++p) sum += a_at(i, p) * b[p * ldb + j];  // alpha is in a_at
       T& out = c[i * ldc + j];
-      out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
+      out = sum + (beta == T(0) ? T(0) : beta * out);
     }
 }
 
