@@ -2,7 +2,7 @@
 # Installs every Debian package descent needs to build and test. Idempotent: installs only what is missing.
 # Usage: scripts/setup.sh [--bench]   (--bench adds the PyTorch peer used by bench/)
 set -euo pipefail
-packages=(build-essential cmake pkg-config libopenblas-dev zlib1g-dev libcli11-dev libtomlplusplus-dev
+packages=(build-essential cmake pkg-config libopenblas-dev libsleef-dev zlib1g-dev libcli11-dev libtomlplusplus-dev
           nlohmann-json3-dev libgtest-dev libgmock-dev gnuplot-nox dataset-fashion-mnist python3 python3-numpy)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3-torch); fi
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "descent/tensor/kernels/elementwise.hpp"
-#include "small_gemm.hpp"
+#include "simd.hpp"
 
 namespace descent::kernels {
 namespace {
@@ -62,9 +62,9 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
       const T* pa = oa.keep.data<T>();
       const T* pb = ob.keep.data<T>();
       if (tb == CblasTrans)
-        small::gemm_nt<T>(m, n, k, static_cast<T>(alpha), pa, oa.ld, pb, ob.ld, static_cast<T>(beta), c.data<T>(), ldc);
+        simd::gemm_nt<T>(m, n, k, static_cast<T>(alpha), pa, oa.ld, pb, ob.ld, static_cast<T>(beta), c.data<T>(), ldc);
       else
-        small::gemm_xn<T>(ta == CblasTrans, m, n, k, static_cast<T>(alpha), pa, oa.ld, pb, ob.ld, static_cast<T>(beta),
+        simd::gemm_xn<T>(ta == CblasTrans, m, n, k, static_cast<T>(alpha), pa, oa.ld, pb, ob.ld, static_cast<T>(beta),
                           c.data<T>(), ldc);
     });
     return;

@@ -4,7 +4,7 @@
 
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/strided_loop.hpp"
-#include "small_gemm.hpp"
+#include "simd.hpp"
 
 namespace descent::kernels {
 
@@ -111,7 +111,9 @@ Tensor unary_impl(const Tensor& a_in) {
     const T* pa = a.data<T>();
     T* po = out.data<T>();
     const std::int64_t n = a.numel();
-    for (std::int64_t i = 0; i < n; ++i) po[i] = un<Op>(pa[i]);
+    if constexpr (Op == UnaryOp::Sigmoid) simd::sigmoid<T>(n, pa, po);
+    else
+      for (std::int64_t i = 0; i < n; ++i) po[i] = un<Op>(pa[i]);
   });
   return out;
 }
@@ -291,7 +293,7 @@ void add_(const Tensor& y, const Tensor& x_in, double alpha) {
     const T* px = x_in.data<T>();
     const T a = static_cast<T>(alpha);
     if (x_in.shape() == y.shape() && x_in.is_contiguous()) {
-      small::axpy<T>(y.numel(), a, px, py);
+      simd::axpy<T>(y.numel(), a, px, py);
       return;
     }
     const Strides sx = broadcast_strides(x_in.shape(), x_in.strides(), y.shape());

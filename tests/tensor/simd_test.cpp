@@ -43,3 +43,25 @@ TEST(SmallGemm, AxpyOverRaggedLengths) {
 
 }  // namespace
 }  // namespace descent
+
+namespace descent {
+namespace {
+
+TEST(SimdSigmoid, MatchesTheFormulaOverTheWholeRange) {
+  std::vector<double> xs;
+  for (double x = -120; x <= 120; x += 0.37) xs.push_back(x);  // ragged length, past exp's overflow
+  for (const Dtype d : {Dtype::Float32, Dtype::Float64}) {
+    const Tensor x = from_vector(xs, Shape{static_cast<std::int64_t>(xs.size())}, d);
+    const auto y = kernels::unary(kernels::UnaryOp::Sigmoid, x).to_vector();
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const double xi = x.at(static_cast<std::int64_t>(i));
+      const double expected = 1.0 / (1.0 + std::exp(-xi));
+      EXPECT_NEAR(y[i], expected, (d == Dtype::Float32 ? 2e-7 : 1e-15) * std::max(expected, 1e-30) + 1e-300)
+          << "x = " << xi << " (" << to_string(d) << ")";
+      EXPECT_TRUE(std::isfinite(y[i]));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace descent

@@ -1,14 +1,28 @@
-#include "small_gemm.hpp"
+#include "simd.hpp"
 
 // Every vector value below lives inside always-inlined functions, so the ABI of passing vectors
 // between differently compiled functions (what -Wpsabi warns about) never comes into play.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
+#include <immintrin.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
-namespace descent::kernels::small {
+// SLEEF's exponentials (1-ulp accuracy) for each instruction set, declared here because sleef.h
+// shows each one only to code compiled for that set, and this file picks the set per function.
+extern "C" {
+__m512 Sleef_expf16_u10avx512f(__m512);
+__m512d Sleef_expd8_u10avx512f(__m512d);
+__m256 Sleef_expf8_u10avx2(__m256);
+__m256d Sleef_expd4_u10avx2(__m256d);
+__m128 Sleef_expf4_u10sse2(__m128);
+__m128d Sleef_expd2_u10sse2(__m128d);
+}
+
+namespace descent::kernels::simd {
 namespace {
 
 // A SIMD register of `Bytes` bytes holding T lanes (GCC vector extension).
@@ -138,6 +152,32 @@ __attribute__((always_inline)) inline void axpy_kernel(std::int64_t n, T alpha, 
   for (std::int64_t i = nv; i < n; ++i) y[i] += alpha * x[i];
 }
 
+// y = 1 / (1 + e^-x). For very negative x, e^-x overflows to inf and y is exactly 0; no NaN arises.
+template <class T, int Bytes, class Exp>
+__attribute__((always_inline)) inline void sigmoid_kernel(std::int64_t n, const T* x, T* y, Exp vexp) {
+  using V = Simd<T, Bytes>;
+  constexpr int L = V::lanes;
+  const std::int64_t nv = n - n % L;
+  for (std::int64_t i = 0; i < nv; i += L) V::store(y + i, T(1) / (T(1) + vexp(-V::load(x + i))));
+  for (std::int64_t i = nv; i < n; ++i) y[i] = T(1) / (T(1) + std::exp(-x[i]));
+}
+
+template <class T>
+__attribute__((target("avx512f,avx512vl,fma"))) void sigmoid_avx512(std::int64_t n, const T* x, T* y) {
+  if constexpr (sizeof(T) == 4) sigmoid_kernel<T, 64>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf16_u10avx512f(v); });
+  else sigmoid_kernel<T, 64>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd8_u10avx512f(v); });
+}
+template <class T>
+__attribute__((target("avx2,fma"))) void sigmoid_avx2(std::int64_t n, const T* x, T* y) {
+  if constexpr (sizeof(T) == 4) sigmoid_kernel<T, 32>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf8_u10avx2(v); });
+  else sigmoid_kernel<T, 32>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd4_u10avx2(v); });
+}
+template <class T>
+void sigmoid_sse2(std::int64_t n, const T* x, T* y) {
+  if constexpr (sizeof(T) == 4) sigmoid_kernel<T, 16>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf4_u10sse2(v); });
+  else sigmoid_kernel<T, 16>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd2_u10sse2(v); });
+}
+
 // One entry point per instruction set, each compiling the inlined kernels for its registers;
 // the best the CPU supports is chosen once, at start-up.
 template <class T>
@@ -227,6 +267,17 @@ void axpy(std::int64_t n, T alpha, const T* x, T* y) {
   }
 }
 
+template <class T>
+void sigmoid(std::int64_t n, const T* x, T* y) {
+  switch (kIsa) {
+    case Isa::Avx512: return sigmoid_avx512(n, x, y);
+    case Isa::Avx2: return sigmoid_avx2(n, x, y);
+    case Isa::Sse2: return sigmoid_sse2(n, x, y);
+  }
+}
+
+template void sigmoid<float>(std::int64_t, const float*, float*);
+template void sigmoid<double>(std::int64_t, const double*, double*);
 template void axpy<float>(std::int64_t, float, const float*, float*);
 template void axpy<double>(std::int64_t, double, const double*, double*);
 template void gemm_nt<float>(std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t, const float*,
@@ -238,4 +289,4 @@ template void gemm_xn<float>(bool, std::int64_t, std::int64_t, std::int64_t, flo
 template void gemm_xn<double>(bool, std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
                               const double*, std::int64_t, double, double*, std::int64_t);
 
-}  // namespace descent::kernels::small
+}  // namespace descent::kernels::simd

@@ -1,11 +1,14 @@
 #pragma once
+// Hand-vectorized kernels for the hot loops of a training step, each compiled for AVX-512, AVX2 and
+// baseline x86-64 and picked at run time, so the default build uses the widest vectors the CPU has.
+//
 // Matrix products too small for BLAS to pay off. OpenBLAS packs both operands into its own buffers
 // on every call; for a mini-batch of 10 rows times a 30 x 784 weight that copying costs more than
 // the arithmetic. These kernels work on the operands in place, with register blocking written in
 // GCC vector extensions, compiled for AVX-512, AVX2 and baseline x86-64 and picked at run time.
 #include <cstdint>
 
-namespace descent::kernels::small {
+namespace descent::kernels::simd {
 
 // All matrices row-major with leading dimensions; C = alpha * op(A) op(B) + beta * C, C (m, n).
 // dot form: op(A) = A (m, k), op(B) = B^T with B (n, k).
@@ -17,8 +20,12 @@ template <class T>
 void gemm_xn(bool a_transposed, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
              const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc);
 
+// y = sigmoid(x) over n contiguous elements, with SLEEF's vector exponential.
+template <class T>
+void sigmoid(std::int64_t n, const T* x, T* y);
+
 // y += alpha x over n contiguous elements.
 template <class T>
 void axpy(std::int64_t n, T alpha, const T* x, T* y);
 
-}  // namespace descent::kernels::small
+}  // namespace descent::kernels::simd
