@@ -92,7 +92,7 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
     if (!node->grad.defined()) continue;  // no gradient flowed here
     Tensor grad_out = std::move(node->grad);
     node->grad = Tensor();
-    std::vector<Tensor> grads = node->backward(grad_out);
+    std::vector<Tensor> grads = node->apply(grad_out);
     for (std::size_t i = 0; i < node->next.size() && i < grads.size(); ++i) {
       Edge& e = node->next[i];
       if (!e.defined() || !grads[i].defined()) continue;
@@ -102,7 +102,7 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
       else accumulate_leaf(*e.leaf, std::move(gi));
     }
     if (!retain_graph) {
-      node->backward = nullptr;
+      node->release();
       node->released = true;
     }
   }

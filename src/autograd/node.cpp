@@ -11,9 +11,7 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
   return false;
 }
 
-Tensor record(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, Node::Backward backward) {
-  if (!any_requires_grad(inputs)) return out;
-  auto node = std::make_shared<Node>();
+Tensor attach(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, std::shared_ptr<Node> node) {
   node->name = name;
   node->next.reserve(inputs.size());
   for (const Tensor* t : inputs) {
@@ -26,8 +24,7 @@ Tensor record(Tensor out, const char* name, std::initializer_list<const Tensor*>
     }
     node->next.push_back(std::move(e));
   }
-  node->backward = std::move(backward);
-  auto meta = std::make_shared<AutogradMeta>();
+  auto meta = make_pooled<AutogradMeta>();
   meta->requires_grad = true;
   meta->grad_fn = std::move(node);
   out.impl()->autograd = std::move(meta);

@@ -2,6 +2,7 @@
 // itself stays free of gradients.
 #include "descent/autograd/engine.hpp"
 #include "descent/autograd/node.hpp"
+#include "descent/tensor/pool_allocator.hpp"
 
 namespace descent {
 
@@ -13,7 +14,7 @@ Tensor& Tensor::requires_grad_(bool value) {
   if (value && !is_floating(dtype()))
     throw AutogradError("requires_grad_: only float32 and float64 tensors can require gradients, not " +
                         std::string(to_string(dtype())));
-  if (!impl_->autograd) impl_->autograd = std::make_shared<AutogradMeta>();
+  if (!impl_->autograd) impl_->autograd = make_pooled<AutogradMeta>();
   impl_->autograd->requires_grad = value;
   return *this;
 }
@@ -21,14 +22,14 @@ Tensor& Tensor::requires_grad_(bool value) {
 Tensor Tensor::grad() const { return impl_ && impl_->autograd ? impl_->autograd->grad : Tensor(); }
 
 void Tensor::set_grad(const Tensor& g) const {
-  if (!impl_->autograd) impl_->autograd = std::make_shared<AutogradMeta>();
+  if (!impl_->autograd) impl_->autograd = make_pooled<AutogradMeta>();
   impl_->autograd->grad = g;
 }
 
 void Tensor::backward(const Tensor& gradient, bool retain_graph) const { run_backward(*this, gradient, retain_graph); }
 
 Tensor Tensor::detach() const {
-  auto impl = std::make_shared<TensorImpl>(*impl_);
+  auto impl = make_pooled<TensorImpl>(*impl_);
   impl->autograd = nullptr;
   return Tensor(std::move(impl));
 }

@@ -1,12 +1,14 @@
 #include "descent/tensor/tensor.hpp"
 
+#include "descent/tensor/pool_allocator.hpp"
+
 namespace descent {
 
 Tensor Tensor::empty(const Shape& shape, Dtype dtype) {
   for (auto v : shape)
     if (v < 0) throw ShapeError("negative dimension in shape " + to_string(shape));
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(descent::numel(shape)) * itemsize(dtype));
+  auto impl = make_pooled<TensorImpl>();
+  impl->storage = make_pooled<Storage>(static_cast<std::size_t>(descent::numel(shape)) * itemsize(dtype));
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
@@ -73,7 +75,7 @@ Tensor Tensor::view_as_shape(const Shape& shape) const {
     throw ShapeError("cannot view a tensor of shape " + to_string(this->shape()) + " (" + std::to_string(numel()) +
                      " elements) as shape " + to_string(shape));
   if (!is_contiguous()) throw ShapeError("view of a non-contiguous tensor; call contiguous() first");
-  auto impl = std::make_shared<TensorImpl>(*impl_);
+  auto impl = make_pooled<TensorImpl>(*impl_);
   impl->autograd = nullptr;
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
@@ -83,7 +85,7 @@ Tensor Tensor::view_as_shape(const Shape& shape) const {
 Tensor Tensor::view_transposed(int d0, int d1) const {
   d0 = normalize_dim(d0, dim());
   d1 = normalize_dim(d1, dim());
-  auto impl = std::make_shared<TensorImpl>(*impl_);
+  auto impl = make_pooled<TensorImpl>(*impl_);
   impl->autograd = nullptr;
   std::swap(impl->shape[d0], impl->shape[d1]);
   std::swap(impl->strides[d0], impl->strides[d1]);
@@ -95,7 +97,7 @@ Tensor Tensor::view_narrowed(std::int64_t start, std::int64_t length) const {
   if (start < 0 || length < 0 || start + length > shape()[0])
     throw ShapeError("slice [" + std::to_string(start) + ", " + std::to_string(start + length) +
                      ") out of range for dimension 0 of size " + std::to_string(shape()[0]));
-  auto impl = std::make_shared<TensorImpl>(*impl_);
+  auto impl = make_pooled<TensorImpl>(*impl_);
   impl->autograd = nullptr;
   impl->shape[0] = length;
   impl->offset += start * strides()[0];

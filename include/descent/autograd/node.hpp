@@ -4,11 +4,12 @@
 // gradients of its inputs. The closure captures only what backward needs, and never the output
 // itself with its autograd link (it captures out.detach()), so the graph holds no cycles.
 #include <cstdint>
-#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "descent/tensor/pool_allocator.hpp"
 #include "descent/tensor/tensor.hpp"
 
 namespace descent {
@@ -30,12 +31,14 @@ struct Edge {
 };
 
 struct Node {
+  virtual ~Node() = default;
   // Gradients of the inputs, one per edge; an undefined Tensor where an input needs none.
-  using Backward = std::function<std::vector<Tensor>(const Tensor& grad_output)>;
+  virtual std::vector<Tensor> apply(const Tensor& grad_output) = 0;
+  // Frees what backward saved (the graph is released after a backward pass).
+  virtual void release() = 0;
 
   const char* name = "";  // the op's name, for error messages and diagnostics
-  std::vector<Edge> next;
-  Backward backward;
+  std::vector<Edge, PoolAllocator<Edge>> next;
   bool released = false;
   Tensor grad;  // the output's gradient, accumulated while the engine runs
   std::uint64_t visit_mark = 0;  // the engine's topological sort: last pass that reached this node
@@ -43,10 +46,27 @@ struct Node {
   bool needs_grad(std::size_t input) const { return input < next.size() && next[input].defined(); }
 };
 
-// Records `out` as the result of op `name` applied to `inputs` when gradients are on and some input
-// requires one; otherwise returns `out` untouched. `backward` is called only in the first case.
-Tensor record(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, Node::Backward backward);
+// A node whose backward is a closure: std::vector<Tensor>(const Tensor& grad_output). The closure is
+// stored in the node itself (one pooled allocation, no std::function).
+template <class F>
+struct ClosureNode final : Node {
+  explicit ClosureNode(F f) : backward(std::move(f)) {}
+  std::vector<Tensor> apply(const Tensor& grad_output) override { return (*backward)(grad_output); }
+  void release() override { backward.reset(); }
+  std::optional<F> backward;
+};
+
 // True when record() would make a node for these inputs.
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
+// Links `node` into the graph as the maker of `out`, with an edge to each of `inputs`.
+Tensor attach(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, std::shared_ptr<Node> node);
+
+// Records `out` as the result of op `name` applied to `inputs` when gradients are on and some input
+// requires one; otherwise returns `out` untouched. `backward` runs only in the first case, at most once.
+template <class F>
+Tensor record(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, F&& backward) {
+  if (!any_requires_grad(inputs)) return out;
+  return attach(std::move(out), name, inputs, make_pooled<ClosureNode<std::decay_t<F>>>(std::forward<F>(backward)));
+}
 
 }  // namespace descent
