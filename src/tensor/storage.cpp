@@ -1,9 +1,9 @@
 #include "descent/tensor/storage.hpp"
 
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstdlib>
-#include <mutex>
 #include <new>
 #include <vector>
 
@@ -11,24 +11,29 @@ namespace descent {
 namespace {
 
 // Buffers are grouped in power-of-two size classes, 64-byte aligned (cache lines, AVX-512 loads).
-// A freed buffer goes to its class's free list, up to kMaxCachedBytes in all.
+// Each thread keeps its own free lists (no lock on the hot path); a buffer freed on another thread
+// joins that thread's lists. A thread caches at most kMaxCachedBytes.
 constexpr std::size_t kAlignment = 64;
 constexpr std::size_t kMaxCachedBytes = std::size_t{2} << 30;
 
-struct Pool {
-  std::mutex mutex;
+struct ThreadCache {
   std::array<std::vector<void*>, 64> free_lists;
-  MemoryStats stats;
-
-  ~Pool() {
-    for (auto& list : free_lists)
-      for (void* p : list) std::free(p);
-  }
+  std::size_t bytes = 0;
 };
 
-Pool& pool() {
-  static Pool* p = new Pool;  // never destroyed: tensors in static objects may outlive main()
-  return *p;
+// Never destroyed: tensors in static objects may be freed after thread_local objects die.
+ThreadCache& cache() {
+  thread_local ThreadCache* c = new ThreadCache;
+  return *c;
+}
+
+struct Counters {
+  std::atomic<std::uint64_t> system_allocations{0}, pool_hits{0};
+  std::atomic<std::size_t> bytes_in_use{0}, bytes_cached{0};
+};
+Counters& counters() {
+  static Counters* c = new Counters;
+  return *c;
 }
 
 int size_class(std::size_t nbytes) { return std::bit_width(std::max<std::size_t>(nbytes, kAlignment) - 1); }
@@ -38,20 +43,19 @@ int size_class(std::size_t nbytes) { return std::bit_width(std::max<std::size_t>
 Storage::Storage(std::size_t nbytes) : nbytes_(nbytes) {
   const int cls = size_class(nbytes);
   const std::size_t class_bytes = std::size_t{1} << cls;
-  Pool& p = pool();
-  {
-    std::lock_guard lock(p.mutex);
-    auto& list = p.free_lists[cls];
-    p.stats.bytes_in_use += class_bytes;
-    if (!list.empty()) {
-      data_ = list.back();
-      list.pop_back();
-      p.stats.bytes_cached -= class_bytes;
-      ++p.stats.pool_hits;
-      return;
-    }
-    ++p.stats.system_allocations;
+  Counters& n = counters();
+  n.bytes_in_use.fetch_add(class_bytes, std::memory_order_relaxed);
+  ThreadCache& c = cache();
+  auto& list = c.free_lists[cls];
+  if (!list.empty()) {
+    data_ = list.back();
+    list.pop_back();
+    c.bytes -= class_bytes;
+    n.bytes_cached.fetch_sub(class_bytes, std::memory_order_relaxed);
+    n.pool_hits.fetch_add(1, std::memory_order_relaxed);
+    return;
   }
+  n.system_allocations.fetch_add(1, std::memory_order_relaxed);
   data_ = std::aligned_alloc(kAlignment, class_bytes);
   if (!data_) throw std::bad_alloc();
 }
@@ -59,32 +63,31 @@ Storage::Storage(std::size_t nbytes) : nbytes_(nbytes) {
 Storage::~Storage() {
   const int cls = size_class(nbytes_);
   const std::size_t class_bytes = std::size_t{1} << cls;
-  Pool& p = pool();
-  {
-    std::lock_guard lock(p.mutex);
-    p.stats.bytes_in_use -= class_bytes;
-    if (p.stats.bytes_cached + class_bytes <= kMaxCachedBytes) {
-      p.free_lists[cls].push_back(data_);
-      p.stats.bytes_cached += class_bytes;
-      return;
-    }
+  Counters& n = counters();
+  n.bytes_in_use.fetch_sub(class_bytes, std::memory_order_relaxed);
+  ThreadCache& c = cache();
+  if (c.bytes + class_bytes <= kMaxCachedBytes) {
+    c.free_lists[cls].push_back(data_);
+    c.bytes += class_bytes;
+    n.bytes_cached.fetch_add(class_bytes, std::memory_order_relaxed);
+    return;
   }
   std::free(data_);
 }
 
 MemoryStats memory_stats() {
-  std::lock_guard lock(pool().mutex);
-  return pool().stats;
+  const Counters& n = counters();
+  return {n.system_allocations.load(), n.pool_hits.load(), n.bytes_in_use.load(), n.bytes_cached.load()};
 }
 
 void empty_cache() {
-  Pool& p = pool();
-  std::lock_guard lock(p.mutex);
-  for (auto& list : p.free_lists) {
-    for (void* ptr : list) std::free(ptr);
+  ThreadCache& c = cache();
+  for (auto& list : c.free_lists) {
+    for (void* p : list) std::free(p);
     list.clear();
   }
-  p.stats.bytes_cached = 0;
+  counters().bytes_cached.fetch_sub(c.bytes, std::memory_order_relaxed);
+  c.bytes = 0;
 }
 
 }  // namespace descent

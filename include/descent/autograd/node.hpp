@@ -1,8 +1,9 @@
 #pragma once
 // The define-by-run tape. Each differentiable op that sees an input requiring a gradient creates a
 // Node: the edges to its inputs and a backward closure that maps the gradient of its output to the
-// gradients of its inputs. The closure captures only what backward needs, and never the output
-// itself with its autograd link (it captures out.detach()), so the graph holds no cycles.
+// gradients of its inputs. The closure captures only what backward needs: inputs as they are (a node
+// already holds its inputs through its edges), and the output only as out.detach(), since the
+// output's own link to this node would make a cycle.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -31,7 +31,7 @@ struct MemoryStats {
 };
 
 MemoryStats memory_stats();
-// Returns every cached buffer to the system.
+// Returns every buffer cached by the calling thread to the system.
 void empty_cache();
 
 }  // namespace descent

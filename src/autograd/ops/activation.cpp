@@ -30,7 +30,7 @@ Tensor relu(const Tensor& a) {
   Tensor out = kernels::unary(UnaryOp::Relu, a);
   if (!any_requires_grad({&a})) return out;
   // d/dx max(x, 0) = [x > 0]
-  return record(out, "relu", {&a}, [x = a.detach()](const Tensor& g) {
+  return record(out, "relu", {&a}, [x = a](const Tensor& g) {
     return std::vector<Tensor>{kernels::relu_backward(g, x)};
   });
 }

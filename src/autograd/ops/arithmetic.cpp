@@ -31,7 +31,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = binary(BinaryOp::Mul, a, b);
   if (!any_requires_grad({&a, &b})) return out;
   const bool ga = a.requires_grad(), gb = b.requires_grad();
-  return record(out, "mul", {&a, &b}, [a = a.detach(), b = b.detach(), ga, gb](const Tensor& g) {
+  return record(out, "mul", {&a, &b}, [a, b, ga, gb](const Tensor& g) {
     return std::vector<Tensor>{ga ? binary(BinaryOp::Mul, g, b) : Tensor(), gb ? binary(BinaryOp::Mul, g, a) : Tensor()};
   });
 }
@@ -41,7 +41,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary(BinaryOp::Div, a, b);
   if (!any_requires_grad({&a, &b})) return out;
   const bool ga = a.requires_grad(), gb = b.requires_grad();
-  return record(out, "div", {&a, &b}, [b = b.detach(), out = out.detach(), ga, gb](const Tensor& g) {
+  return record(out, "div", {&a, &b}, [b, out = out.detach(), ga, gb](const Tensor& g) {
     const Tensor g_over_b = binary(BinaryOp::Div, g, b);
     return std::vector<Tensor>{ga ? g_over_b : Tensor(),
                                gb ? unary(UnaryOp::Neg, binary(BinaryOp::Mul, g_over_b, out)) : Tensor()};
@@ -66,7 +66,7 @@ Tensor pow(const Tensor& a, double p) {
   // d(a^p)/da = p a^(p-1)
   Tensor out = kernels::pow_scalar(a, p);
   if (!any_requires_grad({&a})) return out;
-  return record(out, "pow", {&a}, [a = a.detach(), p](const Tensor& g) {
+  return record(out, "pow", {&a}, [a, p](const Tensor& g) {
     return std::vector<Tensor>{binary(BinaryOp::Mul, g, kernels::affine(kernels::pow_scalar(a, p - 1.0), p, 0.0))};
   });
 }
@@ -76,7 +76,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
   Tensor out = binary(BinaryOp::Pow, a, b);
   if (!any_requires_grad({&a, &b})) return out;
   const bool ga = a.requires_grad(), gb = b.requires_grad();
-  return record(out, "pow", {&a, &b}, [a = a.detach(), b = b.detach(), out = out.detach(), ga, gb](const Tensor& g) {
+  return record(out, "pow", {&a, &b}, [a, b, out = out.detach(), ga, gb](const Tensor& g) {
     Tensor da, db;
     if (ga) da = binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, b, binary(BinaryOp::Pow, a, kernels::affine(b, 1.0, -1.0))));
     if (gb) db = binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, out, unary(UnaryOp::Log, a)));
@@ -94,7 +94,7 @@ Tensor exp(const Tensor& a) {
 
 Tensor log(const Tensor& a) {
   // d/dx ln x = 1/x
-  return record(unary(UnaryOp::Log, a), "log", {&a}, [a = a.detach()](const Tensor& g) {
+  return record(unary(UnaryOp::Log, a), "log", {&a}, [a](const Tensor& g) {
     return std::vector<Tensor>{binary(BinaryOp::Div, g, a)};
   });
 }
@@ -109,21 +109,21 @@ Tensor sqrt(const Tensor& a) {
 
 Tensor abs(const Tensor& a) {
   // d/dx |x| = sign(x)
-  return record(unary(UnaryOp::Abs, a), "abs", {&a}, [a = a.detach()](const Tensor& g) {
+  return record(unary(UnaryOp::Abs, a), "abs", {&a}, [a](const Tensor& g) {
     return std::vector<Tensor>{binary(BinaryOp::Mul, g, unary(UnaryOp::Sign, a))};
   });
 }
 
 Tensor sin(const Tensor& a) {
   // d/dx sin x = cos x
-  return record(unary(UnaryOp::Sin, a), "sin", {&a}, [a = a.detach()](const Tensor& g) {
+  return record(unary(UnaryOp::Sin, a), "sin", {&a}, [a](const Tensor& g) {
     return std::vector<Tensor>{binary(BinaryOp::Mul, g, unary(UnaryOp::Cos, a))};
   });
 }
 
 Tensor cos(const Tensor& a) {
   // d/dx cos x = -sin x
-  return record(unary(UnaryOp::Cos, a), "cos", {&a}, [a = a.detach()](const Tensor& g) {
+  return record(unary(UnaryOp::Cos, a), "cos", {&a}, [a](const Tensor& g) {
     return std::vector<Tensor>{unary(UnaryOp::Neg, binary(BinaryOp::Mul, g, unary(UnaryOp::Sin, a)))};
   });
 }

@@ -19,7 +19,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (!any_requires_grad({&a, &b})) return out;
   const bool ga = a.requires_grad(), gb = b.requires_grad();
   // C = A B:  dA = dC B^T,  dB = A^T dC  (vectors promoted to matrices, batches folded or looped)
-  return record(out, "matmul", {&a, &b}, [a = a.detach(), b = b.detach(), ga, gb](const Tensor& g) {
+  return record(out, "matmul", {&a, &b}, [a, b, ga, gb](const Tensor& g) {
     const Tensor gc = kernels::contiguous(g);
     Tensor da, db;
     if (a.dim() == 3 && b.dim() == 3) {
@@ -52,7 +52,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
   if (!any_requires_grad({&x, &w, &bias})) return out;
   const bool gx = x.requires_grad(), gw = w.requires_grad(), gbias = bias.defined() && bias.requires_grad();
   // Y = X W^T + b:  dX = dY W,  dW = dY^T X,  db = sum_rows dY
-  return record(out, "linear", {&x, &w, &bias}, [x = x.detach(), w = w.detach(), gx, gw, gbias](const Tensor& g) {
+  return record(out, "linear", {&x, &w, &bias}, [x, w, gx, gw, gbias](const Tensor& g) {
     Tensor dx, dw, db;
     if (gx) {
       dx = Tensor::empty(x.shape(), x.dtype());
