@@ -53,15 +53,19 @@ bool DataLoader::next(Batch& batch) {
   // A short last batch is a view of the buffers' first rows: same memory, no new allocation.
   const bool full = count == inputs_buffer_.size(0);
   const std::int64_t* rows = order_.data() + position_;
-  batch.inputs = kernels::index_select_rows(dataset_.inputs, rows, count,
-                                            full ? inputs_buffer_ : inputs_buffer_.view_narrowed(0, count));
+  const Tensor inputs_out = full ? inputs_buffer_ : inputs_buffer_.view_narrowed(0, count);
+  batch.inputs = dataset_.pixels.defined()
+                     ? kernels::gather_rows_scaled(dataset_.pixels, rows, count, dataset_.pixel_scale,
+                                                   dataset_.inputs.dtype(), inputs_out)
+                     : kernels::index_select_rows(dataset_.inputs, rows, count, inputs_out);
   batch.targets = kernels::index_select_rows(dataset_.targets, rows, count,
                                              full ? targets_buffer_ : targets_buffer_.view_narrowed(0, count));
   position_ += count;
   // The next batch's rows are scattered over the whole data set: ask for them now, so that they
   // arrive from memory while this batch trains.
   const std::int64_t ahead = std::min(options_.batch_size, dataset_.size() - position_);
-  if (ahead > 0) kernels::prefetch_rows(dataset_.inputs, order_.data() + position_, ahead);
+  if (ahead > 0)
+    kernels::prefetch_rows(dataset_.pixels.defined() ? dataset_.pixels : dataset_.inputs, order_.data() + position_, ahead);
   return true;
 }
 

@@ -55,11 +55,13 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
 
   const std::int64_t n = limit > 0 ? std::min(limit, labels.dims[0]) : labels.dims[0];
   const std::int64_t features = images.dims[1] * images.dims[2];
-  Dataset out{Tensor::empty(Shape{n, features}, dtype), Tensor::empty(Shape{n}, Dtype::Int64)};
+  Dataset out{Tensor::empty(Shape{n, features}, dtype), Tensor::empty(Shape{n}, Dtype::Int64),
+              Tensor::empty(Shape{n, features}, Dtype::UInt8), 1.0 / 255.0};
+  std::copy(images.data.begin(), images.data.begin() + n * features, out.pixels.data<std::uint8_t>());
   dispatch_floating(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* dst = out.inputs.data<T>();
-    for (std::int64_t i = 0; i < n * features; ++i) dst[i] = static_cast<T>(images.data[i]) / T(255);
+    for (std::int64_t i = 0; i < n * features; ++i) dst[i] = static_cast<T>(images.data[i]) * static_cast<T>(out.pixel_scale);
   });
   std::int64_t* targets = out.targets.data<std::int64_t>();
   for (std::int64_t i = 0; i < n; ++i) targets[i] = labels.data[i];

@@ -36,6 +36,7 @@ T* Tensor::data() const {
 template float* Tensor::data<float>() const;
 template double* Tensor::data<double>() const;
 template std::int64_t* Tensor::data<std::int64_t>() const;
+template std::uint8_t* Tensor::data<std::uint8_t>() const;
 
 void* Tensor::raw_data() const {
   return static_cast<char*>(impl_->storage->data()) + impl_->offset * itemsize(dtype());
@@ -54,6 +55,7 @@ double Tensor::at(std::int64_t flat) const {
     case Dtype::Float32: return reinterpret_cast<const float*>(base)[pos];
     case Dtype::Float64: return reinterpret_cast<const double*>(base)[pos];
     case Dtype::Int64: return static_cast<double>(reinterpret_cast<const std::int64_t*>(base)[pos]);
+    case Dtype::UInt8: return reinterpret_cast<const std::uint8_t*>(base)[pos];
   }
   return 0;
 }

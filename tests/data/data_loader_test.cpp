@@ -19,7 +19,10 @@ Dataset numbered(std::int64_t n) {
     x.insert(x.end(), {double(i), -double(i)});
     y.push_back(i);
   }
-  return {from_vector(x, Shape{n, 2}, Dtype::Float64), from_vector(y, Shape{n})};
+  Dataset d;
+  d.inputs = from_vector(x, Shape{n, 2}, Dtype::Float64);
+  d.targets = from_vector(y, Shape{n});
+  return d;
 }
 
 // One epoch's targets, batch by batch, checking that every input row matches its target.
@@ -165,3 +168,36 @@ TEST(DataLoaderTest, RejectsBadOptions) {
 
 }  // namespace
 }  // namespace descent::data
+
+namespace descent::data {
+namespace {
+
+// A data set read from bytes gathers its batches from the bytes: they must equal the float rows.
+TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
+  const std::int64_t n = 37;
+  std::vector<std::int64_t> labels(n, 0);
+  Dataset d;
+  d.pixels = Tensor::empty(Shape{n, 5}, Dtype::UInt8);
+  for (std::int64_t i = 0; i < n * 5; ++i) d.pixels.data<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 37) % 256);
+  d.pixel_scale = 1.0 / 255.0;
+  d.inputs = Tensor::empty(Shape{n, 5}, Dtype::Float32);
+  for (std::int64_t i = 0; i < n * 5; ++i)
+    d.inputs.data<float>()[i] = static_cast<float>(d.pixels.data<std::uint8_t>()[i]) * static_cast<float>(d.pixel_scale);
+  d.targets = from_vector(std::vector<std::int64_t>(labels), Shape{n});
+  for (std::int64_t i = 0; i < n; ++i) d.targets.data<std::int64_t>()[i] = i;
+  DataLoader loader(d, {.batch_size = 8, .shuffle = true, .seed = 3});
+  Batch b;
+  std::int64_t rows = 0;
+  while (loader.next(b)) {
+    ASSERT_EQ(b.inputs.dtype(), Dtype::Float32);
+    for (std::int64_t r = 0; r < b.inputs.size(0); ++r, ++rows) {
+      const std::int64_t i = b.targets.data<std::int64_t>()[r];
+      for (std::int64_t j = 0; j < 5; ++j) EXPECT_EQ(b.inputs.at(r * 5 + j), d.inputs.at(i * 5 + j));
+    }
+  }
+  EXPECT_EQ(rows, n);
+}
+
+}  // namespace
+}  // namespace descent::data
+

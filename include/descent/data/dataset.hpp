@@ -10,6 +10,10 @@ namespace descent::data {
 struct Dataset {
   Tensor inputs;   // (N, features), floating
   Tensor targets;  // (N), int64 class labels
+  // The same examples as raw bytes, inputs = pixels * pixel_scale, when they came from bytes: batches of
+  // shuffled rows are gathered from here, reading a quarter of the memory that float rows would take.
+  Tensor pixels;   // (N, features), uint8, or undefined
+  double pixel_scale = 1.0;
   std::int64_t size() const { return targets.defined() ? targets.size(0) : 0; }
 };
 

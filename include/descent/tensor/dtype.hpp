@@ -1,5 +1,6 @@
 #pragma once
-// Element types. Float32 and Float64 are the arithmetic types; Int64 holds class indices and argmax results.
+// Element types. Float32 and Float64 are the arithmetic types; Int64 holds class indices and argmax
+// results; UInt8 holds raw image bytes (converted to a float type as batches are assembled).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,10 +10,10 @@
 
 namespace descent {
 
-enum class Dtype : std::uint8_t { Float32, Float64, Int64 };
+enum class Dtype : std::uint8_t { Float32, Float64, Int64, UInt8 };
 
-constexpr std::size_t itemsize(Dtype d) { return d == Dtype::Float32 ? 4 : 8; }
-constexpr bool is_floating(Dtype d) { return d != Dtype::Int64; }
+constexpr std::size_t itemsize(Dtype d) { return d == Dtype::Float32 ? 4 : d == Dtype::UInt8 ? 1 : 8; }
+constexpr bool is_floating(Dtype d) { return d == Dtype::Float32 || d == Dtype::Float64; }
 std::string_view to_string(Dtype d);
 // Parses "float32" / "float64" / "int64"; throws ValueError naming the value otherwise.
 Dtype dtype_from_string(std::string_view name);
@@ -21,6 +22,7 @@ template <class T> constexpr Dtype dtype_of();
 template <> constexpr Dtype dtype_of<float>() { return Dtype::Float32; }
 template <> constexpr Dtype dtype_of<double>() { return Dtype::Float64; }
 template <> constexpr Dtype dtype_of<std::int64_t>() { return Dtype::Int64; }
+template <> constexpr Dtype dtype_of<std::uint8_t>() { return Dtype::UInt8; }
 
 // Calls f(T{}) with T the C++ type of a floating dtype: dispatch_floating(d, [&](auto tag) { using T = decltype(tag); ... }).
 template <class F>

@@ -82,6 +82,7 @@ void binary_dispatch(const Tensor& a, const Tensor& b, const Tensor& out) {
     case Dtype::Float32: return binary_typed<Op, float>(a, b, out);
     case Dtype::Float64: return binary_typed<Op, double>(a, b, out);
     case Dtype::Int64: return binary_typed<Op, std::int64_t>(a, b, out);
+    case Dtype::UInt8: throw ValueError("arithmetic on uint8 tensors is not supported; convert with to()");
   }
 }
 
@@ -259,12 +260,14 @@ void copy_(const Tensor& dst, const Tensor& src) {
       case Dtype::Float32: return run(dtag, float{});
       case Dtype::Float64: return run(dtag, double{});
       case Dtype::Int64: return run(dtag, std::int64_t{});
+      case Dtype::UInt8: return run(dtag, std::uint8_t{});
     }
   };
   switch (dst.dtype()) {
     case Dtype::Float32: return with_src(float{});
     case Dtype::Float64: return with_src(double{});
     case Dtype::Int64: return with_src(std::int64_t{});
+    case Dtype::UInt8: return with_src(std::uint8_t{});
   }
 }
 

@@ -96,6 +96,29 @@ Tensor index_select_rows(const Tensor& a_in, const std::int64_t* rows, std::int6
   return out;
 }
 
+Tensor gather_rows_scaled(const Tensor& a_in, const std::int64_t* rows, std::int64_t count, double scale, Dtype dtype,
+                          Tensor out) {
+  const Tensor a = contiguous(a_in);
+  if (a.dtype() != Dtype::UInt8 || a.dim() != 2)
+    throw ValueError("gather_rows_scaled: expected a 2-d uint8 tensor, got " + std::string(to_string(a.dtype())) +
+                     " of shape " + to_string(a.shape()));
+  const std::int64_t n = a.shape()[0], width = a.shape()[1];
+  if (!out.defined() || !(out.shape() == Shape{count, width}) || out.dtype() != dtype)
+    out = Tensor::empty(Shape{count, width}, dtype);
+  const std::uint8_t* src = a.data<std::uint8_t>();
+  dispatch_floating(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* dst = out.data<T>();
+    const T s = static_cast<T>(scale);
+    for (std::int64_t r = 0; r < count; ++r) {
+      const std::uint8_t* row = src + checked(rows[r], n, "gather_rows_scaled") * width;
+      T* o = dst + r * width;
+      for (std::int64_t j = 0; j < width; ++j) o[j] = static_cast<T>(row[j]) * s;
+    }
+  });
+  return out;
+}
+
 void prefetch_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count) {
   if (!a.is_contiguous() || a.dim() == 0) return;
   const std::int64_t n = a.shape()[0];
