@@ -16,17 +16,22 @@ void check_same_shape(const Tensor& input, const Tensor& target, const char* los
 }
 
 // One fused op: value = scale * sum (x - y)^2 (or the elementwise squares for `none`);
-// d/dx = 2 scale (x - y) g, d/dy = -d/dx.
+// d/dx = 2 scale (x - y) g, d/dy = -d/dx. Reduced forms take one pass forward and one backward.
 Tensor squared_error(const Tensor& input, const Tensor& target, Reduction reduction, double scale, const char* name) {
-  const Tensor diff = kernels::binary(BinaryOp::Sub, input, target);
-  const Tensor sq = kernels::binary(BinaryOp::Mul, diff, diff);
-  Tensor out = reduction == Reduction::None ? sq : kernels::affine(kernels::sum(sq), scale, 0.0);
+  Tensor diff, out;
+  if (reduction == Reduction::None) {
+    diff = kernels::binary(BinaryOp::Sub, input, target);
+    out = kernels::binary(BinaryOp::Mul, diff, diff);
+  } else {
+    out = kernels::affine(kernels::squared_difference_sum(input, target, diff), scale, 0.0);
+  }
   if (!any_requires_grad({&input, &target})) return out;
   const bool gi = input.requires_grad(), gt = target.requires_grad();
   return record(out, name, {&input, &target}, [diff, scale, reduction, gi, gt](const Tensor& g) {
-    Tensor d = reduction == Reduction::None ? kernels::binary(BinaryOp::Mul, kernels::affine(diff, 2.0, 0.0), g)
-                                            : kernels::binary(BinaryOp::Mul, kernels::affine(diff, 2.0 * scale, 0.0), g);
-    return std::vector<Tensor>{gi ? d : Tensor(), gt ? kernels::unary(kernels::UnaryOp::Neg, d) : Tensor()};
+    const Tensor d = reduction == Reduction::None
+                         ? kernels::binary(BinaryOp::Mul, kernels::affine(diff, 2.0, 0.0), g)
+                         : kernels::affine(diff, 2.0 * scale * g.item(), 0.0);
+    return std::vector<Tensor>{gi ? d : Tensor(), gt ? kernels::affine(d, -1.0, 0.0) : Tensor()};
   });
 }
 

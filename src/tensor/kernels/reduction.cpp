@@ -60,6 +60,26 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
   return out;
 }
 
+Tensor squared_difference_sum(const Tensor& a_in, const Tensor& b_in, Tensor& diff) {
+  if (!(a_in.shape() == b_in.shape()) || a_in.dtype() != b_in.dtype())
+    throw ShapeError("squared difference of shapes " + to_string(a_in.shape()) + " and " + to_string(b_in.shape()));
+  const Tensor a = contiguous(a_in), b = contiguous(b_in);
+  diff = Tensor::empty(a.shape(), a.dtype());
+  Tensor out = Tensor::empty(Shape{}, a.dtype());
+  dispatch_floating(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T *pa = a.data<T>(), *pb = b.data<T>();
+    T* pd = diff.data<T>();
+    Acc<T> s = 0;
+    for (std::int64_t i = 0, n = a.numel(); i < n; ++i) {
+      pd[i] = pa[i] - pb[i];
+      s += static_cast<Acc<T>>(pd[i]) * pd[i];
+    }
+    *out.data<T>() = static_cast<T>(s);
+  });
+  return out;
+}
+
 Tensor sum(const Tensor& a_in) {
   const Tensor a = contiguous(a_in);
   Tensor out = Tensor::empty(Shape{}, a.dtype());

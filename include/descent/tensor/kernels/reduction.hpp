@@ -13,6 +13,8 @@ Tensor mean(const Tensor& a);
 Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim);
 // Sums `a` down to `shape`, which must broadcast to a.shape(): the reduction of a broadcast gradient.
 Tensor sum_to(const Tensor& a, const Shape& shape);
+// sum (a - b)^2 over same-shape tensors in one pass, as a 0-d tensor; a - b is written to `diff`.
+Tensor squared_difference_sum(const Tensor& a, const Tensor& b, Tensor& diff);
 // Largest value and its index (first on ties) along `dim`; indices are int64.
 std::pair<Tensor, Tensor> max(const Tensor& a, std::int64_t dim, bool keepdim);
 Tensor max(const Tensor& a);  // over all elements -> 0-d
