@@ -9,6 +9,7 @@
 
 #include "descent/error.hpp"
 #include "exit_status.hpp"
+#include "plot_command.hpp"
 #include "train_command.hpp"
 
 namespace descent::cli {
@@ -102,6 +103,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   app.allow_extras();  // leftovers are reported below, with a suggestion
   app.require_subcommand(0, 1);
   TrainCommand train(app);
+  PlotCommand plot(app);
   app.footer([&app] { return commands_help(app); });
 
   auto bad_input = [&err](const std::string& message) {
@@ -129,6 +131,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   try {
     if (train.selected()) return train.run(out);
+    if (plot.selected()) return plot.run(out);
   } catch (const Error& e) {
     return bad_input(e.what());
   } catch (const std::exception& e) {

@@ -1,0 +1,49 @@
+#pragma once
+// Pictures through gnuplot (Debian's gnuplot-nox): line plots of metrics and recorded trajectories,
+// and an optimizer's path over a function's contour lines. descent writes the data and a gnuplot
+// script to a temporary directory, runs gnuplot, and renames the finished picture into place.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace descent::plot {
+
+struct Series {
+  std::string name = {};  // the legend entry
+  std::vector<double> x = {}, y = {};
+  bool right_axis = false;        // drawn against the y2 axis
+  bool points = false;            // mark each point (paths), else a plain line
+};
+
+// z[i][j] = f(xs[j], ys[i]) on a grid, drawn as contour lines under the series.
+struct ContourGrid {
+  std::vector<double> xs, ys;
+  std::vector<std::vector<double>> z;
+  int levels = 20;
+  bool log_levels = false;  // levels spaced on a log scale (valleys such as Rosenbrock's)
+};
+
+struct Figure {
+  std::string title = {}, xlabel = {}, ylabel = {}, y2label = {};
+  std::vector<Series> series = {};
+  std::optional<ContourGrid> contour = {};
+  bool log_y = false;
+};
+
+// Renders to `output` (.png, at least 640x480, or .svg by its extension). Throws descent::IoError
+// naming the file when the extension is neither, gnuplot is missing or fails.
+void render(const Figure& figure, const std::string& output);
+
+// A CSV file as descent writes it (RFC 4180): leading '#' comment lines, a header, numeric rows.
+struct Table {
+  std::vector<std::string> comments;  // without the leading '#'
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> rows;
+  int column(const std::string& name) const;  // -1 when absent
+};
+Table read_csv(const std::string& path);
+
+// JSON Lines metrics (descent train --metrics): every numeric key becomes a column.
+Table read_metrics(const std::string& path);
+
+}  // namespace descent::plot
