@@ -74,7 +74,7 @@ plot::Figure trace_figure(const std::vector<std::string>& files) {
     for (int c = 1; c < static_cast<int>(t.columns.size()); ++c) {
       const std::string& name = t.columns[c];
       const bool right = name == "loss" || name == "grad_norm" || name == "lr";
-      if (right) f.y2label = "loss, gradient norm, learning rate";
+      if (right) f.y2label += (f.y2label.empty() ? "" : ", ") + name;
       f.series.push_back({prefix + name, steps, column(t, c), right});
     }
   }

@@ -8,6 +8,7 @@
 
 #include "descent/error.hpp"
 #include "descent/train/config.hpp"
+#include "descent/train/datasets.hpp"
 #include "descent/train/run.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
@@ -26,7 +27,8 @@ constexpr const char* kFooter =
     "Data:\n"
     "  The directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and\n"
     "  t10k-labels-idx1-ubyte (plain or .gz) is --data-dir if given, else $DESCENT_DATA if set, else\n"
-    "  /usr/share/datasets/fashion-mnist (Debian's Fashion-MNIST).\n"
+    "  /usr/share/datasets/fashion-mnist (Debian's Fashion-MNIST). A config may instead hold its examples\n"
+    "  itself ([data] inputs = [[0.9]], targets = [[0.9]]); then no directory is read.\n"
     "\n"
     "Example:\n"
     "  descent train examples/nielsen/config.toml --epochs 1\n"
@@ -50,6 +52,9 @@ TrainCommand::TrainCommand(CLI::App& parent)
       ->type_name("T");
   app_->add_option("--metrics", metrics_path_, "Write one JSON object per epoch to FILE (JSON Lines)")
       ->type_name("FILE");
+  app_->add_option("--trace", trace_path_,
+                   "Write the values [diagnostics] record names, every record_every updates, to FILE (CSV)")
+      ->type_name("FILE");
   app_->footer(kFooter + std::string(kExitStatusHelp));
 }
 
@@ -63,9 +68,11 @@ int TrainCommand::run(std::ostream& out) const {
   if (seed_) options.seed = parse_uint_flag("--seed", *seed_);
   if (threads_) options.threads = static_cast<int>(parse_int_flag("--threads", *threads_, 1, kMaxThreads));
   options.metrics_path = metrics_path_;
+  options.trace_path = trace_path_;
+  options.command = "descent train " + config_path_;
 
   const train::TrainConfig config = train::parse_config(config_path_);
-  options.data_dir = train::resolve_data_dir(data_dir_);
+  if (train::needs_data_dir(config)) options.data_dir = train::resolve_data_dir(data_dir_);
   options.progress = &out == &std::cout && isatty(fileno(stdout));
   train::run_training(config, options, out);
   return kExitSuccess;

@@ -27,6 +27,7 @@ class TrainCommand {
   std::optional<std::string> seed_;
   std::optional<std::string> threads_;
   std::string metrics_path_;
+  std::string trace_path_;
 };
 
 }  // namespace descent::cli

@@ -16,8 +16,8 @@ DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
     throw ValueError("DataLoader: batch_size = " + std::to_string(options_.batch_size) + ": expected batch_size >= 1");
   if (!dataset_.inputs.defined() || !dataset_.targets.defined())
     throw ValueError("DataLoader: expected a dataset with inputs and targets, got an undefined tensor");
-  if (dataset_.inputs.dim() < 1 || dataset_.targets.dim() != 1 || dataset_.inputs.size(0) != dataset_.targets.size(0))
-    throw ShapeError("DataLoader: expected inputs (N, ...) and targets (N), got inputs " +
+  if (dataset_.inputs.dim() < 1 || dataset_.targets.dim() < 1 || dataset_.inputs.size(0) != dataset_.targets.size(0))
+    throw ShapeError("DataLoader: expected inputs (N, ...) and targets (N, ...), got inputs " +
                      to_string(dataset_.inputs.shape()) + " and targets " + to_string(dataset_.targets.shape()));
   // Gathering rows copies raw memory: make a strided dataset contiguous once, not once per batch.
   dataset_.inputs = kernels::contiguous(dataset_.inputs);
@@ -48,7 +48,9 @@ bool DataLoader::next(Batch& batch) {
     Shape shape = dataset_.inputs.shape();
     shape[0] = std::min(options_.batch_size, dataset_.size());
     inputs_buffer_ = Tensor::empty(shape, dataset_.inputs.dtype());
-    targets_buffer_ = Tensor::empty(Shape{shape[0]}, dataset_.targets.dtype());
+    Shape target_shape = dataset_.targets.shape();
+    target_shape[0] = shape[0];
+    targets_buffer_ = Tensor::empty(target_shape, dataset_.targets.dtype());
   }
   // A short last batch is a view of the buffers' first rows: same memory, no new allocation.
   const bool full = count == inputs_buffer_.size(0);

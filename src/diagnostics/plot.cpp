@@ -163,7 +163,7 @@ void render(const Figure& f, const std::string& output) {
   script << "set output " << quoted(partial.string()) << "\n";
   script << "set title " << quoted(f.title) << " noenhanced\nset xlabel " << quoted(f.xlabel) << " noenhanced\n";
   script << "set ylabel " << quoted(f.ylabel) << " noenhanced\n";
-  script << "set key below box noenhanced\nset grid\n";
+  script << "set key below box noenhanced\nset bmargin 6\nset grid\n";
   if (f.log_y) script << "set logscale y\n";
   if (!f.y2label.empty()) script << "set y2label " << quoted(f.y2label) << " noenhanced\nset y2tics\nset ytics nomirror\n";
 

@@ -25,10 +25,11 @@ namespace {
 
 using Names = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 5> kSections = {"model", "loss", "optim", "data", "train"};
-constexpr std::array<std::string_view, 4> kModelKeys = {"layers", "activation", "output_activation", "init"};
+constexpr std::array<std::string_view, 6> kSections = {"model", "loss", "optim", "data", "train", "diagnostics"};
+constexpr std::array<std::string_view, 6> kModelKeys = {"layers", "activation", "output_activation", "init", "bias", "weights"};
 constexpr std::array<std::string_view, 2> kLossKeys = {"name", "reduction"};
-constexpr std::array<std::string_view, 3> kDataKeys = {"classes", "train_limit", "test_limit"};
+constexpr std::array<std::string_view, 5> kDataKeys = {"classes", "train_limit", "test_limit", "inputs", "targets"};
+constexpr std::array<std::string_view, 2> kDiagnosticsKeys = {"record", "record_every"};
 constexpr std::array<std::string_view, 4> kTrainKeys = {"epochs", "batch_size", "seed", "dtype"};
 
 constexpr std::array<std::string_view, 3> kActivations = {"sigmoid", "tanh", "relu"};
@@ -160,6 +161,66 @@ class Section {
     if (!s || !contains(allowed, s->get())) fail(key, "one of " + join(allowed));
     out = s->get();
   }
+  // An array of arrays of numbers (one row per example), every row of the same length.
+  void get_rows(std::string_view key, std::vector<std::vector<double>>& out) const {
+    const toml::node* node = find(key);
+    if (!node) return;
+    constexpr std::string_view expected = "an array of rows of numbers, e.g. [[0.9], [0.1]]";
+    const auto* a = node->as_array();
+    if (!a || a->empty()) fail(key, expected);
+    out.clear();
+    for (const toml::node& row : *a) {
+      const auto* r = row.as_array();
+      if (!r || r->empty()) fail(key, expected);
+      std::vector<double> values;
+      for (const toml::node& e : *r) {
+        if (const auto* i = e.as_integer()) values.push_back(static_cast<double>(i->get()));
+        else if (const auto* f = e.as_floating_point(); f && std::isfinite(f->get())) values.push_back(f->get());
+        else fail(key, expected);
+      }
+      if (!out.empty() && values.size() != out.front().size()) fail(key, "rows of equal length");
+      out.push_back(std::move(values));
+    }
+  }
+  // An array of strings.
+  void get_strings(std::string_view key, std::vector<std::string>& out) const {
+    const toml::node* node = find(key);
+    if (!node) return;
+    const auto* a = node->as_array();
+    if (!a) fail(key, "an array of strings");
+    out.clear();
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) fail(key, "an array of strings");
+      out.push_back(e.as_string()->get());
+    }
+  }
+  // A table of name = (nested) array of numbers, flattened row-major.
+  void get_weights(std::string_view key, std::vector<std::pair<std::string, std::vector<double>>>& out) const {
+    const toml::node* node = find(key);
+    if (!node) return;
+    const auto* t = node->as_table();
+    if (!t) fail(key, "a table of parameter name = array of numbers, e.g. \"0.weight\" = [[0.1]]");
+    for (auto&& [name, value] : *t) {
+      std::vector<double> flat;
+      bool ok = true;
+      auto flatten = [&](auto&& self, const toml::node& n) -> void {
+        if (const auto* a = n.as_array()) {
+          for (const toml::node& e : *a) self(self, e);
+        } else if (const auto* i = n.as_integer()) {
+          flat.push_back(static_cast<double>(i->get()));
+        } else if (const auto* f = n.as_floating_point()) {
+          flat.push_back(f->get());
+        } else {
+          ok = false;
+        }
+      };
+      flatten(flatten, value);
+      if (!ok || flat.empty())
+        throw ConfigError(path_ + ": " + full(key) + "." + std::string(name.str()) + " = " + render(value) +
+                          ": expected an array of numbers");
+      out.emplace_back(std::string(name.str()), std::move(flat));
+    }
+  }
   // The required list of layer sizes.
   void get_sizes(std::string_view key, std::vector<std::int64_t>& out) const {
     const toml::node* node = find(key);
@@ -188,6 +249,15 @@ void read_model(const Section& s, ModelConfig& m) {
   s.get_choice("activation", m.activation, kActivations);
   s.get_choice("output_activation", m.output_activation, kOutputActivations);
   s.get_choice("init", m.init, kInits);
+  s.get("bias", m.bias);
+  s.get_weights("weights", m.weights);
+}
+
+void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
+  s.reject_unknown(kDiagnosticsKeys);
+  s.get_strings("record", d.record);
+  s.get("record_every", d.record_every);
+  s.check("record_every", d.record_every >= 1, "record_every >= 1");
 }
 
 void read_loss(const Section& s, LossConfig& l) {
@@ -251,6 +321,12 @@ void read_data(const Section& s, DataConfig& d) {
   s.check("train_limit", d.train_limit >= 0, "train_limit >= 0 (0: every example)");
   s.get("test_limit", d.test_limit);
   s.check("test_limit", d.test_limit >= 0, "test_limit >= 0 (0: every example)");
+  s.get_rows("inputs", d.inputs);
+  s.get_rows("targets", d.targets);
+  if (d.inputs.empty() != d.targets.empty())
+    s.fail(d.inputs.empty() ? "targets" : "inputs", "data.inputs and data.targets given together");
+  if (d.inputs.size() != d.targets.size())
+    s.fail("targets", "as many rows as data.inputs (" + std::to_string(d.inputs.size()) + ")");
 }
 
 void read_train(const Section& s, TrainConfig& c) {
@@ -299,9 +375,18 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
   read_optim(section("optim"), c.optim);
   read_data(section("data"), c.data);
   read_train(section("train"), c);
+  read_diagnostics(section("diagnostics"), c.diagnostics);
 
-  // Across sections: the network's output has one unit per class.
-  if (c.model.layers.back() != c.data.classes) {
+  // Across sections: inline examples fit the network's ends; otherwise one output unit per class.
+  if (!c.data.inputs.empty()) {
+    if (static_cast<std::int64_t>(c.data.inputs.front().size()) != c.model.layers.front())
+      section("data").fail("inputs", "rows of model.layers[0] = " + std::to_string(c.model.layers.front()) + " numbers");
+    if (static_cast<std::int64_t>(c.data.targets.front().size()) != c.model.layers.back())
+      section("data").fail("targets", "rows of " + std::to_string(c.model.layers.back()) +
+                                          " numbers, the size of the model's last layer");
+    if (c.loss.name == "cross_entropy")
+      section("loss").fail("name", "mse or quadratic with inline data (its targets are numbers, not classes)");
+  } else if (c.model.layers.back() != c.data.classes) {
     bool given = root["data"]["classes"].node() != nullptr;
     section("model").fail("layers", "the last size (" + std::to_string(c.model.layers.back()) +
                                         ") to equal data.classes = " + std::to_string(c.data.classes) +

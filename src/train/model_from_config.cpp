@@ -8,7 +8,11 @@
 #include "descent/nn/losses/cross_entropy_loss.hpp"
 #include "descent/nn/losses/mse_loss.hpp"
 #include "descent/optim/sgd.hpp"
+#include "descent/tensor/creation.hpp"
+#include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
+
+#include <algorithm>
 
 namespace descent::train {
 namespace {
@@ -55,10 +59,25 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
     const bool last = i + 2 == m.layers.size();
     const std::string& act = last ? m.output_activation : m.activation;
     auto layer = std::make_shared<nn::Linear>(m.layers[i], m.layers[i + 1],
-                                              nn::LinearOptions{.dtype = config.dtype, .generator = &gen});
+                                              nn::LinearOptions{.bias = m.bias, .dtype = config.dtype, .generator = &gen});
     initialise(*layer, m.init, act, gen);
     model->push_back(layer);
     if (auto a = activation(act)) model->push_back(a);
+  }
+  // [model.weights] replace the initial values they name.
+  const auto params = model->named_parameters();
+  for (const auto& [name, values] : m.weights) {
+    auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+    if (it == params.end()) {
+      std::string known;
+      for (const auto& p : params) known += (known.empty() ? "" : ", ") + p.first;
+      throw ConfigError(config.path + ": model.weights." + name + ": no such parameter (the model has " + known + ")");
+    }
+    if (static_cast<std::int64_t>(values.size()) != it->second.numel())
+      throw ConfigError(config.path + ": model.weights." + name + ": " + std::to_string(values.size()) +
+                        " values, expected " + std::to_string(it->second.numel()) + " for shape " +
+                        to_string(it->second.shape()));
+    kernels::copy_(it->second, from_vector(values, it->second.shape(), Dtype::Float64));
   }
   return model;
 }
@@ -70,12 +89,14 @@ LossFn build_loss(const TrainConfig& config) {
   if (name == "cross_entropy")
     return [reduction](const Tensor& out, const Tensor& labels) { return nn::cross_entropy(out, labels, reduction); };
   if (name == "mse")
-    return [reduction, classes](const Tensor& out, const Tensor& labels) {
-      return nn::mse_loss(out, kernels::one_hot(labels, classes, out.dtype()), reduction);
+    return [reduction, classes](const Tensor& out, const Tensor& targets) {
+      return nn::mse_loss(out, targets.dtype() == Dtype::Int64 ? kernels::one_hot(targets, classes, out.dtype()) : targets,
+                          reduction);
     };
   if (name == "quadratic")
-    return [classes](const Tensor& out, const Tensor& labels) {
-      return nn::quadratic_cost(out, kernels::one_hot(labels, classes, out.dtype()));
+    return [classes](const Tensor& out, const Tensor& targets) {
+      return nn::quadratic_cost(out, targets.dtype() == Dtype::Int64 ? kernels::one_hot(targets, classes, out.dtype())
+                                                                     : targets);
     };
   throw ConfigError("unknown loss \"" + name + "\"");
 }

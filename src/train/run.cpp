@@ -13,6 +13,8 @@
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
+#include "descent/diagnostics/trajectory_recorder.hpp"
+#include "descent/train/datasets.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/progress.hpp"
 
@@ -20,6 +22,12 @@ namespace descent::train {
 namespace {
 
 constexpr const char* kDebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+// Mean loss over a data set (regression), in one pass.
+double mean_loss(nn::Module& model, const LossFn& loss_fn, const data::Dataset& set) {
+  NoGradGuard no_grad;
+  return loss_fn(model(set.inputs), set.targets).item();
+}
 
 // Correct predictions (argmax of the output against the label) over a data set, in chunks.
 std::int64_t count_correct(nn::Module& model, const data::Dataset& set) {
@@ -36,7 +44,14 @@ std::int64_t count_correct(nn::Module& model, const data::Dataset& set) {
   return correct;
 }
 
-void write_metrics(std::ofstream& out, const EpochResult& r) {
+void write_metrics(std::ofstream& out, const EpochResult& r, bool classification) {
+  if (!classification) {
+    out << nlohmann::json{{"epoch", r.epoch}, {"train_loss", r.train_loss}, {"test_loss", r.test_loss},
+                          {"seconds", r.seconds}, {"samples_per_second", r.samples_per_second}}
+               .dump()
+        << '\n' << std::flush;
+    return;
+  }
   nlohmann::json j = {{"epoch", r.epoch},
                       {"train_loss", r.train_loss},
                       {"test_correct", r.test_correct},
@@ -77,13 +92,9 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   if (options.seed) config.seed = *options.seed;
   if (options.threads > 0) kernels::set_num_threads(options.threads);
 
-  const data::Dataset train_set =
-      data::load_mnist(options.data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
-  const data::Dataset test_set =
-      data::load_mnist(options.data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
-  if (train_set.inputs.shape()[1] != config.model.layers.front())
-    throw ConfigError(config.path + ": model.layers[0] = " + std::to_string(config.model.layers.front()) +
-                      ": expected the input size of the data, " + std::to_string(train_set.inputs.shape()[1]));
+  const TrainData data = load_data(config, options.data_dir);
+  const data::Dataset& train_set = data.train;
+  const data::Dataset& test_set = data.test;
 
   Generator init_gen(config.seed);
   auto model = build_model(config, init_gen);
@@ -97,6 +108,24 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     if (!metrics) throw IoError(options.metrics_path + ": cannot open the metrics file for writing");
   }
 
+  std::unique_ptr<TrajectoryRecorder> recorder;
+  if (!options.trace_path.empty()) {
+    if (config.diagnostics.record.empty())
+      throw ConfigError(config.path + ": --trace needs [diagnostics] record = [...], the values to record "
+                        "(e.g. record = [\"0.weight[0,0]\", \"output\", \"loss\"])");
+    std::vector<std::string> comments = {options.command.empty() ? "descent train " + config.path : options.command,
+                                         "seed " + std::to_string(config.seed), "config " + config.path + ":"};
+    std::ifstream text(config.path);
+    for (std::string line; std::getline(text, line);) comments.push_back("  " + line);
+    recorder = std::make_unique<TrajectoryRecorder>(config.diagnostics.record, *model, options.trace_path, comments,
+                                                    config.dtype);
+  }
+  std::int64_t step = 0;  // updates so far
+  auto record = [&](const Tensor& output, const Tensor& loss) {
+    if (recorder && step % config.diagnostics.record_every == 0)
+      recorder->record(step, {output, loss.item(), TrajectoryRecorder::grad_norm(model->parameters()), optimizer->lr()});
+  };
+
   RunSummary summary;
   data::Batch batch;
   for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
@@ -108,9 +137,12 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     const auto start = std::chrono::steady_clock::now();
     while (loader.next(batch)) {
       optimizer->zero_grad();
-      const Tensor loss = loss_fn(model->forward(batch.inputs), batch.targets);
+      const Tensor output = model->forward(batch.inputs);
+      const Tensor loss = loss_fn(output, batch.targets);
       loss.backward();
+      record(output, loss);
       optimizer->step();
+      ++step;
       const std::int64_t n = batch.inputs.shape()[0];
       loss_sum += loss.item() * static_cast<double>(n);
       seen += n;
@@ -123,17 +155,36 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     EpochResult r;
     r.epoch = epoch;
     r.train_loss = seen ? loss_sum / static_cast<double>(seen) : 0.0;
-    r.test_correct = count_correct(*model, test_set);
-    r.test_total = test_set.size();
+    if (data.classification) {
+      r.test_correct = count_correct(*model, test_set);
+      r.test_total = test_set.size();
+    } else {
+      r.test_loss = mean_loss(*model, loss_fn, test_set);
+    }
     r.seconds = seconds;
     r.samples_per_second = seconds > 0 ? static_cast<double>(seen) / seconds : 0.0;
     char line[200];
-    std::snprintf(line, sizeof line, "Epoch %lld: %lld / %lld  (train loss %.6f, %.2f s, %.0f samples/s)\n",
-                  static_cast<long long>(epoch), static_cast<long long>(r.test_correct),
-                  static_cast<long long>(r.test_total), r.train_loss, r.seconds, r.samples_per_second);
+    if (data.classification)
+      std::snprintf(line, sizeof line, "Epoch %lld: %lld / %lld  (train loss %.6f, %.2f s, %.0f samples/s)\n",
+                    static_cast<long long>(epoch), static_cast<long long>(r.test_correct),
+                    static_cast<long long>(r.test_total), r.train_loss, r.seconds, r.samples_per_second);
+    else
+      std::snprintf(line, sizeof line, "Epoch %lld: loss %.10g  (%.2f s)\n", static_cast<long long>(epoch), r.test_loss,
+                    r.seconds);
     out << line << std::flush;
-    if (metrics.is_open()) write_metrics(metrics, r);
+    if (metrics.is_open()) write_metrics(metrics, r, data.classification);
     summary.epochs.push_back(r);
+  }
+  if (recorder) {
+    // The last row: the weights after every update, with the output and loss they give on the last batch.
+    model->train();
+    optimizer->zero_grad();
+    const Tensor output = model->forward(batch.inputs);
+    const Tensor loss = loss_fn(output, batch.targets);
+    loss.backward();
+    record(output, loss);
+    optimizer->zero_grad();
+    recorder->finish();
   }
   return summary;
 }

@@ -142,7 +142,7 @@ TEST(ParseConfigError, UnknownOptimKeyForSgd) {
 
 TEST(ParseConfigError, UnknownSection) {
   EXPECT_EQ(error_for(with("[optimizer]\nlr = 0.1\n")),
-            "cfg.toml: unknown section [optimizer] (known sections: model, loss, optim, data, train)");
+            "cfg.toml: unknown section [optimizer] (known sections: model, loss, optim, data, train, diagnostics)");
 }
 
 TEST(ParseConfigError, KeyOutsideAnySection) {

@@ -26,6 +26,10 @@ struct ModelConfig {
   std::string output_activation = "none";  // after the last layer: none | sigmoid | tanh | relu | softmax
   std::string init = "default";          // default (PyTorch's Linear) | nielsen | xavier_uniform | xavier_normal
                                          // | kaiming_uniform | kaiming_normal
+  bool bias = true;                      // false: the Linear layers have no bias
+  // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
+  // flattened row-major; the shape is checked when the model is built.
+  std::vector<std::pair<std::string, std::vector<double>>> weights;
 };
 
 struct LossConfig {
@@ -44,9 +48,18 @@ struct OptimConfig {
 };
 
 struct DataConfig {
+  // Examples written in the config itself (inputs = [[0.9]], targets = [[0.9]]): a regression data set,
+  // used for training and evaluation alike, no data directory needed. Empty: read the IDX files.
+  std::vector<std::vector<double>> inputs, targets;
   std::int64_t classes = 10;
   std::int64_t train_limit = 0;  // 0: every training example; else the first N
   std::int64_t test_limit = 0;   // 0: every test example
+};
+
+// [diagnostics]: what `descent train --trace FILE` records, every record_every updates.
+struct DiagnosticsConfig {
+  std::vector<std::string> record;  // "0.weight[0,0]", "2.bias[3]", "output", "loss", "grad_norm", "lr"
+  std::int64_t record_every = 1;
 };
 
 struct TrainConfig {
@@ -55,6 +68,7 @@ struct TrainConfig {
   LossConfig loss;
   OptimConfig optim;
   DataConfig data;
+  DiagnosticsConfig diagnostics;
   std::int64_t epochs = 1;
   std::int64_t batch_size = 10;
   std::uint64_t seed = 0;

@@ -14,9 +14,9 @@ namespace descent::train {
 // the last; initialised as model.init says from `gen`, in the config's dtype.
 std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen);
 
-// loss(output, labels): labels are int64 class indices; the squared-error losses compare the output
-// with their one-hot encoding.
-using LossFn = std::function<Tensor(const Tensor& output, const Tensor& labels)>;
+// loss(output, targets): int64 class labels, which the squared-error losses compare as one-hot
+// vectors, or (inline data) target values of the output's shape.
+using LossFn = std::function<Tensor(const Tensor& output, const Tensor& targets)>;
 LossFn build_loss(const TrainConfig& config);
 
 std::unique_ptr<optim::Optimizer> build_optimizer(const TrainConfig& config, const nn::Module& model);

@@ -16,12 +16,15 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;      // overrides the config
   int threads = 0;                        // 0: leave the BLAS default
   std::string metrics_path;               // JSON Lines, one object per epoch; empty: none
+  std::string trace_path;                 // CSV of [diagnostics] record, every record_every updates
+  std::string command;                    // the command line, recorded in the trace's comments
   bool progress = false;                  // a progress bar (for terminals); else plain lines only
 };
 
 struct EpochResult {
   std::int64_t epoch = 0;
   double train_loss = 0;
+  double test_loss = 0;  // regression (inline data) only
   std::int64_t test_correct = 0;
   std::int64_t test_total = 0;
   double seconds = 0;             // the training pass alone

@@ -1,0 +1,21 @@
+#pragma once
+// The training and test sets a config asks for: examples written in the config itself, or the IDX
+// files of a data directory (MNIST, Fashion-MNIST).
+#include <string>
+
+#include "descent/data/dataset.hpp"
+#include "descent/train/config.hpp"
+
+namespace descent::train {
+
+struct TrainData {
+  data::Dataset train, test;
+  bool classification = true;  // int64 labels; false for inline regression targets
+};
+
+// True when the config reads its examples from a data directory.
+bool needs_data_dir(const TrainConfig& config);
+// `data_dir` is used only when needs_data_dir(config). Inline examples serve as both sets.
+TrainData load_data(const TrainConfig& config, const std::string& data_dir);
+
+}  // namespace descent::train
