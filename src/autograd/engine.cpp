@@ -3,6 +3,7 @@
 #include <atomic>
 #include <vector>
 
+#include "descent/autograd/anomaly.hpp"
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/autograd/node.hpp"
 #include "descent/tensor/creation.hpp"
@@ -93,6 +94,10 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
     Tensor grad_out = std::move(node->grad);
     node->grad = Tensor();
     std::vector<Tensor> grads = node->apply(grad_out);
+    if (is_anomaly_enabled())
+      for (const Tensor& gi : grads)
+        check_finite(gi, node->name, "backward", node->layer,
+                     "incoming gradient " + describe_range(grad_out) + "; forward " + node->input_ranges);
     for (std::size_t i = 0; i < node->next.size() && i < grads.size(); ++i) {
       Edge& e = node->next[i];
       if (!e.defined() || !grads[i].defined()) continue;

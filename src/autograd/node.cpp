@@ -1,5 +1,6 @@
 #include "descent/autograd/node.hpp"
 
+#include "descent/autograd/anomaly.hpp"
 #include "descent/autograd/grad_mode.hpp"
 
 namespace descent {
@@ -13,6 +14,11 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
 
 Tensor attach(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, std::shared_ptr<Node> node) {
   node->name = name;
+  if (is_anomaly_enabled()) {
+    node->layer = LayerScope::current();
+    node->input_ranges = describe_ranges(inputs);
+    check_finite(out, name, "forward", node->layer, node->input_ranges);
+  }
   node->next.reserve(inputs.size());
   for (const Tensor* t : inputs) {
     Edge e;

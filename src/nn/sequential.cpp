@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "descent/autograd/anomaly.hpp"
+
 namespace descent::nn {
 
 Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> modules) {
@@ -15,7 +17,10 @@ void Sequential::push_back(std::shared_ptr<Module> module) {
 
 Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
-  for (const auto& m : modules_) x = m->forward(x);
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    LayerScope scope(std::to_string(i));
+    x = modules_[i]->forward(x);
+  }
   return x;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string>
 #include <vector>
 
 #include "descent/tensor/pool_allocator.hpp"
@@ -43,6 +44,7 @@ struct Node {
   bool released = false;
   Tensor grad;  // the output's gradient, accumulated while the engine runs
   std::uint64_t visit_mark = 0;  // the engine's topological sort: last pass that reached this node
+  std::string layer, input_ranges;  // filled only under anomaly detection, for its reports
 
   bool needs_grad(std::size_t input) const { return input < next.size() && next[input].defined(); }
 };
