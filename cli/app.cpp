@@ -7,6 +7,7 @@
 #include <exception>
 #include <sstream>
 
+#include "check_command.hpp"
 #include "descent/error.hpp"
 #include "exit_status.hpp"
 #include "train_command.hpp"
@@ -102,6 +103,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   app.allow_extras();  // leftovers are reported below, with a suggestion
   app.require_subcommand(0, 1);
   TrainCommand train(app);
+  CheckCommand check(app);
   app.footer([&app] { return commands_help(app); });
 
   auto bad_input = [&err](const std::string& message) {
@@ -129,6 +131,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   try {
     if (train.selected()) return train.run(out);
+    if (check.selected()) return check.run(out);
   } catch (const Error& e) {
     return bad_input(e.what());
   } catch (const std::exception& e) {
