@@ -37,6 +37,10 @@ struct FunctionBackwardCall {
 
 }  // namespace
 
+bool is_custom_function(const Node& node) {
+  return dynamic_cast<const ClosureNode<FunctionBackwardCall>*>(&node) != nullptr;
+}
+
 void FunctionCtx::save_for_backward(const std::vector<Tensor>& tensors) {
   saved_.clear();
   for (const Tensor& t : tensors) saved_.push_back(t.defined() ? t.detach() : Tensor());

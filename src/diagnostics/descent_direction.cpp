@@ -7,6 +7,7 @@
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "custom_functions_on_path.hpp"
 #include "float64_model.hpp"
 #include "text_table.hpp"
 
@@ -62,7 +63,6 @@ class Parameters {
   const std::vector<std::pair<std::string, Tensor>>& params_;
 };
 
-
 }  // namespace
 
 const char* to_string(CheckStatus status) {
@@ -85,12 +85,18 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
 
   DescentCheckResult result;
   Values g;
+  std::vector<std::vector<std::string>> suspects_of;  // custom functions above each parameter
   {
     EnableGradGuard grad_on;
-    for (std::size_t i = 0; i < n; ++i) params.tensor(i).set_grad(Tensor());
+    std::vector<Tensor> tensors;
+    for (std::size_t i = 0; i < n; ++i) {
+      params.tensor(i).set_grad(Tensor());
+      tensors.push_back(params.tensor(i));
+    }
     const Tensor l = loss(model(x), y);
     result.loss = scalar_loss(l);
     if (l.requires_grad()) l.backward();
+    suspects_of = custom_functions_on_path(l, tensors);
     for (std::size_t i = 0; i < n; ++i) {
       const Tensor gi = params.tensor(i).grad();
       g.push_back(gi.defined() ? gi.to_vector() : std::vector<double>(static_cast<std::size_t>(params.tensor(i).numel())));
@@ -184,7 +190,8 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
       result.failures.push_back(p.name + ": the update goes uphill: moving " + p.name + " alone by its update at " + at +
                                 " raises the loss by " + format_number("%.3e", p.actual) + " where g . d = " +
                                 format_number("%.3e", p.predicted) +
-                                " predicts a fall, so the gradient reaching it points uphill (a sign error in a backward).");
+                                " predicts a fall, so the gradient reaching it points uphill: a sign error in a backward" +
+                                suspects(suspects_of[i]) + ".");
     }
     result.parameters.push_back(p);
   }

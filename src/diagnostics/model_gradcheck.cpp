@@ -8,6 +8,7 @@
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/generator.hpp"
+#include "custom_functions_on_path.hpp"
 #include "float64_model.hpp"
 #include "text_table.hpp"
 
@@ -48,34 +49,38 @@ std::string reciprocal_of_whole(double x) {
   return "1/" + format_number("%.0f", k);
 }
 
-std::string explain(const ParameterGradcheck& c, double sum_a2, double sum_n2) {
+// What is wrong with the gradient of c.name, as a sentence without its final period.
+std::string diagnosis(const ParameterGradcheck& c, double sum_a2, double sum_n2) {
   const std::string at = " at element " + index_string(c.worst_index, c.shape) + " (analytic " +
                          format_number("%.6g", c.analytic) + ", numerical " + format_number("%.6g", c.numerical) + ")";
   const std::string& p = c.name;
   if (sum_a2 == 0)
     return p + ": the analytic gradient is zero where the numerical one is not (numerical " +
            format_number("%.6g", c.numerical) + " at element " + index_string(c.worst_index, c.shape) +
-           "): a backward returns zeros, or the graph never reaches this parameter.";
+           "): a backward returns zeros, or the graph never reaches this parameter";
   if (sum_n2 == 0)
     return p + ": the analytic gradient is not zero" + at +
-           " although the loss does not change with this parameter: a backward sends gradient where the loss has none.";
+           " although the loss does not change with this parameter: a backward sends gradient where the loss has none";
   if (c.uniform_scale && std::abs(c.scale + 1) < 0.01)
     return p + ": the analytic gradient has the opposite sign of the numerical one" + at +
-           ": a sign error in a backward, so a descent step along it goes uphill.";
+           ": a sign error in a backward, so a descent step along it goes uphill";
   if (c.uniform_scale && c.scale > 0) {
     std::string cause = "a backward multiplies it by a wrong constant factor";
     if (std::string k = reciprocal_of_whole(c.scale); !k.empty()) cause += " (a missing " + k + "?)";
     else if (std::string k = reciprocal_of_whole(1 / c.scale); !k.empty()) cause += " (an extra " + k + "?)";
-    return p + ": the analytic gradient is " + format_number("%.4g", c.scale) + " times the numerical one" + at + ": " +
-           cause + ".";
+    return p + ": the analytic gradient is " + format_number("%.4g", c.scale) + " times the numerical one" + at + ": " + cause;
   }
   if (c.uniform_scale)
     return p + ": the analytic gradient is " + format_number("%.4g", c.scale) + " times the numerical one" + at +
-           ": a backward has both the wrong sign and the wrong scale.";
+           ": a backward has both the wrong sign and the wrong scale";
   return p + ": the analytic gradient differs from the numerical one by up to " + format_number("%.3e", c.max_abs_error) +
-         at + ": a backward on the path from the loss to this parameter is wrong.";
+         at + ": a backward on the path from the loss to this parameter is wrong";
 }
 
+// One sentence: the diagnosis, then the custom functions between the loss and the parameter.
+std::string explain(const ParameterGradcheck& c, double sum_a2, double sum_n2, const std::vector<std::string>& above) {
+  return diagnosis(c, sum_a2, sum_n2) + suspects(above) + ".";
+}
 
 }  // namespace
 
@@ -87,16 +92,23 @@ ModelGradcheckResult gradcheck_model(nn::Module& model, const LossFn& loss, cons
 
   ModelGradcheckResult result;
   result.options = options;
+  std::vector<std::vector<std::string>> suspects_of;  // custom functions above each parameter
   {
     EnableGradGuard grad_on;
-    for (const auto& [name, p] : f64.parameters()) p.set_grad(Tensor());
+    std::vector<Tensor> params;
+    for (const auto& [name, p] : f64.parameters()) {
+      p.set_grad(Tensor());
+      params.push_back(p);
+    }
     const Tensor l = loss(model(x), y);
     result.loss = scalar_loss(l);
     if (l.requires_grad()) l.backward();
+    suspects_of = custom_functions_on_path(l, params);
   }
 
   Generator gen(options.seed);
-  for (const auto& [name, p] : f64.parameters()) {
+  for (std::size_t index = 0; index < f64.parameters().size(); ++index) {
+    const auto& [name, p] = f64.parameters()[index];
     ParameterGradcheck c;
     c.name = name;
     c.shape = p.shape();
@@ -138,7 +150,7 @@ ModelGradcheckResult gradcheck_model(nn::Module& model, const LossFn& loss, cons
       for (auto [a, n] : pairs) residual += (a - c.scale * n) * (a - c.scale * n);
       c.uniform_scale = std::sqrt(residual) <= 0.01 * std::sqrt(sum_a2) + options.atol * std::sqrt(double(c.checked));
     }
-    if (!c.passed) c.explanation = explain(c, sum_a2, sum_n2);
+    if (!c.passed) c.explanation = explain(c, sum_a2, sum_n2, suspects_of[index]);
     result.passed = result.passed && c.passed;
     result.parameters.push_back(std::move(c));
   }

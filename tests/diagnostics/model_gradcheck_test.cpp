@@ -53,7 +53,9 @@ TEST(ModelGradcheck, BackwardOffByTwoNamesTheParametersBelowIt) {
   EXPECT_NEAR(row(r, "0.weight").scale, 2.0, 1e-6);
   EXPECT_TRUE(contains(row(r, "0.weight").explanation, "0.weight: the analytic gradient is 2 times the numerical one"))
       << row(r, "0.weight").explanation;
-  EXPECT_TRUE(contains(row(r, "0.weight").explanation, "a missing 1/2?")) << row(r, "0.weight").explanation;
+  EXPECT_TRUE(contains(row(r, "0.weight").explanation, "a missing 1/2?)")) << row(r, "0.weight").explanation;
+  EXPECT_TRUE(contains(row(r, "0.weight").explanation, "; the custom function on its path: custom_tanh."))
+      << row(r, "0.weight").explanation;
   EXPECT_EQ(r.failures().size(), 2u);
   EXPECT_TRUE(contains(r.report(), "FAILED 0.bias: the analytic gradient is 2 times")) << r.report();
 }
@@ -88,6 +90,12 @@ TEST(ModelGradcheck, WrongLossBackwardFailsEveryParameter) {
   EXPECT_TRUE(gradcheck_model(*model, testing::custom_cross_entropy(Backward::Right), b.inputs, b.targets).passed);
   const auto r = gradcheck_model(*model, testing::custom_cross_entropy(Backward::Doubled), b.inputs, b.targets);
   EXPECT_EQ(r.failures().size(), 4u) << r.report();
+  // the loss lies above every parameter, the custom tanh only above 0.*
+  EXPECT_TRUE(contains(row(r, "2.weight").explanation, "; the custom function on its path: custom_cross_entropy."))
+      << r.report();
+  EXPECT_TRUE(contains(row(r, "0.weight").explanation,
+                       "; custom functions on its path: custom_cross_entropy, custom_tanh."))
+      << r.report();
 }
 
 TEST(ModelGradcheck, RestoresTheModel) {

@@ -73,6 +73,11 @@ using FunctionBackward = std::function<std::vector<Tensor>(FunctionCtx& ctx, con
 Tensor custom_function(const char* name, const std::vector<Tensor>& inputs, const FunctionForward& forward,
                        FunctionBackward backward);
 
+struct Node;
+// Whether `node` is a custom function's: the diagnostics name these when a gradient is wrong, since a
+// hand-written backward is the first suspect.
+bool is_custom_function(const Node& node);
+
 namespace detail {
 // The context for these inputs: which of them need gradients.
 FunctionCtx make_function_ctx(const std::vector<Tensor>& inputs);

@@ -12,7 +12,8 @@
 //   - a loss that rises at every probe lr is a FAILURE: the gradient itself points uphill (a sign
 //     error in a backward; the gradient check locates it);
 //   - a rise only at the configured lr is a WARNING: the step is too large, not the wrong way.
-// Each failure and warning is one sentence naming the parameter.
+// Each failure and warning is one sentence naming the parameter (and, for a gradient that points
+// uphill, the custom functions between the loss and it).
 //
 // The optimizer is any: the check takes a factory that makes a fresh one (same kind and options) for
 // the parameters it is given, so no state (momentum, Adam's moments) carries over between probes.

@@ -8,8 +8,10 @@
 //   auto result = diagnostics::gradcheck_model(model, nn::CrossEntropyLoss{}, batch.inputs, batch.targets);
 //   std::cout << result.report();  // one row per parameter tensor, then one sentence per failure
 //
-// A failure's sentence names the parameter and says how the two gradients differ: zero where the
-// numerical one is not, the opposite sign, a constant factor (a missing 1/N), or otherwise.
+// A failure's sentence names the parameter, says how the two gradients differ (zero where the
+// numerical one is not, the opposite sign, a constant factor such as a missing 1/N, or otherwise) and
+// names the custom functions (autograd/function.hpp) between the loss and the parameter: a
+// hand-written backward is the first suspect.
 #include <cstdint>
 #include <string>
 #include <vector>
