@@ -103,7 +103,12 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
     }
   }
   const Values theta0 = params.values();
-  result.lr = make_optimizer(f64.parameters())->lr();
+  auto fresh_optimizer = [&] {
+    std::unique_ptr<optim::Optimizer> optimizer = make_optimizer(f64.parameters());
+    if (!optimizer) throw ValueError("check_descent_direction: the optimizer factory returned no optimizer");
+    return optimizer;
+  };
+  result.lr = fresh_optimizer()->lr();
   if (!(result.lr > 0))
     throw ValueError("check_descent_direction: the optimizer's lr is " + format_number("%g", result.lr) +
                      ": expected lr > 0, or no step can be probed");
@@ -119,7 +124,7 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
       std::copy(g[i].begin(), g[i].end(), gd);
       p.set_grad(grad);
     }
-    auto optimizer = make_optimizer(f64.parameters());
+    auto optimizer = fresh_optimizer();
     optimizer->set_lr(lr);
     optimizer->step();
     Values d = params.values();
@@ -135,7 +140,7 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
     return l - result.loss;
   };
 
-  // The probes, smallest last, then the configured step.
+  // The probes in the order given, then the configured step.
   std::vector<double> factors = options.probe_factors;
   const double smallest = *std::min_element(factors.begin(), factors.end());
   factors.push_back(1.0);
