@@ -7,6 +7,7 @@
 #include <exception>
 #include <sstream>
 
+#include "check_command.hpp"
 #include "descent/error.hpp"
 #include "exit_status.hpp"
 #include "plot_command.hpp"
@@ -103,6 +104,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   app.allow_extras();  // leftovers are reported below, with a suggestion
   app.require_subcommand(0, 1);
   TrainCommand train(app);
+  CheckCommand check(app);
   PlotCommand plot(app);
   app.footer([&app] { return commands_help(app); });
 
@@ -131,6 +133,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   try {
     if (train.selected()) return train.run(out);
+    if (check.selected()) return check.run(out);
     if (plot.selected()) return plot.run(out);
   } catch (const Error& e) {
     return bad_input(e.what());

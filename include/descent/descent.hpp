@@ -2,6 +2,7 @@
 // descent: the whole public API. Include the headers of one layer for less.
 #include "descent/autograd/autograd.hpp"
 #include "descent/diagnostics/gradcheck.hpp"
+#include "descent/diagnostics/model_check.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/activation.hpp"
 #include "descent/nn/init.hpp"

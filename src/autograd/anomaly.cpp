@@ -42,7 +42,7 @@ std::string describe_range(const Tensor& t) {
   return buf;
 }
 
-std::string describe_ranges(std::initializer_list<const Tensor*> inputs) {
+std::string describe_ranges(std::span<const Tensor* const> inputs) {
   std::string out;
   int i = 0;
   for (const Tensor* t : inputs) {

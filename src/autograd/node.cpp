@@ -5,14 +5,14 @@
 
 namespace descent {
 
-bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+bool any_requires_grad(std::span<const Tensor* const> inputs) {
   if (!is_grad_enabled()) return false;
   for (const Tensor* t : inputs)
     if (t && t->defined() && t->requires_grad()) return true;
   return false;
 }
 
-Tensor attach(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, std::shared_ptr<Node> node) {
+Tensor attach(Tensor out, const char* name, std::span<const Tensor* const> inputs, std::shared_ptr<Node> node) {
   node->name = name;
   if (is_anomaly_enabled()) {
     node->layer = LayerScope::current();

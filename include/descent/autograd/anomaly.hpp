@@ -4,7 +4,7 @@
 // infinity throws NonFiniteError saying where it appeared: the op, forward or backward, the layer
 // (from the LayerScope that modules open) and the range of the op's inputs. Off by default: the
 // checks cost one pass over each tensor.
-#include <initializer_list>
+#include <span>
 #include <string>
 
 #include "descent/error.hpp"
@@ -48,7 +48,7 @@ class LayerScope {
 // "(shape [2, 3]): min -1.5, max 2.25" and, for several, "input 0 (shape ...): ...; input 1 ...":
 // what the reports say of an op's inputs.
 std::string describe_range(const Tensor& t);
-std::string describe_ranges(std::initializer_list<const Tensor*> inputs);
+std::string describe_ranges(std::span<const Tensor* const> inputs);
 // Throws NonFiniteError when `t` holds a NaN or an infinity.
 void check_finite(const Tensor& t, const char* op, const char* phase, const std::string& layer, const std::string& inputs);
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string>
 #include <vector>
@@ -60,9 +61,17 @@ struct ClosureNode final : Node {
 };
 
 // True when record() would make a node for these inputs.
-bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
-// Links `node` into the graph as the maker of `out`, with an edge to each of `inputs`.
-Tensor attach(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs, std::shared_ptr<Node> node);
+bool any_requires_grad(std::span<const Tensor* const> inputs);
+inline bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+  return any_requires_grad(std::span(inputs.begin(), inputs.size()));
+}
+// Links `node` into the graph as the maker of `out`, with an edge to each of `inputs`. `name` must
+// outlive the node (a string literal): the engine's messages use it after backward frees the closure.
+Tensor attach(Tensor out, const char* name, std::span<const Tensor* const> inputs, std::shared_ptr<Node> node);
+inline Tensor attach(Tensor out, const char* name, std::initializer_list<const Tensor*> inputs,
+                     std::shared_ptr<Node> node) {
+  return attach(std::move(out), name, std::span(inputs.begin(), inputs.size()), std::move(node));
+}
 
 // Records `out` as the result of op `name` applied to `inputs` when gradients are on and some input
 // requires one; otherwise returns `out` untouched. `backward` runs only in the first case, at most once.

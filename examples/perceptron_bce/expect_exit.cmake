@@ -1,0 +1,15 @@
+# cmake -DEXE=program -DEXPECTED=status [-DMATCH_1=text ... -DMATCH_9=text] -P expect_exit.cmake
+# Runs the program and fails unless it exits with EXPECTED and its output contains every MATCH_i.
+execute_process(COMMAND ${EXE} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT status STREQUAL "${EXPECTED}")
+  message(FATAL_ERROR "${EXE} exited with ${status}; expected ${EXPECTED}")
+endif()
+foreach(i RANGE 1 9)
+  if(DEFINED MATCH_${i})
+    string(FIND "${out}" "${MATCH_${i}}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "${EXE}: the output lacks \"${MATCH_${i}}\"")
+    endif()
+  endif()
+endforeach()

@@ -1,0 +1,70 @@
+#pragma once
+// Gradient check of a whole model and loss on a real batch: the gradient backward() computes for
+// every parameter tensor against central differences (L(p + eps) - L(p - eps)) / (2 eps), in float64.
+// Where gradcheck() (gradcheck.hpp) takes one function's whole Jacobian, this takes the one number
+// training minimizes and checks each parameter tensor, all of its elements or a seeded sample, so
+// that a model of a few hundred thousand parameters is checked in seconds.
+//
+//   auto result = diagnostics::gradcheck_model(model, nn::CrossEntropyLoss{}, batch.inputs, batch.targets);
+//   std::cout << result.report();  // one row per parameter tensor, then one sentence per failure
+//
+// A failure's sentence names the parameter, says how the two gradients differ (zero where the
+// numerical one is not, the opposite sign, a constant factor such as a missing 1/N, or otherwise) and
+// names the custom functions (autograd/function.hpp) between the loss and the parameter: a
+// hand-written backward is the first suspect.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "descent/diagnostics/loss_fn.hpp"
+#include "descent/nn/module.hpp"
+
+namespace descent::diagnostics {
+
+struct ModelGradcheckOptions {
+  // Elements checked per parameter tensor: the one with the largest analytic gradient and the rest
+  // drawn at random from `seed`; 0 checks every element. Each costs two forward passes: the default
+  // keeps a model of a few hundred thousand parameters on a batch of 64 well under a minute.
+  std::int64_t samples = 100;
+  std::uint64_t seed = 0;
+  double eps = 1e-6;
+  // An element passes when |analytic - numerical| <= atol + rtol |numerical|. Central differences in
+  // float64 are good to about 1e-10 here, so these leave room for rounding and none for a wrong factor.
+  double atol = 1e-6;
+  double rtol = 1e-4;
+};
+
+struct ParameterGradcheck {
+  std::string name;  // as named_parameters() names it: "0.weight"
+  Shape shape;
+  std::int64_t checked = 0;     // elements compared
+  double max_abs_error = 0;     // max |analytic - numerical| over the checked elements
+  double max_rel_error = 0;     // max |a - n| / max(|a|, |n|, atol)
+  std::int64_t worst_index = -1;  // flat index of the element furthest outside its tolerance
+  double analytic = 0, numerical = 0;  // the two gradients there
+  // Least-squares factor a ~ scale * n over the checked elements, and whether it explains them all:
+  // a backward off by a constant (2, 1/N, -1) shows here.
+  double scale = 1;
+  bool uniform_scale = false;
+  bool passed = true;
+  std::string explanation;  // one sentence naming the parameter, when it failed
+};
+
+struct ModelGradcheckResult {
+  double loss = 0;  // at the unperturbed parameters, in float64
+  bool passed = true;
+  ModelGradcheckOptions options;
+  std::vector<ParameterGradcheck> parameters;  // in named_parameters() order
+
+  std::vector<std::string> failures() const;  // the explanations of the failed rows
+  std::string report() const;                 // a header line, the table, then the failures
+};
+
+// Checks loss(model(inputs), targets). The model is converted to float64 for the check and restored
+// exactly afterwards (dtype, values, gradients); floating inputs and targets are converted too, int64
+// targets (class labels) are kept. The model's forward must be deterministic (no dropout in training
+// mode). Throws ValueError when the loss is not a single number or the model has no parameters.
+ModelGradcheckResult gradcheck_model(nn::Module& model, const LossFn& loss, const Tensor& inputs, const Tensor& targets,
+                                     ModelGradcheckOptions options = {});
+
+}  // namespace descent::diagnostics

@@ -1,0 +1,187 @@
+#include "descent/diagnostics/model_gradcheck.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "descent/autograd/grad_mode.hpp"
+#include "descent/error.hpp"
+#include "descent/tensor/generator.hpp"
+#include "custom_functions_on_path.hpp"
+#include "float64_model.hpp"
+#include "text_table.hpp"
+
+namespace descent::diagnostics {
+namespace {
+
+void validate(const ModelGradcheckOptions& o) {
+  auto bad = [](const std::string& what) { throw ValueError("gradcheck_model: " + what); };
+  if (o.samples < 0) bad("samples = " + std::to_string(o.samples) + ": expected samples >= 0 (0: every element)");
+  if (!(o.eps > 0)) bad("eps = " + format_number("%g", o.eps) + ": expected eps > 0");
+  if (!(o.atol >= 0)) bad("atol = " + format_number("%g", o.atol) + ": expected atol >= 0");
+  if (!(o.rtol >= 0)) bad("rtol = " + format_number("%g", o.rtol) + ": expected rtol >= 0");
+}
+
+// The elements to check: all of them, or the largest analytic gradient and samples - 1 drawn at
+// random without replacement (a partial Fisher-Yates shuffle).
+std::vector<std::int64_t> chosen_elements(const std::vector<double>& analytic, std::int64_t samples, Generator& gen) {
+  const auto n = static_cast<std::int64_t>(analytic.size());
+  std::vector<std::int64_t> all(static_cast<std::size_t>(n));
+  std::iota(all.begin(), all.end(), 0);
+  if (samples == 0 || samples >= n) return all;
+  const auto largest = std::max_element(analytic.begin(), analytic.end(),
+                                        [](double a, double b) { return std::abs(a) < std::abs(b); }) - analytic.begin();
+  std::swap(all[0], all[static_cast<std::size_t>(largest)]);
+  for (std::int64_t i = 1; i < samples; ++i) {
+    const auto j = i + static_cast<std::int64_t>(gen.below(static_cast<std::uint64_t>(n - i)));
+    std::swap(all[static_cast<std::size_t>(i)], all[static_cast<std::size_t>(j)]);
+  }
+  all.resize(static_cast<std::size_t>(samples));
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+// "1/k" when x is close to a whole number k >= 2, else empty.
+std::string reciprocal_of_whole(double x) {
+  const double k = std::round(x);
+  if (k < 2 || std::abs(x - k) > 0.01 * k) return {};
+  return "1/" + format_number("%.0f", k);
+}
+
+// What is wrong with the gradient of c.name, as a sentence without its final period.
+std::string diagnosis(const ParameterGradcheck& c, double sum_a2, double sum_n2) {
+  const std::string at = " at element " + index_string(c.worst_index, c.shape) + " (analytic " +
+                         format_number("%.6g", c.analytic) + ", numerical " + format_number("%.6g", c.numerical) + ")";
+  const std::string& p = c.name;
+  if (sum_a2 == 0)
+    return p + ": the analytic gradient is zero where the numerical one is not (numerical " +
+           format_number("%.6g", c.numerical) + " at element " + index_string(c.worst_index, c.shape) +
+           "): a backward returns zeros, or the graph never reaches this parameter";
+  if (sum_n2 == 0)
+    return p + ": the analytic gradient is not zero" + at +
+           " although the loss does not change with this parameter: a backward sends gradient where the loss has none";
+  if (c.uniform_scale && std::abs(c.scale + 1) < 0.01)
+    return p + ": the analytic gradient has the opposite sign of the numerical one" + at +
+           ": a sign error in a backward, so a descent step along it goes uphill";
+  if (c.uniform_scale && c.scale > 0) {
+    std::string cause = "a backward multiplies it by a wrong constant factor";
+    if (std::string k = reciprocal_of_whole(c.scale); !k.empty()) cause += " (a missing " + k + "?)";
+    else if (std::string k = reciprocal_of_whole(1 / c.scale); !k.empty()) cause += " (an extra " + k + "?)";
+    return p + ": the analytic gradient is " + format_number("%.4g", c.scale) + " times the numerical one" + at + ": " + cause;
+  }
+  if (c.uniform_scale)
+    return p + ": the analytic gradient is " + format_number("%.4g", c.scale) + " times the numerical one" + at +
+           ": a backward has both the wrong sign and the wrong scale";
+  return p + ": the analytic gradient differs from the numerical one by up to " + format_number("%.3e", c.max_abs_error) +
+         at + ": a backward on the path from the loss to this parameter is wrong";
+}
+
+// One sentence: the diagnosis, then the custom functions between the loss and the parameter.
+std::string explain(const ParameterGradcheck& c, double sum_a2, double sum_n2, const std::vector<std::string>& above) {
+  return diagnosis(c, sum_a2, sum_n2) + suspects(above) + ".";
+}
+
+}  // namespace
+
+ModelGradcheckResult gradcheck_model(nn::Module& model, const LossFn& loss, const Tensor& inputs, const Tensor& targets,
+                                     ModelGradcheckOptions options) {
+  validate(options);
+  Float64Model f64(model);
+  const Tensor x = as_float64(inputs), y = as_float64(targets);
+
+  ModelGradcheckResult result;
+  result.options = options;
+  std::vector<std::vector<std::string>> suspects_of;  // custom functions above each parameter
+  {
+    EnableGradGuard grad_on;
+    std::vector<Tensor> params;
+    for (const auto& [name, p] : f64.parameters()) {
+      p.set_grad(Tensor());
+      params.push_back(p);
+    }
+    const Tensor l = loss(model(x), y);
+    result.loss = scalar_loss(l);
+    if (l.requires_grad()) l.backward();
+    suspects_of = custom_functions_on_path(l, params);
+  }
+
+  Generator gen(options.seed);
+  for (std::size_t index = 0; index < f64.parameters().size(); ++index) {
+    const auto& [name, p] = f64.parameters()[index];
+    ParameterGradcheck c;
+    c.name = name;
+    c.shape = p.shape();
+    const std::vector<double> analytic =
+        p.grad().defined() ? p.grad().to_vector() : std::vector<double>(static_cast<std::size_t>(p.numel()), 0.0);
+    double* data = p.data<double>();
+    double worst_violation = -1, sum_a2 = 0, sum_n2 = 0, sum_an = 0;
+    std::vector<std::pair<double, double>> pairs;
+    for (std::int64_t k : chosen_elements(analytic, options.samples, gen)) {
+      const double saved = data[k];
+      data[k] = saved + options.eps;
+      const double plus = f64.loss(loss, x, y);
+      data[k] = saved - options.eps;
+      const double minus = f64.loss(loss, x, y);
+      data[k] = saved;
+      const double n = (plus - minus) / (2 * options.eps);
+      const double a = analytic[static_cast<std::size_t>(k)];
+      const double err = std::abs(a - n);
+      const double tolerance = options.atol + options.rtol * std::abs(n);
+      const double violation = std::isnan(err) ? std::numeric_limits<double>::infinity() : err / std::max(tolerance, 1e-300);
+      if (!(err <= tolerance)) c.passed = false;
+      c.max_abs_error = std::max(c.max_abs_error, err);
+      c.max_rel_error = std::max(c.max_rel_error, err / std::max({std::abs(a), std::abs(n), options.atol, 1e-300}));
+      if (violation > worst_violation) {
+        worst_violation = violation;
+        c.worst_index = k;
+        c.analytic = a;
+        c.numerical = n;
+      }
+      sum_a2 += a * a;
+      sum_n2 += n * n;
+      sum_an += a * n;
+      pairs.emplace_back(a, n);
+      ++c.checked;
+    }
+    if (sum_n2 > 0) {
+      c.scale = sum_an / sum_n2;
+      double residual = 0;
+      for (auto [a, n] : pairs) residual += (a - c.scale * n) * (a - c.scale * n);
+      c.uniform_scale = std::sqrt(residual) <= 0.01 * std::sqrt(sum_a2) + options.atol * std::sqrt(double(c.checked));
+    }
+    if (!c.passed) c.explanation = explain(c, sum_a2, sum_n2, suspects_of[index]);
+    result.passed = result.passed && c.passed;
+    result.parameters.push_back(std::move(c));
+  }
+  return result;
+}
+
+std::vector<std::string> ModelGradcheckResult::failures() const {
+  std::vector<std::string> out;
+  for (const auto& c : parameters)
+    if (!c.passed) out.push_back(c.explanation);
+  return out;
+}
+
+std::string ModelGradcheckResult::report() const {
+  std::string out = "Gradient check: backward against central differences in float64, loss " +
+                    format_number("%.6g", loss) + ", eps " + format_number("%g", options.eps) + ", " +
+                    (options.samples == 0 ? std::string("every element")
+                                          : "up to " + std::to_string(options.samples) + " elements per tensor (seed " +
+                                                std::to_string(options.seed) + ")") +
+                    "; an element passes when |a - n| <= " + format_number("%g", options.atol) + " + " +
+                    format_number("%g", options.rtol) + " |n|\n";
+  TextTable table({"parameter", "shape", "checked", "max abs err", "max rel err", "worst element", "analytic",
+                   "numerical", "status"});
+  for (const auto& c : parameters)
+    table.add_row({c.name, to_string(c.shape), std::to_string(c.checked), format_number("%.3e", c.max_abs_error),
+                   format_number("%.3e", c.max_rel_error),
+                   c.worst_index >= 0 ? index_string(c.worst_index, c.shape) : "-", format_number("%.6g", c.analytic),
+                   format_number("%.6g", c.numerical), c.passed ? "ok" : "FAIL"});
+  out += table.str();
+  for (const std::string& f : failures()) out += "  FAILED " + f + "\n";
+  return out;
+}
+
+}  // namespace descent::diagnostics
