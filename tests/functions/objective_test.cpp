@@ -38,7 +38,8 @@ TEST(Objective, VariableCounts) {
   EXPECT_EQ(check_message(Objective("rosenbrock"), 3), "rosenbrock takes 2 variables (x, y), got 3");
   EXPECT_EQ(check_message(Objective("y"), 1), "expression \"y\" uses y, so it needs 2 variables (x, y), got 1");
   EXPECT_EQ(check_message(Objective("y"), 3), "");  // x and z unused
-  EXPECT_EQ(check_message(Objective("x"), 4), "expression \"x\": expressions take at most 3 variables (x, y, z), got 4");
+  EXPECT_EQ(check_message(Objective("x"), 4),
+            "expression \"x\": expressions take at most 3 variables (x, y, z), got 4");
   EXPECT_EQ(check_message(Objective("1"), 0), "1: needs at least 1 variable, got none");
   EXPECT_THROW(Objective("booth")({scalar_tensor(1, Dtype::Float64)}), ValueError);
 }

@@ -59,7 +59,8 @@ TEST_F(TrajectoryCsvTest, ExactBytes) {
 TEST_F(TrajectoryCsvTest, Float32NumbersHaveNineDigits) {
   const fs::path path = dir_ / "walk.csv";
   TrajectoryCsv csv(path.string(), {}, {"x"}, Dtype::Float32);
-  csv.write({.step = 7, .x = {static_cast<float>(0.1)}, .loss = static_cast<float>(1.0 / 3), .grad = {0}, .grad_norm = 2});
+  const double tenth = 0.1f, third = 1.0f / 3;
+  csv.write({.step = 7, .x = {tenth}, .loss = third, .grad = {0}, .grad_norm = 2});
   csv.commit();
   EXPECT_EQ(read(path), "step,x,loss,grad_norm\r\n7,0.100000001,0.333333343,2\r\n");
 }
