@@ -83,7 +83,7 @@ TEST_F(CliTest, NoCommandPrintsHelpAndExitsTwo) {
   EXPECT_TRUE(contains(r.err, "descent: missing a command")) << r.err;
 }
 
-TEST_F(CliTest, UnknownCommand) { expect_bad_input(run_cli({"trian"}), "unknown command trian (commands: train)"); }
+TEST_F(CliTest, UnknownCommand) { expect_bad_input(run_cli({"trian"}), "unknown command trian (commands: train, minimize)"); }
 
 TEST_F(CliTest, UnknownTopLevelOption) { expect_bad_input(run_cli({"--verbose"}), "unknown option --verbose"); }
 
