@@ -1,7 +1,7 @@
 // The expression parser: hand-written recursive descent, one function per grammar rule (see
-// expression.hpp). Debian packages no small expression library that both reports the column of an
-// error and lets us evaluate with our own differentiable ops (muparser evaluates in double only, exprtk
-// is a 40,000-line header), and the grammar is five rules.
+// expression.hpp). No Debian library fits: muparser and muparserx (libmuparser-dev, libmuparserx-dev)
+// evaluate to numbers through their own bytecode and expose no tree to evaluate with our differentiable
+// ops, and exprtk is not packaged; the grammar is five rules.
 #include "descent/functions/expression.hpp"
 
 #include <array>
