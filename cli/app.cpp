@@ -10,6 +10,7 @@
 #include "check_command.hpp"
 #include "descent/error.hpp"
 #include "exit_status.hpp"
+#include "minimize_command.hpp"
 #include "plot_command.hpp"
 #include "train_command.hpp"
 
@@ -17,7 +18,8 @@ namespace descent::cli {
 namespace {
 
 constexpr const char* kDescription =
-    "descent trains small neural networks described by a TOML config file on MNIST-format data.";
+    "descent trains small neural networks described by a TOML config file on MNIST-format data, and runs\n"
+    "the same optimizers on any function of a few variables, step by step.";
 
 // Levenshtein distance, for "did you mean --epochs?".
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -43,7 +45,8 @@ std::string help_hint(const CLI::App& cmd) { return "; run '" + command_path(cmd
 
 // The first argument `cmd` did not take, as a message; empty when it took them all.
 std::string leftover_message(const CLI::App& cmd) {
-  const std::vector<std::string> left = cmd.remaining();
+  std::vector<std::string> left = cmd.remaining();
+  std::erase(left, "--");  // CLI11 keeps the separator among the leftovers
   if (left.empty()) return {};
   const std::string arg = left.front();
   const std::string where = " for '" + command_path(cmd) + "'";
@@ -66,12 +69,16 @@ std::string leftover_message(const CLI::App& cmd) {
       if (d < best_distance) best_distance = d, best = flag;
     }
   if (!best.empty()) message += " (did you mean " + best + "?)";
+  else if (arg[1] != '-') message += " (an argument that starts with '-' goes after --)";
   return message;
 }
 
 // The top-level --help lists each command with all its flags, so one page describes everything.
 std::string commands_help(const CLI::App& app) {
-  auto flag = [](const CLI::Option& opt) { return "--" + opt.get_lnames().front() + " " + opt.get_type_name(); };
+  auto flag = [](const CLI::Option& opt) {
+    const std::string type = opt.get_type_name();
+    return "--" + opt.get_lnames().front() + (type.empty() ? "" : " " + type);
+  };
   auto is_flag = [](const CLI::Option& opt) {
     return !opt.get_positional() && !opt.get_lnames().empty() && opt.get_lnames().front() != "help";
   };
@@ -82,7 +89,7 @@ std::string commands_help(const CLI::App& app) {
     for (const CLI::Option* opt : cmd->get_options())
       if (opt->get_positional()) os << ' ' << opt->get_name(true);
     for (const CLI::Option* opt : cmd->get_options())
-      if (is_flag(*opt)) os << " [" << flag(*opt) << ']';
+      if (is_flag(*opt)) os << (opt->get_required() ? " " + flag(*opt) : " [" + flag(*opt) + ']');
     os << '\n';
     for (const CLI::Option* opt : cmd->get_options()) {
       if (!is_flag(*opt)) continue;
@@ -92,7 +99,7 @@ std::string commands_help(const CLI::App& app) {
     }
     os << '\n';
   }
-  os << "Data is looked for in --data-dir, else $DESCENT_DATA, else /usr/share/datasets/fashion-mnist.\n\n"
+  os << "descent train looks for data in --data-dir, else $DESCENT_DATA, else /usr/share/datasets/fashion-mnist.\n\n"
      << kExitStatusHelp;
   return os.str();
 }
@@ -105,6 +112,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   app.require_subcommand(0, 1);
   TrainCommand train(app);
   CheckCommand check(app);
+  MinimizeCommand minimize(app);
   PlotCommand plot(app);
   app.footer([&app] { return commands_help(app); });
 
@@ -134,6 +142,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   try {
     if (train.selected()) return train.run(out);
     if (check.selected()) return check.run(out);
+    if (minimize.selected()) return minimize.run(args, out);
     if (plot.selected()) return plot.run(out);
   } catch (const Error& e) {
     return bad_input(e.what());
