@@ -260,7 +260,7 @@ int MinimizeCommand::run(const std::vector<std::string>& args, std::ostream& out
     for (const std::string& arg : args) quoted.push_back(shell_quoted(arg));
     const std::vector<std::string> comments = {
         "descent " + joined(quoted, " "), description + ", " + std::to_string(options.steps) + " steps",
-        "row k: the point after k steps, the value (loss) and gradient norm there"};
+        "row k: the point after k steps, the value (loss) and gradient norm there", "function: " + function_};
     trace.emplace(*trace_path_, comments, names, options.dtype);
   }
 

@@ -2,7 +2,12 @@
 
 #include <filesystem>
 
+#include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
+#include "descent/functions/objective.hpp"
+#include "descent/tensor/creation.hpp"
+
+#include <cmath>
 
 namespace descent::cli {
 namespace {
@@ -13,6 +18,24 @@ std::vector<double> column(const plot::Table& t, int c) {
   std::vector<double> out;
   for (const auto& row : t.rows) out.push_back(row[static_cast<std::size_t>(c)]);
   return out;
+}
+
+// The "# function: ..." line a minimize trace records; empty when absent.
+std::string recorded_function(const plot::Table& t) {
+  for (const auto& c : t.comments)
+    if (c.starts_with("function: ")) return c.substr(10);
+  return {};
+}
+
+// [lo, hi] of every path's coordinate `d`, widened by a quarter on each side (at least 0.5).
+std::pair<double, double> span(const std::vector<Path>& paths, std::size_t d) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const Path& p : paths)
+    for (const auto& x : p.points)
+      if (std::isfinite(x[d])) lo = std::min(lo, x[d]), hi = std::max(hi, x[d]);
+  if (!std::isfinite(lo)) lo = -1, hi = 1;
+  const double pad = std::max(0.25 * (hi - lo), 0.5);
+  return {lo - pad, hi + pad};
 }
 
 bool from_minimize(const plot::Table& t) {
@@ -47,6 +70,58 @@ plot::Figure metrics_figure(const std::vector<std::string>& files) {
   return f;
 }
 
+plot::Figure path_figure(const std::string& function, const std::vector<std::string>& variables,
+                         const std::vector<Path>& paths) {
+  const functions::Objective f(function);
+  NoGradGuard no_grad;
+  auto value = [&](const std::vector<double>& x) {
+    std::vector<Tensor> args;
+    for (double v : x) args.push_back(scalar_tensor(v, Dtype::Float64));
+    return f(args).item();
+  };
+  plot::Figure fig{.title = "Optimizer paths on " + function, .xlabel = variables.at(0), .ylabel = "f(" + variables[0] + ")"};
+  constexpr int kGrid = 101;
+  if (variables.size() == 1) {
+    const auto [lo, hi] = span(paths, 0);
+    plot::Series curve{.name = function};
+    for (int i = 0; i < kGrid; ++i) {
+      const double x = lo + (hi - lo) * i / (kGrid - 1);
+      curve.x.push_back(x);
+      curve.y.push_back(value({x}));
+    }
+    fig.series.push_back(curve);
+  } else {
+    fig.ylabel = variables.at(1);
+    const auto [x0, x1] = span(paths, 0);
+    const auto [y0, y1] = span(paths, 1);
+    plot::ContourGrid grid;
+    for (int i = 0; i < kGrid; ++i) {
+      grid.xs.push_back(x0 + (x1 - x0) * i / (kGrid - 1));
+      grid.ys.push_back(y0 + (y1 - y0) * i / (kGrid - 1));
+    }
+    double lo = INFINITY, hi = -INFINITY;
+    for (double y : grid.ys) {
+      grid.z.emplace_back();
+      for (double x : grid.xs) {
+        const double v = value({x, y});
+        grid.z.back().push_back(v);
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+      }
+    }
+    grid.log_levels = lo >= 0 && hi > 100 * (lo + 1e-3);  // steep valleys: Rosenbrock, Beale
+    fig.contour = std::move(grid);
+  }
+  for (const Path& p : paths) {
+    plot::Series s{.name = p.name, .points = true};
+    for (std::size_t k = 0; k < p.points.size(); ++k) {
+      s.x.push_back(p.points[k][0]);
+      s.y.push_back(variables.size() == 1 ? p.values[k] : p.points[k][1]);
+    }
+    fig.series.push_back(std::move(s));
+  }
+  return fig;
+}
+
 plot::Figure trace_figure(const std::vector<std::string>& files) {
   plot::Figure f{.title = "Trajectories", .xlabel = "step", .ylabel = "value"};
   for (const auto& file : files) {
@@ -54,6 +129,21 @@ plot::Figure trace_figure(const std::vector<std::string>& files) {
     if (t.columns.empty() || t.columns[0] != "step") throw IoError(file + ": expected a trace whose first column is step");
     const std::string prefix = files.size() > 1 ? stem(file) + ": " : "";
     const std::vector<double> steps = column(t, 0);
+    if (const std::string function = recorded_function(t); !function.empty() && files.size() == 1) {
+      const std::vector<int> vars = variable_columns(t);
+      if (vars.size() == 1 || vars.size() == 2) {
+        Path path{.name = stem(file)};
+        for (const auto& row : t.rows) {
+          std::vector<double> x;
+          for (int c : vars) x.push_back(row[static_cast<std::size_t>(c)]);
+          path.points.push_back(std::move(x));
+          path.values.push_back(t.column("loss") >= 0 ? row[static_cast<std::size_t>(t.column("loss"))] : NAN);
+        }
+        std::vector<std::string> names;
+        for (int c : vars) names.push_back(t.columns[c]);
+        return path_figure(function, names, {path});
+      }
+    }
     if (from_minimize(t)) {
       const std::vector<int> vars = variable_columns(t);
       if (vars.size() == 2) {

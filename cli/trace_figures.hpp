@@ -9,6 +9,17 @@ namespace descent::cli {
 
 // Loss (left axis) and test accuracy (right axis) per epoch, one pair of series per file.
 plot::Figure metrics_figure(const std::vector<std::string>& files);
+// An optimizer's walk on a function of one or two variables: its points and the values there.
+struct Path {
+  std::string name = {};
+  std::vector<std::vector<double>> points = {};
+  std::vector<double> values = {};
+};
+// Paths over the function's contour lines (two variables) or along its curve (one), the view framing
+// every path. `function` is a test function's name or an expression (functions/objective.hpp).
+plot::Figure path_figure(const std::string& function, const std::vector<std::string>& variables,
+                         const std::vector<Path>& paths);
+
 // Training traces: every recorded column per step (loss and grad_norm on the right axis).
 // Minimize traces: the path through the variables, over the function when it can be evaluated.
 plot::Figure trace_figure(const std::vector<std::string>& files);

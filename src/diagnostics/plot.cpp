@@ -96,6 +96,7 @@ Table read_csv(const std::string& path) {
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // RFC 4180 ends lines with CRLF
     if (line.empty()) continue;
     if (line[0] == '#') {
       t.comments.push_back(line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1));

@@ -187,13 +187,14 @@ TEST_F(MinimizeCliTest, TraceFileFormat) {
   const std::string text = read(path);
   EXPECT_TRUE(text.ends_with("\r\n"));
   const std::vector<std::string> lines = lines_of(text, "\r\n");
-  ASSERT_EQ(lines.size(), 7u) << text;
+  ASSERT_EQ(lines.size(), 8u) << text;
   EXPECT_EQ(lines[0], "# descent minimize 'x^2 + y^2' --optimizer sgd --lr 0.1 --x0 3,-1 --steps 2 --trace " + path);
   EXPECT_EQ(lines[1], "# x^2 + y^2 with sgd (lr=0.1), float64, 2 steps");
   EXPECT_TRUE(lines[2].starts_with("# row k: the point after k steps")) << lines[2];
-  EXPECT_EQ(lines[3], "step,x,y,loss,grad_norm");
-  EXPECT_EQ(lines[4], "0,3,-1,10,6.324555320336759");
-  EXPECT_EQ(lines[5], "1,2.3999999999999999,-0.80000000000000004,6.4000000000000004,5.0596442562694071");
+  EXPECT_EQ(lines[3], "# function: x^2 + y^2");  // what descent plot evaluates for the contour lines
+  EXPECT_EQ(lines[4], "step,x,y,loss,grad_norm");
+  EXPECT_EQ(lines[5], "0,3,-1,10,6.324555320336759");
+  EXPECT_EQ(lines[6], "1,2.3999999999999999,-0.80000000000000004,6.4000000000000004,5.0596442562694071");
   for (const std::string& line : lines) EXPECT_EQ(line.find('\n'), std::string::npos);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);  // no temporary left
 }
