@@ -17,7 +17,7 @@ Tensor contrastive_loss(const Tensor& input1, const Tensor& input2, const Tensor
     throw ShapeError(std::string(loss) + ": inputs must be (N, D) or (D), got shape " + to_string(input1.shape()));
   const Shape pairs = input1.dim() == 2 ? Shape{input1.shape()[0]} : Shape{};
   checks::has_shape(loss, target, "target", pairs, "(one label per pair of rows)");
-  checks::labels_in(loss, target, "target", 1.0, 0.0);
+  checks::labels_in(loss, target, "target", 0.0, 1.0);
   const Tensor y = checks::as_labels(target, input1.dtype());
   const Tensor d = pairwise_distance(input1, input2, 2.0, 0.0);
   // 1/2 [y d^2 + (1 - y) max(0, margin - d)^2]
