@@ -192,6 +192,25 @@ for label, opts in (("default", {}), ("margin_0.5", {"margin": 0.5}), ("p_1", {"
         lambda anchor, positive, negative, **o: F.triplet_margin_loss(anchor, positive, negative, **o))
 
 
+# ---- exactly on the kinks: max(0, .) at 0 passes the gradient (clamp_min), min splits it at a tie ----
+add("margin_ranking_loss_ties", "margin_ranking_loss",
+    {"input1": torch.tensor([1.0, 0.5, -2.0]), "input2": torch.tensor([1.0, 0.5, 1.0]), "target": labels([1, -1, 1])},
+    ["input1", "input2"], {"margin": 0.0},
+    lambda input1, input2, target, **o: F.margin_ranking_loss(input1, input2, target, **o))
+add("hinge_embedding_loss_at_margin", "hinge_embedding_loss",
+    {"input": torch.tensor([1.0, 0.25, 1.0]), "target": labels([-1, -1, 1])}, ["input"], {"margin": 1.0},
+    lambda input, target, **o: F.hinge_embedding_loss(input, target, **o))
+add("cosine_embedding_loss_orthogonal", "cosine_embedding_loss",
+    {"input1": torch.tensor([[1.0, 0.0], [2.0, 1.0]]), "input2": torch.tensor([[0.0, 3.0], [1.0, 1.0]]),
+     "target": labels([-1, -1])}, ["input1", "input2"], {"margin": 0.0},
+    lambda input1, input2, target, **o: F.cosine_embedding_loss(input1, input2, target, **o))
+# row 0: d(a, p) = 5, d(a, n) = 6 < d(p, n), margin 1: exactly 0; row 1: d(a, n) = d(p, n) = 5, a tie for swap
+add("triplet_margin_loss_kinks", "triplet_margin_loss",
+    {"anchor": torch.tensor([[0.0, 0.0], [0.0, 0.0]]), "positive": torch.tensor([[3.0, 4.0], [6.0, 0.0]]),
+     "negative": torch.tensor([[0.0, -6.0], [3.0, 4.0]])},
+    ["anchor", "positive", "negative"], {"margin": 1.0, "p": 2.0, "eps": 0.0, "swap": True},
+    lambda anchor, positive, negative, **o: F.triplet_margin_loss(anchor, positive, negative, **o))
+
 # ---- contrastive loss (not in PyTorch): descent's formula with PyTorch ops ----
 def contrastive(input1, input2, target, margin=1.0, reduction="mean"):
     d = (input1 - input2).pow(2).sum(-1).sqrt()

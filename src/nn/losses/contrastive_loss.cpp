@@ -1,6 +1,6 @@
 #include "descent/nn/losses/contrastive_loss.hpp"
 
-#include "descent/autograd/ops/activation.hpp"
+#include "../piecewise.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/nn/distance.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
@@ -22,7 +22,7 @@ Tensor contrastive_loss(const Tensor& input1, const Tensor& input2, const Tensor
   const Tensor d = pairwise_distance(input1, input2, 2.0, 0.0);
   // 1/2 [y d^2 + (1 - y) max(0, margin - d)^2]
   const Tensor similar = mul(y, pow(d, 2.0));
-  const Tensor dissimilar = mul(kernels::affine(y, -1.0, 1.0), pow(relu(options.margin - d), 2.0));
+  const Tensor dissimilar = mul(kernels::affine(y, -1.0, 1.0), pow(hinge(options.margin - d), 2.0));
   return reduce((similar + dissimilar) * 0.5, options.reduction);
 }
 

@@ -1,7 +1,6 @@
 #include "descent/nn/losses/embedding_loss.hpp"
 
 #include "../piecewise.hpp"
-#include "descent/autograd/ops/activation.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/autograd/ops/reduction.hpp"
 #include "target_checks.hpp"
@@ -15,7 +14,7 @@ Tensor hinge_embedding_loss(const Tensor& input, const Tensor& target, const Hin
   checks::labels_in(loss, target, "target", 1.0, -1.0);
   const Tensor dissimilar = less_than(checks::as_labels(target, input.dtype()), 0.0);  // [y = -1]
   // y = 1: x; y = -1: max(0, margin - x)
-  const Tensor losses = piecewise(dissimilar, relu(options.margin - input), input);
+  const Tensor losses = piecewise(dissimilar, hinge(options.margin - input), input);
   return reduce(losses, options.reduction);
 }
 
@@ -36,7 +35,7 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
   const Tensor cos = div(dot, norms);
   const Tensor dissimilar = less_than(checks::as_labels(target, input1.dtype()), 0.0);  // [y = -1]
   // y = 1: 1 - cos; y = -1: max(0, cos - margin)
-  const Tensor losses = piecewise(dissimilar, relu(cos - options.margin), 1.0 - cos);
+  const Tensor losses = piecewise(dissimilar, hinge(cos - options.margin), 1.0 - cos);
   return reduce(losses, options.reduction);
 }
 

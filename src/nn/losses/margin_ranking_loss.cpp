@@ -1,6 +1,6 @@
 #include "descent/nn/losses/margin_ranking_loss.hpp"
 
-#include "descent/autograd/ops/activation.hpp"
+#include "../piecewise.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "target_checks.hpp"
@@ -16,7 +16,7 @@ Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Ten
   checks::labels_in(loss, target, "target", 1.0, -1.0);
   const Tensor minus_y = kernels::affine(checks::as_labels(target, input1.dtype()), -1.0, 0.0);
   // max(0, -y (x1 - x2) + margin)
-  return reduce(relu(mul(minus_y, sub(input1, input2)) + options.margin), options.reduction);
+  return reduce(hinge(mul(minus_y, sub(input1, input2)) + options.margin), options.reduction);
 }
 
 Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, Reduction reduction) {

@@ -1,7 +1,6 @@
 #include "descent/nn/losses/triplet_margin_loss.hpp"
 
 #include "../piecewise.hpp"
-#include "descent/autograd/ops/activation.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/nn/distance.hpp"
 #include "target_checks.hpp"
@@ -22,10 +21,10 @@ Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const T
   if (options.swap) {
     // min(d(a, n), d(p, n))
     const Tensor d_swap = pairwise_distance(positive, negative, options.p, options.eps);
-    d_negative = piecewise(kernels::binary(kernels::BinaryOp::Lt, d_swap, d_negative), d_swap, d_negative);
+    d_negative = minimum(d_negative, d_swap);
   }
   // max(0, margin + d(a, p) - d(a, n))
-  return reduce(relu(options.margin + d_positive - d_negative), options.reduction);
+  return reduce(hinge(options.margin + d_positive - d_negative), options.reduction);
 }
 
 Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative, Reduction reduction) {

@@ -12,7 +12,7 @@
 //     with PyTorch's cos = sum x1 x2 / sqrt((sum x1^2 + 1e-12)(sum x2^2 + 1e-12)) over D (this loss's
 //     own guard against zero vectors, not cosine_similarity's clamp), reduced over the N pairs.
 // Targets may be float or int64; they are labels, never differentiated. Composed from differentiable
-// ops: the gradient of max(0, .) is 0 at its kink, as relu's.
+// ops. At the kink of max(0, .) the gradient is that of the rising side, as PyTorch's clamp_min.
 #include "descent/nn/reduction.hpp"
 #include "descent/tensor/tensor.hpp"
 

@@ -3,7 +3,8 @@
 // targets y = +1 (x1 should rank higher) or -1 (x2 should), all of one shape,
 //   l = max(0, -y (x1 - x2) + margin)        (margin = 0 by default)
 // reduced over every element (mean by default, sum, none). A target other than +1 or -1 throws
-// ValueError naming its index and value. The gradient of max(0, .) is 0 at its kink, as relu's.
+// ValueError naming its index and value. At the kink of max(0, .) the gradient is that of the rising
+// side, as PyTorch's clamp_min: tied scores (x1 = x2, margin 0) are still pushed apart.
 #include "descent/nn/reduction.hpp"
 #include "descent/tensor/tensor.hpp"
 

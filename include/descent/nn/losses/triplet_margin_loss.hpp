@@ -7,8 +7,8 @@
 //   d(x, y) = pairwise_distance(x, y, p, eps) = ||x - y + eps||_p   (eps added to the difference)
 // With swap, d(a_i, n_i) is replaced by min(d(a_i, n_i), d(p_i, n_i)), the harder negative distance.
 // Defaults margin = 1, p = 2, eps = 1e-6, swap = false; reduced over the N triplets (mean by default,
-// sum, none). Gradients flow to a, p and n; the gradient of max(0, .) and of min is 0 off the branch
-// taken (at a tie of the swap's min, the first distance takes it).
+// sum, none). Gradients flow to a, p and n. As in PyTorch, max(0, .) passes the gradient at its kink,
+// and the swap's min gives each distance half of it at a tie.
 #include "descent/nn/reduction.hpp"
 #include "descent/tensor/tensor.hpp"
 
