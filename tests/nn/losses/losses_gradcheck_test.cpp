@@ -86,10 +86,12 @@ std::vector<LossCase> loss_cases() {
        }},
       // targets of 0 and 1 cannot move both ways: only the logits are differentiated here
       {"binary_cross_entropy_with_logits_large", {big},
-       [big_target](auto& v, Reduction rd) { return binary_cross_entropy_with_logits(v[0], big_target, rd); }},
+       [big_target](auto& v, Reduction rd) {
+         return binary_cross_entropy_with_logits(v[0], big_target.to(v[0].dtype()), rd);
+       }},
       {"binary_cross_entropy_with_logits_large_pos_weight", {big},
        [big_target](auto& v, Reduction rd) {
-         return binary_cross_entropy_with_logits(v[0], big_target,
+         return binary_cross_entropy_with_logits(v[0], big_target.to(v[0].dtype()),
                                                  {.pos_weight = scalar_tensor(2.5, Dtype::Float64), .reduction = rd});
        }},
       {"nll_loss_weight", {det({5, 4}, 0.2, 2.0)},
@@ -136,6 +138,26 @@ TEST_P(LossGradcheck, AnalyticJacobianMatchesCentralDifferences) {
     const GradcheckResult result = gradcheck([&](const std::vector<Tensor>& v) { return c.f(v, rd); }, c.inputs);
     EXPECT_TRUE(result.passed) << c.name << " (" << to_string(rd) << ")\n" << result.report();
   }
+}
+
+// The same losses in float32 (labels, weights and pos_weight stay float64 and are converted): values
+// and gradients within float32 rounding of the float64 ones.
+TEST_P(LossGradcheck, Float32AgreesWithFloat64) {
+  const LossCase& c = GetParam();
+  auto run = [&](Dtype dtype) {
+    std::vector<Tensor> leaves;
+    for (const Tensor& x : c.inputs) leaves.push_back(kernels::cast(x.detach(), dtype).requires_grad_());  // own leaves
+    const Tensor loss = c.f(leaves, Reduction::Sum);
+    loss.backward();
+    std::vector<double> values{loss.item()};
+    for (const Tensor& x : leaves)
+      for (double g : x.grad().to_vector()) values.push_back(g);
+    return values;
+  };
+  const std::vector<double> single = run(Dtype::Float32), twice = run(Dtype::Float64);
+  ASSERT_EQ(single.size(), twice.size());
+  for (std::size_t i = 0; i < single.size(); ++i)
+    EXPECT_NEAR(single[i], twice[i], 1e-4 * std::max(1.0, std::abs(twice[i]))) << c.name << " at " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLoss, LossGradcheck, ::testing::ValuesIn(loss_cases()),
