@@ -1,3 +1,5 @@
+// pairwise_distance = ||x1 - x2 + eps||_p over the last dimension; cosine_similarity =
+// sum (x1 / max(||x1||, eps)) (x2 / max(||x2||, eps)), PyTorch 1.13's computation of both.
 #include "descent/nn/distance.hpp"
 
 #include <cmath>

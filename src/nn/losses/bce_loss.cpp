@@ -1,3 +1,5 @@
+// BCELoss l = -w [y log x + (1 - y) log(1 - x)], logs clamped at -100; BCEWithLogitsLoss
+// l = w [(1 - y) x + (1 + (pw - 1) y) log(1 + e^-x)] in log-sum-exp form (PyTorch 1.13).
 // Binary cross-entropy: one fused elementwise op per form (the loops in tensor/kernels/loss.cpp), then
 // the weight and the reduction composed from differentiable ops.
 #include "descent/nn/losses/bce_loss.hpp"

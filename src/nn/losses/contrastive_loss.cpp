@@ -1,3 +1,5 @@
+// ContrastiveLoss l = 1/2 [y d^2 + (1 - y) max(0, margin - d)^2], d = ||x1 - x2||_2, y = 1 for a similar
+// pair (Hadsell, Chopra and LeCun, CVPR 2006, eq. 4, whose Y = 0 means similar: the labels are swapped).
 #include "descent/nn/losses/contrastive_loss.hpp"
 
 #include "../piecewise.hpp"

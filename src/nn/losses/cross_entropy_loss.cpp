@@ -1,3 +1,6 @@
+// NLLLoss l_i = -w[y_i] x_i[y_i]; CrossEntropyLoss l_i = -sum_c w[c] q_i[c] log softmax(x_i)[c] with
+// q_i = (1 - eps) onehot(y_i) + eps / C (PyTorch 1.13's definitions; the header gives the details).
+// The mean divides by sum_i w[y_i], PyTorch's weighted mean.
 #include "descent/nn/losses/cross_entropy_loss.hpp"
 
 #include "descent/autograd/node.hpp"

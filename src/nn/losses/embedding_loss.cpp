@@ -1,3 +1,5 @@
+// HingeEmbeddingLoss l = x (y = 1), max(0, margin - x) (y = -1); CosineEmbeddingLoss l = 1 - cos (y = 1),
+// max(0, cos - margin) (y = -1), cos with PyTorch's 1e-12 guard (PyTorch 1.13; details in the header).
 #include "descent/nn/losses/embedding_loss.hpp"
 
 #include "../piecewise.hpp"

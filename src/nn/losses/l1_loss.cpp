@@ -1,3 +1,4 @@
+// L1Loss |r|, HuberLoss (Huber 1964) and SmoothL1Loss (Girshick 2015) on r = x - y (PyTorch 1.13).
 // Absolute-error losses, composed from differentiable ops: abs, and for the smoothed forms a constant
 // mask choosing the quadratic or the linear branch (so each branch is PyTorch's expression exactly).
 #include "descent/nn/losses/l1_loss.hpp"

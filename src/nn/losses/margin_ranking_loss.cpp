@@ -1,3 +1,4 @@
+// MarginRankingLoss l = max(0, -y (x1 - x2) + margin), y = +1 or -1 (PyTorch 1.13).
 #include "descent/nn/losses/margin_ranking_loss.hpp"
 
 #include "../piecewise.hpp"

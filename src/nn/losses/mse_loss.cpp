@@ -1,3 +1,4 @@
+// MSELoss l = (x - y)^2 (PyTorch); Nielsen's quadratic cost C = 1/(2n) sum |y - a|^2.
 #include "descent/nn/losses/mse_loss.hpp"
 
 #include "descent/autograd/node.hpp"

@@ -1,3 +1,5 @@
+// TripletMarginLoss l = max(0, d(a, p) - d(a, n) + margin), d = ||x - y + eps||_p, the swap taking
+// min(d(a, n), d(p, n)) (PyTorch 1.13; FaceNet 2015; Balntas et al. 2016).
 #include "descent/nn/losses/triplet_margin_loss.hpp"
 
 #include "../piecewise.hpp"

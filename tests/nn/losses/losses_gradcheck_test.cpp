@@ -94,9 +94,12 @@ std::vector<LossCase> loss_cases() {
          return binary_cross_entropy_with_logits(v[0], big_target.to(v[0].dtype()),
                                                  {.pos_weight = scalar_tensor(2.5, Dtype::Float64), .reduction = rd});
        }},
+      {"nll_loss", {det({5, 4}, 0.2, 2.0)}, [classes](auto& v, Reduction rd) { return nll_loss(v[0], classes, rd); }},
       {"nll_loss_weight", {det({5, 4}, 0.2, 2.0)},
        [classes, cw](auto& v, Reduction rd) { return nll_loss(v[0], classes, {.weight = cw, .reduction = rd}); }},
       {"cross_entropy", {det({5, 4}, 0.2, 2.0)}, [classes](auto& v, Reduction rd) { return cross_entropy(v[0], classes, rd); }},
+      {"cross_entropy_weight", {det({5, 4}, 0.2, 2.0)},
+       [classes, cw](auto& v, Reduction rd) { return cross_entropy(v[0], classes, {.weight = cw, .reduction = rd}); }},
       {"cross_entropy_weight_label_smoothing", {det({5, 4}, 0.2, 2.0)},
        [classes, cw](auto& v, Reduction rd) {
          return cross_entropy(v[0], classes, {.weight = cw, .label_smoothing = 0.2, .reduction = rd});
