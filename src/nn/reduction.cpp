@@ -1,5 +1,6 @@
 #include "descent/nn/reduction.hpp"
 
+#include "descent/autograd/ops/reduction.hpp"
 #include "descent/error.hpp"
 
 namespace descent::nn {
@@ -18,6 +19,12 @@ std::string to_string(Reduction r) {
     case Reduction::Sum: return "sum";
   }
   return "?";
+}
+
+Tensor reduce(const Tensor& losses, Reduction reduction) {
+  if (reduction == Reduction::Mean) return mean(losses);
+  if (reduction == Reduction::Sum) return sum(losses);
+  return losses;
 }
 
 }  // namespace descent::nn

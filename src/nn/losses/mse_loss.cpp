@@ -1,19 +1,15 @@
+// MSELoss l = (x - y)^2 (PyTorch); Nielsen's quadratic cost C = 1/(2n) sum |y - a|^2.
 #include "descent/nn/losses/mse_loss.hpp"
 
 #include "descent/autograd/node.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
+#include "target_checks.hpp"
 
 namespace descent::nn {
 namespace {
 
 using kernels::BinaryOp;
-
-void check_same_shape(const Tensor& input, const Tensor& target, const char* loss) {
-  if (!(input.shape() == target.shape()))
-    throw ShapeError(std::string(loss) + ": input of shape " + to_string(input.shape()) + " and target of shape " +
-                     to_string(target.shape()) + " differ; the target must have the input's shape");
-}
 
 // One fused op: value = scale * sum (x - y)^2 (or the elementwise squares for `none`);
 // d/dx = 2 scale (x - y) g, d/dy = -d/dx. Reduced forms take one pass forward and one backward.
@@ -37,14 +33,19 @@ Tensor squared_error(const Tensor& input, const Tensor& target, Reduction reduct
 
 }  // namespace
 
-Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
-  check_same_shape(input, target, "MSELoss");
+Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELoss& options) {
+  checks::same_shape("MSELoss", input, "input", target, "target");
+  const Reduction reduction = options.reduction;
   const double scale = reduction == Reduction::Mean ? 1.0 / static_cast<double>(std::max<std::int64_t>(input.numel(), 1)) : 1.0;
   return squared_error(input, target, reduction, scale, "mse_loss");
 }
 
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return mse_loss(input, target, MSELoss{.reduction = reduction});
+}
+
 Tensor quadratic_cost(const Tensor& output, const Tensor& target) {
-  check_same_shape(output, target, "quadratic cost");
+  checks::same_shape("quadratic cost", output, "output", target, "target");
   const std::int64_t n = output.dim() >= 2 ? output.shape()[0] : 1;
   return squared_error(output, target, Reduction::Sum, 0.5 / static_cast<double>(std::max<std::int64_t>(n, 1)),
                        "quadratic_cost");

@@ -9,13 +9,17 @@
 
 namespace descent::nn {
 
-Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
-Tensor quadratic_cost(const Tensor& output, const Tensor& target);
-
 struct MSELoss {
   Reduction reduction = Reduction::Mean;
-  Tensor operator()(const Tensor& input, const Tensor& target) const { return mse_loss(input, target, reduction); }
+  Tensor operator()(const Tensor& input, const Tensor& target) const;
 };
+
+// input and target of the same shape.
+Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELoss& options = {});
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction);
+Tensor quadratic_cost(const Tensor& output, const Tensor& target);
+
+inline Tensor MSELoss::operator()(const Tensor& input, const Tensor& target) const { return mse_loss(input, target, *this); }
 
 struct QuadraticCost {
   Tensor operator()(const Tensor& output, const Tensor& target) const { return quadratic_cost(output, target); }

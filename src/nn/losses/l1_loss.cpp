@@ -1,0 +1,56 @@
+// L1Loss |r|, HuberLoss (Huber 1964) and SmoothL1Loss (Girshick 2015) on r = x - y (PyTorch 1.13).
+// Absolute-error losses, composed from differentiable ops: abs, and for the smoothed forms a constant
+// mask choosing the quadratic or the linear branch (so each branch is PyTorch's expression exactly).
+#include "descent/nn/losses/l1_loss.hpp"
+
+#include "../piecewise.hpp"
+#include "descent/autograd/ops/arithmetic.hpp"
+#include "target_checks.hpp"
+
+namespace descent::nn {
+namespace {
+
+// |x - y| after the shape check.
+Tensor absolute_error(const char* loss, const Tensor& input, const Tensor& target) {
+  checks::same_shape(loss, input, "input", target, "target");
+  return abs(sub(input, target));
+}
+
+}  // namespace
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, const L1Loss& options) {
+  return reduce(absolute_error("L1Loss", input, target), options.reduction);
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLoss& options) {
+  const double delta = options.delta;
+  checks::option("HuberLoss", delta > 0, "delta", delta, "delta > 0");
+  const Tensor z = absolute_error("HuberLoss", input, target);
+  // z < delta: z^2 / 2; otherwise delta (z - delta / 2)
+  const Tensor quadratic = mul(z, z) * 0.5;
+  const Tensor linear = (z - 0.5 * delta) * delta;
+  return reduce(piecewise(less_than(z, delta), quadratic, linear), options.reduction);
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1Loss& options) {
+  const double beta = options.beta;
+  checks::option("SmoothL1Loss", beta >= 0, "beta", beta, "beta >= 0");
+  if (beta == 0) return reduce(absolute_error("SmoothL1Loss", input, target), options.reduction);
+  const Tensor z = absolute_error("SmoothL1Loss", input, target);
+  // z < beta: z^2 / (2 beta); otherwise z - beta / 2
+  const Tensor quadratic = mul(z, z) * (0.5 / beta);
+  const Tensor linear = z - 0.5 * beta;
+  return reduce(piecewise(less_than(z, beta), quadratic, linear), options.reduction);
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return l1_loss(input, target, L1Loss{.reduction = reduction});
+}
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return huber_loss(input, target, HuberLoss{.reduction = reduction});
+}
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return smooth_l1_loss(input, target, SmoothL1Loss{.reduction = reduction});
+}
+
+}  // namespace descent::nn
