@@ -7,7 +7,9 @@
 #include <cmath>
 #include <string_view>
 
+#include "descent/diagnostics/plot.hpp"
 #include "descent/error.hpp"
+#include "trace_figures.hpp"
 #include "descent/functions/objective.hpp"
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/train/minimize.hpp"
@@ -115,8 +117,16 @@ constexpr const char* kTraceHelp =
     "  value and the gradient's norm there. Numbers have 17 significant digits in float64 and 9 in float32,\n"
     "  so they read back exactly. The file appears whole when the run ends (written aside, then renamed).\n"
     "\n"
+    "Comparing optimizers (--compare SPEC, repeated, with --output OUT.png|OUT.svg):\n"
+    "  Each SPEC is an optimizer name and its options, separated by ':', as adam:lr=0.05:betas=0.9,0.999 or\n"
+    "  sgd:lr=0.002:momentum=0.9:nesterov=true. All start at --x0; their paths are drawn in one picture,\n"
+    "  over the function's contour lines (two variables) or along its curve (one). --output alone draws\n"
+    "  the --optimizer's path.\n"
+    "\n"
     "Examples:\n"
     "  descent minimize \"x^2\" --optimizer sgd --lr 0.1 --x0 3 --steps 50\n"
+    "  descent minimize rosenbrock --x0 -1.5,2 --steps 500 --compare sgd:lr=0.001:momentum=0.9 \\\n"
+    "      --compare adam:lr=0.05 --output paths.png\n"
     "  descent minimize rosenbrock --optimizer sgd --lr 0.001 --momentum 0.9 --x0 -1.5,2 --steps 2000 --every 100\n"
     "  descent minimize \"(x - 1)^2 + 10*sin(y)^2\" --optimizer adam --lr 0.05 --betas 0.9,0.999 --x0 -1,2 \\\n"
     "      --steps 300 --trace walk.csv\n"
@@ -186,7 +196,7 @@ MinimizeCommand::MinimizeCommand(CLI::App& parent)
   // unknown option -x^2 says to put it after --.
   app_->add_option("FUNCTION", function_, "A test function (" + names + ") or an expression such as \"x^2 + 3*y^2\"")
       ->type_name("");
-  app_->add_option("--optimizer", optimizer_, "The optimizer: " + joined(kOptimizers))->type_name("NAME")->required();
+  app_->add_option("--optimizer", optimizer_, "The optimizer: " + joined(kOptimizers))->type_name("NAME");
   for (const OptimizerFlag& f : kOptimizerFlags) {
     if (f.value.empty()) app_->add_flag(std::string(f.flag))->description(std::string(f.help));
     else app_->add_option(std::string(f.flag))->description(std::string(f.help))->type_name(std::string(f.value));
@@ -197,6 +207,9 @@ MinimizeCommand::MinimizeCommand(CLI::App& parent)
   app_->add_option("--dtype", dtype_, "float32 or float64 (default float64)")->type_name("DTYPE");
   app_->add_option("--trace", trace_path_, "Write the walk to FILE as CSV: step, point, value, gradient norm")
       ->type_name("FILE.csv");
+  app_->add_option("--compare", compare_, "Also run this optimizer from --x0 (repeatable): adam:lr=0.05")
+      ->type_name("SPEC");
+  app_->add_option("--output", output_, "Draw the path(s) into OUT.png or OUT.svg")->type_name("OUT");
   app_->footer(kAbout + test_functions_help() + "\n" + optimizers_help() + "\n" + kTraceHelp +
                std::string(kExitStatusHelp));
 }
@@ -243,6 +256,11 @@ int MinimizeCommand::run(const std::vector<std::string>& args, std::ostream& out
     options.dtype = dtype_from_string(*dtype_);
   }
 
+  if (!compare_.empty() || output_) {
+    if (trace_path_) throw ConfigError("--trace records one optimizer's walk; with --compare or --output, draw it instead");
+    return run_compare(f, options, out);
+  }
+  if (optimizer_.empty()) throw ConfigError("--optimizer is required: one of " + joined(kOptimizers) + " (or --compare SPEC with --output)");
   const optim::OptimizerSpec spec = optimizer_spec();
 
   std::vector<std::string> settings;
@@ -286,6 +304,74 @@ int MinimizeCommand::run(const std::vector<std::string>& args, std::ostream& out
     out << "known minimum: f = " << readable(tf->minimum, Dtype::Float64) << " at "
         << (names.size() == 1 ? names[0] : "(" + joined(names) + ")") << " = " << joined(minima) << "\n";
   }
+  return kExitSuccess;
+}
+
+namespace {
+
+// "adam:lr=0.05:betas=0.9,0.999" -> {adam, {lr: 0.05, betas: 0.9,0.999}}; option names may use - or _.
+optim::OptimizerSpec parse_spec(const std::string& text) {
+  optim::OptimizerSpec spec;
+  std::size_t start = 0;
+  for (bool first = true;; first = false) {
+    const std::size_t colon = std::min(text.find(':', start), text.size());
+    const std::string item = text.substr(start, colon - start);
+    if (first) {
+      spec.name = item;
+      if (std::find(kOptimizers.begin(), kOptimizers.end(), item) == kOptimizers.end())
+        throw ConfigError("--compare " + text + ": optimizer \"" + item + "\": expected one of " + joined(kOptimizers));
+    } else {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+        throw ConfigError("--compare " + text + ": \"" + item + "\": expected option=value, as lr=0.05");
+      std::string key = item.substr(0, eq);
+      std::replace(key.begin(), key.end(), '-', '_');
+      spec.options.emplace_back(key, item.substr(eq + 1));
+    }
+    if (colon == text.size()) return spec;
+    start = colon + 1;
+  }
+}
+
+std::string spec_text(const optim::OptimizerSpec& spec) {
+  std::string s = spec.name;
+  for (const auto& [k, v] : spec.options) s += " " + k + "=" + v;
+  return s;
+}
+
+}  // namespace
+
+int MinimizeCommand::run_compare(const functions::Objective& f, const train::MinimizeOptions& options,
+                                 std::ostream& out) const {
+  if (!output_) throw ConfigError("--compare draws its paths: give --output OUT.png or OUT.svg");
+  std::vector<optim::OptimizerSpec> specs;
+  if (!optimizer_.empty()) specs.push_back(optimizer_spec());
+  for (const std::string& text : compare_) specs.push_back(parse_spec(text));
+  if (specs.empty()) throw ConfigError("--output needs --optimizer NAME or --compare SPEC");
+  const std::vector<std::string> names = functions::Objective::variable_names(options.x0.size());
+  if (names.size() > 2) throw ConfigError("--output draws functions of one or two variables; --x0 has " +
+                                          std::to_string(names.size()) + " values");
+  std::vector<Path> paths;
+  for (const optim::OptimizerSpec& spec : specs) {
+    Path path{.name = spec_text(spec)};
+    train::MinimizePoint last;
+    try {
+      last = train::minimize(f, spec, options, [&](const train::MinimizePoint& p) {
+        path.points.push_back(p.x);
+        path.values.push_back(p.loss);
+      });
+    } catch (const ValueError& e) {
+      throw ConfigError(spec_text(spec) + ": " + e.what());
+    }
+    out << path.name << ": after " << last.step << " steps " << point_text(names, last.x, options.dtype)
+        << ", f = " << readable(last.loss, options.dtype) << "\n";
+    paths.push_back(std::move(path));
+  }
+  plot::Figure figure = path_figure(f.name(), names, paths);
+  figure.title = f.name() + " from " + point_text(names, options.x0, Dtype::Float64) + ", " +
+                 std::to_string(options.steps) + " steps";
+  plot::render(figure, *output_);
+  out << "wrote " << *output_ << "\n";
   return kExitSuccess;
 }
 

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "descent/functions/objective.hpp"
 #include "descent/optim/optimizer_spec.hpp"
+#include "descent/train/minimize.hpp"
 
 namespace CLI {
 class App;
@@ -28,6 +30,8 @@ class MinimizeCommand {
   // --optimizer and the flags given (--lr, --betas, ...) as the factory takes them: {"betas", "0.9,0.999"}.
   // Throws ConfigError for an unknown optimizer or a flag it does not take.
   optim::OptimizerSpec optimizer_spec() const;
+  // Runs every --compare SPEC from the same start and draws their paths into --output.
+  int run_compare(const functions::Objective& f, const train::MinimizeOptions& options, std::ostream& out) const;
 
   CLI::App* app_;
   std::string function_;
@@ -37,6 +41,8 @@ class MinimizeCommand {
   std::optional<std::string> every_;
   std::optional<std::string> dtype_;
   std::optional<std::string> trace_path_;
+  std::vector<std::string> compare_;  // "adam:lr=0.05:betas=0.9,0.999"
+  std::optional<std::string> output_;
 };
 
 }  // namespace descent::cli
