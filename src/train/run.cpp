@@ -94,9 +94,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   auto optimizer = build_optimizer(config, *model);
   // A full batch is the whole training set in its file order: shuffling it would change nothing but the cost.
   const bool full_batch = config.batch_size == kFullBatch;
-  data::DataLoader loader(train_set, {.batch_size = full_batch ? std::max<std::int64_t>(train_set.size(), 1) : config.batch_size,
-                                      .shuffle = !full_batch,
-                                      .seed = config.seed + 1});
+  const std::int64_t batch_size = full_batch ? std::max<std::int64_t>(train_set.size(), 1) : config.batch_size;
+  data::DataLoader loader(train_set, {.batch_size = batch_size, .shuffle = !full_batch, .seed = config.seed + 1});
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
   const bool schedule_per_batch = scheduler && config.scheduler->name == "onecyclelr";
   const std::vector<Tensor> parameters = model->parameters();

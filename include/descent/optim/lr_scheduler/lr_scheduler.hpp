@@ -1,8 +1,9 @@
 #pragma once
 // The learning-rate scheduler base, as torch.optim.lr_scheduler._LRScheduler (1.13). A scheduler sets
-// the lr of every parameter group of one optimizer. Call step() after the optimizer's step(): once per
-// epoch, or once per batch for OneCycleLR; ReduceLROnPlateau takes step(metric). Building a scheduler
-// sets the lr of epoch 0 at once, as PyTorch's constructor does with its initial step.
+// the lr of every parameter group of one optimizer, which must outlive it. Call step() after the
+// optimizer's step(): once per epoch, or once per batch for OneCycleLR; ReduceLROnPlateau takes
+// step(metric). Building a scheduler sets the lr of epoch 0 at once, as PyTorch's constructor does
+// with its initial step.
 //
 // The values are PyTorch's to the last bit: each schedule computes the new lr from the group's
 // current lr in PyTorch's chainable form (StepLR multiplies by gamma at each boundary, LinearLR and
