@@ -6,7 +6,9 @@
 #include "descent/data/dataset.hpp"
 #include "descent/diagnostics/model_check.hpp"
 #include "descent/error.hpp"
+#include "descent/optim/optimizer_spec.hpp"
 #include "descent/train/config.hpp"
+#include "descent/train/datasets.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/run.hpp"
 #include "exit_status.hpp"
@@ -64,6 +66,15 @@ CheckCommand::CheckCommand(CLI::App& parent)
 
 bool CheckCommand::selected() const { return app_->parsed(); }
 
+namespace {
+// ", lr 0.5, maximize true": the options the config sets, as the summary line shows them.
+std::string optimizer_options(const optim::OptimizerSpec& spec) {
+  std::string s;
+  for (const auto& [key, value] : spec.options) s += ", " + key + " " + value;
+  return s;
+}
+}  // namespace
+
 int CheckCommand::run(std::ostream& out) const {
   const std::int64_t samples = samples_ ? parse_int_flag("--samples", *samples_, 0) : kDefaultSamples;
   const std::optional<std::int64_t> batch_flag =
@@ -72,19 +83,17 @@ int CheckCommand::run(std::ostream& out) const {
 
   train::TrainConfig config = train::parse_config(config_path_);
   if (seed_flag) config.seed = *seed_flag;
-  const std::int64_t batch_size = batch_flag.value_or(config.batch_size);
-  const std::string data_dir = train::resolve_data_dir(data_dir_);
-  const data::Dataset train_set =
-      data::load_mnist(data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
-  if (train_set.inputs.shape()[1] != config.model.layers.front())
-    throw ConfigError(config.path + ": model.layers[0] = " + std::to_string(config.model.layers.front()) +
-                      ": expected the input size of the data, " + std::to_string(train_set.inputs.shape()[1]));
+  const std::string data_dir = train::needs_data_dir(config) ? train::resolve_data_dir(data_dir_) : "the config";
+  const train::TrainData data = train::load_data(config, data_dir);
+  const data::Dataset& train_set = data.train;
+  const std::int64_t batch_size =
+      batch_flag.value_or(config.batch_size == train::kFullBatch ? train_set.size() : config.batch_size);
 
   // The model and the first batch exactly as 'descent train' with this seed starts.
   Generator init_gen(config.seed);
   auto model = train::build_model(config, init_gen);
   const train::LossFn loss = train::build_loss(config);
-  train::build_optimizer(config, *model);  // bad optimizer options are bad input, before any check runs
+  optim::make_optimizer(config.optim, model->named_parameters());  // bad options are bad input, before any check
   data::DataLoader loader(train_set, {.batch_size = batch_size, .shuffle = true, .seed = config.seed + 1});
   data::Batch batch;
   loader.next(batch);
@@ -94,8 +103,8 @@ int CheckCommand::run(std::ostream& out) const {
   out << "descent check " << config_path_ << "\n"
       << "model " << join(config.model.layers) << " (" << config.model.activation << ", output "
       << config.model.output_activation << "), " << parameters << " parameters in " << model->named_parameters().size()
-      << " tensors; loss " << config.loss.name << "; optimizer " << config.optim.name << ", lr " << config.optim.lr
-      << (config.optim.maximize ? ", maximize = true" : "") << "\n"
+      << " tensors; loss " << config.loss.name << "; optimizer " << config.optim.name << optimizer_options(config.optim)
+      << "\n"
       << "batch: the first " << batch.inputs.shape()[0] << " examples training draws with seed " << config.seed
       << ", from " << data_dir << "\n\n";
 
@@ -104,7 +113,7 @@ int CheckCommand::run(std::ostream& out) const {
   options.gradients.seed = config.seed;
   const auto result = diagnostics::check_model(
       *model, loss, batch.inputs, batch.targets,
-      [&](const optim::NamedParameters&) { return train::build_optimizer(config, *model); }, options);
+      [&](const optim::NamedParameters& parameters) { return optim::make_optimizer(config.optim, parameters); }, options);
   out << result.report() << std::flush;
   return result.passed() ? kExitSuccess : kExitCheckFailed;
 }

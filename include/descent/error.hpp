@@ -3,6 +3,7 @@
 // names what was read and what was expected ("nielsen.toml: optim.lr = -0.1: expected lr >= 0").
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace descent {
 
@@ -39,6 +40,21 @@ class IoError : public Error {
 class ConfigError : public Error {
  public:
   using Error::Error;
+};
+
+// An option of an optimizer or scheduler set to a value it cannot take. Besides the message
+// ("Adam: betas[0] = 1.5: expected 0 <= beta < 1") it keeps the option's name ("betas") and what was
+// expected, so that a config reader can restate the error with its own file and key.
+class OptionError : public ValueError {
+ public:
+  OptionError(const std::string& message, std::string option, std::string expected)
+      : ValueError(message), option_(std::move(option)), expected_(std::move(expected)) {}
+  const std::string& option() const { return option_; }
+  const std::string& expected() const { return expected_; }
+
+ private:
+  std::string option_;
+  std::string expected_;
 };
 
 }  // namespace descent

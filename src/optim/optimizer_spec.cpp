@@ -1,65 +1,68 @@
-// The optimizer factory, for SGD alone so far: the other optimizers' branch brings the full version
-// (adagrad, adadelta, rmsprop, adam, adamw) with the same interface and replaces this file.
 #include "descent/optim/optimizer_spec.hpp"
 
-#include <charconv>
+#include <array>
 
 #include "descent/error.hpp"
+#include "descent/optim/adadelta.hpp"
+#include "descent/optim/adagrad.hpp"
+#include "descent/optim/adam.hpp"
+#include "descent/optim/adamw.hpp"
+#include "descent/optim/rmsprop.hpp"
 #include "descent/optim/sgd.hpp"
 
 namespace descent::optim {
 namespace {
 
-const std::vector<std::string> kSgdOptions = {"lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"};
+// One row per optimizer. make() with no parameters only parses and checks the options.
+struct Entry {
+  std::string_view name;
+  std::unique_ptr<Optimizer> (*make)(const NameValuePairs& options, NamedParameters* params);
+  std::vector<OptionInfo> (*options)();
+};
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
+template <class Rule>
+std::unique_ptr<Optimizer> make(const NameValuePairs& options, NamedParameters* params) {
+  const auto o = options_from_text<typename Rule::Options>(options);
+  if (!params) return nullptr;
+  return std::make_unique<Rule>(std::move(*params), o);
 }
 
-[[noreturn]] void bad_value(const std::string& optimizer, const std::string& key, const std::string& value,
-                            const std::string& expected) {
-  throw ValueError(optimizer + ": " + key + " = " + value + ": expected " + expected);
+template <class Rule>
+Entry entry(std::string_view name) {
+  return {name, make<Rule>, option_infos<typename Rule::Options>};
 }
 
-double parse_number(const std::string& optimizer, const std::string& key, const std::string& value) {
-  double x = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, x);
-  if (value.empty() || ec != std::errc() || ptr != end) bad_value(optimizer, key, value, "a number");
-  return x;
-}
+const std::array<Entry, 6> kOptimizers = {entry<SGD>("sgd"),         entry<Adagrad>("adagrad"), entry<Adadelta>("adadelta"),
+                                          entry<RMSprop>("rmsprop"), entry<Adam>("adam"),       entry<AdamW>("adamw")};
 
-bool parse_bool(const std::string& optimizer, const std::string& key, const std::string& value) {
-  if (value == "true") return true;
-  if (value == "false") return false;
-  bad_value(optimizer, key, value, "true or false");
+const Entry& find(const std::string& name) {
+  for (const Entry& e : kOptimizers)
+    if (e.name == name) return e;
+  std::vector<std::string_view> known;
+  for (const Entry& e : kOptimizers) known.push_back(e.name);
+  throw ValueError("unknown optimizer \"" + name + "\" (known: " + join(known) + ")");
 }
 
 }  // namespace
 
-std::vector<std::string> optimizer_option_names(const std::string& name) {
-  if (name == "sgd") return kSgdOptions;
-  throw ValueError("unknown optimizer \"" + name + "\": expected sgd");
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec, NamedParameters params) {
+  return find(spec.name).make(spec.options, &params);
 }
 
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec, NamedParameters params) {
-  const std::vector<std::string> known = optimizer_option_names(spec.name);
-  SGDOptions o;
-  for (const auto& [key, value] : spec.options) {
-    if (key == "lr") {
-      o.lr = parse_number(spec.name, key, value);
-      if (!(o.lr >= 0)) bad_value(spec.name, key, value, "lr >= 0");  // SGD checks the rest
-    }
-    else if (key == "momentum") o.momentum = parse_number(spec.name, key, value);
-    else if (key == "dampening") o.dampening = parse_number(spec.name, key, value);
-    else if (key == "weight_decay") o.weight_decay = parse_number(spec.name, key, value);
-    else if (key == "nesterov") o.nesterov = parse_bool(spec.name, key, value);
-    else if (key == "maximize") o.maximize = parse_bool(spec.name, key, value);
-    else throw ValueError(spec.name + ": unknown option \"" + key + "\" (options: " + joined(known) + ")");
-  }
-  return std::make_unique<SGD>(std::move(params), o);
+void check_optimizer_spec(const OptimizerSpec& spec) { find(spec.name).make(spec.options, nullptr); }
+
+std::vector<std::string> optimizer_names() {
+  std::vector<std::string> out;
+  for (const Entry& e : kOptimizers) out.emplace_back(e.name);
+  return out;
 }
+
+std::vector<std::string> optimizer_option_names(const std::string& name) {
+  std::vector<std::string> out;
+  for (const OptionInfo& info : find(name).options()) out.push_back(info.name);
+  return out;
+}
+
+std::vector<OptionInfo> optimizer_options(const std::string& name) { return find(name).options(); }
 
 }  // namespace descent::optim

@@ -1,48 +1,60 @@
 #include "descent/optim/sgd.hpp"
 
-#include <string>
-
-#include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 
 namespace descent::optim {
+namespace {
 
-SGDOptions SGD::validated(SGDOptions o) {
-  auto bad = [](const std::string& what) { throw ValueError("SGD: " + what); };
-  if (!(o.lr >= 0)) bad("lr = " + std::to_string(o.lr) + ": expected lr >= 0");
-  if (!(o.momentum >= 0)) bad("momentum = " + std::to_string(o.momentum) + ": expected momentum >= 0");
-  if (!(o.weight_decay >= 0)) bad("weight_decay = " + std::to_string(o.weight_decay) + ": expected weight_decay >= 0");
-  if (!(o.dampening >= 0 && o.dampening <= 1)) bad("dampening = " + std::to_string(o.dampening) + ": expected 0 <= dampening <= 1");
-  if (o.nesterov && (o.momentum <= 0 || o.dampening != 0)) bad("nesterov needs momentum > 0 and dampening = 0");
-  return o;
+constexpr std::array<std::string_view, 1> kBuffers = {"momentum_buffer"};
+constexpr std::array<OptionField<SGDOptions>, 6> kFields = {{
+    field<&SGDOptions::lr>("lr"),
+    field<&SGDOptions::momentum>("momentum"),
+    field<&SGDOptions::dampening>("dampening"),
+    field<&SGDOptions::weight_decay>("weight_decay"),
+    field<&SGDOptions::nesterov>("nesterov"),
+    field<&SGDOptions::maximize>("maximize"),
+}};
+
+}  // namespace
+
+std::span<const OptionField<SGDOptions>> SGDOptions::fields() { return kFields; }
+
+void SGDOptions::check() const {
+  check_option(lr >= 0, kName, "lr", lr, "lr >= 0");
+  check_option(momentum >= 0, kName, "momentum", momentum, "momentum >= 0");
+  check_option(dampening >= 0 && dampening <= 1, kName, "dampening", dampening, "0 <= dampening <= 1");
+  check_option(weight_decay >= 0, kName, "weight_decay", weight_decay, "weight_decay >= 0");
+  if (nesterov && (momentum <= 0 || dampening != 0))
+    reject_option(kName, "nesterov", "true",
+                  "nesterov = true only with momentum > 0 and dampening = 0 (got momentum = " + format_number(momentum) +
+                      ", dampening = " + format_number(dampening) + ")");
 }
 
-SGD::SGD(const std::vector<Tensor>& params, SGDOptions options)
-    : Optimizer(params), options_(validated(options)), momentum_buffer_(params.size()) {}
+SGD::SGD(const std::vector<Tensor>& params, SGDOptions options) { add_param_group(params, options); }
+SGD::SGD(NamedParameters params, SGDOptions options) { add_param_group(std::move(params), options); }
 
-SGD::SGD(NamedParameters params, SGDOptions options)
-    : Optimizer(std::move(params)), options_(validated(options)), momentum_buffer_(named_parameters().size()) {}
+std::span<const std::string_view> SGD::buffer_names() const { return kBuffers; }
 
-void SGD::update(std::size_t i, const Tensor& p, const Tensor& grad) {
-  const SGDOptions& o = options_;
-  const double sign = o.maximize ? -1.0 : 1.0;
+void SGD::update(const Tensor& p, const Tensor& grad, ParamState& state, const SGDOptions& o) {
   if (o.momentum == 0 && o.weight_decay == 0) {  // plain SGD: one pass, p -= lr g
-    kernels::add_(p, grad, -sign * o.lr);
+    kernels::add_(p, grad, o.maximize ? o.lr : -o.lr);
     return;
   }
-  Tensor g = kernels::affine(grad, sign, 0.0);
-  if (o.weight_decay != 0) kernels::add_(g, p, o.weight_decay);
+  Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);
   if (o.momentum != 0) {
-    Tensor& b = momentum_buffer_[i];
+    Tensor& b = state.buffers["momentum_buffer"];
     if (!b.defined()) {
-      b = g;
-      g = kernels::affine(g, 1.0, 0.0);  // keep the buffer apart from g, which nesterov changes
+      b = kernels::affine(g, 1.0, 0.0);  // a copy: nesterov changes g below
     } else {
       kernels::mul_(b, o.momentum);
       kernels::add_(b, g, 1.0 - o.dampening);
     }
-    if (o.nesterov) kernels::add_(g, b, o.momentum);
-    else g = b;
+    if (o.nesterov) {
+      if (g.same(grad)) g = kernels::affine(grad, 1.0, 0.0);  // never write into the gradient
+      kernels::add_(g, b, o.momentum);
+    } else {
+      g = b;
+    }
   }
   kernels::add_(p, g, -o.lr);
 }

@@ -1,13 +1,18 @@
 // Reads a training config from TOML and checks every key before anything runs. Each error names the
 // file, the key, the value as it was written and what is allowed:
 //   nielsen.toml: optim.lr = -0.1: expected lr >= 0
-//   cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype)
+//   cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype, ...)
 //   cfg.toml:3:7: TOML syntax error: ...
+// The keys of [optim] and [scheduler] come from the factories (make_optimizer, make_scheduler): each
+// option is read as its kind (number, flag, pair, ...), written back as the text the factories read,
+// and the whole spec checked by them, so a config accepts exactly what the command line does; their
+// OptionError is restated here with the file and key.
 // toml++ is used header-only (TOML_HEADER_ONLY=1, set by the build) and only in this file.
 #include "descent/train/config.hpp"
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -19,18 +24,24 @@
 #include <string_view>
 
 #include "descent/error.hpp"
+#include "descent/optim/option_field.hpp"
 
 namespace descent::train {
 namespace {
 
 using Names = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 6> kSections = {"model", "loss", "optim", "data", "train", "diagnostics"};
-constexpr std::array<std::string_view, 6> kModelKeys = {"layers", "activation", "output_activation", "init", "bias", "weights"};
+constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim",      "scheduler",
+                                                      "data",  "train", "diagnostics"};
+constexpr std::array<std::string_view, 6> kModelKeys = {"layers", "activation", "output_activation",
+                                                        "init",   "bias",       "weights"};
 constexpr std::array<std::string_view, 2> kLossKeys = {"name", "reduction"};
 constexpr std::array<std::string_view, 5> kDataKeys = {"classes", "train_limit", "test_limit", "inputs", "targets"};
 constexpr std::array<std::string_view, 2> kDiagnosticsKeys = {"record", "record_every"};
-constexpr std::array<std::string_view, 4> kTrainKeys = {"epochs", "batch_size", "seed", "dtype"};
+constexpr std::array<std::string_view, 6> kTrainKeys = {"epochs", "batch_size",     "seed",
+                                                        "dtype",  "clip_grad_norm", "clip_grad_value"};
+// Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
+constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "epochs", "steps_per_epoch"};
 
 constexpr std::array<std::string_view, 3> kActivations = {"sigmoid", "tanh", "relu"};
 constexpr std::array<std::string_view, 5> kOutputActivations = {"none", "sigmoid", "tanh", "relu", "softmax"};
@@ -109,8 +120,10 @@ class Section {
   Section(const std::string& path, std::string_view name, const toml::table* table)
       : path_(path), name_(name), table_(table) {}
 
+  bool present() const { return table_ != nullptr; }
   const toml::node* find(std::string_view key) const { return table_ ? table_->get(key) : nullptr; }
   std::string full(std::string_view key) const { return std::string(name_) + "." + std::string(key); }
+  const std::string& path() const { return path_; }
 
   [[noreturn]] void fail(std::string_view key, std::string_view expected) const {
     const toml::node* node = find(key);
@@ -221,6 +234,74 @@ class Section {
       out.emplace_back(std::string(name.str()), std::move(flat));
     }
   }
+  // A required key that is absent.
+  [[noreturn]] void missing(std::string_view key, std::string_view what) const {
+    throw ConfigError(path_ + ": missing required key " + full(key) + " (" + std::string(what) + ")");
+  }
+
+  // An optimizer's or schedule's option, read as its kind and written as the factories' text.
+  std::string option_text(std::string_view key, optim::OptionKind kind) const {
+    switch (kind) {
+      case optim::OptionKind::Number: {
+        double x = 0;
+        get(key, x);
+        return optim::format_number(x);
+      }
+      case optim::OptionKind::Integer: {
+        std::int64_t x = 0;
+        get(key, x);
+        return std::to_string(x);
+      }
+      case optim::OptionKind::Flag: {
+        bool x = false;
+        get(key, x);
+        return x ? "true" : "false";
+      }
+      case optim::OptionKind::Text: {
+        const auto* str = find(key)->as_string();
+        if (!str) fail(key, "a string");
+        return str->get();
+      }
+      case optim::OptionKind::NumberPair: {
+        const auto* a = find(key)->as_array();
+        constexpr std::string_view expected = "an array of two numbers, e.g. [0.9, 0.999]";
+        if (!a || a->size() != 2) fail(key, expected);
+        std::vector<std::string> parts;
+        for (const toml::node& e : *a) {
+          const double x = e.is_integer() ? static_cast<double>(e.as_integer()->get())
+                           : e.is_floating_point() ? e.as_floating_point()->get()
+                                                   : std::nan("");
+          if (!std::isfinite(x)) fail(key, expected);
+          parts.push_back(optim::format_number(x));
+        }
+        return optim::join(parts, ",");
+      }
+      case optim::OptionKind::IntegerList: {
+        const auto* a = find(key)->as_array();
+        constexpr std::string_view expected = "an array of integers, e.g. [30, 80]";
+        if (!a) fail(key, expected);
+        std::vector<std::int64_t> values;
+        for (const toml::node& e : *a) {
+          if (!e.is_integer()) fail(key, expected);
+          values.push_back(e.as_integer()->get());
+        }
+        return optim::format_integers(values);
+      }
+    }
+    return {};
+  }
+
+  // Runs a factory's check; its OptionError becomes a ConfigError naming this file and key.
+  template <class Check>
+  void check_options(std::string_view for_name, Check&& check) const {
+    try {
+      check();
+    } catch (const OptionError& e) {
+      if (find(e.option())) fail(e.option(), e.expected());
+      missing(e.option(), "for " + std::string(for_name) + ": expected " + e.expected());
+    }
+  }
+
   // The required list of layer sizes.
   void get_sizes(std::string_view key, std::vector<std::int64_t>& out) const {
     const toml::node* node = find(key);
@@ -266,51 +347,59 @@ void read_loss(const Section& s, LossConfig& l) {
   s.get_choice("reduction", l.reduction, kReductions);
 }
 
-// Keys every optimizer takes, as in PyTorch: lr, weight_decay (L2 added to the gradient), maximize.
-void read_common(const Section& s, OptimConfig& o) {
-  s.get("lr", o.lr);
-  s.check("lr", o.lr >= 0, "lr >= 0");
-  s.get("weight_decay", o.weight_decay);
-  s.check("weight_decay", o.weight_decay >= 0, "weight_decay >= 0");
-  s.get("maximize", o.maximize);
+// The keys of `infos` the section sets, as the factories' name/value text.
+optim::NameValuePairs read_options(const Section& s, const std::vector<optim::OptionInfo>& infos) {
+  optim::NameValuePairs out;
+  for (const optim::OptionInfo& info : infos)
+    if (s.find(info.name)) out.emplace_back(info.name, s.option_text(info.name, info.kind));
+  return out;
 }
 
-// torch.optim.SGD: v = momentum * v + (1 - dampening) * g; nesterov needs momentum > 0 and dampening = 0.
-void read_sgd(const Section& s, OptimConfig& o) {
-  read_common(s, o);
-  s.get("momentum", o.momentum);
-  s.check("momentum", o.momentum >= 0, "momentum >= 0");
-  s.get("dampening", o.dampening);
-  s.check("dampening", o.dampening >= 0 && o.dampening <= 1, "dampening in [0, 1]");
-  s.get("nesterov", o.nesterov);
-  if (o.nesterov)
-    s.check("nesterov", o.momentum > 0 && o.dampening == 0,
-            "nesterov = true only with momentum > 0 and dampening = 0 (got momentum = " + render_double(o.momentum) +
-                ", dampening = " + render_double(o.dampening) + ")");
+std::vector<std::string_view> views(const std::vector<std::string>& names) {
+  return std::vector<std::string_view>(names.begin(), names.end());
 }
 
-// One entry per optimizer: its name, the keys [optim] may hold for it and the function reading them.
-// A new optimizer adds its fields to OptimConfig, a reader here and a row in the table.
-struct OptimizerSpec {
-  std::string_view name;
-  Names keys;
-  void (*read)(const Section&, OptimConfig&);
-};
-constexpr std::array<std::string_view, 7> kSgdKeys = {"name",         "lr",       "momentum", "dampening",
-                                                      "weight_decay", "nesterov", "maximize"};
-constexpr std::array<OptimizerSpec, 1> kOptimizers = {{{"sgd", kSgdKeys, read_sgd}}};
+// "name" and the option names of `infos`.
+std::vector<std::string_view> keys_of(const std::vector<optim::OptionInfo>& infos) {
+  std::vector<std::string_view> keys = {"name"};
+  for (const optim::OptionInfo& info : infos) keys.push_back(info.name);
+  return keys;
+}
 
-void read_optim(const Section& s, OptimConfig& o) {
-  std::array<std::string_view, kOptimizers.size()> names;
-  for (std::size_t k = 0; k < kOptimizers.size(); ++k) names[k] = kOptimizers[k].name;
-  s.get_choice("name", o.name, names);
-  for (const OptimizerSpec& spec : kOptimizers) {
-    if (spec.name != o.name) continue;
-    s.reject_unknown(spec.keys, " for " + std::string(spec.name));
-    spec.read(s, o);
-    return;
+void read_optim(const Section& s, optim::OptimizerSpec& spec) {
+  const std::vector<std::string> names = optim::optimizer_names();
+  s.get_choice("name", spec.name, views(names));
+  const std::vector<optim::OptionInfo> infos = optim::optimizer_options(spec.name);
+  s.reject_unknown(keys_of(infos), " for " + spec.name);
+  spec.options = read_options(s, infos);
+  s.check_options(spec.name, [&] { optim::check_optimizer_spec(spec); });
+}
+
+std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim::OptimizerSpec& optimizer) {
+  if (!s.present()) return std::nullopt;
+  const std::vector<std::string> names = optim::scheduler_names();
+  if (!s.find("name")) s.missing("name", "one of " + join(views(names)));
+  optim::SchedulerSpec spec;
+  s.get_choice("name", spec.name, views(names));
+  const bool one_cycle = spec.name == "onecyclelr";
+  std::vector<optim::OptionInfo> infos = optim::scheduler_options(spec.name);
+  std::erase_if(infos, [&](const optim::OptionInfo& info) { return one_cycle && contains(kOneCycleRunKeys, info.name); });
+  s.reject_unknown(keys_of(infos), " for " + spec.name);
+  spec.options = read_options(s, infos);
+  optim::SchedulerSpec checked = spec;
+  if (one_cycle) checked.options.emplace_back("total_steps", "1");  // a stand-in for the run's count
+  s.check_options(spec.name, [&] { optim::check_scheduler_spec(checked); });
+  if (one_cycle) {  // cycle_momentum (default true) needs an optimizer with momentum or betas
+    bool cycle = true;
+    s.get("cycle_momentum", cycle);
+    const auto options = optim::optimizer_option_names(optimizer.name);
+    const bool has_momentum = std::find(options.begin(), options.end(), "momentum") != options.end() ||
+                              std::find(options.begin(), options.end(), "betas") != options.end();
+    if (cycle && !has_momentum)
+      throw ConfigError(s.path() + ": scheduler.cycle_momentum = true" + (s.find("cycle_momentum") ? "" : " (the default)") +
+                        ": expected false, as optim.name = \"" + optimizer.name + "\" has no momentum or betas to cycle");
   }
-  throw ConfigError("no reader for optimizer " + o.name);  // unreachable: the name was checked above
+  return spec;
 }
 
 void read_data(const Section& s, DataConfig& d) {
@@ -333,8 +422,14 @@ void read_train(const Section& s, TrainConfig& c) {
   s.reject_unknown(kTrainKeys);
   s.get("epochs", c.epochs);
   s.check("epochs", c.epochs >= 1, "epochs >= 1");
-  s.get("batch_size", c.batch_size);
-  s.check("batch_size", c.batch_size >= 1, "batch_size >= 1");
+  constexpr std::string_view batch_expected = "batch_size >= 1 or \"full\"";
+  if (const toml::node* node = s.find("batch_size"); node && node->is_string()) {
+    s.check("batch_size", node->as_string()->get() == "full", batch_expected);
+    c.batch_size = kFullBatch;
+  } else {
+    s.get("batch_size", c.batch_size);
+    s.check("batch_size", c.batch_size >= 1, batch_expected);
+  }
   std::int64_t seed = static_cast<std::int64_t>(c.seed);
   s.get("seed", seed);
   s.check("seed", seed >= 0, "seed >= 0");
@@ -342,6 +437,15 @@ void read_train(const Section& s, TrainConfig& c) {
   std::string dtype(to_string(c.dtype));
   s.get_choice("dtype", dtype, kDtypes);
   c.dtype = dtype_from_string(dtype);
+  if (s.find("clip_grad_norm")) {
+    s.get("clip_grad_norm", c.clip_grad_norm);
+    s.check("clip_grad_norm", c.clip_grad_norm > 0, "clip_grad_norm > 0");
+  }
+  if (s.find("clip_grad_value")) {
+    s.get("clip_grad_value", c.clip_grad_value);
+    s.check("clip_grad_value", c.clip_grad_value > 0, "clip_grad_value > 0");
+    s.check("clip_grad_value", !s.find("clip_grad_norm"), "clip_grad_norm or clip_grad_value, not both");
+  }
 }
 
 }  // namespace
@@ -373,6 +477,7 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
   read_model(section("model"), c.model);
   read_loss(section("loss"), c.loss);
   read_optim(section("optim"), c.optim);
+  c.scheduler = read_scheduler(section("scheduler"), c.optim);
   read_data(section("data"), c.data);
   read_train(section("train"), c);
   read_diagnostics(section("diagnostics"), c.diagnostics);

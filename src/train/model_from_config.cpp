@@ -7,7 +7,6 @@
 #include "descent/nn/linear.hpp"
 #include "descent/nn/losses/cross_entropy_loss.hpp"
 #include "descent/nn/losses/mse_loss.hpp"
-#include "descent/optim/sgd.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
@@ -102,13 +101,15 @@ LossFn build_loss(const TrainConfig& config) {
 }
 
 std::unique_ptr<optim::Optimizer> build_optimizer(const TrainConfig& config, const nn::Module& model) {
-  const auto& o = config.optim;
-  if (o.name == "sgd")
-    return std::make_unique<optim::SGD>(model.named_parameters(),
-                                        optim::SGDOptions{.lr = o.lr, .momentum = o.momentum, .dampening = o.dampening,
-                                                          .weight_decay = o.weight_decay, .nesterov = o.nesterov,
-                                                          .maximize = o.maximize});
-  throw ConfigError("unknown optimizer \"" + o.name + "\"");
+  return optim::make_optimizer(config.optim, model.named_parameters());
+}
+
+std::unique_ptr<optim::LRScheduler> build_scheduler(const TrainConfig& config, optim::Optimizer& optimizer,
+                                                    std::int64_t batches_per_epoch) {
+  if (!config.scheduler) return nullptr;
+  optim::SchedulerSpec spec = *config.scheduler;
+  if (spec.name == "onecyclelr") spec.options.emplace_back("total_steps", std::to_string(config.epochs * batches_per_epoch));
+  return optim::make_scheduler(spec, optimizer);
 }
 
 }  // namespace descent::train

@@ -1,5 +1,6 @@
 #include "descent/train/run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "descent/data/data_loader.hpp"
 #include "descent/data/dataset.hpp"
 #include "descent/error.hpp"
+#include "descent/nn/utils/clip_grad.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
@@ -58,7 +60,8 @@ void write_metrics(std::ofstream& out, const EpochResult& r, bool classification
                       {"test_total", r.test_total},
                       {"test_accuracy", r.test_total ? static_cast<double>(r.test_correct) / r.test_total : 0.0},
                       {"seconds", r.seconds},
-                      {"samples_per_second", r.samples_per_second}};
+                      {"samples_per_second", r.samples_per_second},
+                      {"lr", r.lr}};
   out << j.dump() << '\n' << std::flush;
 }
 
@@ -100,7 +103,13 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   auto model = build_model(config, init_gen);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
-  data::DataLoader loader(train_set, {.batch_size = config.batch_size, .shuffle = true, .seed = config.seed + 1});
+  // A full batch is the whole training set in its file order: shuffling it would change nothing but the cost.
+  const bool full_batch = config.batch_size == kFullBatch;
+  const std::int64_t batch_size = full_batch ? std::max<std::int64_t>(train_set.size(), 1) : config.batch_size;
+  data::DataLoader loader(train_set, {.batch_size = batch_size, .shuffle = !full_batch, .seed = config.seed + 1});
+  auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
+  const bool schedule_per_batch = scheduler && config.scheduler->name == "onecyclelr";
+  const std::vector<Tensor> parameters = model->parameters();
 
   std::ofstream metrics;
   if (!options.metrics_path.empty()) {
@@ -129,6 +138,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   RunSummary summary;
   data::Batch batch;
   for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
+    const double epoch_lr = optimizer->lr();
     model->train();
     ProgressBar bar(out, options.progress, loader.num_batches(), epoch);
     loader.start_epoch();
@@ -141,7 +151,10 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
       const Tensor loss = loss_fn(output, batch.targets);
       loss.backward();
       record(output, loss);
+      if (config.clip_grad_norm > 0) nn::utils::clip_grad_norm_(parameters, config.clip_grad_norm);
+      if (config.clip_grad_value > 0) nn::utils::clip_grad_value_(parameters, config.clip_grad_value);
       optimizer->step();
+      if (schedule_per_batch) scheduler->step();
       ++step;
       const std::int64_t n = batch.inputs.shape()[0];
       loss_sum += loss.item() * static_cast<double>(n);
@@ -163,6 +176,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     }
     r.seconds = seconds;
     r.samples_per_second = seconds > 0 ? static_cast<double>(seen) / seconds : 0.0;
+    r.lr = epoch_lr;
+    if (scheduler && !schedule_per_batch) scheduler->step(r.train_loss);  // ReduceLROnPlateau watches the loss
     char line[200];
     if (data.classification)
       std::snprintf(line, sizeof line, "Epoch %lld: %lld / %lld  (train loss %.6f, %.2f s, %.0f samples/s)\n",

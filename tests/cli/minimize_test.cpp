@@ -279,7 +279,7 @@ TEST_F(MinimizeCliTest, BadOptionValues) {
   expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--lr", "fast", "--x0", "1", "--steps", "1"}),
                    "lr = fast: expected a number");
   expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--nesterov", "--x0", "1", "--steps", "1"}),
-                   "nesterov needs momentum > 0");
+                   "SGD: nesterov = true: expected nesterov = true only with momentum > 0");
   expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--lr"}), "--lr: 1 required");
 }
 

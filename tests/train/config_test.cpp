@@ -25,6 +25,14 @@ std::string error_for(const std::string& text) {
 // A valid minimal config plus `extra` lines (each must start with its section header).
 std::string with(const std::string& extra) { return "[model]\nlayers = [784, 30, 10]\n" + extra; }
 
+// The text of one option of a spec, or "(unset)".
+template <class Spec>
+std::string option(const Spec& spec, const std::string& key) {
+  for (const auto& [k, v] : spec.options)
+    if (k == key) return v;
+  return "(unset)";
+}
+
 TEST(ParseConfig, NielsenExampleFile) {
   const TrainConfig c = parse_config(DESCENT_SOURCE_DIR "/examples/nielsen/config.toml");
   EXPECT_EQ(c.path, DESCENT_SOURCE_DIR "/examples/nielsen/config.toml");
@@ -35,12 +43,9 @@ TEST(ParseConfig, NielsenExampleFile) {
   EXPECT_EQ(c.loss.name, "quadratic");
   EXPECT_EQ(c.loss.reduction, "mean");
   EXPECT_EQ(c.optim.name, "sgd");
-  EXPECT_DOUBLE_EQ(c.optim.lr, 3.0);
-  EXPECT_DOUBLE_EQ(c.optim.momentum, 0.0);
-  EXPECT_DOUBLE_EQ(c.optim.dampening, 0.0);
-  EXPECT_DOUBLE_EQ(c.optim.weight_decay, 0.0);
-  EXPECT_FALSE(c.optim.nesterov);
-  EXPECT_FALSE(c.optim.maximize);
+  EXPECT_EQ(c.optim.options, (optim::NameValuePairs{{"lr", "3"}, {"momentum", "0"}, {"dampening", "0"}, {"weight_decay", "0"},
+                                                    {"nesterov", "false"}, {"maximize", "false"}}));
+  EXPECT_FALSE(c.scheduler.has_value());
   EXPECT_EQ(c.data.classes, 10);
   EXPECT_EQ(c.data.train_limit, 50000);
   EXPECT_EQ(c.data.test_limit, 0);
@@ -83,7 +88,7 @@ dtype = "float64"
   EXPECT_EQ(c.model.layers, (std::vector<std::int64_t>{784, 30, 10}));
   EXPECT_EQ(c.model.init, "nielsen");
   EXPECT_EQ(c.loss.name, "quadratic");
-  EXPECT_DOUBLE_EQ(c.optim.lr, 3.0);  // an integer where a float is expected
+  EXPECT_EQ(option(c.optim, "lr"), "3");  // an integer where a float is expected
   EXPECT_EQ(c.data.train_limit, 50000);
   EXPECT_EQ(c.epochs, 30);
   EXPECT_EQ(c.seed, 1u);
@@ -98,7 +103,10 @@ TEST(ParseConfig, DefaultsForEverythingButLayers) {
   EXPECT_EQ(c.model.init, d.model.init);
   EXPECT_EQ(c.loss.name, d.loss.name);
   EXPECT_EQ(c.optim.name, d.optim.name);
-  EXPECT_DOUBLE_EQ(c.optim.lr, d.optim.lr);
+  EXPECT_TRUE(c.optim.options.empty());  // the optimizer's own defaults
+  EXPECT_FALSE(c.scheduler.has_value());
+  EXPECT_EQ(c.clip_grad_norm, 0.0);
+  EXPECT_EQ(c.clip_grad_value, 0.0);
   EXPECT_EQ(c.data.classes, d.data.classes);
   EXPECT_EQ(c.epochs, d.epochs);
   EXPECT_EQ(c.batch_size, d.batch_size);
@@ -109,9 +117,9 @@ TEST(ParseConfig, DefaultsForEverythingButLayers) {
 TEST(ParseConfig, SgdWithNesterovMomentum) {
   const TrainConfig c =
       parse_config_string(with("[optim]\nmomentum = 0.9\nnesterov = true\nweight_decay = 1e-4\n"), "cfg.toml");
-  EXPECT_TRUE(c.optim.nesterov);
-  EXPECT_DOUBLE_EQ(c.optim.momentum, 0.9);
-  EXPECT_DOUBLE_EQ(c.optim.weight_decay, 1e-4);
+  EXPECT_EQ(option(c.optim, "nesterov"), "true");
+  EXPECT_EQ(option(c.optim, "momentum"), "0.9");
+  EXPECT_EQ(option(c.optim, "weight_decay"), "1e-04");  // the shortest text that reads back exactly
 }
 
 TEST(ParseConfigError, MissingFile) {
@@ -131,7 +139,8 @@ TEST(ParseConfigError, SyntaxErrorWithLineAndColumn) {
 
 TEST(ParseConfigError, UnknownKey) {
   EXPECT_EQ(error_for(with("[train]\nepoch = 3\n")),
-            "cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype)");
+            "cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype, clip_grad_norm, "
+            "clip_grad_value)");
 }
 
 TEST(ParseConfigError, UnknownOptimKeyForSgd) {
@@ -142,7 +151,7 @@ TEST(ParseConfigError, UnknownOptimKeyForSgd) {
 
 TEST(ParseConfigError, UnknownSection) {
   EXPECT_EQ(error_for(with("[optimizer]\nlr = 0.1\n")),
-            "cfg.toml: unknown section [optimizer] (known sections: model, loss, optim, data, train, diagnostics)");
+            "cfg.toml: unknown section [optimizer] (known sections: model, loss, optim, scheduler, data, train, diagnostics)");
 }
 
 TEST(ParseConfigError, KeyOutsideAnySection) {
@@ -196,7 +205,7 @@ TEST(ParseConfigError, NegativeMomentum) {
 
 TEST(ParseConfigError, DampeningAboveOne) {
   EXPECT_EQ(error_for(with("[optim]\ndampening = 1.5\n")),
-            "cfg.toml: optim.dampening = 1.5: expected dampening in [0, 1]");
+            "cfg.toml: optim.dampening = 1.5: expected 0 <= dampening <= 1");
 }
 
 TEST(ParseConfigError, NegativeWeightDecay) {
@@ -219,11 +228,13 @@ TEST(ParseConfigError, NesterovNotABool) {
 }
 
 TEST(ParseConfigError, ZeroBatchSize) {
-  EXPECT_EQ(error_for(with("[train]\nbatch_size = 0\n")), "cfg.toml: train.batch_size = 0: expected batch_size >= 1");
+  EXPECT_EQ(error_for(with("[train]\nbatch_size = 0\n")),
+            "cfg.toml: train.batch_size = 0: expected batch_size >= 1 or \"full\"");
 }
 
 TEST(ParseConfigError, NegativeBatchSize) {
-  EXPECT_EQ(error_for(with("[train]\nbatch_size = -4\n")), "cfg.toml: train.batch_size = -4: expected batch_size >= 1");
+  EXPECT_EQ(error_for(with("[train]\nbatch_size = -4\n")),
+            "cfg.toml: train.batch_size = -4: expected batch_size >= 1 or \"full\"");
 }
 
 TEST(ParseConfigError, ZeroEpochs) {
@@ -260,7 +271,8 @@ TEST(ParseConfigError, UnknownReduction) {
 }
 
 TEST(ParseConfigError, UnknownOptimizer) {
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\n")), "cfg.toml: optim.name = \"adam\": expected one of sgd");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adamax\"\n")),
+            "cfg.toml: optim.name = \"adamax\": expected one of sgd, adagrad, adadelta, rmsprop, adam, adamw");
 }
 
 TEST(ParseConfigError, BadDtype) {
@@ -287,6 +299,150 @@ TEST(ParseConfigError, LastLayerIsNotClasses) {
   EXPECT_EQ(
       error_for("[model]\nlayers = [784, 30, 5]\n"),
       "cfg.toml: model.layers = [784, 30, 5]: expected the last size (5) to equal data.classes = 10 (the default)");
+}
+
+// ---- [optim] for every optimizer, [scheduler], and the [train] keys of full batches and clipping ----
+
+// Each option written in TOML as its kind is written.
+std::string toml_value(const optim::OptionInfo& info) {
+  switch (info.kind) {
+    case optim::OptionKind::NumberPair: return "[" + info.default_value.substr(0, info.default_value.find(',')) + ", " +
+                                               info.default_value.substr(info.default_value.find(',') + 1) + "]";
+    case optim::OptionKind::Text: return "\"" + info.default_value + "\"";
+    case optim::OptionKind::Number:
+      return info.default_value.find_first_of(".e") == std::string::npos ? info.default_value + ".0" : info.default_value;
+    default: return info.default_value;
+  }
+}
+
+TEST(ParseConfig, EveryOptionOfEveryOptimizer) {
+  for (const std::string& name : optim::optimizer_names()) {
+    std::string text = "[optim]\nname = \"" + name + "\"\n";
+    optim::NameValuePairs expected;
+    for (const optim::OptionInfo& info : optim::optimizer_options(name)) {
+      text += info.name + " = " + toml_value(info) + "\n";
+      expected.emplace_back(info.name, info.default_value);
+    }
+    const TrainConfig c = parse_config_string(with(text), "cfg.toml");
+    EXPECT_EQ(c.optim.name, name);
+    EXPECT_EQ(c.optim.options, expected) << text;
+  }
+}
+
+TEST(ParseConfig, AdamWithBetas) {
+  const TrainConfig c = parse_config_string(
+      with("[optim]\nname = \"adam\"\nlr = 1e-3\nbetas = [0.8, 0.99]\namsgrad = true\nweight_decay = 0\n"), "cfg.toml");
+  EXPECT_EQ(c.optim.options, (optim::NameValuePairs{{"lr", "0.001"}, {"betas", "0.8,0.99"}, {"weight_decay", "0"},
+                                                    {"amsgrad", "true"}}));
+}
+
+TEST(ParseConfig, SchedulerSection) {
+  const TrainConfig c =
+      parse_config_string(with("[scheduler]\nname = \"multisteplr\"\nmilestones = [10, 20]\ngamma = 0.5\n"), "cfg.toml");
+  ASSERT_TRUE(c.scheduler.has_value());
+  EXPECT_EQ(c.scheduler->name, "multisteplr");
+  EXPECT_EQ(c.scheduler->options, (optim::NameValuePairs{{"milestones", "10,20"}, {"gamma", "0.5"}}));
+  const TrainConfig one = parse_config_string(
+      with("[optim]\nmomentum = 0.9\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\nanneal_strategy = \"linear\"\n"),
+      "cfg.toml");
+  EXPECT_EQ(one.scheduler->options, (optim::NameValuePairs{{"max_lr", "0.1"}, {"anneal_strategy", "linear"}}));
+  EXPECT_NO_THROW(parse_config_string(
+      with("[scheduler]\nname = \"reducelronplateau\"\nmode = \"min\"\npatience = 3\nfactor = 0.5\n"), "cfg.toml"));
+}
+
+TEST(ParseConfig, FullBatchAndClipping) {
+  const TrainConfig c = parse_config_string(with("[train]\nbatch_size = \"full\"\nclip_grad_norm = 5\n"), "cfg.toml");
+  EXPECT_EQ(c.batch_size, kFullBatch);
+  EXPECT_EQ(c.clip_grad_norm, 5.0);
+  EXPECT_EQ(parse_config_string(with("[train]\nbatch_size = 1\nclip_grad_value = 0.5\n"), "cfg.toml").clip_grad_value, 0.5);
+}
+
+TEST(ParseConfigError, OptimizerOptionsOutOfRange) {
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nbetas = [1.5, 0.999]\n")),
+            "cfg.toml: optim.betas = [1.5, 0.999]: expected 0 <= beta < 1");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adagrad\"\nlr_decay = -1\n")),
+            "cfg.toml: optim.lr_decay = -1: expected lr_decay >= 0");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adadelta\"\nrho = 2\n")), "cfg.toml: optim.rho = 2: expected 0 <= rho <= 1");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"rmsprop\"\nalpha = -0.5\n")),
+            "cfg.toml: optim.alpha = -0.5: expected alpha >= 0");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adamw\"\neps = -1e-8\n")), "cfg.toml: optim.eps = -1e-08: expected eps >= 0");
+}
+
+TEST(ParseConfigError, OptimizerOptionsOfTheWrongType) {
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nbetas = 0.9\n")),
+            "cfg.toml: optim.betas = 0.9: expected an array of two numbers, e.g. [0.9, 0.999]");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nbetas = [0.9, \"x\"]\n")),
+            "cfg.toml: optim.betas = [0.9, \"x\"]: expected an array of two numbers, e.g. [0.9, 0.999]");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"rmsprop\"\ncentered = \"yes\"\n")),
+            "cfg.toml: optim.centered = \"yes\": expected true or false");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\namsgrad = 1\n")), "cfg.toml: optim.amsgrad = 1: expected true or false");
+}
+
+TEST(ParseConfigError, KeyOfAnotherOptimizer) {
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nmomentum = 0.9\n")),
+            "cfg.toml: unknown key optim.momentum (known keys in [optim] for adam: name, lr, betas, eps, weight_decay, "
+            "amsgrad, maximize)");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adagrad\"\nrho = 0.9\n")),
+            "cfg.toml: unknown key optim.rho (known keys in [optim] for adagrad: name, lr, lr_decay, weight_decay, "
+            "initial_accumulator_value, eps, maximize)");
+}
+
+TEST(ParseConfigError, SchedulerName) {
+  EXPECT_EQ(error_for(with("[scheduler]\nstep_size = 3\n")),
+            "cfg.toml: missing required key scheduler.name (one of steplr, multisteplr, exponentiallr, cosineannealinglr, "
+            "linearlr, onecyclelr, reducelronplateau)");
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"cosine\"\n")),
+            "cfg.toml: scheduler.name = \"cosine\": expected one of steplr, multisteplr, exponentiallr, "
+            "cosineannealinglr, linearlr, onecyclelr, reducelronplateau");
+}
+
+TEST(ParseConfigError, SchedulerOptions) {
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"steplr\"\ngamma = 0.5\n")),
+            "cfg.toml: missing required key scheduler.step_size (for steplr: expected step_size >= 1)");
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"steplr\"\nstep_size = 2.5\n")),
+            "cfg.toml: scheduler.step_size = 2.5: expected an integer");
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"steplr\"\nstep_size = 3\ngama = 0.5\n")),
+            "cfg.toml: unknown key scheduler.gama (known keys in [scheduler] for steplr: name, step_size, gamma)");
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"multisteplr\"\nmilestones = [30, 10]\n")),
+            "cfg.toml: scheduler.milestones = [30, 10]: expected increasing epochs >= 0, e.g. 30,80");
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"multisteplr\"\nmilestones = 30\n")),
+            "cfg.toml: scheduler.milestones = 30: expected an array of integers, e.g. [30, 80]");
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"reducelronplateau\"\nmode = \"lowest\"\n")),
+            "cfg.toml: scheduler.mode = \"lowest\": expected min or max");
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"cosineannealinglr\"\nT_max = 0\n")),
+            "cfg.toml: scheduler.T_max = 0: expected T_max >= 1");
+}
+
+TEST(ParseConfigError, OneCycleLr) {
+  EXPECT_NE(error_for(with("[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\ntotal_steps = 100\n"))
+                .find("cfg.toml: unknown key scheduler.total_steps (known keys in [scheduler] for onecyclelr: name, max_lr, "
+                      "pct_start,"),
+            std::string::npos);
+  EXPECT_EQ(error_for(with("[scheduler]\nname = \"onecyclelr\"\n")),
+            "cfg.toml: missing required key scheduler.max_lr (for onecyclelr: expected max_lr > 0)");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adagrad\"\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\n")),
+            "cfg.toml: scheduler.cycle_momentum = true (the default): expected false, as optim.name = \"adagrad\" has no "
+            "momentum or betas to cycle");
+  EXPECT_NO_THROW(parse_config_string(
+      with("[optim]\nname = \"adagrad\"\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\ncycle_momentum = false\n"),
+      "cfg.toml"));
+}
+
+TEST(ParseConfigError, BatchSizeWord) {
+  EXPECT_EQ(error_for(with("[train]\nbatch_size = \"half\"\n")),
+            "cfg.toml: train.batch_size = \"half\": expected batch_size >= 1 or \"full\"");
+  EXPECT_EQ(error_for(with("[train]\nbatch_size = 2.5\n")), "cfg.toml: train.batch_size = 2.5: expected an integer");
+}
+
+TEST(ParseConfigError, Clipping) {
+  EXPECT_EQ(error_for(with("[train]\nclip_grad_norm = 0\n")),
+            "cfg.toml: train.clip_grad_norm = 0: expected clip_grad_norm > 0");
+  EXPECT_EQ(error_for(with("[train]\nclip_grad_value = -1.5\n")),
+            "cfg.toml: train.clip_grad_value = -1.5: expected clip_grad_value > 0");
+  EXPECT_EQ(error_for(with("[train]\nclip_grad_norm = 1\nclip_grad_value = 1\n")),
+            "cfg.toml: train.clip_grad_value = 1: expected clip_grad_norm or clip_grad_value, not both");
+  EXPECT_EQ(error_for(with("[train]\nclip_grad_norm = \"big\"\n")),
+            "cfg.toml: train.clip_grad_norm = \"big\": expected a number");
 }
 
 }  // namespace

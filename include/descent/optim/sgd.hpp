@@ -1,11 +1,19 @@
 #pragma once
-// Stochastic gradient descent, as torch.optim.SGD (Sutskever et al. 2013 for momentum, in PyTorch's
-// form, which differs from the paper: the learning rate multiplies the whole buffer):
+// Stochastic gradient descent, as torch.optim.SGD (1.13):
 //   g <- -g if maximize;  g <- g + weight_decay * p
-//   b <- g (first step), else b <- momentum * b + (1 - dampening) * g
-//   g <- g + momentum * b (nesterov), else g <- b          (only when momentum != 0)
+//   b <- g (first step), else b <- momentum * b + (1 - dampening) * g      (only when momentum != 0)
+//   g <- g + momentum * b (nesterov), else g <- b                          (likewise)
 //   p <- p - lr * g
+// Momentum is Polyak's heavy ball (1964) in the form of Sutskever et al. (2013, eq. 1-2), where PyTorch
+// departs from the paper: Sutskever's v <- mu v - lr grad, p <- p + v puts the learning rate inside the
+// buffer; PyTorch keeps lr outside (p <- p - lr b), so changing lr mid-run rescales the past steps
+// too. The two agree while lr is constant. PyTorch's first step also fills b with g, undamped.
+// Nesterov: Sutskever's eq. 3-4 take the gradient at the look-ahead point p + mu v; PyTorch (after
+// Bengio et al. 2013) takes it at p and steps along g + mu b.
 // With the batch-mean loss, lr is Nielsen's eta: w <- w - (eta/m) sum_x grad C_x.
+#include <array>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "descent/optim/optimizer.hpp"
@@ -19,24 +27,21 @@ struct SGDOptions {
   double weight_decay = 0;
   bool nesterov = false;
   bool maximize = false;
+
+  static constexpr std::string_view kName = "SGD";
+  // Throws OptionError naming the first value out of range.
+  void check() const;
+  static std::span<const OptionField<SGDOptions>> fields();
 };
 
-class SGD : public Optimizer {
+class SGD : public OptimizerWith<SGDOptions> {
  public:
-  SGD(const std::vector<Tensor>& params, SGDOptions options);
-  SGD(NamedParameters params, SGDOptions options);
-
-  double lr() const override { return options_.lr; }
-  void set_lr(double lr) override { options_.lr = lr; }
-  const SGDOptions& options() const { return options_; }
+  SGD(const std::vector<Tensor>& params, SGDOptions options = {});
+  SGD(NamedParameters params, SGDOptions options = {});
 
  protected:
-  void update(std::size_t index, const Tensor& param, const Tensor& grad) override;
-
- private:
-  static SGDOptions validated(SGDOptions o);
-  SGDOptions options_;
-  std::vector<Tensor> momentum_buffer_;  // per parameter; undefined until its first step
+  std::span<const std::string_view> buffer_names() const override;
+  void update(const Tensor& param, const Tensor& grad, ParamState& state, const SGDOptions& o) override;
 };
 
 }  // namespace descent::optim

@@ -3,19 +3,28 @@
 // every key is checked (type, range, allowed names), unknown keys are errors, and each message names
 // the file, the key, the value and what is allowed: "nielsen.toml: optim.lr = -0.1: expected lr >= 0".
 //
-// The file has five sections, each optional except [model] (which needs `layers`); absent keys keep the
+// The file has six sections, each optional except [model] (which needs `layers`); absent keys keep the
 // defaults below. examples/nielsen/config.toml sets every key.
-//   [model]  layers, activation, output_activation, init
-//   [loss]   name, reduction
-//   [optim]  name, then the keys of that optimizer (sgd: lr, momentum, dampening, weight_decay, nesterov, maximize)
-//   [data]   classes (must equal the last layer size), train_limit, test_limit
-//   [train]  epochs, batch_size, seed, dtype (float32 | float64)
+//   [model]     layers, activation, output_activation, init
+//   [loss]      name, reduction
+//   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
+//               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
+//   [scheduler] name (steplr | multisteplr | exponentiallr | cosineannealinglr | linearlr | onecyclelr |
+//               reducelronplateau), then that schedule's options (milestones = [30, 80]). Stepped once
+//               per epoch, except onecyclelr, stepped after every batch, whose total_steps the run sets
+//               to epochs x batches per epoch; reducelronplateau watches the epoch's mean training loss.
+//   [data]      classes (must equal the last layer size), train_limit, test_limit
+//   [train]     epochs, batch_size (an integer, 1 for stochastic gradient descent, or "full" for the
+//               whole training set in one batch), seed, dtype (float32 | float64), clip_grad_norm (the
+//               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|)
 // An integer may stand for a float (lr = 3); a float or string where an integer is expected is an error.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "descent/optim/lr_scheduler/scheduler_spec.hpp"
+#include "descent/optim/optimizer_spec.hpp"
 #include "descent/tensor/dtype.hpp"
 
 namespace descent::train {
@@ -37,16 +46,6 @@ struct LossConfig {
   std::string reduction = "mean";      // mean | sum (mse and cross_entropy)
 };
 
-struct OptimConfig {
-  std::string name = "sgd";
-  double lr = 0.01;
-  double momentum = 0;
-  double dampening = 0;
-  double weight_decay = 0;
-  bool nesterov = false;
-  bool maximize = false;
-};
-
 struct DataConfig {
   // Examples written in the config itself (inputs = [[0.9]], targets = [[0.9]]): a regression data set,
   // used for training and evaluation alike, no data directory needed. Empty: read the IDX files.
@@ -55,6 +54,9 @@ struct DataConfig {
   std::int64_t train_limit = 0;  // 0: every training example; else the first N
   std::int64_t test_limit = 0;   // 0: every test example
 };
+
+// batch_size = "full": every training example in one batch.
+inline constexpr std::int64_t kFullBatch = 0;
 
 // [diagnostics]: what `descent train --trace FILE` records, every record_every updates.
 struct DiagnosticsConfig {
@@ -66,13 +68,18 @@ struct TrainConfig {
   std::string path;  // the file it came from, for messages
   ModelConfig model;
   LossConfig loss;
-  OptimConfig optim;
+  // [optim] as make_optimizer takes it: the name and each option the file sets, as text ("0.05",
+  // "0.9,0.999", "true"); options it leaves out keep the optimizer's defaults.
+  optim::OptimizerSpec optim{"sgd", {}};
+  std::optional<optim::SchedulerSpec> scheduler;  // [scheduler], when the file has one
   DataConfig data;
   DiagnosticsConfig diagnostics;
   std::int64_t epochs = 1;
-  std::int64_t batch_size = 10;
+  std::int64_t batch_size = 10;  // or kFullBatch
   std::uint64_t seed = 0;
   Dtype dtype = Dtype::Float32;
+  double clip_grad_norm = 0;   // 0: no clipping
+  double clip_grad_value = 0;  // 0: no clipping
 };
 
 // Reads and validates `path`; throws ConfigError (missing file, TOML syntax error with its line,

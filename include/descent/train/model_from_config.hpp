@@ -1,9 +1,10 @@
 #pragma once
-// Building the model, loss and optimizer a config describes.
+// Building the model, loss, optimizer and schedule a config describes.
 #include <functional>
 #include <memory>
 
 #include "descent/nn/sequential.hpp"
+#include "descent/optim/lr_scheduler/lr_scheduler.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/tensor/generator.hpp"
 #include "descent/train/config.hpp"
@@ -19,6 +20,12 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
 using LossFn = std::function<Tensor(const Tensor& output, const Tensor& targets)>;
 LossFn build_loss(const TrainConfig& config);
 
+// [optim] through make_optimizer, over the model's named parameters.
 std::unique_ptr<optim::Optimizer> build_optimizer(const TrainConfig& config, const nn::Module& model);
+
+// [scheduler] through make_scheduler, or null when the config has none. onecyclelr runs for
+// epochs x batches_per_epoch steps (its total_steps).
+std::unique_ptr<optim::LRScheduler> build_scheduler(const TrainConfig& config, optim::Optimizer& optimizer,
+                                                    std::int64_t batches_per_epoch);
 
 }  // namespace descent::train

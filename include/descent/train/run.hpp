@@ -1,5 +1,6 @@
 #pragma once
-// One training run from a config: data, model, loss and optimizer built from it, the epoch loop,
+// One training run from a config: data, model, loss, optimizer and schedule built from it, the epoch loop
+// (gradients clipped as configured; the schedule stepped per epoch, or per batch for onecyclelr),
 // per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics.
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,7 @@ struct EpochResult {
   std::int64_t test_total = 0;
   double seconds = 0;             // the training pass alone
   double samples_per_second = 0;  // likewise
+  double lr = 0;                  // the learning rate (of the first parameter group) the epoch began with
 };
 
 struct RunSummary {

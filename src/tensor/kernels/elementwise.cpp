@@ -1,5 +1,7 @@
 #include "descent/tensor/kernels/elementwise.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "descent/tensor/creation.hpp"
@@ -325,6 +327,91 @@ bool all_finite(const Tensor& a_in) {
     for (std::int64_t i = 0, n = a.numel(); i < n; ++i)
       if (!std::isfinite(p[i])) return false;
     return true;
+  });
+}
+
+namespace {
+
+// Checks that `y` is contiguous and each operand has its shape and dtype; returns contiguous operands.
+template <std::size_t N>
+std::array<Tensor, N> same_as_destination(const char* what, const Tensor& y, std::array<const Tensor*, N> xs) {
+  if (!y.is_contiguous()) throw ValueError(std::string(what) + ": destination must be contiguous");
+  std::array<Tensor, N> out;
+  for (std::size_t k = 0; k < N; ++k) {
+    check_same_dtype(y, *xs[k], what);
+    if (!(xs[k]->shape() == y.shape()))
+      throw ShapeError(std::string(what) + ": operand shape " + to_string(xs[k]->shape()) + " differs from " +
+                       to_string(y.shape()));
+    out[k] = contiguous(*xs[k]);
+  }
+  return out;
+}
+
+// y[i] = f(y[i]) over a contiguous floating tensor.
+template <class F>
+void map_in_place(const char* what, const Tensor& y, F&& f) {
+  if (!y.is_contiguous()) throw ValueError(std::string(what) + ": destination must be contiguous");
+  dispatch_floating(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* py = y.data<T>();
+    for (std::int64_t i = 0, n = y.numel(); i < n; ++i) py[i] = f(py[i]);
+  });
+}
+
+}  // namespace
+
+void addcmul_(const Tensor& y, const Tensor& a_in, const Tensor& b_in, double value) {
+  const auto ops = same_as_destination<2>("addcmul_", y, {&a_in, &b_in});
+  const Tensor &a = ops[0], &b = ops[1];
+  dispatch_floating(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* py = y.data<T>();
+    const T *pa = a.data<T>(), *pb = b.data<T>();
+    const T v = static_cast<T>(value);
+    for (std::int64_t i = 0, n = y.numel(); i < n; ++i) py[i] = py[i] + v * pa[i] * pb[i];
+  });
+}
+
+void addcdiv_(const Tensor& y, const Tensor& a_in, const Tensor& b_in, double value) {
+  const auto ops = same_as_destination<2>("addcdiv_", y, {&a_in, &b_in});
+  const Tensor &a = ops[0], &b = ops[1];
+  dispatch_floating(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* py = y.data<T>();
+    const T *pa = a.data<T>(), *pb = b.data<T>();
+    const T v = static_cast<T>(value);
+    for (std::int64_t i = 0, n = y.numel(); i < n; ++i) py[i] = py[i] + v * pa[i] / pb[i];
+  });
+}
+
+void maximum_(const Tensor& y, const Tensor& x_in) {
+  const Tensor x = same_as_destination<1>("maximum_", y, {&x_in})[0];
+  dispatch_floating(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* py = y.data<T>();
+    const T* px = x.data<T>();
+    for (std::int64_t i = 0, n = y.numel(); i < n; ++i)
+      if (px[i] > py[i] || std::isnan(px[i])) py[i] = px[i];
+  });
+}
+
+void div_(const Tensor& y, double s) {
+  map_in_place("div_", y, [s](auto v) { return v / static_cast<decltype(v)>(s); });
+}
+
+void add_scalar_(const Tensor& y, double c) {
+  map_in_place("add_scalar_", y, [c](auto v) { return v + static_cast<decltype(v)>(c); });
+}
+
+void sqrt_(const Tensor& y) {
+  map_in_place("sqrt_", y, [](auto v) { return std::sqrt(v); });
+}
+
+void clamp_(const Tensor& y, double low, double high) {
+  map_in_place("clamp_", y, [low, high](auto v) {
+    using T = decltype(v);
+    if (std::isnan(v)) return v;
+    return std::min(std::max(v, static_cast<T>(low)), static_cast<T>(high));
   });
 }
 

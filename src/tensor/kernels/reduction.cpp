@@ -169,4 +169,33 @@ Tensor argmax(const Tensor& a) {
   return max(contiguous(a).view_as_shape(Shape{a.numel()}), 0, false).second;
 }
 
+double norm(const Tensor& a_in, double p) {
+  if (!(p > 0)) throw ValueError("norm: p = " + std::to_string(p) + ": expected p > 0 (or infinity)");
+  const Tensor a = contiguous(a_in);
+  return dispatch_floating(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* x = a.data<T>();
+    const std::int64_t n = a.numel();
+    double acc = 0;
+    if (std::isinf(p)) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        const double v = std::abs(static_cast<double>(x[i]));
+        if (v > acc || std::isnan(v)) acc = v;
+        if (std::isnan(acc)) break;
+      }
+      return acc;
+    }
+    if (p == 2.0) {
+      for (std::int64_t i = 0; i < n; ++i) acc += static_cast<double>(x[i]) * x[i];
+      return std::sqrt(acc);
+    }
+    if (p == 1.0) {
+      for (std::int64_t i = 0; i < n; ++i) acc += std::abs(static_cast<double>(x[i]));
+      return acc;
+    }
+    for (std::int64_t i = 0; i < n; ++i) acc += std::pow(std::abs(static_cast<double>(x[i])), p);
+    return std::pow(acc, 1.0 / p);
+  });
+}
+
 }  // namespace descent::kernels

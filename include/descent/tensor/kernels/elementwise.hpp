@@ -31,6 +31,19 @@ void copy_(const Tensor& dst, const Tensor& src);
 void add_(const Tensor& y, const Tensor& x, double alpha = 1.0);
 void mul_(const Tensor& y, double s);
 
+// In place on contiguous `y`, the pointwise steps of the optimizers, each rounded as PyTorch's op of
+// the same name (a, b, x shaped like y):
+//   addcmul_: y <- y + (value * a) * b        addcdiv_: y <- y + (value * a) / b
+//   maximum_: y <- max(y, x), NaN wins        div_: y <- y / s      add_scalar_: y <- y + c
+//   sqrt_:    y <- sqrt(y)                    clamp_: y <- min(max(y, low), high)
+void addcmul_(const Tensor& y, const Tensor& a, const Tensor& b, double value = 1.0);
+void addcdiv_(const Tensor& y, const Tensor& a, const Tensor& b, double value = 1.0);
+void maximum_(const Tensor& y, const Tensor& x);
+void div_(const Tensor& y, double s);
+void add_scalar_(const Tensor& y, double c);
+void sqrt_(const Tensor& y);
+void clamp_(const Tensor& y, double low, double high);
+
 // True when every element is finite.
 bool all_finite(const Tensor& a);
 

@@ -20,5 +20,8 @@ std::pair<Tensor, Tensor> max(const Tensor& a, std::int64_t dim, bool keepdim);
 Tensor max(const Tensor& a);  // over all elements -> 0-d
 Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim);
 Tensor argmax(const Tensor& a);  // flat index, 0-d int64
+// The p-norm of all elements, (sum |x|^p)^(1/p), accumulated in double; p = infinity gives max |x|.
+// p must be positive.
+double norm(const Tensor& a, double p);
 
 }  // namespace descent::kernels

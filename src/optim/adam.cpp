@@ -1,0 +1,71 @@
+#include "descent/optim/adam.hpp"
+
+#include <cmath>
+
+#include "descent/tensor/kernels/elementwise.hpp"
+
+namespace descent::optim {
+namespace {
+
+constexpr std::array<OptionField<AdamOptions>, 6> kFields = {{
+    field<&AdamOptions::lr>("lr"),
+    field<&AdamOptions::betas>("betas"),
+    field<&AdamOptions::eps>("eps"),
+    field<&AdamOptions::weight_decay>("weight_decay"),
+    field<&AdamOptions::amsgrad>("amsgrad"),
+    field<&AdamOptions::maximize>("maximize"),
+}};
+
+}  // namespace
+
+namespace detail {
+
+const std::array<std::string_view, 3> kAdamBuffers = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+
+void check_adam_options(std::string_view owner, double lr, Betas betas, double eps, double weight_decay) {
+  check_option(lr >= 0, owner, "lr", lr, "lr >= 0");
+  check_option(eps >= 0, owner, "eps", eps, "eps >= 0");
+  check_option(betas.first >= 0 && betas.first < 1, owner, "betas[0]", betas.first, "0 <= beta < 1");
+  check_option(betas.second >= 0 && betas.second < 1, owner, "betas[1]", betas.second, "0 <= beta < 1");
+  check_option(weight_decay >= 0, owner, "weight_decay", weight_decay, "weight_decay >= 0");
+}
+
+void adam_step(const Tensor& p, const Tensor& g, ParamState& state, double lr, Betas betas, double eps, bool amsgrad) {
+  const auto [beta1, beta2] = betas;
+  Tensor& m = state.buffer("exp_avg", p);
+  Tensor& v = state.buffer("exp_avg_sq", p);
+  kernels::mul_(m, beta1);
+  kernels::add_(m, g, 1 - beta1);
+  kernels::mul_(v, beta2);
+  kernels::addcmul_(v, g, g, 1 - beta2);
+  const double t = static_cast<double>(state.step);
+  const double step_size = lr / (1 - std::pow(beta1, t));
+  const double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, t));
+  const Tensor* second = &v;
+  if (amsgrad) {
+    Tensor& vmax = state.buffer("max_exp_avg_sq", p);
+    kernels::maximum_(vmax, v);
+    second = &vmax;
+  }
+  const Tensor denom = kernels::unary(kernels::UnaryOp::Sqrt, *second);
+  kernels::div_(denom, bias_correction2_sqrt);
+  kernels::add_scalar_(denom, eps);
+  kernels::addcdiv_(p, m, denom, -step_size);
+}
+
+}  // namespace detail
+
+std::span<const OptionField<AdamOptions>> AdamOptions::fields() { return kFields; }
+
+void AdamOptions::check() const { detail::check_adam_options(kName, lr, betas, eps, weight_decay); }
+
+Adam::Adam(const std::vector<Tensor>& params, AdamOptions options) { add_param_group(params, options); }
+Adam::Adam(NamedParameters params, AdamOptions options) { add_param_group(std::move(params), options); }
+
+std::span<const std::string_view> Adam::buffer_names() const { return detail::kAdamBuffers; }
+
+void Adam::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdamOptions& o) {
+  detail::adam_step(p, regularized_grad(grad, p, o.maximize, o.weight_decay), state, o.lr, o.betas, o.eps, o.amsgrad);
+}
+
+}  // namespace descent::optim

@@ -1,0 +1,35 @@
+#include "descent/optim/adamw.hpp"
+
+#include <array>
+
+#include "descent/tensor/kernels/elementwise.hpp"
+
+namespace descent::optim {
+namespace {
+
+constexpr std::array<OptionField<AdamWOptions>, 6> kFields = {{
+    field<&AdamWOptions::lr>("lr"),
+    field<&AdamWOptions::betas>("betas"),
+    field<&AdamWOptions::eps>("eps"),
+    field<&AdamWOptions::weight_decay>("weight_decay"),
+    field<&AdamWOptions::amsgrad>("amsgrad"),
+    field<&AdamWOptions::maximize>("maximize"),
+}};
+
+}  // namespace
+
+std::span<const OptionField<AdamWOptions>> AdamWOptions::fields() { return kFields; }
+
+void AdamWOptions::check() const { detail::check_adam_options(kName, lr, betas, eps, weight_decay); }
+
+AdamW::AdamW(const std::vector<Tensor>& params, AdamWOptions options) { add_param_group(params, options); }
+AdamW::AdamW(NamedParameters params, AdamWOptions options) { add_param_group(std::move(params), options); }
+
+std::span<const std::string_view> AdamW::buffer_names() const { return detail::kAdamBuffers; }
+
+void AdamW::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdamWOptions& o) {
+  kernels::mul_(p, 1 - o.lr * o.weight_decay);
+  detail::adam_step(p, regularized_grad(grad, p, o.maximize, 0.0), state, o.lr, o.betas, o.eps, o.amsgrad);
+}
+
+}  // namespace descent::optim

@@ -1,0 +1,112 @@
+#include "descent/optim/option_field.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "descent/error.hpp"
+
+namespace descent::optim {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// Splits at commas; "" gives no parts.
+std::vector<std::string_view> split(std::string_view text) {
+  std::vector<std::string_view> parts;
+  if (trim(text).empty()) return parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = text.find(',', start);
+    parts.push_back(trim(text.substr(start, comma == std::string_view::npos ? text.npos : comma - start)));
+    if (comma == std::string_view::npos) return parts;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::string_view describe(OptionKind kind) {
+  switch (kind) {
+    case OptionKind::Number: return "a number";
+    case OptionKind::Integer: return "an integer";
+    case OptionKind::Flag: return "true or false";
+    case OptionKind::NumberPair: return "two numbers, e.g. 0.9,0.999";
+    case OptionKind::Text: return "a name";
+    case OptionKind::IntegerList: return "integers separated by commas, e.g. 30,80";
+  }
+  return "";
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  double x = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x)) return std::nullopt;
+  return x;
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+  std::int64_t x = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return x;
+}
+
+std::optional<bool> parse_flag(std::string_view text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return std::nullopt;
+}
+
+std::optional<std::pair<double, double>> parse_number_pair(std::string_view text) {
+  const auto parts = split(text);
+  if (parts.size() != 2) return std::nullopt;
+  const auto a = parse_number(parts[0]), b = parse_number(parts[1]);
+  if (!a || !b) return std::nullopt;
+  return std::pair{*a, *b};
+}
+
+std::optional<std::vector<std::int64_t>> parse_integer_list(std::string_view text) {
+  std::vector<std::int64_t> out;
+  for (std::string_view part : split(text)) {
+    const auto x = parse_integer(part);
+    if (!x) return std::nullopt;
+    out.push_back(*x);
+  }
+  return out;
+}
+
+std::string format_number(double x) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+std::string format_integers(const std::vector<std::int64_t>& values) {
+  std::vector<std::string> parts;
+  for (std::int64_t x : values) parts.push_back(std::to_string(x));
+  return join(parts, ",");
+}
+
+void reject_option(std::string_view owner, std::string_view key, std::string_view value, std::string_view expected) {
+  const std::string_view option = key.substr(0, key.find('['));
+  throw OptionError(std::string(owner) + ": " + std::string(key) + " = " + std::string(value) + ": expected " +
+                        std::string(expected),
+                    std::string(option), std::string(expected));
+}
+
+void check_option(bool ok, std::string_view owner, std::string_view key, double value, std::string_view expected) {
+  if (!ok) reject_option(owner, key, format_number(value), expected);
+}
+
+namespace detail {
+
+void reject_name(std::string_view owner, std::string_view name, const std::vector<std::string>& known, bool repeated) {
+  throw ValueError(std::string(owner) + ": " + (repeated ? "option given twice: " : "unknown option ") +
+                   std::string(name) + " (" + std::string(owner) + " takes " + join(known) + ")");
+}
+
+}  // namespace detail
+}  // namespace descent::optim
