@@ -13,6 +13,7 @@
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "simd.hpp"
 
 namespace descent::kernels {
 namespace {
@@ -33,13 +34,14 @@ Geometry geometry(const Shape& input, const Window2d& win, const char* what) {
   return {input[0], input[1], input[2], input[3], out.h, out.w, win};
 }
 
-// Visits the columns in storage order: for each row (c, i, j) (channel c, kernel tap (i, j)), each
-// image n and each output row oh, calls f(cols_offset, plane_offset, r) with the input plane (n, c)'s
-// element under output column r.lo at plane_offset, r the output columns whose input lies inside the
-// image; plane_offset is -1 when none does (the tap's input row is padding). Walking the columns
-// sequentially (images innermost) streams the large matrix; the input planes stay in cache.
+// Visits the columns in storage order, one block of OH x OW outputs at a time: for each row (c, i, j)
+// (channel c, kernel tap (i, j)) and each image n, calls f(at, from, rows, cols) with `at` the block's
+// offset in the columns, `rows` and `cols` the output rows and columns whose input lies inside the
+// image (the rest is padding) and `from` the input offset of output (rows.lo, cols.lo) when both are
+// non-empty. Walking the columns sequentially (images innermost) streams the large matrix, while the
+// input planes stay in cache.
 template <class F>
-void for_each_column_row(const Geometry& g, F&& f) {
+void for_each_column_block(const Geometry& g, F&& f) {
   const Window2d& win = g.win;
   const std::int64_t plane = g.h * g.w;
   std::int64_t at = 0;
@@ -47,49 +49,57 @@ void for_each_column_row(const Geometry& g, F&& f) {
     for (std::int64_t i = 0; i < win.kernel.h; ++i)
       for (std::int64_t j = 0; j < win.kernel.w; ++j) {
         const std::int64_t off_h = i * win.dilation.h - win.padding.h, off_w = j * win.dilation.w - win.padding.w;
-        const OutputRange r = inside_outputs(off_w, win.stride.w, g.w, g.ow);
-        for (std::int64_t n = 0; n < g.n; ++n) {
-          const std::int64_t base = (n * g.c + c) * plane + off_w + r.lo * win.stride.w;
-          for (std::int64_t oh = 0; oh < g.oh; ++oh, at += g.ow) {
-            const std::int64_t ih = oh * win.stride.h + off_h;
-            f(at, ih < 0 || ih >= g.h || r.lo == r.hi ? -1 : base + ih * g.w, r);
-          }
-        }
+        const OutputRange rows = inside_outputs(off_h, win.stride.h, g.h, g.oh);
+        const OutputRange cols = inside_outputs(off_w, win.stride.w, g.w, g.ow);
+        const std::int64_t first = (rows.lo * win.stride.h + off_h) * g.w + cols.lo * win.stride.w + off_w;
+        for (std::int64_t n = 0; n < g.n; ++n, at += g.plane()) f(at, (n * g.c + c) * plane + first, rows, cols);
       }
 }
 
+bool empty(OutputRange r) { return r.lo == r.hi; }
+
 template <class T>
-void im2col_typed(const T* __restrict x, T* __restrict cols, const Geometry& g) {
-  const std::int64_t sw = g.win.stride.w, ow = g.ow;
-  for_each_column_row(g, [&](std::int64_t at, std::int64_t from, OutputRange r) {
-    T* __restrict d = cols + at;
-    if (from < 0) {
-      std::fill(d, d + ow, T(0));
+void im2col_typed(const T* x, T* out, const Geometry& g) {
+  const std::int64_t sh = g.win.stride.h, sw = g.win.stride.w, ow = g.ow;
+  for_each_column_block(g, [&](std::int64_t at, std::int64_t from, OutputRange rows, OutputRange cols) {
+    T* block = out + at;
+    if (empty(rows) || empty(cols)) {
+      std::fill(block, block + g.plane(), T(0));
       return;
     }
-    const T* __restrict s = x + from;
-    std::fill(d, d + r.lo, T(0));
-    // Rows are short (an image row): a plain loop beats a memcpy call.
-    if (sw == 1)
-      for (std::int64_t k = 0; k < r.hi - r.lo; ++k) d[r.lo + k] = s[k];
-    else
-      for (std::int64_t k = 0; k < r.hi - r.lo; ++k) d[r.lo + k] = s[k * sw];
-    std::fill(d + r.hi, d + ow, T(0));
+    // zeros where the window reads padding: whole rows above and below, columns left and right
+    std::fill(block, block + rows.lo * ow, T(0));
+    std::fill(block + rows.hi * ow, block + g.plane(), T(0));
+    if (cols.lo > 0 || cols.hi < ow)
+      for (std::int64_t oh = rows.lo; oh < rows.hi; ++oh) {
+        std::fill(block + oh * ow, block + oh * ow + cols.lo, T(0));
+        std::fill(block + oh * ow + cols.hi, block + (oh + 1) * ow, T(0));
+      }
+    T* d = block + rows.lo * ow + cols.lo;
+    const std::int64_t n_rows = rows.hi - rows.lo, len = cols.hi - cols.lo;
+    if (sw == 1) {
+      simd::copy_rows(n_rows, len, x + from, sh * g.w, d, ow);
+      return;
+    }
+    for (std::int64_t r = 0; r < n_rows; ++r)
+      for (std::int64_t k = 0; k < len; ++k) d[r * ow + k] = x[from + r * sh * g.w + k * sw];
   });
 }
 
 template <class T>
-void col2im_typed(const T* __restrict cols, T* __restrict x, const Geometry& g) {
-  const std::int64_t sw = g.win.stride.w;
+void col2im_typed(const T* in, T* x, const Geometry& g) {
+  const std::int64_t sh = g.win.stride.h, sw = g.win.stride.w, ow = g.ow;
   std::fill(x, x + g.n * g.c * g.h * g.w, T(0));
-  for_each_column_row(g, [&](std::int64_t at, std::int64_t to, OutputRange r) {
-    if (to < 0) return;
-    T* __restrict d = x + to;
-    const T* __restrict s = cols + at + r.lo;
-    if (sw == 1)
-      for (std::int64_t k = 0; k < r.hi - r.lo; ++k) d[k] += s[k];
-    else
-      for (std::int64_t k = 0; k < r.hi - r.lo; ++k) d[k * sw] += s[k];
+  for_each_column_block(g, [&](std::int64_t at, std::int64_t to, OutputRange rows, OutputRange cols) {
+    if (empty(rows) || empty(cols)) return;
+    const T* s = in + at + rows.lo * ow + cols.lo;
+    const std::int64_t n_rows = rows.hi - rows.lo, len = cols.hi - cols.lo;
+    if (sw == 1) {
+      simd::add_rows(n_rows, len, s, ow, x + to, sh * g.w);
+      return;
+    }
+    for (std::int64_t r = 0; r < n_rows; ++r)
+      for (std::int64_t k = 0; k < len; ++k) x[to + r * sh * g.w + k * sw] += s[r * ow + k];
   });
 }
 
@@ -194,8 +204,14 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& cols, const Ten
         const T* src = pg + (n * out_channels + o) * l;
         std::memcpy(pt + o * nl + n * l, src, static_cast<std::size_t>(l) * sizeof(T));
         if (pb) {
+          // 16 running sums, not one: a single chain of dependent additions cannot vectorize
+          T part[16] = {};
+          std::int64_t k = 0;
+          for (; k + 16 <= l; k += 16)
+            for (int q = 0; q < 16; ++q) part[q] += src[k + q];
+          for (; k < l; ++k) part[0] += src[k];
           T s = 0;
-          for (std::int64_t k = 0; k < l; ++k) s += src[k];
+          for (T v : part) s += v;
           pb[o] += s;
         }
       }

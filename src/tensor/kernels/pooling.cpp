@@ -8,6 +8,7 @@
 
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "simd.hpp"
 
 namespace descent::kernels {
 namespace {
@@ -35,6 +36,19 @@ Geometry geometry(const Shape& input, const Window2d& win, const char* what) {
   g.out_shape[input.size() - 2] = g.out.h;
   g.out_shape[input.size() - 1] = g.out.w;
   return g;
+}
+
+// Running maximum and its index along one output row for one kernel tap: src[k * stride] against
+// best[k], for the k outputs whose tap lies inside the image. Stride 0: the run-time `stride`.
+template <int Stride, class T>
+void update_max(const T* src, T* best, std::int32_t* at, std::int32_t n, std::int32_t from, std::int32_t stride = 0) {
+  const std::int32_t s = Stride > 0 ? Stride : stride;
+  for (std::int32_t k = 0; k < n; ++k) {
+    const T v = src[k * s];
+    const bool take = (v > best[k]) | (v != v);  // strictly greater, or NaN
+    best[k] = take ? v : best[k];
+    at[k] = take ? from + k * s : at[k];
+  }
 }
 
 // Max pooling one output row at a time, kernel tap by kernel tap: for each tap (i, j), one pass along
@@ -79,13 +93,11 @@ void max_pool_typed(const T* x, T* y, std::int64_t* idx, const Geometry& g) {
           const T* src = plane + from;
           T* b = y + r.lo;
           std::int32_t* a = at.data() + r.lo;
-          const auto from32 = static_cast<std::int32_t>(from), sw32 = static_cast<std::int32_t>(sw);
-          for (std::int32_t k = 0, n = static_cast<std::int32_t>(r.hi - r.lo); k < n; ++k) {
-            const T v = src[k * sw];
-            const bool take = (v > b[k]) | (v != v);
-            b[k] = take ? v : b[k];
-            a[k] = take ? from32 + k * sw32 : a[k];
-          }
+          const auto n = static_cast<std::int32_t>(r.hi - r.lo), from32 = static_cast<std::int32_t>(from);
+          // Strides 1 and 2 as constants: the loads then vectorize as loads and shuffles, not one by one.
+          if (sw == 1) update_max<1>(src, b, a, n, from32);
+          else if (sw == 2) update_max<2>(src, b, a, n, from32);
+          else update_max<0>(src, b, a, n, from32, static_cast<std::int32_t>(sw));
         }
       }
       for (std::int64_t ow = 0; ow < ow_n; ++ow) idx[ow] = at[ow];
@@ -128,6 +140,13 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Window2d& window) {
   const Tensor input = contiguous(input_in);
   const Geometry g = geometry(input.shape(), window, "max_pool2d");
   MaxPool2dResult r{Tensor::empty(g.out_shape, input.dtype()), Tensor::empty(g.out_shape, Dtype::Int64)};
+  const bool two_by_two = window.kernel == Size2(2) && window.stride == Size2(2) && window.padding == Size2(0) &&
+                          window.dilation == Size2(1);
+  if (two_by_two && input.dtype() == Dtype::Float32) {  // LeNet's pooling, vectorized by hand
+    simd::max_pool_2x2(g.planes, g.h, g.w, g.out.h, g.out.w, input.data<float>(), r.output.data<float>(),
+                       r.indices.data<std::int64_t>());
+    return r;
+  }
   dispatch_floating(input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     max_pool_typed(input.data<T>(), r.output.data<T>(), r.indices.data<std::int64_t>(), g);
