@@ -4,47 +4,18 @@
 // pooling inputs are distinct, so no perturbation changes which element is a window's maximum.
 #include <gtest/gtest.h>
 
-#include <functional>
-
+#include "autograd/op_case.hpp"
 #include "descent/descent.hpp"
 
 namespace descent {
 namespace {
 
-using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
-
-struct LayerOpCase {
-  std::string name;
-  std::vector<Shape> shapes;
-  Fn f;
-  double low = -2.0, high = 2.0;  // input range
-  bool avoid_zero = false;        // keep |x| >= 0.1 (kinks at 0)
-};
-
-void PrintTo(const LayerOpCase& c, std::ostream* os) { *os << c.name; }
-
-std::vector<Tensor> make_inputs(const LayerOpCase& c, Generator& gen) {
-  std::vector<Tensor> xs;
-  for (const Shape& s : c.shapes) {
-    Tensor t = uniform(s, c.low, c.high, Dtype::Float64, &gen);
-    if (c.avoid_zero) {
-      double* p = t.data<double>();
-      for (std::int64_t i = 0; i < t.numel(); ++i)
-        if (std::abs(p[i]) < 0.1) p[i] = p[i] < 0 ? -0.1 - std::abs(p[i]) : 0.1 + p[i];
-    }
-    xs.push_back(t);
-  }
-  return xs;
-}
-
-Tensor ints(std::vector<std::int64_t> v, Shape s) { return from_vector(v, s); }
-
-std::vector<LayerOpCase> layer_op_cases() {
+std::vector<OpCase> layer_op_cases() {
   Generator mask_gen(7);
   const Tensor mask = bernoulli(Shape{3, 4}, 0.6, Dtype::Float64, &mask_gen);
   const Tensor running_mean = from_vector(std::vector<double>{0.3, -0.2, 0.1}, Shape{3}, Dtype::Float64);
   const Tensor running_var = from_vector(std::vector<double>{0.8, 1.5, 0.6}, Shape{3}, Dtype::Float64);
-  const Tensor tokens = ints({1, 4, 1, 0, 2, 2}, Shape{2, 3});
+  const Tensor tokens = int_index({1, 4, 1, 0, 2, 2}, Shape{2, 3});
   return {
       {"conv2d", {{2, 3, 5, 5}, {4, 3, 3, 3}, {4}}, [](auto& x) { return conv2d(x[0], x[1], x[2]); }},
       {"conv2d_stride_padding",
@@ -128,10 +99,10 @@ std::vector<LayerOpCase> layer_op_cases() {
   };
 }
 
-class LayerOpGradcheck : public ::testing::TestWithParam<LayerOpCase> {};
+class LayerOpGradcheck : public ::testing::TestWithParam<OpCase> {};
 
 TEST_P(LayerOpGradcheck, MatchesCentralDifferences) {
-  const LayerOpCase& c = GetParam();
+  const OpCase& c = GetParam();
   Generator gen(42);
   const GradcheckResult r = gradcheck(c.f, make_inputs(c, gen));
   EXPECT_TRUE(r.passed) << c.name << "\n" << r.report();
