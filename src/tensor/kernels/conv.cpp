@@ -1,8 +1,12 @@
-// Convolution as im2col + GEMM. The columns of the whole batch form one (C kh kw, N OH OW) matrix,
-// so each pass is a single large GEMM (OpenBLAS's packed kernels) rather than one small product per
-// image, whose packing and call overhead would dominate at LeNet's sizes. The price is the columns'
-// memory (kh kw times the input) and a transpose of the (O, N OH OW) product into NCHW order, which
-// also adds the bias in the same pass.
+// Convolution as im2col + GEMM. The columns of the whole batch form one (C kh kw, N OH OW) matrix, so
+// each pass is one product with long rows (kernels::gemm; at LeNet's sizes the in-place kernels, see
+// blas.cpp) rather than one small product per image, whose call overhead would dominate. Why not a
+// direct loop: on LeNet-5's layers at batch 64 (one thread, float32) a direct loop vectorized along
+// the output row took 1.13 ms (conv1: 1 -> 6 channels, 5x5, padding 2, 28x28) and 4.05 ms (conv2:
+// 6 -> 16, 5x5, 14x14) against 0.34 and 0.35 ms here: the product keeps its sums in registers
+// across the whole shared dimension, the loop reads and writes every output once per weight. The
+// price is the columns' memory (kh kw times the input) and a transpose of the (O, N OH OW) product
+// into NCHW order, which also adds the bias.
 #include "descent/tensor/kernels/conv.hpp"
 
 #include <algorithm>
