@@ -71,7 +71,9 @@ void Module::zero_grad() {
 
 void Module::to(Dtype dtype) {
   auto convert = [dtype](const Tensor& t) {
-    if (t.dtype() == dtype) return;
+    // Only floating tensors change, as PyTorch's module.to(dtype): counters such as BatchNorm's
+    // num_batches_tracked stay int64.
+    if (t.dtype() == dtype || !is_floating(t.dtype())) return;
     const Tensor converted = kernels::cast(kernels::contiguous(t), dtype);
     // Swap the data under the same TensorImpl, so every handle to this parameter sees the change.
     TensorImpl* impl = t.impl();

@@ -39,6 +39,12 @@ void normal_(const Tensor& t, double mean, double std, Generator* gen) {
   generate(t, [&] { return mean + std * g.normal(); });
 }
 
+void bernoulli_(const Tensor& t, double p, Generator* gen) {
+  if (!(p >= 0.0 && p <= 1.0)) throw ValueError("bernoulli: probability " + std::to_string(p) + " is not in [0, 1]");
+  Generator& g = pick(gen);
+  generate(t, [&] { return g.uniform() < p ? 1.0 : 0.0; });
+}
+
 Tensor full(const Shape& shape, double value, Dtype dtype) {
   Tensor t = Tensor::empty(shape, dtype);
   fill_(t, value);
@@ -94,6 +100,12 @@ Tensor normal(const Shape& shape, double mean, double std, Dtype dtype, Generato
   normal_(t, mean, std, gen);
   return t;
 }
+Tensor bernoulli(const Shape& shape, double p, Dtype dtype, Generator* gen) {
+  Tensor t = Tensor::empty(shape, dtype);
+  bernoulli_(t, p, gen);
+  return t;
+}
+
 Tensor rand(const Shape& shape, Dtype dtype, Generator* gen) { return uniform(shape, 0.0, 1.0, dtype, gen); }
 Tensor randn(const Shape& shape, Dtype dtype, Generator* gen) { return normal(shape, 0.0, 1.0, dtype, gen); }
 

@@ -3,40 +3,11 @@
 // (log, sqrt, pow near 0).
 #include <gtest/gtest.h>
 
-#include <functional>
-
+#include "autograd/op_case.hpp"
 #include "descent/descent.hpp"
 
 namespace descent {
 namespace {
-
-using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
-
-struct OpCase {
-  std::string name;
-  std::vector<Shape> shapes;
-  Fn f;
-  double low = -2.0, high = 2.0;  // input range
-  bool avoid_zero = false;        // keep |x| >= 0.1 (kinks at 0)
-};
-
-void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
-
-std::vector<Tensor> make_inputs(const OpCase& c, Generator& gen) {
-  std::vector<Tensor> xs;
-  for (const Shape& s : c.shapes) {
-    Tensor t = uniform(s, c.low, c.high, Dtype::Float64, &gen);
-    if (c.avoid_zero) {
-      double* p = t.data<double>();
-      for (std::int64_t i = 0; i < t.numel(); ++i)
-        if (std::abs(p[i]) < 0.1) p[i] = p[i] < 0 ? -0.1 - std::abs(p[i]) : 0.1 + p[i];
-    }
-    xs.push_back(t);
-  }
-  return xs;
-}
-
-Tensor int_index(std::vector<std::int64_t> v, Shape s) { return from_vector(v, s); }
 
 std::vector<OpCase> op_cases() {
   const Tensor idx = int_index({2, 0, 1, 2}, Shape{4, 1});

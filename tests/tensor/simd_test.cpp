@@ -65,3 +65,73 @@ TEST(SimdSigmoid, MatchesTheFormulaOverTheWholeRange) {
 
 }  // namespace
 }  // namespace descent
+
+namespace descent {
+namespace {
+
+// Skinny products large enough to leave the small-product rule (m n k > 2^21) for the skinny one, in
+// both forms, and a dot form long enough to be cut into slices.
+TEST(SmallGemm, SkinnyProductsMatchNaiveProduct) {
+  Generator g(5);
+  for (const auto& [m, n, k, tb] : std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, bool>>{
+           {6, 4000, 100, false}, {100, 3000, 9, false}, {7, 23, 20000, true}, {17, 5, 30000, true}}) {
+    const Tensor a = randn(Shape{m, k}, Dtype::Float64, &g);
+    const Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, Dtype::Float64, &g);
+    Tensor c = zeros(Shape{m, n}, Dtype::Float64);
+    kernels::gemm(a, false, b, tb, c, 1.0, 0.0);
+    const double* pa = a.data<double>();
+    const double* pb = b.data<double>();
+    for (std::int64_t i = 0; i < m; i += 3)
+      for (std::int64_t j = 0; j < n; j += 7) {
+        double s = 0;
+        for (std::int64_t p = 0; p < k; ++p) s += pa[i * k + p] * pb[tb ? j * k + p : p * n + j];
+        ASSERT_NEAR(c.at(i * n + j), s, 1e-10 * (1 + std::abs(s))) << m << "x" << n << "x" << k;
+      }
+  }
+}
+
+// The hand-vectorized 2 x 2 max pooling (float32) against the general loop (float64, same values):
+// ragged widths, odd sizes, ties, -inf and NaN.
+TEST(SimdMaxPool, TwoByTwoMatchesTheGeneralLoop) {
+  Generator g(8);
+  for (const auto& [h, w] : std::vector<std::pair<std::int64_t, std::int64_t>>{{28, 28}, {7, 9}, {4, 66}, {3, 2}}) {
+    Tensor x = uniform(Shape{2, 3, h, w}, -1, 1, Dtype::Float32, &g);
+    float* p = x.data<float>();
+    for (std::int64_t i = 0; i < x.numel(); i += 5) p[i] = std::round(p[i]);  // ties
+    p[1] = -INFINITY;
+    p[x.numel() / 2] = NAN;
+    const auto fast = kernels::max_pool2d(x, {2, 2, 0, 1});
+    const auto general = kernels::max_pool2d(x.to(Dtype::Float64), {2, 2, 0, 1});
+    const auto fv = fast.output.to_vector(), gv = general.output.to_vector();
+    ASSERT_EQ(fv.size(), gv.size());
+    for (std::size_t i = 0; i < fv.size(); ++i) {
+      EXPECT_TRUE(fv[i] == gv[i] || (std::isnan(fv[i]) && std::isnan(gv[i]))) << h << "x" << w << " at " << i;
+      EXPECT_EQ(fast.indices.at(static_cast<std::int64_t>(i)), general.indices.at(static_cast<std::int64_t>(i)))
+          << h << "x" << w << " at " << i;
+    }
+  }
+}
+
+// float32 convolution (masked row copies, skinny products) against float64, forward and backward.
+TEST(SimdConv, Float32AgreesWithFloat64) {
+  Generator g(9);
+  for (const auto& [stride, padding] : std::vector<std::pair<Size2, Size2>>{{1, 2}, {1, 0}, {2, 1}, {{1, 2}, {0, 3}}}) {
+    const Tensor x = uniform(Shape{3, 2, 19, 23}, -1, 1, Dtype::Float64, &g);
+    const Tensor w = uniform(Shape{4, 2, 5, 3}, -1, 1, Dtype::Float64, &g);
+    const Tensor b = uniform(Shape{4}, -1, 1, Dtype::Float64, &g);
+    const auto r64 = kernels::conv2d(x, w, b, stride, padding, 1);
+    const auto r32 = kernels::conv2d(x.to(Dtype::Float32), w.to(Dtype::Float32), b.to(Dtype::Float32), stride, padding, 1);
+    const auto d64 = kernels::conv2d_backward(r64.output, r64.cols, w, x.shape(), stride, padding, 1, true, true, true);
+    const auto d32 = kernels::conv2d_backward(r32.output, r32.cols, w.to(Dtype::Float32), x.shape(), stride, padding, 1,
+                                              true, true, true);
+    for (const auto& [got, want] : std::vector<std::pair<Tensor, Tensor>>{
+             {r32.output, r64.output}, {d32.input, d64.input}, {d32.weight, d64.weight}, {d32.bias, d64.bias}}) {
+      const auto gv = got.to_vector(), wv = want.to_vector();
+      ASSERT_EQ(gv.size(), wv.size());
+      for (std::size_t i = 0; i < gv.size(); ++i) ASSERT_NEAR(gv[i], wv[i], 1e-4 * (1 + std::abs(wv[i]))) << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace descent

@@ -1,5 +1,8 @@
 #pragma once
-// Activation modules: stateless wrappers around the differentiable functions.
+// Activation modules: stateless wrappers around the differentiable functions, with PyTorch's names,
+// defaults and printed forms.
+#include <cstdint>
+
 #include "descent/nn/module.hpp"
 
 namespace descent::nn {
@@ -20,6 +23,68 @@ class ReLU : public Module {
  public:
   Tensor forward(const Tensor& input) override;
   std::string describe() const override { return "ReLU()"; }
+};
+
+// x > 0 ? x : negative_slope x
+class LeakyReLU : public Module {
+ public:
+  explicit LeakyReLU(double negative_slope = 0.01) : slope_(negative_slope) {}
+  Tensor forward(const Tensor& input) override;
+  std::string describe() const override;  // "LeakyReLU(negative_slope=0.01)"
+
+ private:
+  double slope_;
+};
+
+// x > 0 ? x : alpha (e^x - 1)
+class ELU : public Module {
+ public:
+  explicit ELU(double alpha = 1.0) : alpha_(alpha) {}
+  Tensor forward(const Tensor& input) override;
+  std::string describe() const override;  // "ELU(alpha=1.0)"
+
+ private:
+  double alpha_;
+};
+
+// x Phi(x), the exact (erf) form
+class GELU : public Module {
+ public:
+  Tensor forward(const Tensor& input) override;
+  std::string describe() const override { return "GELU(approximate='none')"; }
+};
+
+// log(1 + e^(beta x)) / beta, x itself where beta x > threshold
+class Softplus : public Module {
+ public:
+  explicit Softplus(double beta = 1.0, double threshold = 20.0) : beta_(beta), threshold_(threshold) {}
+  Tensor forward(const Tensor& input) override;
+  std::string describe() const override;  // "Softplus(beta=1, threshold=20)"
+
+ private:
+  double beta_, threshold_;
+};
+
+// Probabilities along `dim`.
+class Softmax : public Module {
+ public:
+  explicit Softmax(std::int64_t dim) : dim_(dim) {}
+  Tensor forward(const Tensor& input) override;
+  std::string describe() const override { return "Softmax(dim=" + std::to_string(dim_) + ")"; }
+
+ private:
+  std::int64_t dim_;
+};
+
+// Log-probabilities along `dim`.
+class LogSoftmax : public Module {
+ public:
+  explicit LogSoftmax(std::int64_t dim) : dim_(dim) {}
+  Tensor forward(const Tensor& input) override;
+  std::string describe() const override { return "LogSoftmax(dim=" + std::to_string(dim_) + ")"; }
+
+ private:
+  std::int64_t dim_;
 };
 
 }  // namespace descent::nn

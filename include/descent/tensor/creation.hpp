@@ -29,10 +29,13 @@ Tensor rand(const Shape& shape, Dtype dtype = Dtype::Float32, Generator* gen = n
 Tensor randn(const Shape& shape, Dtype dtype = Dtype::Float32, Generator* gen = nullptr);
 Tensor uniform(const Shape& shape, double low, double high, Dtype dtype = Dtype::Float32, Generator* gen = nullptr);
 Tensor normal(const Shape& shape, double mean, double std, Dtype dtype = Dtype::Float32, Generator* gen = nullptr);
+// 1 with probability p, else 0 (torch.bernoulli with a constant probability): dropout's masks.
+Tensor bernoulli(const Shape& shape, double p, Dtype dtype = Dtype::Float32, Generator* gen = nullptr);
 
 // In place on an existing (contiguous) tensor, as the initializers need.
 void fill_(const Tensor& t, double value);
 void uniform_(const Tensor& t, double low, double high, Generator* gen = nullptr);
 void normal_(const Tensor& t, double mean, double std, Generator* gen = nullptr);
+void bernoulli_(const Tensor& t, double p, Generator* gen = nullptr);
 
 }  // namespace descent

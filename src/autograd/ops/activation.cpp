@@ -1,6 +1,7 @@
 #include "descent/autograd/ops/activation.hpp"
 
 #include "descent/autograd/node.hpp"
+#include "descent/tensor/kernels/activation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/softmax.hpp"
 
@@ -32,6 +33,42 @@ Tensor relu(const Tensor& a) {
   // d/dx max(x, 0) = [x > 0]
   return record(out, "relu", {&a}, [x = a](const Tensor& g) {
     return std::vector<Tensor>{kernels::relu_backward(g, x)};
+  });
+}
+
+Tensor leaky_relu(const Tensor& a, double negative_slope) {
+  Tensor out = kernels::leaky_relu(a, negative_slope);
+  if (!any_requires_grad({&a})) return out;
+  // d/dx = x > 0 ? 1 : negative_slope
+  return record(out, "leaky_relu", {&a}, [x = a, negative_slope](const Tensor& g) {
+    return std::vector<Tensor>{kernels::leaky_relu_backward(g, x, negative_slope)};
+  });
+}
+
+Tensor elu(const Tensor& a, double alpha) {
+  Tensor out = kernels::elu(a, alpha);
+  if (!any_requires_grad({&a})) return out;
+  // d/dx = x > 0 ? 1 : alpha e^x
+  return record(out, "elu", {&a}, [x = a, alpha](const Tensor& g) {
+    return std::vector<Tensor>{kernels::elu_backward(g, x, alpha)};
+  });
+}
+
+Tensor gelu(const Tensor& a) {
+  Tensor out = kernels::gelu(a);
+  if (!any_requires_grad({&a})) return out;
+  // d/dx x Phi(x) = Phi(x) + x phi(x)
+  return record(out, "gelu", {&a}, [x = a](const Tensor& g) {
+    return std::vector<Tensor>{kernels::gelu_backward(g, x)};
+  });
+}
+
+Tensor softplus(const Tensor& a, double beta, double threshold) {
+  Tensor out = kernels::softplus(a, beta, threshold);
+  if (!any_requires_grad({&a})) return out;
+  // d/dx = sigmoid(beta x), or 1 past the threshold
+  return record(out, "softplus", {&a}, [x = a, beta, threshold](const Tensor& g) {
+    return std::vector<Tensor>{kernels::softplus_backward(g, x, beta, threshold)};
   });
 }
 

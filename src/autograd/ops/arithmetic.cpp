@@ -2,8 +2,11 @@
 // the broadcast output shape; the engine sums them back to each input's shape.
 #include "descent/autograd/ops/arithmetic.hpp"
 
+#include <numbers>
+
 #include "descent/autograd/node.hpp"
 #include "descent/tensor/creation.hpp"
+#include "descent/tensor/kernels/activation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 
 namespace descent {
@@ -125,6 +128,15 @@ Tensor cos(const Tensor& a) {
   // d/dx cos x = -sin x
   return record(unary(UnaryOp::Cos, a), "cos", {&a}, [a](const Tensor& g) {
     return std::vector<Tensor>{unary(UnaryOp::Neg, binary(BinaryOp::Mul, g, unary(UnaryOp::Sin, a)))};
+  });
+}
+
+Tensor erf(const Tensor& a) {
+  // d/dx erf x = 2 / sqrt(pi) e^(-x^2)
+  return record(kernels::erf(a), "erf", {&a}, [a](const Tensor& g) {
+    const Tensor density = kernels::affine(unary(UnaryOp::Exp, kernels::affine(unary(UnaryOp::Square, a), -1.0, 0.0)),
+                                           2.0 * std::numbers::inv_sqrtpi, 0.0);
+    return std::vector<Tensor>{binary(BinaryOp::Mul, g, density)};
   });
 }
 

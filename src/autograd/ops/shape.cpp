@@ -63,16 +63,19 @@ Tensor slice(const Tensor& a, std::int64_t start, std::int64_t end) {
   });
 }
 
-Tensor flatten(const Tensor& a, std::int64_t start_dim) {
+Tensor flatten(const Tensor& a, std::int64_t start_dim, std::int64_t end_dim) {
   if (a.dim() == 0) return reshape(a, Shape{1});
-  const int s = normalize_dim(start_dim, a.dim());
+  const int s = normalize_dim(start_dim, a.dim()), e = normalize_dim(end_dim, a.dim());
+  if (s > e)
+    throw ValueError("flatten: start_dim " + std::to_string(start_dim) + " comes after end_dim " +
+                     std::to_string(end_dim) + " for a tensor of shape " + to_string(a.shape()));
   Shape shape;
-  std::int64_t rest = 1;
+  std::int64_t merged = 1;
   for (int i = 0; i < a.dim(); ++i) {
-    if (i < s) shape.push_back(a.shape()[i]);
-    else rest *= a.shape()[i];
+    if (i < s || i > e) shape.push_back(a.shape()[i]);
+    else merged *= a.shape()[i];
+    if (i == e) shape.push_back(merged);
   }
-  shape.push_back(rest);
   return reshape(a, shape);
 }
 

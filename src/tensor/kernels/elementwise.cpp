@@ -235,7 +235,10 @@ Tensor tanh_backward(const Tensor& grad, const Tensor& t) {
 Tensor relu_backward(const Tensor& grad, const Tensor& x) {
   return zip_same_shape(grad, x, "relu backward", [](auto* g, auto* v, auto* o, std::int64_t n) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(o)>>;
-    for (std::int64_t i = 0; i < n; ++i) o[i] = v[i] > 0 ? g[i] : T(0);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const T gi = g[i];  // read unconditionally, so that the select vectorizes
+      o[i] = v[i] > 0 ? gi : T(0);
+    }
   });
 }
 

@@ -96,6 +96,27 @@ Tensor index_select_rows(const Tensor& a_in, const std::int64_t* rows, std::int6
   return out;
 }
 
+Tensor index_add_rows(const Shape& shape, const std::int64_t* rows, std::int64_t count, const Tensor& src_in) {
+  const Tensor src = contiguous(src_in);
+  const std::int64_t n = shape.size() > 0 ? shape[0] : 0;
+  const std::int64_t width = numel(shape) / std::max<std::int64_t>(n, 1);
+  if (shape.size() == 0 || src.numel() != count * width)
+    throw ShapeError("index_add_rows: " + std::to_string(count) + " rows of source shape " + to_string(src.shape()) +
+                     " do not fit rows of " + to_string(shape));
+  Tensor out = zeros(shape, src.dtype());
+  dispatch_floating(src.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* ps = src.data<T>();
+    T* po = out.data<T>();
+    for (std::int64_t r = 0; r < count; ++r) {
+      T* dst = po + checked(rows[r], n, "index_add_rows") * width;
+      const T* s = ps + r * width;
+      for (std::int64_t k = 0; k < width; ++k) dst[k] += s[k];
+    }
+  });
+  return out;
+}
+
 Tensor gather_rows_scaled(const Tensor& a_in, const std::int64_t* rows, std::int64_t count, double scale, Dtype dtype,
                           Tensor out) {
   const Tensor a = contiguous(a_in);

@@ -227,7 +227,6 @@ void axpy_sse2(std::int64_t n, T alpha, const T* x, T* y) {
   axpy_kernel<T, 16>(n, alpha, x, y);
 }
 
-enum class Isa { Avx512, Avx2, Sse2 };
 Isa detect() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return Isa::Avx512;
@@ -237,6 +236,8 @@ Isa detect() {
 const Isa kIsa = detect();
 
 }  // namespace
+
+Isa isa() { return kIsa; }
 
 template <class T>
 void gemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,

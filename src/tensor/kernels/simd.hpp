@@ -10,6 +10,10 @@
 
 namespace descent::kernels::simd {
 
+// The widest instruction set this CPU runs, detected once at start-up.
+enum class Isa { Avx512, Avx2, Sse2 };
+Isa isa();
+
 // All matrices row-major with leading dimensions; C = alpha * op(A) op(B) + beta * C, C (m, n).
 // dot form: op(A) = A (m, k), op(B) = B^T with B (n, k).
 template <class T>
@@ -27,5 +31,22 @@ void sigmoid(std::int64_t n, const T* x, T* y);
 // y += alpha x over n contiguous elements.
 template <class T>
 void axpy(std::int64_t n, T alpha, const T* x, T* y);
+
+// Rows of strided 2-d blocks, r < rows, k < len: dst[r * dst_stride + k] = src[r * src_stride + k]
+// (copy_rows) or += (add_rows). im2col's and col2im's image rows are a few to a few dozen elements:
+// a memcpy call, or a vector loop with a scalar tail, costs more than the copy; a masked vector
+// handles the tail here (simd_rows.cpp).
+template <class T>
+void copy_rows(std::int64_t rows, std::int64_t len, const T* src, std::int64_t src_stride, T* dst,
+               std::int64_t dst_stride);
+template <class T>
+void add_rows(std::int64_t rows, std::int64_t len, const T* src, std::int64_t src_stride, T* dst,
+              std::int64_t dst_stride);
+
+// Max pooling with 2 x 2 windows, stride 2, no padding (LeNet's): `planes` planes of h x w floats
+// to oh x ow outputs, with each maximum's flat index in its plane; the first maximum wins ties and a
+// NaN wins over numbers, as in kernels::max_pool2d (simd_pool.cpp).
+void max_pool_2x2(std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh, std::int64_t ow,
+                  const float* x, float* y, std::int64_t* idx);
 
 }  // namespace descent::kernels::simd

@@ -17,6 +17,7 @@ Tensor sqrt(const Tensor& a);
 Tensor abs(const Tensor& a);  // d/dx |x| = sign(x), 0 at 0 (as PyTorch)
 Tensor sin(const Tensor& a);
 Tensor cos(const Tensor& a);
+Tensor erf(const Tensor& a);  // the Gauss error function
 // a * scale + shift for numbers: one op, no scalar tensor made.
 Tensor affine(const Tensor& a, double scale, double shift);
 

@@ -12,6 +12,7 @@ Tensor reshape(const Tensor& a, const Shape& shape);
 Tensor transpose(const Tensor& a, std::int64_t d0, std::int64_t d1);
 // Rows [start, end) along dimension 0; negative bounds count from the end.
 Tensor slice(const Tensor& a, std::int64_t start, std::int64_t end);
-Tensor flatten(const Tensor& a, std::int64_t start_dim = 1);
+// Dimensions start_dim..end_dim (inclusive, negative from the end) merged into one.
+Tensor flatten(const Tensor& a, std::int64_t start_dim = 1, std::int64_t end_dim = -1);
 
 }  // namespace descent

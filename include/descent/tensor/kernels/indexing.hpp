@@ -13,6 +13,9 @@ Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index);
 Tensor scatter_add(const Shape& shape, std::int64_t dim, const Tensor& index, const Tensor& src);
 // Rows of `a` picked by `rows` (int64, 1-d), into `out` when given (reused across batches).
 Tensor index_select_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count, Tensor out = Tensor());
+// The adjoint of index_select_rows: out (shaped `shape`, rows of src's width) zero, then
+// out[rows[r]] += src[r] for each r: an embedding's gradient.
+Tensor index_add_rows(const Shape& shape, const std::int64_t* rows, std::int64_t count, const Tensor& src);
 // Rows of a uint8 `a` picked by `rows`, converted to `dtype` and multiplied by `scale` on the way
 // (raw pixels to [0, 1] features), into `out` when it fits (reused across batches).
 Tensor gather_rows_scaled(const Tensor& a, const std::int64_t* rows, std::int64_t count, double scale, Dtype dtype,

@@ -1,0 +1,44 @@
+#pragma once
+// Batch and layer normalization, forward and backward. Means and variances are two-pass sums in
+// double (the variance from the deviations, never E[x^2] - E[x]^2, which cancels).
+#include <cstdint>
+
+#include "descent/tensor/tensor.hpp"
+
+namespace descent::kernels {
+
+struct NormGrads {
+  Tensor input, weight, bias;  // undefined where not asked for
+};
+
+// Batch normalization of (N, C, *) over every dimension but the channel's (dimension 1).
+struct BatchNormStats {
+  Tensor mean, var;  // (C), var biased (divided by the count, not count - 1)
+};
+BatchNormStats batch_norm_stats(const Tensor& input);
+// y = (x - mean[c]) invstd[c] weight[c] + bias[c]; weight and bias may be undefined (1 and 0).
+Tensor batch_norm_apply(const Tensor& input, const Tensor& mean, const Tensor& invstd, const Tensor& weight,
+                        const Tensor& bias);
+// With xhat = (x - mean) invstd, dweight = sum g xhat, dbias = sum g per channel, and
+// dx = weight invstd (g - mean(g) - xhat mean(g xhat)) when mean and invstd are the batch's own
+// (batch_stats: they depend on x), dx = weight invstd g when they are fixed running statistics.
+NormGrads batch_norm_backward(const Tensor& grad_output, const Tensor& input, const Tensor& mean, const Tensor& invstd,
+                              const Tensor& weight, bool batch_stats, bool need_input, bool need_weight,
+                              bool need_bias);
+
+// Layer normalization over the last `normalized_numel` elements of each row.
+struct LayerNormResult {
+  Tensor output, mean, invstd;  // mean and invstd per row
+};
+// y = (x - mean) invstd weight + bias, invstd = 1 / sqrt(var + eps); weight and bias (shaped like the
+// normalized dimensions) may be undefined.
+LayerNormResult layer_norm(const Tensor& input, std::int64_t normalized_numel, const Tensor& weight, const Tensor& bias,
+                           double eps);
+// dx = invstd (d - mean(d) - xhat mean(d xhat)) with d = g weight; dweight = sum over rows g xhat, dbias = sum g.
+NormGrads layer_norm_backward(const Tensor& grad_output, const Tensor& input, const Tensor& mean, const Tensor& invstd,
+                              const Tensor& weight, bool need_input, bool need_weight, bool need_bias);
+
+// 1 / sqrt(var + eps), elementwise.
+Tensor inverse_std(const Tensor& var, double eps);
+
+}  // namespace descent::kernels
