@@ -144,6 +144,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (check.selected()) return check.run(out);
     if (minimize.selected()) return minimize.run(args, out);
     if (plot.selected()) return plot.run(out);
+  } catch (const TrainingDiverged& e) {
+    err << "descent: " << e.what() << '\n';
+    return kExitCheckFailed;
   } catch (const Error& e) {
     return bad_input(e.what());
   } catch (const std::exception& e) {

@@ -5,14 +5,15 @@
 namespace descent::cli {
 
 inline constexpr int kExitSuccess = 0;
-inline constexpr int kExitCheckFailed = 1;  // a check ran and failed (descent check)
+inline constexpr int kExitCheckFailed = 1;  // a check ran and failed (descent check), or training diverged
 inline constexpr int kExitBadInput = 2;     // unknown or malformed flag, missing or invalid config, bad data
 inline constexpr int kExitInternal = 3;     // a bug: an exception that is not a descent::Error
 
 inline constexpr std::string_view kExitStatusHelp =
     "Exit status:\n"
     "  0  success\n"
-    "  1  a check failed (descent check: each failure explained in a sentence)\n"
+    "  1  a check failed (descent check: each failure explained in a sentence), or training stopped\n"
+    "     on a NaN or infinity (descent train: where it appeared, the update and the learning rate)\n"
     "  2  bad input: unknown or malformed flag, missing or invalid config, missing or bad data\n"
     "  3  internal error (please report it)";
 

@@ -55,6 +55,14 @@ TrainCommand::TrainCommand(CLI::App& parent)
   app_->add_option("--trace", trace_path_,
                    "Write the values [diagnostics] record names, every record_every updates, to FILE (CSV)")
       ->type_name("FILE");
+  app_->add_option("--save", save_path_,
+                   "Checkpoint to FILE (safetensors) after every epoch: weights, optimizer and schedule state, "
+                   "random generators, config")
+      ->type_name("FILE");
+  app_->add_option("--resume", resume_path_,
+                   "Continue from a checkpoint; --epochs (or train.epochs) stays the total, so a checkpoint "
+                   "saved after epoch k goes on with epoch k")
+      ->type_name("FILE");
   app_->footer(kFooter + std::string(kExitStatusHelp));
 }
 
@@ -69,6 +77,8 @@ int TrainCommand::run(std::ostream& out) const {
   if (threads_) options.threads = static_cast<int>(parse_int_flag("--threads", *threads_, 1, kMaxThreads));
   options.metrics_path = metrics_path_;
   options.trace_path = trace_path_;
+  options.save_path = save_path_;
+  options.resume_path = resume_path_;
   options.command = "descent train " + config_path_;
 
   const train::TrainConfig config = train::parse_config(config_path_);

@@ -28,6 +28,8 @@ class TrainCommand {
   std::optional<std::string> threads_;
   std::string metrics_path_;
   std::string trace_path_;
+  std::string save_path_;
+  std::string resume_path_;
 };
 
 }  // namespace descent::cli

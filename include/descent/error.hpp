@@ -57,4 +57,11 @@ class OptionError : public ValueError {
   std::string expected_;
 };
 
+// Training stopped because the loss or a value in the network stopped being finite (the command
+// line reports it with exit status 1: a failed run, not bad input).
+class TrainingDiverged : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace descent

@@ -37,7 +37,8 @@ constexpr std::array<std::string_view, 6> kModelKeys = {"layers", "activation", 
                                                         "init",   "bias",       "weights"};
 constexpr std::array<std::string_view, 2> kLossKeys = {"name", "reduction"};
 constexpr std::array<std::string_view, 5> kDataKeys = {"classes", "train_limit", "test_limit", "inputs", "targets"};
-constexpr std::array<std::string_view, 2> kDiagnosticsKeys = {"record", "record_every"};
+constexpr std::array<std::string_view, 5> kDiagnosticsKeys = {"record", "record_every", "nonfinite_watch",
+                                                              "monitor_every", "loss_window"};
 constexpr std::array<std::string_view, 6> kTrainKeys = {"epochs", "batch_size",     "seed",
                                                         "dtype",  "clip_grad_norm", "clip_grad_value"};
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
@@ -339,6 +340,11 @@ void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
   s.get_strings("record", d.record);
   s.get("record_every", d.record_every);
   s.check("record_every", d.record_every >= 1, "record_every >= 1");
+  s.get("nonfinite_watch", d.nonfinite_watch);
+  s.get("monitor_every", d.monitor_every);
+  s.check("monitor_every", d.monitor_every >= 0, "monitor_every >= 0 (0: off)");
+  s.get("loss_window", d.loss_window);
+  s.check("loss_window", d.loss_window >= 0, "loss_window >= 0 (0: off)");
 }
 
 void read_loss(const Section& s, LossConfig& l) {

@@ -15,7 +15,10 @@
 #include "descent/nn/utils/clip_grad.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
+#include "descent/autograd/anomaly.hpp"
+#include "descent/diagnostics/training_monitor.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
+#include "descent/train/checkpoint.hpp"
 #include "descent/train/datasets.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/progress.hpp"
@@ -24,6 +27,12 @@ namespace descent::train {
 namespace {
 
 constexpr const char* kDebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 
 // Mean loss over a data set (regression), in one pass.
 double mean_loss(nn::Module& model, const LossFn& loss_fn, const data::Dataset& set) {
@@ -110,6 +119,18 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
   const bool schedule_per_batch = scheduler && config.scheduler->name == "onecyclelr";
   const std::vector<Tensor> parameters = model->parameters();
+  const TrainingParts parts{*model, *optimizer, scheduler.get(), loader};
+  TrainingProgress progress;
+  if (!options.resume_path.empty()) {
+    progress = load_checkpoint(options.resume_path, config, parts);
+    out << "resumed from " << options.resume_path << " after epoch " << progress.epochs_done << " (" << progress.step
+        << " updates)\n";
+  }
+  TrainingMonitor monitor(model->named_parameters(),
+                          {.every = config.diagnostics.monitor_every, .loss_window = config.diagnostics.loss_window}, out);
+  const bool monitoring = config.diagnostics.monitor_every > 0 || config.diagnostics.loss_window > 0;
+  DetectAnomalyGuard watch(config.diagnostics.nonfinite_watch);
+  std::string last_checkpoint = options.resume_path;  // a run that diverges points here
 
   std::ofstream metrics;
   if (!options.metrics_path.empty()) {
@@ -129,7 +150,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     recorder = std::make_unique<TrajectoryRecorder>(config.diagnostics.record, *model, options.trace_path, comments,
                                                     config.dtype);
   }
-  std::int64_t step = 0;  // updates so far
+  std::int64_t step = progress.step;  // updates so far
   auto record = [&](const Tensor& output, const Tensor& loss) {
     if (recorder && step % config.diagnostics.record_every == 0)
       recorder->record(step, {output, loss.item(), TrajectoryRecorder::grad_norm(model->parameters()), optimizer->lr()});
@@ -137,7 +158,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
 
   RunSummary summary;
   data::Batch batch;
-  for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
+  for (std::int64_t epoch = progress.epochs_done; epoch < config.epochs; ++epoch) {
     const double epoch_lr = optimizer->lr();
     model->train();
     ProgressBar bar(out, options.progress, loader.num_batches(), epoch);
@@ -146,15 +167,32 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     std::int64_t seen = 0, batches = 0;
     const auto start = std::chrono::steady_clock::now();
     while (loader.next(batch)) {
+      const double lr_now = optimizer->lr();
+      auto diverged = [&](const std::string& what) {
+        return TrainingDiverged("training stopped at update " + std::to_string(step) + " (epoch " +
+                                std::to_string(epoch) + ", lr " + number_text(lr_now) + "): " + what +
+                                (last_checkpoint.empty() ? std::string("; no checkpoint holds this run yet")
+                                                         : "; the last good state is in " + last_checkpoint));
+      };
       optimizer->zero_grad();
-      const Tensor output = model->forward(batch.inputs);
-      const Tensor loss = loss_fn(output, batch.targets);
-      loss.backward();
+      Tensor output, loss;
+      try {
+        output = model->forward(batch.inputs);
+        loss = loss_fn(output, batch.targets);
+        if (!std::isfinite(loss.item()))
+          throw diverged("the loss is " + number_text(loss.item()) +
+                         (config.diagnostics.nonfinite_watch ? "" : "; set [diagnostics] nonfinite_watch = true to find the op where it first appears"));
+        loss.backward();
+      } catch (const NonFiniteError& e) {
+        throw diverged(e.what());
+      }
       record(output, loss);
+      if (monitoring) monitor.before_update(step);
       if (config.clip_grad_norm > 0) nn::utils::clip_grad_norm_(parameters, config.clip_grad_norm);
       if (config.clip_grad_value > 0) nn::utils::clip_grad_value_(parameters, config.clip_grad_value);
       optimizer->step();
       if (schedule_per_batch) scheduler->step();
+      if (monitoring) monitor.after_update(step, loss.item());
       ++step;
       const std::int64_t n = batch.inputs.shape()[0];
       loss_sum += loss.item() * static_cast<double>(n);
@@ -188,6 +226,10 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
                     r.seconds);
     out << line << std::flush;
     if (metrics.is_open()) write_metrics(metrics, r, data.classification);
+    if (!options.save_path.empty()) {
+      save_checkpoint(options.save_path, config, parts, {epoch + 1, step});
+      last_checkpoint = options.save_path + " (after epoch " + std::to_string(epoch + 1) + ")";
+    }
     summary.epochs.push_back(r);
   }
   if (recorder) {

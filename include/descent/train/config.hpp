@@ -62,6 +62,11 @@ inline constexpr std::int64_t kFullBatch = 0;
 struct DiagnosticsConfig {
   std::vector<std::string> record;  // "0.weight[0,0]", "2.bias[3]", "output", "loss", "grad_norm", "lr"
   std::int64_t record_every = 1;
+  // Check every op's output and gradient for NaN or infinity and stop at the first, naming where it
+  // appeared (costs a pass over each tensor). Off: only a non-finite loss stops the run.
+  bool nonfinite_watch = false;
+  std::int64_t monitor_every = 0;  // print gradient norms and update/weight ratios every N updates
+  std::int64_t loss_window = 0;    // warn when the mean loss of N steps exceeds the N before
 };
 
 struct TrainConfig {

@@ -19,6 +19,8 @@ struct RunOptions {
   std::string metrics_path;               // JSON Lines, one object per epoch; empty: none
   std::string trace_path;                 // CSV of [diagnostics] record, every record_every updates
   std::string command;                    // the command line, recorded in the trace's comments
+  std::string save_path;                  // checkpoint after every epoch (train/checkpoint.hpp)
+  std::string resume_path;                // continue from this checkpoint; epochs stays the total
   bool progress = false;                  // a progress bar (for terminals); else plain lines only
 };
 

@@ -1,0 +1,38 @@
+#pragma once
+// Training checkpoints in the safetensors format: the model's parameters and buffers under their own
+// names ("0.weight"), the optimizer's buffers under "optimizer.<parameter>.<buffer>", and in the
+// header's metadata the optimizer's and the schedule's numbers (as hexadecimal floats, so they
+// read back bit for bit), the epochs done and updates made, the data order's and the default random
+// generator's states, and the config. Written to a temporary file and renamed: a crash never
+// leaves a half-written checkpoint.
+#include <cstdint>
+#include <string>
+
+#include "descent/data/data_loader.hpp"
+#include "descent/nn/module.hpp"
+#include "descent/optim/lr_scheduler/lr_scheduler.hpp"
+#include "descent/optim/optimizer.hpp"
+#include "descent/train/config.hpp"
+
+namespace descent::train {
+
+struct TrainingProgress {
+  std::int64_t epochs_done = 0;  // the next epoch to train is this one
+  std::int64_t step = 0;         // updates made
+};
+
+// The training run's parts, as run_training holds them; the scheduler may be null.
+struct TrainingParts {
+  nn::Module& model;
+  optim::Optimizer& optimizer;
+  optim::LRScheduler* scheduler;
+  data::DataLoader& loader;
+};
+
+void save_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts,
+                     TrainingProgress progress);
+// Restores every part from `path`. Throws IoError for a missing, truncated or corrupt file, and
+// ConfigError when the checkpoint does not fit the model the config builds (names, shapes, dtypes).
+TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts);
+
+}  // namespace descent::train

@@ -1,0 +1,117 @@
+#include "descent/train/checkpoint.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "descent/data/safetensors.hpp"
+#include "descent/error.hpp"
+#include "descent/tensor/generator.hpp"
+
+namespace descent::train {
+namespace {
+
+constexpr const char* kFormat = "descent-checkpoint-1";
+constexpr std::string_view kOptimizerPrefix = "optimizer.";
+constexpr std::string_view kOptimizerScalar = "optimizer_scalar.";
+constexpr std::string_view kSchedulerScalar = "scheduler.";
+
+// "%a": a hexadecimal float, which strtod reads back to the same bits.
+std::string exact(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", v);
+  return buf;
+}
+
+double read_exact(const std::string& path, const std::string& key, const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0') throw IoError(path + ": metadata " + key + " = \"" + text + "\": expected a number");
+  return v;
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const std::string& metadata(const data::SafetensorsFile& f, const std::string& path, const std::string& key) {
+  auto it = f.metadata.find(key);
+  if (it == f.metadata.end()) throw IoError(path + ": not a descent checkpoint: the metadata lacks \"" + key + "\"");
+  return it->second;
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts,
+                     TrainingProgress progress) {
+  data::SafetensorsFile f;
+  for (const auto& [name, t] : parts.model.state_dict()) f.tensors[name] = t;
+  const optim::OptimizerState opt = parts.optimizer.state_dict();
+  for (const auto& [key, t] : opt.tensors) f.tensors[std::string(kOptimizerPrefix) + key] = t;
+  for (const auto& [key, v] : opt.scalars) f.metadata[std::string(kOptimizerScalar) + key] = exact(v);
+  if (parts.scheduler)
+    for (const auto& [key, v] : parts.scheduler->state_dict()) f.metadata[std::string(kSchedulerScalar) + key] = exact(v);
+  f.metadata["format"] = kFormat;
+  f.metadata["epochs_done"] = std::to_string(progress.epochs_done);
+  f.metadata["step"] = std::to_string(progress.step);
+  f.metadata["loader_generator"] = parts.loader.generator_state();
+  f.metadata["default_generator"] = default_generator().state();
+  f.metadata["optimizer"] = std::string(parts.optimizer.name());
+  f.metadata["config_path"] = config.path;
+  f.metadata["config"] = file_text(config.path);
+  data::save_safetensors(path, f);
+}
+
+TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts) {
+  const data::SafetensorsFile f = data::load_safetensors(path);
+  if (metadata(f, path, "format") != kFormat)
+    throw IoError(path + ": format \"" + metadata(f, path, "format") + "\": expected " + kFormat);
+  const auto mismatch = [&](const std::string& what) {
+    return ConfigError(path + ": the checkpoint does not fit the model of " + config.path + ": " + what);
+  };
+  if (metadata(f, path, "optimizer") != parts.optimizer.name())
+    throw mismatch("it was saved with " + metadata(f, path, "optimizer") + ", the config uses " +
+                   std::string(parts.optimizer.name()));
+
+  std::map<std::string, Tensor> model_state;
+  optim::OptimizerState opt;
+  for (const auto& [name, t] : f.tensors) {
+    if (name.starts_with(kOptimizerPrefix)) opt.tensors[name.substr(kOptimizerPrefix.size())] = t;
+    else model_state[name] = t;
+  }
+  for (const auto& [name, t] : parts.model.state_dict()) {
+    auto it = model_state.find(name);
+    if (it != model_state.end() && it->second.dtype() != t.dtype())
+      throw mismatch("\"" + name + "\" is " + std::string(to_string(it->second.dtype())) + ", the model's is " +
+                     std::string(to_string(t.dtype())));
+  }
+  try {
+    parts.model.load_state_dict(model_state);
+  } catch (const ValueError& e) {
+    throw mismatch(e.what());
+  }
+  optim::SchedulerState schedule;
+  for (const auto& [key, value] : f.metadata) {
+    if (key.starts_with(kOptimizerScalar)) opt.scalars[key.substr(kOptimizerScalar.size())] = read_exact(path, key, value);
+    if (key.starts_with(kSchedulerScalar)) schedule[key.substr(kSchedulerScalar.size())] = read_exact(path, key, value);
+  }
+  try {
+    parts.optimizer.load_state_dict(opt);
+    if (parts.scheduler) parts.scheduler->load_state_dict(schedule);
+  } catch (const ValueError& e) {
+    throw mismatch(e.what());
+  }
+  if (!parts.scheduler && !schedule.empty()) throw mismatch("it holds a learning-rate schedule; the config has none");
+  parts.loader.set_generator_state(metadata(f, path, "loader_generator"));
+  default_generator().set_state(metadata(f, path, "default_generator"));
+  TrainingProgress progress;
+  progress.epochs_done = static_cast<std::int64_t>(read_exact(path, "epochs_done", metadata(f, path, "epochs_done")));
+  progress.step = static_cast<std::int64_t>(read_exact(path, "step", metadata(f, path, "step")));
+  return progress;
+}
+
+}  // namespace descent::train
