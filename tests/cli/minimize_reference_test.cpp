@@ -42,7 +42,11 @@ TEST(MinimizeReference, EveryOptimizerFollowsPyTorchFromTheCommandLine) {
     }
     const auto start = r["start"].get<std::vector<double>>();
     std::string x0;
-    for (double v : start) x0 += (x0.empty() ? "" : ",") + std::to_string(v);
+    for (double v : start) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%.17g", x0.empty() ? "" : ",", v);
+      x0 += buf;
+    }
     const auto& trajectory = r["trajectory"];
     std::vector<std::string> args = {"minimize", function, "--optimizer", optimizer, "--x0", x0, "--steps",
                                      std::to_string(trajectory.size()), "--dtype", "float64", "--every", "1000000",
