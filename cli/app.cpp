@@ -10,6 +10,7 @@
 #include "check_command.hpp"
 #include "descent/error.hpp"
 #include "exit_status.hpp"
+#include "landscape_command.hpp"
 #include "minimize_command.hpp"
 #include "plot_command.hpp"
 #include "train_command.hpp"
@@ -114,6 +115,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   CheckCommand check(app);
   MinimizeCommand minimize(app);
   PlotCommand plot(app);
+  LandscapeCommand landscape(app);
   app.footer([&app] { return commands_help(app); });
 
   auto bad_input = [&err](const std::string& message) {
@@ -144,6 +146,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (check.selected()) return check.run(out);
     if (minimize.selected()) return minimize.run(args, out);
     if (plot.selected()) return plot.run(out);
+    if (landscape.selected()) return landscape.run(out);
   } catch (const TrainingDiverged& e) {
     err << "descent: " << e.what() << '\n';
     return kExitCheckFailed;
