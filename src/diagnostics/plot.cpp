@@ -164,7 +164,10 @@ void render(const Figure& f, const std::string& output) {
   script << "set output " << quoted(partial.string()) << "\n";
   script << "set title " << quoted(f.title) << " noenhanced\nset xlabel " << quoted(f.xlabel) << " noenhanced\n";
   script << "set ylabel " << quoted(f.ylabel) << " noenhanced\n";
-  script << "set key below box noenhanced\nset bmargin 6\nset grid\n";
+  // The legend goes below the plot, two entries a row: leave room for its rows under the x label.
+  const std::size_t entries = f.series.size() + (f.contour ? 1 : 0);
+  script << "set key below box noenhanced maxrows " << std::max<std::size_t>((entries + 1) / 2, 1) << "\n";
+  script << "set bmargin " << 5 + 1.3 * static_cast<double>((entries + 1) / 2) << "\nset grid\n";
   if (f.log_y) script << "set logscale y\n";
   if (!f.y2label.empty()) script << "set y2label " << quoted(f.y2label) << " noenhanced\nset y2tics\nset ytics nomirror\n";
 
@@ -199,7 +202,7 @@ void render(const Figure& f, const std::string& output) {
     std::ofstream data(file);
     for (std::size_t i = 0; i < series.x.size(); ++i) data << number(series.x[i]) << ' ' << number(series.y[i]) << '\n';
     plots.push_back(quoted(file) + " using 1:2" + (series.right_axis ? " axes x1y2" : "") +
-                    (series.points ? " with linespoints pt 7 ps 0.6" : " with lines") + " lw 2 title " +
+                    (series.points ? " with linespoints pt 7 ps 0.5 lw 1.5" : " with lines lw 2") + " title " +
                     quoted(series.name));
   }
   script << "plot ";
