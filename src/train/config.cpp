@@ -22,6 +22,8 @@
 #include <span>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include "descent/error.hpp"
 #include "descent/optim/option_field.hpp"

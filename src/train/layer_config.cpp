@@ -1,9 +1,10 @@
 #include "descent/train/layer_config.hpp"
 
 #include <array>
-#include <cmath>
 #include <functional>
 #include <numeric>
+#include <type_traits>
+#include <utility>
 
 #include "descent/error.hpp"
 
