@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# W1 benchmark: descent vs PyTorch on Nielsen's network (bench/README.md).
-# Usage: bench/run.sh [--data-dir DIR] [--reps N] [--out FILE]
-#   --reps N     repetitions per side and thread count (default 5, or $BENCH_REPS)
-#   --out FILE   raw per-run numbers, TSV (default out/bench/w1-<date>-<time>.tsv, or $BENCH_OUT)
+# Benchmarks of descent vs PyTorch (bench/README.md): W1, Nielsen's network, or LeNet-5.
+# Usage: bench/run.sh [--workload w1|lenet] [--data-dir DIR] [--reps N] [--out FILE]
+#   --workload W  w1 (default) or lenet
+#   --reps N      repetitions per side and thread count (default 5, or $BENCH_REPS)
+#   --out FILE    raw per-run numbers, TSV (default out/bench/<workload>-<date>-<time>.tsv, or $BENCH_OUT)
 #   Thread counts: $BENCH_THREADS (default "1 2").
 set -euo pipefail
 
@@ -12,16 +13,25 @@ reps=${BENCH_REPS:-5}
 out=${BENCH_OUT:-}
 threads_list=${BENCH_THREADS:-"1 2"}
 data=""
+workload=w1
 
 while (($#)); do
   case "$1" in
+    --workload) workload=$2; shift 2 ;;
     --data-dir) data=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$workload" in
+  w1) config=bench/w1.toml; epochs=1; torch_script=bench/w1_torch.py
+      title="W1: Nielsen 784-30-10 sigmoid, quadratic cost, SGD lr 3.0, batch 10, 1 epoch of 60,000 images" ;;
+  lenet) config=examples/lenet/mnist.toml; epochs=1; torch_script=bench/lenet_torch.py
+      title="LeNet-5: conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, ReLU, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64, 1 epoch of 60,000 images" ;;
+  *) echo "run.sh: --workload must be w1 or lenet, got '$workload'" >&2; exit 2 ;;
+esac
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, got '$reps'" >&2; exit 2; }
 
 if [[ -n "$data" ]]; then  # resolve a relative --data-dir against the caller's directory
@@ -48,12 +58,12 @@ done
 case "$data" in *fashion*) dataset="Fashion-MNIST" ;; *) dataset="MNIST" ;; esac
 
 stamp=$(date +%Y%m%d-%H%M%S)
-[[ -n "$out" ]] || out="$root/out/bench/w1-$stamp.tsv"
+[[ -n "$out" ]] || out="$root/out/bench/$workload-$stamp.tsv"
 mkdir -p "$(dirname "$out")"
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-echo "W1: Nielsen 784-30-10 sigmoid, quadratic cost, SGD lr 3.0, batch 10, 1 epoch of 60,000 images"
+echo "$title"
 echo "date:               $(date -Is)"
 echo "cpu:                $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) online"
 echo "OPENBLAS_CORETYPE:  ${OPENBLAS_CORETYPE-(unset)}"
@@ -72,11 +82,11 @@ run_one() {  # run_one IMPL THREADS REP: runs one epoch, appends a row to $out
   local impl=$1 t=$2 rep=$3 log="$logs/$1-$2-$3.log" line
   if [[ $impl == descent ]]; then
     local metrics="$logs/$impl-$t-$rep.jsonl"
-    "$root/build/descent" train "$root/bench/w1.toml" --data-dir "$data" --threads "$t" \
+    "$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --threads "$t" \
       --metrics "$metrics" >"$log" 2>&1 || { echo "descent failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
     line=$(tail -n 1 "$metrics")
   else
-    $py "$root/bench/w1_torch.py" --data-dir "$data" --threads "$t" >"$log" 2>&1 \
+    $py "$root/$torch_script" --epochs "$epochs" --data-dir "$data" --threads "$t" >"$log" 2>&1 \
       || { echo "torch failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
     line=$(tail -n 1 "$log")
   fi

@@ -44,6 +44,14 @@ std::string join(const std::vector<std::int64_t>& values) {
   return "[" + out + "]";
 }
 
+// "[784, 30, 10] (sigmoid, output sigmoid)", or the layer form's types: "[1, 28, 28] conv2d relu ... linear".
+std::string model_summary(const train::ModelConfig& m) {
+  if (m.layer.empty()) return join(m.layers) + " (" + m.activation + ", output " + m.output_activation + ")";
+  std::string s = join(m.input_shape);
+  for (const train::LayerConfig& l : m.layer) s += " " + l.type;
+  return s;
+}
+
 }  // namespace
 
 CheckCommand::CheckCommand(CLI::App& parent)
@@ -101,8 +109,7 @@ int CheckCommand::run(std::ostream& out) const {
   std::int64_t parameters = 0;
   for (const auto& [name, p] : model->named_parameters()) parameters += p.numel();
   out << "descent check " << config_path_ << "\n"
-      << "model " << join(config.model.layers) << " (" << config.model.activation << ", output "
-      << config.model.output_activation << "), " << parameters << " parameters in " << model->named_parameters().size()
+      << "model " << model_summary(config.model) << ", " << parameters << " parameters in " << model->named_parameters().size()
       << " tensors; loss " << config.loss.name << "; optimizer " << config.optim.name << optimizer_options(config.optim)
       << "\n"
       << "batch: the first " << batch.inputs.shape()[0] << " examples training draws with seed " << config.seed

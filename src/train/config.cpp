@@ -22,9 +22,12 @@
 #include <span>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include "descent/error.hpp"
 #include "descent/optim/option_field.hpp"
+#include "descent/train/layer_config.hpp"
 
 namespace descent::train {
 namespace {
@@ -35,7 +38,7 @@ constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim"
                                                       "data",  "train", "diagnostics"};
 constexpr std::array<std::string_view, 6> kModelKeys = {"layers", "activation", "output_activation",
                                                         "init",   "bias",       "weights"};
-constexpr std::array<std::string_view, 2> kLossKeys = {"name", "reduction"};
+constexpr std::array<std::string_view, 3> kLayerModelKeys = {"input_shape", "layer", "weights"};
 constexpr std::array<std::string_view, 5> kDataKeys = {"classes", "train_limit", "test_limit", "inputs", "targets"};
 constexpr std::array<std::string_view, 5> kDiagnosticsKeys = {"record", "record_every", "nonfinite_watch",
                                                               "monitor_every", "loss_window"};
@@ -48,7 +51,8 @@ constexpr std::array<std::string_view, 3> kActivations = {"sigmoid", "tanh", "re
 constexpr std::array<std::string_view, 5> kOutputActivations = {"none", "sigmoid", "tanh", "relu", "softmax"};
 constexpr std::array<std::string_view, 6> kInits = {"default",       "nielsen",         "xavier_uniform",
                                                     "xavier_normal", "kaiming_uniform", "kaiming_normal"};
-constexpr std::array<std::string_view, 3> kLosses = {"cross_entropy", "mse", "quadratic"};
+constexpr std::array<std::string_view, 8> kLosses = {"cross_entropy", "nll", "mse", "quadratic",
+                                                     "l1", "huber", "smooth_l1", "bce_with_logits"};
 constexpr std::array<std::string_view, 2> kReductions = {"mean", "sum"};
 constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
 
@@ -325,7 +329,82 @@ class Section {
   const toml::table* table_;  // null when the file has no such section
 };
 
+// One key of a [[model.layer]] table, read as its field's kind and checked against its row's bounds.
+void read_layer_key(const Section& s, const LayerKey& key, LayerConfig& layer) {
+  const toml::node* node = s.find(key.name);
+  const std::string expected = layer_key_expectation(key);
+  if (!node) {
+    if (key.required) s.missing(key.name, "for type = " + toml_string(layer.type) + ": " + expected);
+    return;
+  }
+  auto in_range = [&](double x) { return (key.strict ? x > key.min : x >= key.min) && x <= key.max; };
+  std::visit(
+      [&](auto member) {
+        auto& field = layer.*member;
+        using F = std::remove_reference_t<decltype(field)>;
+        if constexpr (std::is_same_v<F, Size2>) {
+          const auto* a = node->as_array();
+          auto size = [&](const toml::node& n) {
+            if (!n.is_integer() || !in_range(static_cast<double>(n.as_integer()->get()))) s.fail(key.name, expected);
+            return n.as_integer()->get();
+          };
+          if (a && a->size() == 2) field = Size2(size((*a)[0]), size((*a)[1]));
+          else if (a) s.fail(key.name, expected);
+          else field = Size2(size(*node));
+        } else {
+          s.get(key.name, field);
+          if constexpr (!std::is_same_v<F, bool>)
+            if (!in_range(static_cast<double>(field))) s.fail(key.name, expected);
+        }
+      },
+      key.field);
+}
+
+// The layer form: input_shape and [[model.layer]] tables, each checked against layer_config's table,
+// then the shapes inferred from first to last.
+void read_layer_model(const Section& s, ModelConfig& m) {
+  s.reject_unknown(kLayerModelKeys, " with [[model.layer]]; layers = [...] is the other, exclusive form");
+  m.input_shape = {784};
+  if (const toml::node* node = s.find("input_shape")) {
+    constexpr std::string_view expected = "an array of positive integers, e.g. [1, 28, 28]";
+    const auto* a = node->as_array();
+    if (!a || a->empty()) s.fail("input_shape", expected);
+    m.input_shape.clear();
+    for (const toml::node& e : *a) {
+      if (!e.is_integer() || e.as_integer()->get() <= 0) s.fail("input_shape", expected);
+      m.input_shape.push_back(e.as_integer()->get());
+    }
+  }
+  const toml::node* list = s.find("layer");
+  if (!list) s.missing("layer", "at least one [[model.layer]] table with its type");
+  const auto* tables = list->as_array();
+  if (!tables || tables->empty() || !tables->is_array_of_tables())
+    s.fail("layer", "[[model.layer]] tables, each with a type and its options");
+  const std::span<const std::string_view> types = layer_types();
+  for (std::size_t i = 0; i < tables->size(); ++i) {
+    const std::string name = "model.layer[" + std::to_string(i) + "]";
+    const Section layer_section(s.path(), name, (*tables)[i].as_table());
+    LayerConfig layer;
+    if (!layer_section.find("type")) layer_section.missing("type", "one of " + join(types));
+    layer_section.get_choice("type", layer.type, types);
+    const std::vector<LayerKey> keys = layer_keys(layer.type);
+    std::vector<std::string_view> known = {"type"};
+    for (const LayerKey& k : keys) known.push_back(k.name);
+    layer_section.reject_unknown(known, " for type = " + toml_string(layer.type));
+    for (const LayerKey& k : keys) read_layer_key(layer_section, k, layer);
+    m.layer.push_back(layer);
+  }
+  s.get_weights("weights", m.weights);
+  infer_layer_shapes(m, s.path());
+}
+
 void read_model(const Section& s, ModelConfig& m) {
+  if (s.find("layer") || s.find("input_shape")) {
+    if (s.find("layers"))
+      s.fail("layers", "either layers = [...] or [[model.layer]] tables with input_shape, not both");
+    read_layer_model(s, m);
+    return;
+  }
   s.reject_unknown(kModelKeys);
   s.get_sizes("layers", m.layers);
   s.get_choice("activation", m.activation, kActivations);
@@ -347,10 +426,37 @@ void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
   s.check("loss_window", d.loss_window >= 0, "loss_window >= 0 (0: off)");
 }
 
+// The keys each loss takes besides its name.
+std::vector<std::string_view> loss_keys(std::string_view loss) {
+  if (loss == "cross_entropy") return {"name", "reduction", "label_smoothing", "weight"};
+  if (loss == "nll") return {"name", "reduction", "weight"};
+  if (loss == "huber") return {"name", "reduction", "delta"};
+  if (loss == "smooth_l1") return {"name", "reduction", "beta"};
+  return {"name", "reduction"};
+}
+
 void read_loss(const Section& s, LossConfig& l) {
-  s.reject_unknown(kLossKeys);
   s.get_choice("name", l.name, kLosses);
+  s.reject_unknown(loss_keys(l.name), " for " + l.name);
   s.get_choice("reduction", l.reduction, kReductions);
+  s.get("label_smoothing", l.label_smoothing);
+  s.check("label_smoothing", l.label_smoothing >= 0 && l.label_smoothing <= 1, "label_smoothing in [0, 1]");
+  s.get("delta", l.delta);
+  s.check("delta", l.delta > 0, "delta > 0");
+  s.get("beta", l.beta);
+  s.check("beta", l.beta >= 0, "beta >= 0");
+  if (const toml::node* node = s.find("weight")) {
+    constexpr std::string_view expected = "an array of one number >= 0 per class, e.g. [1.0, 2.0]";
+    const auto* a = node->as_array();
+    if (!a || a->empty()) s.fail("weight", expected);
+    for (const toml::node& e : *a) {
+      const double w = e.is_integer() ? static_cast<double>(e.as_integer()->get())
+                       : e.is_floating_point() ? e.as_floating_point()->get()
+                                               : -1.0;
+      if (!(w >= 0) || !std::isfinite(w)) s.fail("weight", expected);
+      l.weight.push_back(w);
+    }
+  }
 }
 
 // The keys of `infos` the section sets, as the factories' name/value text.
@@ -454,7 +560,48 @@ void read_train(const Section& s, TrainConfig& c) {
   }
 }
 
+// The layer form against [data] and [loss]: the last layer gives one output per class (or per target
+// of inline data), as a flat vector.
+void check_layer_model_fits(const TrainConfig& c, const Section& data, const Section& loss, bool classes_given) {
+  const LayerConfig& last = c.model.layer.back();
+  const std::string last_name = "model.layer[" + std::to_string(c.model.layer.size() - 1) + "]";
+  auto shape_text = [](const std::vector<std::int64_t>& s) {
+    std::string t = "[";
+    for (std::size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
+    return t + "]";
+  };
+  if (last.out_shape.size() != 1)
+    throw ConfigError(c.path + ": " + last_name + " (" + last.type + "): output shape " + shape_text(last.out_shape) +
+                      ": expected one dimension, one output per class (end with a linear layer)");
+  if (!c.data.inputs.empty()) {
+    if (static_cast<std::int64_t>(c.data.inputs.front().size()) != c.model.input_size())
+      data.fail("inputs", "rows of " + std::to_string(c.model.input_size()) + " numbers, the size of model.input_shape");
+    if (static_cast<std::int64_t>(c.data.targets.front().size()) != c.model.output_size())
+      data.fail("targets", "rows of " + std::to_string(c.model.output_size()) + " numbers, the model's output size");
+    if (c.loss.name == "cross_entropy" || c.loss.name == "nll")
+      loss.fail("name", "a regression loss with inline data (its targets are numbers, not classes)");
+  } else if (c.model.output_size() != c.data.classes) {
+    throw ConfigError(c.path + ": " + last_name + " (" + last.type + "): output shape " + shape_text(last.out_shape) +
+                      ": expected " + std::to_string(c.data.classes) + " outputs, data.classes" +
+                      (classes_given ? "" : " (the default)"));
+  }
+}
+
 }  // namespace
+
+std::int64_t ModelConfig::input_size() const {
+  if (layer.empty()) return layers.empty() ? 0 : layers.front();
+  std::int64_t n = 1;
+  for (std::int64_t d : input_shape) n *= d;
+  return n;
+}
+
+std::int64_t ModelConfig::output_size() const {
+  if (layer.empty()) return layers.empty() ? 0 : layers.back();
+  std::int64_t n = 1;
+  for (std::int64_t d : layer.back().out_shape) n *= d;
+  return n;
+}
 
 TrainConfig parse_config_string(const std::string& text, const std::string& path) {
   toml::table root;
@@ -489,13 +636,15 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
   read_diagnostics(section("diagnostics"), c.diagnostics);
 
   // Across sections: inline examples fit the network's ends; otherwise one output unit per class.
-  if (!c.data.inputs.empty()) {
+  if (!c.model.layer.empty()) {
+    check_layer_model_fits(c, section("data"), section("loss"), root["data"]["classes"].node() != nullptr);
+  } else if (!c.data.inputs.empty()) {
     if (static_cast<std::int64_t>(c.data.inputs.front().size()) != c.model.layers.front())
       section("data").fail("inputs", "rows of model.layers[0] = " + std::to_string(c.model.layers.front()) + " numbers");
     if (static_cast<std::int64_t>(c.data.targets.front().size()) != c.model.layers.back())
       section("data").fail("targets", "rows of " + std::to_string(c.model.layers.back()) +
                                           " numbers, the size of the model's last layer");
-    if (c.loss.name == "cross_entropy")
+    if (c.loss.name == "cross_entropy" || c.loss.name == "nll")
       section("loss").fail("name", "mse or quadratic with inline data (its targets are numbers, not classes)");
   } else if (c.model.layers.back() != c.data.classes) {
     bool given = root["data"]["classes"].node() != nullptr;
@@ -503,6 +652,8 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
                                         ") to equal data.classes = " + std::to_string(c.data.classes) +
                                         (given ? "" : " (the default)"));
   }
+  if (!c.loss.weight.empty() && static_cast<std::int64_t>(c.loss.weight.size()) != c.data.classes)
+    section("loss").fail("weight", std::to_string(c.data.classes) + " numbers, one per class (data.classes)");
   return c;
 }
 

@@ -28,9 +28,10 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
   }
   d.train = data::load_mnist(data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
   d.test = data::load_mnist(data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
-  if (d.train.inputs.shape()[1] != config.model.layers.front())
-    throw ConfigError(config.path + ": model.layers[0] = " + std::to_string(config.model.layers.front()) +
-                      ": expected the input size of the data, " + std::to_string(d.train.inputs.shape()[1]));
+  if (d.train.inputs.shape()[1] != config.model.input_size())
+    throw ConfigError(config.path + (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +
+                      std::to_string(config.model.input_size()) + ": expected the input size of the data, " +
+                      std::to_string(d.train.inputs.shape()[1]));
   return d;
 }
 

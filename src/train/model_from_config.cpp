@@ -1,12 +1,22 @@
 #include "descent/train/model_from_config.hpp"
 
 #include "descent/autograd/ops/activation.hpp"
+#include "descent/autograd/ops/shape.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/activation.hpp"
+#include "descent/nn/batch_norm.hpp"
+#include "descent/nn/conv2d.hpp"
+#include "descent/nn/dropout.hpp"
+#include "descent/nn/flatten.hpp"
+#include "descent/nn/identity.hpp"
 #include "descent/nn/init.hpp"
+#include "descent/nn/layer_norm.hpp"
 #include "descent/nn/linear.hpp"
+#include "descent/nn/losses/bce_loss.hpp"
 #include "descent/nn/losses/cross_entropy_loss.hpp"
+#include "descent/nn/losses/l1_loss.hpp"
 #include "descent/nn/losses/mse_loss.hpp"
+#include "descent/nn/pooling.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
@@ -49,11 +59,67 @@ void initialise(nn::Linear& layer, const std::string& init, const std::string& n
   if (b.defined()) nn::init::zeros_(b);
 }
 
+// The layer form's model: views each flat example as model.input_shape, then runs the layers. Being a
+// Sequential itself, its parameters keep the layer indices of the config ("0.weight" is layer[0]'s).
+class ShapedSequential : public nn::Sequential {
+ public:
+  explicit ShapedSequential(const std::vector<std::int64_t>& input_shape) : input_shape_(input_shape) {}
+  Tensor forward(const Tensor& input) override {
+    Shape shape{input.shape()[0]};  // (N, 784) -> (N, 1, 28, 28)
+    for (std::int64_t d : input_shape_) shape.push_back(d);
+    return nn::Sequential::forward(reshape(input, shape));
+  }
+
+ private:
+  std::vector<std::int64_t> input_shape_;
+};
+
+// One [[model.layer]], its in_channels / in_features / num_features taken from its in_shape.
+std::shared_ptr<nn::Module> make_layer(const LayerConfig& l, Dtype dtype, Generator& gen) {
+  const std::string& t = l.type;
+  if (t == "conv2d")
+    return std::make_shared<nn::Conv2d>(l.in_shape[0], l.out_channels, l.kernel_size,
+                                        nn::Conv2dOptions{.stride = l.stride.h ? l.stride : Size2(1), .padding = l.padding,
+                                                          .dilation = l.dilation, .bias = l.bias, .dtype = dtype,
+                                                          .generator = &gen});
+  if (t == "max_pool2d")
+    return std::make_shared<nn::MaxPool2d>(l.kernel_size, nn::MaxPool2dOptions{.stride = l.stride, .padding = l.padding,
+                                                                               .dilation = l.dilation});
+  if (t == "avg_pool2d")
+    return std::make_shared<nn::AvgPool2d>(l.kernel_size, nn::AvgPool2dOptions{.stride = l.stride, .padding = l.padding,
+                                                                               .count_include_pad = l.count_include_pad});
+  if (t == "linear")
+    return std::make_shared<nn::Linear>(l.in_shape[0], l.out_features,
+                                        nn::LinearOptions{.bias = l.bias, .dtype = dtype, .generator = &gen});
+  if (t == "flatten") return std::make_shared<nn::Flatten>(l.start_dim, l.end_dim);
+  if (t == "dropout") return std::make_shared<nn::Dropout>(l.p);
+  const nn::BatchNormOptions bn{.eps = l.eps, .momentum = l.momentum, .affine = l.affine,
+                                .track_running_stats = l.track_running_stats, .dtype = dtype};
+  if (t == "batch_norm1d") return std::make_shared<nn::BatchNorm1d>(l.in_shape[0], bn);
+  if (t == "batch_norm2d") return std::make_shared<nn::BatchNorm2d>(l.in_shape[0], bn);
+  if (t == "layer_norm")
+    return std::make_shared<nn::LayerNorm>(Shape(l.in_shape.begin(), l.in_shape.end()),
+                                           nn::LayerNormOptions{.eps = l.eps, .elementwise_affine = l.elementwise_affine,
+                                                                .dtype = dtype});
+  if (t == "relu") return std::make_shared<nn::ReLU>();
+  if (t == "sigmoid") return std::make_shared<nn::Sigmoid>();
+  if (t == "tanh") return std::make_shared<nn::Tanh>();
+  if (t == "gelu") return std::make_shared<nn::GELU>();
+  if (t == "identity") return std::make_shared<nn::Identity>();
+  if (t == "leaky_relu") return std::make_shared<nn::LeakyReLU>(l.negative_slope);
+  if (t == "elu") return std::make_shared<nn::ELU>(l.alpha);
+  if (t == "softplus") return std::make_shared<nn::Softplus>(l.beta, l.threshold);
+  if (t == "softmax") return std::make_shared<nn::Softmax>(l.dim);
+  if (t == "log_softmax") return std::make_shared<nn::LogSoftmax>(l.dim);
+  throw ConfigError("unknown layer type \"" + t + "\"");
+}
+
 }  // namespace
 
 std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen) {
   const auto& m = config.model;
-  auto model = std::make_shared<nn::Sequential>();
+  auto model = m.layer.empty() ? std::make_shared<nn::Sequential>() : std::make_shared<ShapedSequential>(m.input_shape);
+  for (const LayerConfig& l : m.layer) model->push_back(make_layer(l, config.dtype, gen));
   for (std::size_t i = 0; i + 1 < m.layers.size(); ++i) {
     const bool last = i + 2 == m.layers.size();
     const std::string& act = last ? m.output_activation : m.activation;
@@ -82,21 +148,31 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
 }
 
 LossFn build_loss(const TrainConfig& config) {
-  const std::string& name = config.loss.name;
-  const nn::Reduction reduction = nn::reduction_from_string(config.loss.reduction);
+  const LossConfig& l = config.loss;
+  const std::string& name = l.name;
+  const nn::Reduction reduction = nn::reduction_from_string(l.reduction);
   const std::int64_t classes = config.data.classes;
-  if (name == "cross_entropy")
-    return [reduction](const Tensor& out, const Tensor& labels) { return nn::cross_entropy(out, labels, reduction); };
-  if (name == "mse")
-    return [reduction, classes](const Tensor& out, const Tensor& targets) {
-      return nn::mse_loss(out, targets.dtype() == Dtype::Int64 ? kernels::one_hot(targets, classes, out.dtype()) : targets,
-                          reduction);
+  const Tensor weight = l.weight.empty() ? Tensor() : from_vector(l.weight, Shape{classes}, config.dtype);
+  if (name == "cross_entropy") {
+    const nn::CrossEntropyLoss loss{.weight = weight, .label_smoothing = l.label_smoothing, .reduction = reduction};
+    return [loss](const Tensor& out, const Tensor& labels) { return loss(out, labels); };
+  }
+  if (name == "nll") {
+    const nn::NLLLoss loss{.weight = weight, .reduction = reduction};
+    return [loss](const Tensor& out, const Tensor& labels) { return loss(out, labels); };
+  }
+  // The rest compare the output with the one-hot labels, or with inline data's targets as they are.
+  auto against_targets = [classes](auto loss) -> LossFn {
+    return [loss, classes](const Tensor& out, const Tensor& targets) {
+      return loss(out, targets.dtype() == Dtype::Int64 ? kernels::one_hot(targets, classes, out.dtype()) : targets);
     };
-  if (name == "quadratic")
-    return [classes](const Tensor& out, const Tensor& targets) {
-      return nn::quadratic_cost(out, targets.dtype() == Dtype::Int64 ? kernels::one_hot(targets, classes, out.dtype())
-                                                                     : targets);
-    };
+  };
+  if (name == "mse") return against_targets(nn::MSELoss{.reduction = reduction});
+  if (name == "quadratic") return against_targets(nn::QuadraticCost{});
+  if (name == "l1") return against_targets(nn::L1Loss{.reduction = reduction});
+  if (name == "huber") return against_targets(nn::HuberLoss{.delta = l.delta, .reduction = reduction});
+  if (name == "smooth_l1") return against_targets(nn::SmoothL1Loss{.beta = l.beta, .reduction = reduction});
+  if (name == "bce_with_logits") return against_targets(nn::BCEWithLogitsLoss{.reduction = reduction});
   throw ConfigError("unknown loss \"" + name + "\"");
 }
 

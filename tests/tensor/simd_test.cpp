@@ -90,6 +90,25 @@ TEST(SmallGemm, SkinnyProductsMatchNaiveProduct) {
   }
 }
 
+// The in-place products split over threads (blocks of columns, or of rows in the dot form when the
+// output has more rows) give exactly the one-thread result: each element is one thread's whole sum.
+TEST(SmallGemm, ThreadsGiveTheOneThreadResult) {
+  Generator g(6);
+  const int before = kernels::get_num_threads();
+  for (const auto& [m, n, k, tb] : std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, bool>>{
+           {6, 50176, 25, false}, {16, 6400, 150, false}, {6, 25, 50176, true}, {150, 16, 6400, true}}) {
+    const Tensor a = randn(Shape{m, k}, Dtype::Float32, &g);
+    const Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, Dtype::Float32, &g);
+    Tensor one = zeros(Shape{m, n}), three = zeros(Shape{m, n});
+    kernels::set_num_threads(1);
+    kernels::gemm(a, false, b, tb, one, 1.0, 0.0);
+    kernels::set_num_threads(3);
+    kernels::gemm(a, false, b, tb, three, 1.0, 0.0);
+    for (std::int64_t i = 0; i < m * n; ++i) ASSERT_EQ(one.at(i), three.at(i)) << m << "x" << n << "x" << k << " at " << i;
+  }
+  kernels::set_num_threads(before);
+}
+
 // The hand-vectorized 2 x 2 max pooling (float32) against the general loop (float64, same values):
 // ragged widths, odd sizes, ties, -inf and NaN.
 TEST(SimdMaxPool, TwoByTwoMatchesTheGeneralLoop) {

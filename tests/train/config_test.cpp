@@ -262,7 +262,8 @@ TEST(ParseConfigError, UnknownInit) {
 
 TEST(ParseConfigError, UnknownLoss) {
   EXPECT_EQ(error_for(with("[loss]\nname = \"hinge\"\n")),
-            "cfg.toml: loss.name = \"hinge\": expected one of cross_entropy, mse, quadratic");
+            "cfg.toml: loss.name = \"hinge\": expected one of cross_entropy, nll, mse, quadratic, l1, huber, "
+            "smooth_l1, bce_with_logits");
 }
 
 TEST(ParseConfigError, UnknownReduction) {

@@ -3,10 +3,12 @@
 // every key is checked (type, range, allowed names), unknown keys are errors, and each message names
 // the file, the key, the value and what is allowed: "nielsen.toml: optim.lr = -0.1: expected lr >= 0".
 //
-// The file has six sections, each optional except [model] (which needs `layers`); absent keys keep the
-// defaults below. examples/nielsen/config.toml sets every key.
-//   [model]     layers, activation, output_activation, init
-//   [loss]      name, reduction
+// The file has six sections, each optional except [model]; absent keys keep the defaults below.
+// examples/nielsen/config.toml sets every key.
+//   [model]     either layers (an MLP), activation, output_activation, init, bias
+//               or input_shape and a list of [[model.layer]] tables, one per layer with its type and
+//               PyTorch's option names (LayerConfig below; examples/lenet/mnist.toml)
+//   [loss]      name, reduction, then that loss's options (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
 //   [scheduler] name (steplr | multisteplr | exponentiallr | cosineannealinglr | linearlr | onecyclelr |
@@ -26,10 +28,44 @@
 #include "descent/optim/lr_scheduler/scheduler_spec.hpp"
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/tensor/dtype.hpp"
+#include "descent/tensor/size2.hpp"
 
 namespace descent::train {
 
+// One [[model.layer]] table. `type` picks the layer and which of the options below it takes, each
+// with PyTorch's name and default (src/train/layer_config.cpp has the table of types and keys):
+//   conv2d        out_channels, kernel_size, stride (1), padding (0), dilation (1), bias (true)
+//   max_pool2d    kernel_size, stride (kernel_size), padding (0), dilation (1)
+//   avg_pool2d    kernel_size, stride (kernel_size), padding (0), count_include_pad (true)
+//   linear        out_features, bias (true)
+//   flatten       start_dim (1), end_dim (-1)
+//   dropout       p (0.5)
+//   batch_norm1d, batch_norm2d   eps (1e-5), momentum (0.1), affine (true), track_running_stats (true)
+//   layer_norm    eps (1e-5), elementwise_affine (true); normalizes over the whole example
+//   relu, sigmoid, tanh, gelu, identity; leaky_relu negative_slope (0.01); elu alpha (1.0);
+//   softplus beta (1.0), threshold (20.0); softmax, log_softmax dim (-1)
+// kernel_size, stride, padding and dilation are an integer or [height, width]. in_channels,
+// in_features and num_features are not keys: they come from the previous layer's output shape.
+struct LayerConfig {
+  std::string type;
+  std::int64_t out_channels = 0, out_features = 0;
+  Size2 kernel_size = 0;
+  Size2 stride = 0;  // 0: the default (1 for conv2d, the kernel size for pooling)
+  Size2 padding = 0;
+  Size2 dilation = 1;
+  bool bias = true;
+  bool count_include_pad = true;
+  std::int64_t start_dim = 1, end_dim = -1, dim = -1;
+  double p = 0.5;
+  double negative_slope = 0.01, alpha = 1.0, beta = 1.0, threshold = 20.0;
+  double eps = 1e-5, momentum = 0.1;
+  bool affine = true, track_running_stats = true, elementwise_affine = true;
+  // The shapes of one example (no batch dimension) going in and coming out, set by the parser.
+  std::vector<std::int64_t> in_shape, out_shape;
+};
+
 struct ModelConfig {
+  // The MLP form. Empty in the layer form.
   std::vector<std::int64_t> layers;      // [784, 30, 10]: sizes from input to output, at least two
   std::string activation = "sigmoid";    // between layers: sigmoid | tanh | relu
   std::string output_activation = "none";  // after the last layer: none | sigmoid | tanh | relu | softmax
@@ -39,11 +75,26 @@ struct ModelConfig {
   // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
   // flattened row-major; the shape is checked when the model is built.
   std::vector<std::pair<std::string, std::vector<double>>> weights;
+  // The layer form: the shape each flat input is viewed as ([1, 28, 28]; [784] by default), and the
+  // layers in order. Empty in the MLP form.
+  std::vector<std::int64_t> input_shape;
+  std::vector<LayerConfig> layer;
+
+  std::int64_t input_size() const;   // numbers per example: layers[0], or the product of input_shape
+  std::int64_t output_size() const;  // outputs per example: layers.back(), or the last layer's
 };
 
+// Classification losses from int64 labels. cross_entropy takes logits; nll log-probabilities (after a
+// log_softmax layer); mse, quadratic, l1, huber, smooth_l1 and bce_with_logits compare the outputs with
+// the one-hot labels (or with inline data's targets).
 struct LossConfig {
-  std::string name = "cross_entropy";  // cross_entropy | mse | quadratic (Nielsen's 1/2 |a-y|^2, batch mean)
-  std::string reduction = "mean";      // mean | sum (mse and cross_entropy)
+  std::string name = "cross_entropy";  // cross_entropy | nll | mse | quadratic (Nielsen's 1/2 |a-y|^2,
+                                       // batch mean) | l1 | huber | smooth_l1 | bce_with_logits
+  std::string reduction = "mean";      // mean | sum (quadratic ignores it: always the batch mean)
+  double label_smoothing = 0;          // cross_entropy, in [0, 1]
+  std::vector<double> weight;          // cross_entropy, nll: one weight >= 0 per class; empty: all 1
+  double delta = 1.0;                  // huber, > 0
+  double beta = 1.0;                   // smooth_l1, >= 0
 };
 
 struct DataConfig {

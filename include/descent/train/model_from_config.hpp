@@ -11,8 +11,10 @@
 
 namespace descent::train {
 
-// Linear layers of the sizes in model.layers, the activation between them, output_activation after
-// the last; initialised as model.init says from `gen`, in the config's dtype.
+// The MLP form: Linear layers of the sizes in model.layers, the activation between them,
+// output_activation after the last; initialised as model.init says from `gen`, in the config's dtype.
+// The layer form: each [[model.layer]] in order (PyTorch's default init, drawn from `gen`), after a
+// view of each flat example as model.input_shape. Either way child "i" is layer i.
 std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen);
 
 // loss(output, targets): int64 class labels, which the squared-error losses compare as one-hot

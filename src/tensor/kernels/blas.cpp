@@ -3,6 +3,8 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <thread>
+#include <vector>
 
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "simd.hpp"
@@ -46,6 +48,22 @@ BlasOperand blas_operand(const Tensor& t) {
   return {c, false, static_cast<int>(std::max<std::int64_t>(cols, 1))};
 }
 
+// The in-place kernels over several threads (the count --threads gives OpenBLAS, which these products
+// bypass): the output cut into contiguous blocks of columns, or of rows when it has more rows than
+// columns, one block per thread, the calling thread taking the first. Every element is still one
+// thread's whole sum, in the kernel's own order. Below kParallelWork multiply-adds, starting a thread
+// (tens of microseconds) costs more than it saves.
+constexpr std::int64_t kParallelWork = std::int64_t{1} << 20;
+
+template <class Run>  // run(lo, hi) computes the block [lo, hi)
+void in_blocks(std::int64_t count, std::int64_t align, int threads, Run&& run) {
+  const std::int64_t per = ((count + threads - 1) / threads + align - 1) / align * align;
+  std::vector<std::thread> workers;
+  for (std::int64_t lo = per; lo < count; lo += per) workers.emplace_back(run, lo, std::min(count, lo + per));
+  run(0, std::min(count, per));
+  for (std::thread& w : workers) w.join();
+}
+
 // The message is built only on failure: these checks sit on the training hot path.
 template <class Message>
 void require(bool ok, Message&& message) {
@@ -74,18 +92,30 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
       using T = decltype(tag);
       const T* pa = oa.keep.data<T>();
       const T* pb = ob.keep.data<T>();
+      T* pc = c.data<T>();
+      const int threads = m * n * k >= kParallelWork ? std::max(get_num_threads(), 1) : 1;
       if (tb == CblasTrans) {
         // The dot form streams whole rows of A and B once per register block: a long k (a weight
         // gradient summed over every output position of a batch) is cut into slices that stay in
         // L2 across the blocks, each slice adding into C.
-        for (std::int64_t k0 = 0; k0 < k || k0 == 0; k0 += kDotSlice) {
-          const std::int64_t kc = std::min(kDotSlice, k - k0);
-          simd::gemm_nt<T>(m, n, kc, static_cast<T>(alpha), pa + k0, oa.ld, pb + k0, ob.ld,
-                           k0 == 0 ? static_cast<T>(beta) : T(1), c.data<T>(), ldc);
-        }
+        auto dot = [&](std::int64_t rows, std::int64_t cols, const T* a_block, const T* b_block, T* c_block) {
+          for (std::int64_t k0 = 0; k0 < k || k0 == 0; k0 += kDotSlice) {
+            const std::int64_t kc = std::min(kDotSlice, k - k0);
+            simd::gemm_nt<T>(rows, cols, kc, static_cast<T>(alpha), a_block + k0, oa.ld, b_block + k0, ob.ld,
+                             k0 == 0 ? static_cast<T>(beta) : T(1), c_block, ldc);
+          }
+        };
+        if (threads == 1) dot(m, n, pa, pb, pc);
+        else if (m > n)
+          in_blocks(m, 4, threads, [&](std::int64_t lo, std::int64_t hi) { dot(hi - lo, n, pa + lo * oa.ld, pb, pc + lo * ldc); });
+        else
+          in_blocks(n, 4, threads, [&](std::int64_t lo, std::int64_t hi) { dot(m, hi - lo, pa, pb + lo * ob.ld, pc + lo); });
       } else {
-        simd::gemm_xn<T>(ta == CblasTrans, m, n, k, static_cast<T>(alpha), pa, oa.ld, pb, ob.ld, static_cast<T>(beta),
-                          c.data<T>(), ldc);
+        // The axpy form vectorizes along n: blocks of whole vectors of columns.
+        in_blocks(n, 64, threads, [&](std::int64_t lo, std::int64_t hi) {
+          simd::gemm_xn<T>(ta == CblasTrans, m, hi - lo, k, static_cast<T>(alpha), pa, oa.ld, pb + lo, ob.ld,
+                           static_cast<T>(beta), pc + lo, ldc);
+        });
       }
     });
     return;
