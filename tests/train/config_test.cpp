@@ -262,7 +262,7 @@ TEST(ParseConfigError, UnknownInit) {
 
 TEST(ParseConfigError, UnknownLoss) {
   EXPECT_EQ(error_for(with("[loss]\nname = \"hinge\"\n")),
-            "cfg.toml: loss.name = \"hinge\": expected one of cross_entropy, mse, quadratic");
+            "cfg.toml: loss.name = \"hinge\": expected one of cross_entropy, mse, quadratic, cosine_embedding, contrastive");
 }
 
 TEST(ParseConfigError, UnknownReduction) {

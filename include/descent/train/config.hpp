@@ -5,15 +5,16 @@
 //
 // The file has six sections, each optional except [model] (which needs `layers`); absent keys keep the
 // defaults below. examples/nielsen/config.toml sets every key.
-//   [model]     layers, activation, output_activation, init
-//   [loss]      name, reduction
+//   [model]     layers, activation, output_activation, init, siamese (none | cosine | euclidean)
+//   [loss]      name (cross_entropy | mse | quadratic | cosine_embedding | contrastive), reduction, margin
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
 //   [scheduler] name (steplr | multisteplr | exponentiallr | cosineannealinglr | linearlr | onecyclelr |
 //               reducelronplateau), then that schedule's options (milestones = [30, 80]). Stepped once
 //               per epoch, except onecyclelr, stepped after every batch, whose total_steps the run sets
 //               to epochs x batches per epoch; reducelronplateau watches the epoch's mean training loss.
-//   [data]      classes (must equal the last layer size), train_limit, test_limit
+//   [data]      classes (must equal the last layer size, unless siamese), train_limit, test_limit,
+//               train_pairs, test_pairs (siamese only)
 //   [train]     epochs, batch_size (an integer, 1 for stochastic gradient descent, or "full" for the
 //               whole training set in one batch), seed, dtype (float32 | float64), clip_grad_norm (the
 //               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|)
@@ -39,11 +40,18 @@ struct ModelConfig {
   // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
   // flattened row-major; the shape is checked when the model is built.
   std::vector<std::pair<std::string, std::vector<double>>> weights;
+  // none | cosine | euclidean: the model above becomes the tower of an nn::Siamese applied to pairs
+  // ([data] train_pairs, test_pairs), scored by the cosine similarity or the Euclidean distance of the
+  // two embeddings; the last layer size is then the embedding's, not the class count.
+  std::string siamese = "none";
 };
 
 struct LossConfig {
   std::string name = "cross_entropy";  // cross_entropy | mse | quadratic (Nielsen's 1/2 |a-y|^2, batch mean)
-  std::string reduction = "mean";      // mean | sum (mse and cross_entropy)
+  std::string reduction = "mean";      // mean | sum
+  // The pair losses (model.siamese): cosine_embedding (targets +1 / -1, margin in [-1, 1], default 0)
+  // with siamese = "cosine"; contrastive (labels 1 / 0, margin > 0, default 1) with "euclidean".
+  double margin = 0;
 };
 
 struct DataConfig {
@@ -53,6 +61,10 @@ struct DataConfig {
   std::int64_t classes = 10;
   std::int64_t train_limit = 0;  // 0: every training example; else the first N
   std::int64_t test_limit = 0;   // 0: every test example
+  // model.siamese only: pairs drawn (data/pairs.hpp, seeded by train.seed) from the training and the
+  // test set; both required then.
+  std::int64_t train_pairs = 0;
+  std::int64_t test_pairs = 0;
 };
 
 // batch_size = "full": every training example in one batch.
