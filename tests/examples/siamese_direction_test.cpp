@@ -8,7 +8,9 @@
 
 #include <cstdio>
 #include <map>
+#include <sstream>
 
+#include "app.hpp"
 #include "descent/autograd/ops/shape.hpp"
 #include "descent/data/pairs.hpp"
 #include "descent/descent.hpp"
@@ -63,7 +65,7 @@ Case lenet() {
   Generator gen(1);
   const auto loss = [](const Tensor& e, const Tensor& y) {
     const auto [a, b] = nn::Siamese::halves(e);
-    return nn::cosine_embedding_loss(a, b, y);
+    return nn::cosine_embedding_loss(a, b, y, {.margin = 0.3});  // as cnn.toml
   };
   return {"cnn.toml (built in C++)", std::make_shared<nn::Siamese>(lenet_tower(gen)), loss, nn::PairScore::Cosine, -1.0};
 }
@@ -133,6 +135,15 @@ class SiameseDirection : public ::testing::Test {
 TEST_F(SiameseDirection, CosineTowerStepsTowardTheTarget) { check_directions(from_config("cosine.toml")); }
 TEST_F(SiameseDirection, ContrastiveTowerStepsTowardTheTarget) { check_directions(from_config("contrastive.toml")); }
 TEST_F(SiameseDirection, ConvolutionalTowerStepsTowardTheTarget) { check_directions(lenet()); }
+
+TEST_F(SiameseDirection, DescentCheckPassesOnTheExampleConfigs) {
+  for (const char* file : {"cosine.toml", "contrastive.toml"}) {
+    std::ostringstream out, err;
+    const int status = cli::run({"check", std::string(DESCENT_SOURCE_DIR) + "/examples/siamese/" + file, "--data-dir", kFashionMnist},
+                                out, err);
+    EXPECT_EQ(status, 0) << file << "\n" << out.str() << err.str();
+  }
+}
 
 }  // namespace
 }  // namespace descent
