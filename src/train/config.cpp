@@ -523,7 +523,6 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
   // Across sections: a Siamese model's loss and pairs; inline examples fit the network's ends; otherwise
   // one output unit per class (a Siamese tower's last layer is the embedding instead).
   check_siamese(section("loss"), section("data"), c);
-  if (c.model.siamese != "none") return c;
   if (!c.data.inputs.empty()) {
     if (static_cast<std::int64_t>(c.data.inputs.front().size()) != c.model.layers.front())
       section("data").fail("inputs", "rows of model.layers[0] = " + std::to_string(c.model.layers.front()) + " numbers");
@@ -532,7 +531,7 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
                                           " numbers, the size of the model's last layer");
     if (c.loss.name == "cross_entropy")
       section("loss").fail("name", "mse or quadratic with inline data (its targets are numbers, not classes)");
-  } else if (c.model.layers.back() != c.data.classes) {
+  } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes) {
     bool given = root["data"]["classes"].node() != nullptr;
     section("model").fail("layers", "the last size (" + std::to_string(c.model.layers.back()) +
                                         ") to equal data.classes = " + std::to_string(c.data.classes) +
