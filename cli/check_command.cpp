@@ -99,7 +99,7 @@ int CheckCommand::run(std::ostream& out) const {
 
   // The model and the first batch exactly as 'descent train' with this seed starts.
   Generator init_gen(config.seed);
-  auto model = train::build_model(config, init_gen);
+  auto model = train::build_network(config, init_gen);
   const train::LossFn loss = train::build_loss(config);
   optim::make_optimizer(config.optim, model->named_parameters());  // bad options are bad input, before any check
   data::DataLoader loader(train_set, {.batch_size = batch_size, .shuffle = true, .seed = config.seed + 1});
@@ -109,11 +109,13 @@ int CheckCommand::run(std::ostream& out) const {
   std::int64_t parameters = 0;
   for (const auto& [name, p] : model->named_parameters()) parameters += p.numel();
   out << "descent check " << config_path_ << "\n"
-      << "model " << model_summary(config.model) << ", " << parameters << " parameters in " << model->named_parameters().size()
+      << "model " << model_summary(config.model)
+      << (config.model.siamese != "none" ? ", the tower of a Siamese model (" + config.model.siamese + ")" : "") << ", "
+      << parameters << " parameters in " << model->named_parameters().size()
       << " tensors; loss " << config.loss.name << "; optimizer " << config.optim.name << optimizer_options(config.optim)
       << "\n"
       << "batch: the first " << batch.inputs.shape()[0] << " examples training draws with seed " << config.seed
-      << ", from " << data_dir << "\n\n";
+      << (data.pairs ? " (pairs)" : "") << ", from " << data_dir << "\n\n";
 
   diagnostics::ModelCheckOptions options;
   options.gradients.samples = samples;

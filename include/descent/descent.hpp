@@ -25,6 +25,7 @@
 #include "descent/nn/module.hpp"
 #include "descent/nn/pooling.hpp"
 #include "descent/nn/sequential.hpp"
+#include "descent/nn/siamese.hpp"
 #include "descent/nn/utils/clip_grad.hpp"
 #include "descent/optim/adadelta.hpp"
 #include "descent/optim/adagrad.hpp"

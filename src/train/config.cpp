@@ -36,10 +36,11 @@ using Names = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim",      "scheduler",
                                                       "data",  "train", "diagnostics"};
-constexpr std::array<std::string_view, 6> kModelKeys = {"layers", "activation", "output_activation",
-                                                        "init",   "bias",       "weights"};
-constexpr std::array<std::string_view, 3> kLayerModelKeys = {"input_shape", "layer", "weights"};
-constexpr std::array<std::string_view, 5> kDataKeys = {"classes", "train_limit", "test_limit", "inputs", "targets"};
+constexpr std::array<std::string_view, 7> kModelKeys = {"layers", "activation", "output_activation",
+                                                        "init",   "bias",       "weights", "siamese"};
+constexpr std::array<std::string_view, 4> kLayerModelKeys = {"input_shape", "layer", "weights", "siamese"};
+constexpr std::array<std::string_view, 7> kDataKeys = {"classes", "train_limit", "test_limit", "inputs", "targets",
+                                                       "train_pairs", "test_pairs"};
 constexpr std::array<std::string_view, 5> kDiagnosticsKeys = {"record", "record_every", "nonfinite_watch",
                                                               "monitor_every", "loss_window"};
 constexpr std::array<std::string_view, 6> kTrainKeys = {"epochs", "batch_size",     "seed",
@@ -51,8 +52,11 @@ constexpr std::array<std::string_view, 3> kActivations = {"sigmoid", "tanh", "re
 constexpr std::array<std::string_view, 5> kOutputActivations = {"none", "sigmoid", "tanh", "relu", "softmax"};
 constexpr std::array<std::string_view, 6> kInits = {"default",       "nielsen",         "xavier_uniform",
                                                     "xavier_normal", "kaiming_uniform", "kaiming_normal"};
-constexpr std::array<std::string_view, 8> kLosses = {"cross_entropy", "nll", "mse", "quadratic",
-                                                     "l1", "huber", "smooth_l1", "bce_with_logits"};
+constexpr std::array<std::string_view, 10> kLosses = {"cross_entropy", "nll",       "mse",
+                                                      "quadratic",     "l1",        "huber",
+                                                      "smooth_l1",     "bce_with_logits", "cosine_embedding",
+                                                      "contrastive"};
+constexpr std::array<std::string_view, 3> kSiameseScores = {"none", "cosine", "euclidean"};
 constexpr std::array<std::string_view, 2> kReductions = {"mean", "sum"};
 constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
 
@@ -403,6 +407,7 @@ void read_model(const Section& s, ModelConfig& m) {
     if (s.find("layers"))
       s.fail("layers", "either layers = [...] or [[model.layer]] tables with input_shape, not both");
     read_layer_model(s, m);
+    s.get_choice("siamese", m.siamese, kSiameseScores);
     return;
   }
   s.reject_unknown(kModelKeys);
@@ -412,6 +417,7 @@ void read_model(const Section& s, ModelConfig& m) {
   s.get_choice("init", m.init, kInits);
   s.get("bias", m.bias);
   s.get_weights("weights", m.weights);
+  s.get_choice("siamese", m.siamese, kSiameseScores);
 }
 
 void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
@@ -432,6 +438,7 @@ std::vector<std::string_view> loss_keys(std::string_view loss) {
   if (loss == "nll") return {"name", "reduction", "weight"};
   if (loss == "huber") return {"name", "reduction", "delta"};
   if (loss == "smooth_l1") return {"name", "reduction", "beta"};
+  if (loss == "cosine_embedding" || loss == "contrastive") return {"name", "reduction", "margin"};
   return {"name", "reduction"};
 }
 
@@ -457,6 +464,8 @@ void read_loss(const Section& s, LossConfig& l) {
       l.weight.push_back(w);
     }
   }
+  if (l.name == "contrastive") l.margin = 1;  // ContrastiveLoss's default; cosine_embedding's is 0
+  s.get("margin", l.margin);
 }
 
 // The keys of `infos` the section sets, as the factories' name/value text.
@@ -522,6 +531,10 @@ void read_data(const Section& s, DataConfig& d) {
   s.check("train_limit", d.train_limit >= 0, "train_limit >= 0 (0: every example)");
   s.get("test_limit", d.test_limit);
   s.check("test_limit", d.test_limit >= 0, "test_limit >= 0 (0: every example)");
+  s.get("train_pairs", d.train_pairs);
+  s.check("train_pairs", !s.find("train_pairs") || d.train_pairs >= 1, "train_pairs >= 1");
+  s.get("test_pairs", d.test_pairs);
+  s.check("test_pairs", !s.find("test_pairs") || d.test_pairs >= 1, "test_pairs >= 1");
   s.get_rows("inputs", d.inputs);
   s.get_rows("targets", d.targets);
   if (d.inputs.empty() != d.targets.empty())
@@ -580,11 +593,38 @@ void check_layer_model_fits(const TrainConfig& c, const Section& data, const Sec
       data.fail("targets", "rows of " + std::to_string(c.model.output_size()) + " numbers, the model's output size");
     if (c.loss.name == "cross_entropy" || c.loss.name == "nll")
       loss.fail("name", "a regression loss with inline data (its targets are numbers, not classes)");
-  } else if (c.model.output_size() != c.data.classes) {
+  } else if (c.model.siamese == "none" && c.model.output_size() != c.data.classes) {
     throw ConfigError(c.path + ": " + last_name + " (" + last.type + "): output shape " + shape_text(last.out_shape) +
                       ": expected " + std::to_string(c.data.classes) + " outputs, data.classes" +
                       (classes_given ? "" : " (the default)"));
   }
+}
+
+// model.siamese against the pair losses and [data]'s pair counts: a Siamese model trains on pairs with
+// the loss of its score (cosine_embedding on cosine similarity, contrastive on Euclidean distance), and
+// only a Siamese model does.
+void check_siamese(const Section& loss, const Section& data, const TrainConfig& c) {
+  const std::string& score = c.model.siamese;
+  const std::string& name = c.loss.name;
+  const bool pair_loss = name == "cosine_embedding" || name == "contrastive";
+  if (score == "none") {
+    if (pair_loss) loss.fail("name", "cross_entropy, mse or quadratic without model.siamese (" + name + " compares pairs)");
+    for (std::string_view key : {"train_pairs", "test_pairs"})
+      if (data.find(key)) data.fail(key, "no pair count without model.siamese = \"cosine\" or \"euclidean\"");
+    return;
+  }
+  if (score == "cosine" && name != "cosine_embedding")
+    loss.fail("name", "cosine_embedding with model.siamese = \"cosine\" (contrastive needs \"euclidean\")");
+  if (score == "euclidean" && name != "contrastive")
+    loss.fail("name", "contrastive with model.siamese = \"euclidean\" (cosine_embedding needs \"cosine\")");
+  if (name == "cosine_embedding")
+    loss.check("margin", c.loss.margin >= -1 && c.loss.margin <= 1, "margin in [-1, 1] (a cosine similarity)");
+  else
+    loss.check("margin", c.loss.margin > 0, "margin > 0 (a distance)");
+  if (!c.data.inputs.empty())
+    data.fail("inputs", "no inline examples with model.siamese: pairs are drawn from the IDX files");
+  for (std::string_view key : {"train_pairs", "test_pairs"})
+    if (!data.find(key)) data.missing(key, "the number of pairs for model.siamese = \"" + score + "\"");
 }
 
 }  // namespace
@@ -635,7 +675,9 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
   read_train(section("train"), c);
   read_diagnostics(section("diagnostics"), c.diagnostics);
 
-  // Across sections: inline examples fit the network's ends; otherwise one output unit per class.
+  // Across sections: a Siamese model's loss and pairs; inline examples fit the network's ends; otherwise
+  // one output unit per class (a Siamese tower's last layer is the embedding instead).
+  check_siamese(section("loss"), section("data"), c);
   if (!c.model.layer.empty()) {
     check_layer_model_fits(c, section("data"), section("loss"), root["data"]["classes"].node() != nullptr);
   } else if (!c.data.inputs.empty()) {
@@ -646,7 +688,7 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
                                           " numbers, the size of the model's last layer");
     if (c.loss.name == "cross_entropy" || c.loss.name == "nll")
       section("loss").fail("name", "mse or quadratic with inline data (its targets are numbers, not classes)");
-  } else if (c.model.layers.back() != c.data.classes) {
+  } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes) {
     bool given = root["data"]["classes"].node() != nullptr;
     section("model").fail("layers", "the last size (" + std::to_string(c.model.layers.back()) +
                                         ") to equal data.classes = " + std::to_string(c.data.classes) +

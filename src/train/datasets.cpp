@@ -1,5 +1,6 @@
 #include "descent/train/datasets.hpp"
 
+#include "descent/data/pairs.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
 
@@ -32,6 +33,13 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
     throw ConfigError(config.path + (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +
                       std::to_string(config.model.input_size()) + ": expected the input size of the data, " +
                       std::to_string(d.train.inputs.shape()[1]));
+  if (config.model.siamese != "none") {
+    const double dissimilar = config.loss.name == "contrastive" ? 0.0 : -1.0;
+    d.train = data::make_pairs(d.train, {.count = config.data.train_pairs, .seed = config.seed, .dissimilar = dissimilar});
+    d.test = data::make_pairs(d.test, {.count = config.data.test_pairs, .seed = config.seed + 1, .dissimilar = dissimilar});
+    d.classification = false;
+    d.pairs = true;
+  }
   return d;
 }
 

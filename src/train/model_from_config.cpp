@@ -13,7 +13,9 @@
 #include "descent/nn/layer_norm.hpp"
 #include "descent/nn/linear.hpp"
 #include "descent/nn/losses/bce_loss.hpp"
+#include "descent/nn/losses/contrastive_loss.hpp"
 #include "descent/nn/losses/cross_entropy_loss.hpp"
+#include "descent/nn/losses/embedding_loss.hpp"
 #include "descent/nn/losses/l1_loss.hpp"
 #include "descent/nn/losses/mse_loss.hpp"
 #include "descent/nn/pooling.hpp"
@@ -147,10 +149,34 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
   return model;
 }
 
+std::shared_ptr<nn::Module> build_network(const TrainConfig& config, Generator& gen) {
+  std::shared_ptr<nn::Module> tower = build_model(config, gen);
+  if (!siamese_score(config)) return tower;
+  return std::make_shared<nn::Siamese>(std::move(tower));
+}
+
+std::optional<nn::PairScore> siamese_score(const TrainConfig& config) {
+  if (config.model.siamese == "cosine") return nn::PairScore::Cosine;
+  if (config.model.siamese == "euclidean") return nn::PairScore::Euclidean;
+  if (config.model.siamese == "none") return std::nullopt;
+  throw ConfigError("unknown model.siamese \"" + config.model.siamese + "\"");
+}
+
 LossFn build_loss(const TrainConfig& config) {
   const LossConfig& l = config.loss;
   const std::string& name = l.name;
   const nn::Reduction reduction = nn::reduction_from_string(l.reduction);
+  const double margin = config.loss.margin;
+  if (name == "cosine_embedding")
+    return [margin, reduction](const Tensor& embeddings, const Tensor& targets) {
+      const auto [x1, x2] = nn::Siamese::halves(embeddings);
+      return nn::cosine_embedding_loss(x1, x2, targets, {.margin = margin, .reduction = reduction});
+    };
+  if (name == "contrastive")
+    return [margin, reduction](const Tensor& embeddings, const Tensor& targets) {
+      const auto [x1, x2] = nn::Siamese::halves(embeddings);
+      return nn::contrastive_loss(x1, x2, targets, {.margin = margin, .reduction = reduction});
+    };
   const std::int64_t classes = config.data.classes;
   const Tensor weight = l.weight.empty() ? Tensor() : from_vector(l.weight, Shape{classes}, config.dtype);
   if (name == "cross_entropy") {

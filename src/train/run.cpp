@@ -21,6 +21,7 @@
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/datasets.hpp"
 #include "descent/train/model_from_config.hpp"
+#include "descent/train/pair_accuracy.hpp"
 #include "descent/train/progress.hpp"
 
 namespace descent::train {
@@ -55,8 +56,8 @@ std::int64_t count_correct(nn::Module& model, const data::Dataset& set) {
   return correct;
 }
 
-void write_metrics(std::ofstream& out, const EpochResult& r, bool classification) {
-  if (!classification) {
+void write_metrics(std::ofstream& out, const EpochResult& r, bool classification, bool pairs) {
+  if (!classification && !pairs) {
     out << nlohmann::json{{"epoch", r.epoch}, {"train_loss", r.train_loss}, {"test_loss", r.test_loss},
                           {"seconds", r.seconds}, {"samples_per_second", r.samples_per_second}}
                .dump()
@@ -71,6 +72,7 @@ void write_metrics(std::ofstream& out, const EpochResult& r, bool classification
                       {"seconds", r.seconds},
                       {"samples_per_second", r.samples_per_second},
                       {"lr", r.lr}};
+  if (pairs) j["threshold"] = r.threshold;
   out << j.dump() << '\n' << std::flush;
 }
 
@@ -109,7 +111,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const data::Dataset& test_set = data.test;
 
   Generator init_gen(config.seed);
-  auto model = build_model(config, init_gen);
+  auto model = build_network(config, init_gen);
+  const std::optional<nn::PairScore> score = siamese_score(config);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
   // A full batch is the whole training set in its file order: shuffling it would change nothing but the cost.
@@ -206,7 +209,13 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     EpochResult r;
     r.epoch = epoch;
     r.train_loss = seen ? loss_sum / static_cast<double>(seen) : 0.0;
-    if (data.classification) {
+    if (data.pairs) {
+      // The threshold is the training pairs' best; the test pairs only measure it.
+      const PairThreshold t = best_threshold(pair_scores(*model, train_set, *score), similar_pairs(train_set), *score);
+      r.threshold = t.threshold;
+      r.test_correct = count_correct_pairs(pair_scores(*model, test_set, *score), similar_pairs(test_set), t.threshold, *score);
+      r.test_total = test_set.size();
+    } else if (data.classification) {
       r.test_correct = count_correct(*model, test_set);
       r.test_total = test_set.size();
     } else {
@@ -217,7 +226,12 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     r.lr = epoch_lr;
     if (scheduler && !schedule_per_batch) scheduler->step(r.train_loss);  // ReduceLROnPlateau watches the loss
     char line[200];
-    if (data.classification)
+    if (data.pairs)
+      std::snprintf(line, sizeof line,
+                    "Epoch %lld: %lld / %lld pairs  (threshold %.4g, train loss %.6f, %.2f s, %.0f pairs/s)\n",
+                    static_cast<long long>(epoch), static_cast<long long>(r.test_correct),
+                    static_cast<long long>(r.test_total), r.threshold, r.train_loss, r.seconds, r.samples_per_second);
+    else if (data.classification)
       std::snprintf(line, sizeof line, "Epoch %lld: %lld / %lld  (train loss %.6f, %.2f s, %.0f samples/s)\n",
                     static_cast<long long>(epoch), static_cast<long long>(r.test_correct),
                     static_cast<long long>(r.test_total), r.train_loss, r.seconds, r.samples_per_second);
@@ -225,7 +239,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
       std::snprintf(line, sizeof line, "Epoch %lld: loss %.10g  (%.2f s)\n", static_cast<long long>(epoch), r.test_loss,
                     r.seconds);
     out << line << std::flush;
-    if (metrics.is_open()) write_metrics(metrics, r, data.classification);
+    if (metrics.is_open()) write_metrics(metrics, r, data.classification, data.pairs);
     if (!options.save_path.empty()) {
       save_checkpoint(options.save_path, config, parts, {epoch + 1, step});
       last_checkpoint = options.save_path + " (after epoch " + std::to_string(epoch + 1) + ")";

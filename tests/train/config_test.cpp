@@ -263,7 +263,7 @@ TEST(ParseConfigError, UnknownInit) {
 TEST(ParseConfigError, UnknownLoss) {
   EXPECT_EQ(error_for(with("[loss]\nname = \"hinge\"\n")),
             "cfg.toml: loss.name = \"hinge\": expected one of cross_entropy, nll, mse, quadratic, l1, huber, "
-            "smooth_l1, bce_with_logits");
+            "smooth_l1, bce_with_logits, cosine_embedding, contrastive");
 }
 
 TEST(ParseConfigError, UnknownReduction) {

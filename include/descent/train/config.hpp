@@ -7,7 +7,8 @@
 // examples/nielsen/config.toml sets every key.
 //   [model]     either layers (an MLP), activation, output_activation, init, bias
 //               or input_shape and a list of [[model.layer]] tables, one per layer with its type and
-//               PyTorch's option names (LayerConfig below; examples/lenet/mnist.toml)
+//               PyTorch's option names (LayerConfig below; examples/lenet/mnist.toml); either form may
+//               be the tower of a Siamese model (siamese = cosine | euclidean; examples/siamese/)
 //   [loss]      name, reduction, then that loss's options (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
@@ -15,7 +16,8 @@
 //               reducelronplateau), then that schedule's options (milestones = [30, 80]). Stepped once
 //               per epoch, except onecyclelr, stepped after every batch, whose total_steps the run sets
 //               to epochs x batches per epoch; reducelronplateau watches the epoch's mean training loss.
-//   [data]      classes (must equal the last layer size), train_limit, test_limit
+//   [data]      classes (must equal the last layer size, unless siamese), train_limit, test_limit,
+//               train_pairs, test_pairs (siamese only)
 //   [train]     epochs, batch_size (an integer, 1 for stochastic gradient descent, or "full" for the
 //               whole training set in one batch), seed, dtype (float32 | float64), clip_grad_norm (the
 //               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|)
@@ -82,6 +84,11 @@ struct ModelConfig {
 
   std::int64_t input_size() const;   // numbers per example: layers[0], or the product of input_shape
   std::int64_t output_size() const;  // outputs per example: layers.back(), or the last layer's
+
+  // none | cosine | euclidean: the model above becomes the tower of an nn::Siamese applied to pairs
+  // ([data] train_pairs, test_pairs), scored by the cosine similarity or the Euclidean distance of the
+  // two embeddings; the last layer size is then the embedding's, not the class count.
+  std::string siamese = "none";
 };
 
 // Classification losses from int64 labels. cross_entropy takes logits; nll log-probabilities (after a
@@ -90,11 +97,15 @@ struct ModelConfig {
 struct LossConfig {
   std::string name = "cross_entropy";  // cross_entropy | nll | mse | quadratic (Nielsen's 1/2 |a-y|^2,
                                        // batch mean) | l1 | huber | smooth_l1 | bce_with_logits
+                                       // | cosine_embedding | contrastive (the pair losses, model.siamese)
   std::string reduction = "mean";      // mean | sum (quadratic ignores it: always the batch mean)
   double label_smoothing = 0;          // cross_entropy, in [0, 1]
   std::vector<double> weight;          // cross_entropy, nll: one weight >= 0 per class; empty: all 1
   double delta = 1.0;                  // huber, > 0
   double beta = 1.0;                   // smooth_l1, >= 0
+  // The pair losses: cosine_embedding (targets +1 / -1, margin in [-1, 1], default 0) with
+  // siamese = "cosine"; contrastive (labels 1 / 0, margin > 0, default 1) with "euclidean".
+  double margin = 0;
 };
 
 struct DataConfig {
@@ -104,6 +115,10 @@ struct DataConfig {
   std::int64_t classes = 10;
   std::int64_t train_limit = 0;  // 0: every training example; else the first N
   std::int64_t test_limit = 0;   // 0: every test example
+  // model.siamese only: pairs drawn (data/pairs.hpp, seeded by train.seed) from the training and the
+  // test set; both required then.
+  std::int64_t train_pairs = 0;
+  std::int64_t test_pairs = 0;
 };
 
 // batch_size = "full": every training example in one batch.

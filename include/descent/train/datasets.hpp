@@ -10,12 +10,16 @@ namespace descent::train {
 
 struct TrainData {
   data::Dataset train, test;
-  bool classification = true;  // int64 labels; false for inline regression targets
+  bool classification = true;  // int64 labels; false for inline regression targets and for pairs
+  bool pairs = false;          // model.siamese: both sets are pairs (data/pairs.hpp), float targets
 };
 
 // True when the config reads its examples from a data directory.
 bool needs_data_dir(const TrainConfig& config);
-// `data_dir` is used only when needs_data_dir(config). Inline examples serve as both sets.
+// `data_dir` is used only when needs_data_dir(config). Inline examples serve as both sets. With
+// model.siamese, data.train_pairs pairs are drawn from the training set (seed train.seed) and
+// data.test_pairs from the test set (seed train.seed + 1), targets +1 / -1 (cosine_embedding) or
+// 1 / 0 (contrastive).
 TrainData load_data(const TrainConfig& config, const std::string& data_dir);
 
 }  // namespace descent::train

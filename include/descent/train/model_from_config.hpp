@@ -2,8 +2,10 @@
 // Building the model, loss, optimizer and schedule a config describes.
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "descent/nn/sequential.hpp"
+#include "descent/nn/siamese.hpp"
 #include "descent/optim/lr_scheduler/lr_scheduler.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/tensor/generator.hpp"
@@ -17,8 +19,14 @@ namespace descent::train {
 // view of each flat example as model.input_shape. Either way child "i" is layer i.
 std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen);
 
+// The network a run trains: build_model's, or with model.siamese an nn::Siamese whose tower it is.
+std::shared_ptr<nn::Module> build_network(const TrainConfig& config, Generator& gen);
+// model.siamese's pair score; nullopt for "none".
+std::optional<nn::PairScore> siamese_score(const TrainConfig& config);
+
 // loss(output, targets): int64 class labels, which the squared-error losses compare as one-hot
-// vectors, or (inline data) target values of the output's shape.
+// vectors, or (inline data) target values of the output's shape. The pair losses take a Siamese
+// model's (N, 2, D) embeddings and the pairs' float targets (+1 / -1, or 1 / 0 for contrastive).
 using LossFn = std::function<Tensor(const Tensor& output, const Tensor& targets)>;
 LossFn build_loss(const TrainConfig& config);
 

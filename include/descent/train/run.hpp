@@ -1,7 +1,9 @@
 #pragma once
 // One training run from a config: data, model, loss, optimizer and schedule built from it, the epoch loop
 // (gradients clipped as configured; the schedule stepped per epoch, or per batch for onecyclelr),
-// per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics.
+// per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics. A Siamese run
+// (model.siamese) reports pair verification instead, with the threshold chosen on the training pairs
+// (train/pair_accuracy.hpp): "Epoch 0: 9512 / 10000 pairs  (threshold 0.43, train loss ...)".
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -33,6 +35,7 @@ struct EpochResult {
   double seconds = 0;             // the training pass alone
   double samples_per_second = 0;  // likewise
   double lr = 0;                  // the learning rate (of the first parameter group) the epoch began with
+  double threshold = 0;           // Siamese runs: the score threshold chosen on the training pairs
 };
 
 struct RunSummary {
