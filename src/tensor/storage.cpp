@@ -4,6 +4,7 @@
 #include <atomic>
 #include <bit>
 #include <cstdlib>
+#include <mutex>
 #include <new>
 #include <vector>
 
@@ -16,23 +17,41 @@ namespace {
 constexpr std::size_t kAlignment = 64;
 constexpr std::size_t kMaxCachedBytes = std::size_t{2} << 30;
 
+// Each thread counts its own allocations: only it writes its counters (plain loads and stores, no
+// locked read-modify-write on the hot path); memory_stats() adds up every thread's.
+struct Counters {
+  std::atomic<std::uint64_t> system_allocations{0}, pool_hits{0};
+  std::atomic<std::int64_t> bytes_in_use{0}, bytes_cached{0};  // signed: a thread may free what another made
+};
+
+template <class T, class D>
+void bump(std::atomic<T>& counter, D delta) {
+  counter.store(counter.load(std::memory_order_relaxed) + static_cast<T>(delta), std::memory_order_relaxed);
+}
+
 struct ThreadCache {
   std::array<std::vector<void*>, 64> free_lists;
   std::size_t bytes = 0;
+  Counters counters;
 };
+
+struct Registry {
+  std::mutex mutex;
+  std::vector<ThreadCache*> caches;
+};
+Registry& registry() {
+  static Registry* r = new Registry;  // never destroyed, like the caches
+  return *r;
+}
 
 // Never destroyed: tensors in static objects may be freed after thread_local objects die.
 ThreadCache& cache() {
-  thread_local ThreadCache* c = new ThreadCache;
-  return *c;
-}
-
-struct Counters {
-  std::atomic<std::uint64_t> system_allocations{0}, pool_hits{0};
-  std::atomic<std::size_t> bytes_in_use{0}, bytes_cached{0};
-};
-Counters& counters() {
-  static Counters* c = new Counters;
+  thread_local ThreadCache* c = [] {
+    auto* fresh = new ThreadCache;
+    std::lock_guard lock(registry().mutex);
+    registry().caches.push_back(fresh);
+    return fresh;
+  }();
   return *c;
 }
 
@@ -43,19 +62,19 @@ int size_class(std::size_t nbytes) { return std::bit_width(std::max<std::size_t>
 Storage::Storage(std::size_t nbytes) : nbytes_(nbytes) {
   const int cls = size_class(nbytes);
   const std::size_t class_bytes = std::size_t{1} << cls;
-  Counters& n = counters();
-  n.bytes_in_use.fetch_add(class_bytes, std::memory_order_relaxed);
   ThreadCache& c = cache();
+  Counters& n = c.counters;
+  bump(n.bytes_in_use, class_bytes);
   auto& list = c.free_lists[cls];
   if (!list.empty()) {
     data_ = list.back();
     list.pop_back();
     c.bytes -= class_bytes;
-    n.bytes_cached.fetch_sub(class_bytes, std::memory_order_relaxed);
-    n.pool_hits.fetch_add(1, std::memory_order_relaxed);
+    bump(n.bytes_cached, -static_cast<std::int64_t>(class_bytes));
+    bump(n.pool_hits, 1);
     return;
   }
-  n.system_allocations.fetch_add(1, std::memory_order_relaxed);
+  bump(n.system_allocations, 1);
   data_ = std::aligned_alloc(kAlignment, class_bytes);
   if (!data_) throw std::bad_alloc();
 }
@@ -63,21 +82,31 @@ Storage::Storage(std::size_t nbytes) : nbytes_(nbytes) {
 Storage::~Storage() {
   const int cls = size_class(nbytes_);
   const std::size_t class_bytes = std::size_t{1} << cls;
-  Counters& n = counters();
-  n.bytes_in_use.fetch_sub(class_bytes, std::memory_order_relaxed);
   ThreadCache& c = cache();
+  Counters& n = c.counters;
+  bump(n.bytes_in_use, -static_cast<std::int64_t>(class_bytes));
   if (c.bytes + class_bytes <= kMaxCachedBytes) {
     c.free_lists[cls].push_back(data_);
     c.bytes += class_bytes;
-    n.bytes_cached.fetch_add(class_bytes, std::memory_order_relaxed);
+    bump(n.bytes_cached, class_bytes);
     return;
   }
   std::free(data_);
 }
 
 MemoryStats memory_stats() {
-  const Counters& n = counters();
-  return {n.system_allocations.load(), n.pool_hits.load(), n.bytes_in_use.load(), n.bytes_cached.load()};
+  std::lock_guard lock(registry().mutex);
+  MemoryStats s;
+  std::int64_t in_use = 0, cached = 0;
+  for (const ThreadCache* c : registry().caches) {
+    s.system_allocations += c->counters.system_allocations.load(std::memory_order_relaxed);
+    s.pool_hits += c->counters.pool_hits.load(std::memory_order_relaxed);
+    in_use += c->counters.bytes_in_use.load(std::memory_order_relaxed);
+    cached += c->counters.bytes_cached.load(std::memory_order_relaxed);
+  }
+  s.bytes_in_use = static_cast<std::size_t>(std::max<std::int64_t>(in_use, 0));
+  s.bytes_cached = static_cast<std::size_t>(std::max<std::int64_t>(cached, 0));
+  return s;
 }
 
 void empty_cache() {
@@ -86,7 +115,7 @@ void empty_cache() {
     for (void* p : list) std::free(p);
     list.clear();
   }
-  counters().bytes_cached.fetch_sub(c.bytes, std::memory_order_relaxed);
+  bump(c.counters.bytes_cached, -static_cast<std::int64_t>(c.bytes));
   c.bytes = 0;
 }
 
