@@ -95,13 +95,19 @@ void Optimizer::set_lr(double lr) {
 
 void Optimizer::step() {
   NoGradGuard no_grad;
+  std::size_t k = 0;
   for (std::size_t g = 0; g < groups_.size(); ++g)
     for (const auto& [name, p] : groups_[g]) {
+      const std::size_t index = k++;
       const Tensor grad = p.grad();
       if (!grad.defined()) continue;
-      auto it = state_.find(name);
-      if (it == state_.end()) it = state_.emplace(name, ParamState{}).first;
-      ParamState& s = it->second;
+      if (state_of_.size() <= index) state_of_.resize(index + 1, nullptr);
+      if (!state_of_[index]) {
+        auto it = state_.find(name);
+        if (it == state_.end()) it = state_.emplace(name, ParamState{}).first;
+        state_of_[index] = &it->second;
+      }
+      ParamState& s = *state_of_[index];
       ++s.step;
       update_parameter(g, p, grad, s);
     }
@@ -181,6 +187,7 @@ void Optimizer::load_state_dict(const OptimizerState& in) {
     throw;
   }
   state_ = std::move(fresh);
+  state_of_.clear();
 }
 
 }  // namespace descent::optim

@@ -100,6 +100,9 @@ class Optimizer {
 
   std::vector<NamedParameters> groups_;
   std::map<std::string, ParamState, std::less<>> state_;
+  // Each parameter's entry in state_, by position over all groups, found once (map nodes do not move);
+  // cleared whenever state_ is replaced.
+  std::vector<ParamState*> state_of_;
 };
 
 // The gradient PyTorch's rules start from: -grad when maximizing, then + weight_decay * param (an L2
