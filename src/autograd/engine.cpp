@@ -1,5 +1,6 @@
 #include "descent/autograd/engine.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -19,7 +20,10 @@ std::vector<Node*> topological_order(Node* root) {
   static std::atomic<std::uint64_t> passes{0};
   const std::uint64_t pass = ++passes;
   std::vector<Node*> post;
-  std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
+  std::vector<std::pair<Node*, std::size_t>> stack;
+  post.reserve(32);  // a training step's graph fits: one allocation each, not one per doubling
+  stack.reserve(32);
+  stack.emplace_back(root, 0);
   root->visit_mark = pass;
   while (!stack.empty()) {
     auto& [node, i] = stack.back();
@@ -34,7 +38,8 @@ std::vector<Node*> topological_order(Node* root) {
       stack.pop_back();
     }
   }
-  return {post.rbegin(), post.rend()};
+  std::reverse(post.begin(), post.end());
+  return post;
 }
 
 // A gradient tensor the engine may keep and later add into: when nothing else refers to it, take it;
