@@ -96,6 +96,20 @@ Tensor sum(const Tensor& a_in) {
 Tensor sum(const Tensor& a, std::int64_t dim_in, bool keepdim) {
   const int dim = normalize_dim(dim_in, a.dim());
   if (a.dim() == 0) return a;
+  if (dim == 0 && a.dim() == 2 && !keepdim && a.is_contiguous() && is_floating(a.dtype())) {
+    // Column sums of a matrix (a bias's gradient, every step): one pass, one new tensor.
+    const std::int64_t rows = a.shape()[0], cols = a.shape()[1];
+    Tensor out = Tensor::empty(Shape{cols}, a.dtype());
+    dispatch_floating(a.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* p = a.data<T>();
+      T* o = out.data<T>();
+      for (std::int64_t j = 0; j < cols; ++j) o[j] = rows > 0 ? p[j] : T(0);
+      for (std::int64_t r = 1; r < rows; ++r)
+        for (std::int64_t j = 0; j < cols; ++j) o[j] += p[r * cols + j];
+    });
+    return out;
+  }
   Tensor out = sum_to(a, keep_shape(a.shape(), dim));
   if (out.same(a)) {  // a size-1 dimension: return a copy, never an alias
     out = Tensor::empty(a.shape(), a.dtype());
