@@ -174,14 +174,14 @@ namespace {
 
 // A data set read from bytes gathers its batches from the bytes: they must equal the float rows.
 TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
-  const std::int64_t n = 37;
+  const std::int64_t n = 37, width = 37;  // two 16-lane vectors and a tail of 5
   std::vector<std::int64_t> labels(n, 0);
   Dataset d;
-  d.pixels = Tensor::empty(Shape{n, 5}, Dtype::UInt8);
-  for (std::int64_t i = 0; i < n * 5; ++i) d.pixels.data<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 37) % 256);
+  d.pixels = Tensor::empty(Shape{n, width}, Dtype::UInt8);
+  for (std::int64_t i = 0; i < n * width; ++i) d.pixels.data<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 37) % 256);
   d.pixel_scale = 1.0 / 255.0;
-  d.inputs = Tensor::empty(Shape{n, 5}, Dtype::Float32);
-  for (std::int64_t i = 0; i < n * 5; ++i)
+  d.inputs = Tensor::empty(Shape{n, width}, Dtype::Float32);
+  for (std::int64_t i = 0; i < n * width; ++i)
     d.inputs.data<float>()[i] = static_cast<float>(d.pixels.data<std::uint8_t>()[i]) * static_cast<float>(d.pixel_scale);
   d.targets = from_vector(std::vector<std::int64_t>(labels), Shape{n});
   for (std::int64_t i = 0; i < n; ++i) d.targets.data<std::int64_t>()[i] = i;
@@ -192,7 +192,7 @@ TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
     ASSERT_EQ(b.inputs.dtype(), Dtype::Float32);
     for (std::int64_t r = 0; r < b.inputs.size(0); ++r, ++rows) {
       const std::int64_t i = b.targets.data<std::int64_t>()[r];
-      for (std::int64_t j = 0; j < 5; ++j) EXPECT_EQ(b.inputs.at(r * 5 + j), d.inputs.at(i * 5 + j));
+      for (std::int64_t j = 0; j < width; ++j) EXPECT_EQ(b.inputs.at(r * width + j), d.inputs.at(i * width + j));
     }
   }
   EXPECT_EQ(rows, n);

@@ -6,6 +6,7 @@
 
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "simd.hpp"
 
 namespace descent::kernels {
 namespace {
@@ -91,6 +92,11 @@ Tensor index_select_rows(const Tensor& a_in, const std::int64_t* rows, std::int6
   const std::size_t row_bytes = static_cast<std::size_t>(a.numel() / std::max<std::int64_t>(n, 1)) * itemsize(a.dtype());
   const char* src = static_cast<const char*>(a.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
+  if (row_bytes == 8) {  // class labels: one int64 a row, a plain copy instead of a memcpy call each
+    for (std::int64_t r = 0; r < count; ++r)
+      std::memcpy(dst + r * 8, src + checked(rows[r], n, "index_select_rows") * 8, 8);
+    return out;
+  }
   for (std::int64_t r = 0; r < count; ++r)
     std::memcpy(dst + r * row_bytes, src + checked(rows[r], n, "index_select_rows") * row_bytes, row_bytes);
   return out;
@@ -134,7 +140,8 @@ Tensor gather_rows_scaled(const Tensor& a_in, const std::int64_t* rows, std::int
     for (std::int64_t r = 0; r < count; ++r) {
       const std::uint8_t* row = src + checked(rows[r], n, "gather_rows_scaled") * width;
       T* o = dst + r * width;
-      for (std::int64_t j = 0; j < width; ++j) o[j] = static_cast<T>(row[j]) * s;
+      if constexpr (std::is_same_v<T, float>) simd::bytes_to_float(width, row, s, o);
+      else for (std::int64_t j = 0; j < width; ++j) o[j] = static_cast<T>(row[j]) * s;
     }
   });
   return out;

@@ -43,6 +43,9 @@ template <class T>
 void add_rows(std::int64_t rows, std::int64_t len, const T* src, std::int64_t src_stride, T* dst,
               std::int64_t dst_stride);
 
+// dst[i] = src[i] * scale over n bytes: image pixels to floats (simd_bytes.cpp).
+void bytes_to_float(std::int64_t n, const std::uint8_t* src, float scale, float* dst);
+
 // Max pooling with 2 x 2 windows, stride 2, no padding (LeNet's): `planes` planes of h x w floats
 // to oh x ow outputs, with each maximum's flat index in its plane; the first maximum wins ties and a
 // NaN wins over numbers, as in kernels::max_pool2d (simd_pool.cpp).
