@@ -70,11 +70,13 @@ namespace descent {
 namespace {
 
 // Skinny products large enough to leave the small-product rule (m n k > 2^21) for the skinny one, in
-// both forms, and a dot form long enough to be cut into slices.
+// both forms, and a dot form long enough to be cut into slices; then small dot forms whose k is past
+// one slice but whose operands fit in L2, which run whole (W1's forward product is the first).
 TEST(SmallGemm, SkinnyProductsMatchNaiveProduct) {
   Generator g(5);
   for (const auto& [m, n, k, tb] : std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, bool>>{
-           {6, 4000, 100, false}, {100, 3000, 9, false}, {7, 23, 20000, true}, {17, 5, 30000, true}}) {
+           {6, 4000, 100, false}, {100, 3000, 9, false}, {7, 23, 20000, true}, {17, 5, 30000, true},
+           {10, 30, 784, true}, {13, 9, 2001, true}}) {
     const Tensor a = randn(Shape{m, k}, Dtype::Float64, &g);
     const Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, Dtype::Float64, &g);
     Tensor c = zeros(Shape{m, n}, Dtype::Float64);
