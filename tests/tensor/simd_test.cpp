@@ -142,11 +142,11 @@ TEST(SimdConv, Float32AgreesWithFloat64) {
     const Tensor b = uniform(Shape{4}, -1, 1, Dtype::Float64, &g);
     const auto r64 = kernels::conv2d(x, w, b, stride, padding, 1);
     const auto r32 = kernels::conv2d(x.to(Dtype::Float32), w.to(Dtype::Float32), b.to(Dtype::Float32), stride, padding, 1);
-    const auto d64 = kernels::conv2d_backward(r64.output, r64.cols, w, x.shape(), stride, padding, 1, true, true, true);
-    const auto d32 = kernels::conv2d_backward(r32.output, r32.cols, w.to(Dtype::Float32), x.shape(), stride, padding, 1,
-                                              true, true, true);
+    const auto d64 = kernels::conv2d_backward(r64, x, w, stride, padding, 1, true, true, true);
+    const auto d32 = kernels::conv2d_backward(r32, x.to(Dtype::Float32), w.to(Dtype::Float32), stride, padding, 1, true,
+                                              true, true);
     for (const auto& [got, want] : std::vector<std::pair<Tensor, Tensor>>{
-             {r32.output, r64.output}, {d32.input, d64.input}, {d32.weight, d64.weight}, {d32.bias, d64.bias}}) {
+             {r32, r64}, {d32.input, d64.input}, {d32.weight, d64.weight}, {d32.bias, d64.bias}}) {
       const auto gv = got.to_vector(), wv = want.to_vector();
       ASSERT_EQ(gv.size(), wv.size());
       for (std::size_t i = 0; i < gv.size(); ++i) ASSERT_NEAR(gv[i], wv[i], 1e-4 * (1 + std::abs(wv[i]))) << i;

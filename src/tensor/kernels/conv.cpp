@@ -1,17 +1,22 @@
-// Convolution as im2col + GEMM. The columns of the whole batch form one (C kh kw, N OH OW) matrix, so
-// each pass is one product with long rows (kernels::gemm; at LeNet's sizes the in-place kernels, see
-// blas.cpp) rather than one small product per image, whose call overhead would dominate. Why not a
-// direct loop: on LeNet-5's layers at batch 64 (one thread, float32) a direct loop vectorized along
-// the output row took 1.13 ms (conv1: 1 -> 6 channels, 5x5, padding 2, 28x28) and 4.05 ms (conv2:
-// 6 -> 16, 5x5, 14x14) against 0.34 and 0.35 ms here: the product keeps its sums in registers
-// across the whole shared dimension, the loop reads and writes every output once per weight. The
-// price is the columns' memory (kh kw times the input) and a transpose of the (O, N OH OW) product
-// into NCHW order, which also adds the bias.
+// Convolution as im2col + GEMM, a few images at a time. The columns of a chunk of images form one
+// (C kh kw, n OH OW) matrix, sized to stay in L2 (kChunkBytes), so each product still has long rows
+// while the columns, kh kw times the input, never travel to memory. Columns of the whole batch (5 MB
+// for LeNet-5's first layer at batch 64) were written, read by the forward product and read again by
+// the weight's gradient from memory; backward now rebuilds each chunk's columns from the input,
+// which costs less than that traffic and frees the memory they held between forward and backward.
+// Chunks are spread over the threads; each thread sums its own weight gradient, added up at the end.
+// Why not a direct loop: on LeNet-5's layers at batch 64 (one thread, float32) a direct loop
+// vectorized along the output row took 1.13 ms (conv1: 1 -> 6 channels, 5x5, padding 2, 28x28) and
+// 4.05 ms (conv2: 6 -> 16, 5x5, 14x14) against 0.34 and 0.35 ms for im2col + GEMM: the product keeps
+// its sums in registers across the whole shared dimension, the loop reads and writes every output
+// once per weight.
 #include "descent/tensor/kernels/conv.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
@@ -113,6 +118,7 @@ void require_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
                      " but the input is " + std::string(to_string(a.dtype())));
 }
 
+
 }  // namespace
 
 Tensor im2col(const Tensor& input_in, const Window2d& window) {
@@ -140,8 +146,53 @@ Tensor col2im(const Tensor& cols_in, const Shape& input_shape, const Window2d& w
   return x;
 }
 
-Conv2dResult conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bias, Size2 stride, Size2 padding,
-                    Size2 dilation) {
+namespace {
+
+// Columns of one chunk: at most this many bytes (at least one image). A chunk's columns, its product
+// and the weight stay in a core's L2 cache.
+constexpr std::size_t kChunkBytes = std::size_t{256} << 10;
+// Below this many multiply-adds per pass, starting threads costs more than it saves.
+constexpr std::int64_t kParallelWork = std::int64_t{1} << 20;
+
+// How a batch is cut: `per` images a chunk, `chunks` chunks, `threads` workers each taking a run of
+// consecutive chunks.
+struct Plan {
+  std::int64_t per, chunks;
+  int threads;
+};
+
+Plan plan(const Geometry& g, std::size_t itemsize, std::int64_t out_channels) {
+  const std::size_t image_cols = static_cast<std::size_t>(std::max<std::int64_t>(g.rows() * g.plane(), 1)) * itemsize;
+  std::int64_t per = std::clamp<std::int64_t>(static_cast<std::int64_t>(kChunkBytes / image_cols), 1, std::max<std::int64_t>(g.n, 1));
+  const bool parallel = out_channels * g.rows() * g.cols() >= kParallelWork;
+  const int threads = parallel ? static_cast<int>(std::min<std::int64_t>(std::max(get_num_threads(), 1), g.n)) : 1;
+  if (threads > 1) per = std::min(per, (g.n + threads - 1) / threads);  // a chunk for every thread
+  const std::int64_t chunks = (g.n + per - 1) / per;
+  return {per, chunks, static_cast<int>(std::min<std::int64_t>(threads, chunks))};
+}
+
+// Calls work(t, first_chunk, end_chunk) for each thread t, the calling thread taking t = 0.
+template <class Work>
+void run_threads(const Plan& p, Work&& work) {
+  const std::int64_t share = (p.chunks + p.threads - 1) / p.threads;
+  std::vector<std::thread> workers;
+  for (int t = 1; t < p.threads; ++t)
+    if (t * share < p.chunks) workers.emplace_back(work, t, t * share, std::min(p.chunks, (t + 1) * share));
+  work(0, 0, std::min(p.chunks, share));
+  for (std::thread& w : workers) w.join();
+}
+
+// The geometry of images [first, first + count) of the batch.
+Geometry chunk_of(const Geometry& g, std::int64_t first, std::int64_t count) {
+  Geometry c = g;
+  c.n = std::min(count, g.n - first);
+  return c;
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bias, Size2 stride, Size2 padding,
+              Size2 dilation) {
   if (weight_in.dim() != 4)
     throw ShapeError("conv2d: expected a weight of shape (out_channels, in_channels, kh, kw), got " +
                      to_string(weight_in.shape()));
@@ -159,80 +210,127 @@ Conv2dResult conv2d(const Tensor& input_in, const Tensor& weight_in, const Tenso
   }
   const Window2d win{{weight_in.shape()[2], weight_in.shape()[3]}, stride, padding, dilation};
   const Geometry g = geometry(input_in.shape(), win, "conv2d");
-  Tensor cols = im2col(input_in, win);
-  const Tensor weight = contiguous(weight_in).view_as_shape(Shape{out_channels, g.rows()});
-
-  // (O, K) x (K, N L) -> (O, N L), then to (N, O, L) with the bias added.
-  Tensor product = Tensor::empty(Shape{out_channels, g.cols()}, input_in.dtype());
-  gemm(weight, false, cols, false, product, 1, 0);
-  Tensor out = Tensor::empty(Shape{g.n, out_channels, g.oh, g.ow}, input_in.dtype());
+  const Tensor input = contiguous(input_in);
+  const Tensor weight = contiguous(weight_in);
   const Tensor b = bias.defined() ? contiguous(bias) : Tensor();
+  Tensor out = Tensor::empty(Shape{g.n, out_channels, g.oh, g.ow}, input.dtype());
+  if (g.n == 0 || g.plane() == 0) return out;
+  const Plan p = plan(g, itemsize(input.dtype()), out_channels);
+  const std::int64_t k = g.rows(), l = g.plane(), image = g.c * g.h * g.w;
+  // Scratch made here, on the calling thread: the workers allocate nothing.
+  std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), product(cols.size());
+  for (std::size_t t = 0; t < cols.size(); ++t) {
+    cols[t] = Tensor::empty(Shape{k, p.per * l}, input.dtype());
+    product[t] = Tensor::empty(Shape{out_channels, p.per * l}, input.dtype());
+  }
   dispatch_floating(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = product.data<T>();
+    const T* x = input.data<T>();
+    const T* w = weight.data<T>();
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     T* po = out.data<T>();
-    const std::int64_t l = g.plane(), nl = g.cols();
-    for (std::int64_t n = 0; n < g.n; ++n)
-      for (std::int64_t o = 0; o < out_channels; ++o) {
-        const T* src = p + o * nl + n * l;
-        T* dst = po + (n * out_channels + o) * l;
-        const T add = pb ? pb[o] : T(0);
-        for (std::int64_t k = 0; k < l; ++k) dst[k] = src[k] + add;
+    run_threads(p, [&](int t, std::int64_t first, std::int64_t end) {
+      T* pc = cols[static_cast<std::size_t>(t)].data<T>();
+      T* pp = product[static_cast<std::size_t>(t)].data<T>();
+      for (std::int64_t chunk = first; chunk < end; ++chunk) {
+        const Geometry c = chunk_of(g, chunk * p.per, p.per);
+        const std::int64_t nl = c.cols(), n0 = chunk * p.per;
+        im2col_typed(x + n0 * image, pc, c);
+        // (O, K) x (K, n L) -> (O, n L), then to (n, O, L) with the bias added.
+        simd::gemm_xn<T>(false, out_channels, nl, k, T(1), w, k, pc, nl, T(0), pp, nl);
+        for (std::int64_t n = 0; n < c.n; ++n)
+          for (std::int64_t o = 0; o < out_channels; ++o) {
+            const T* src = pp + o * nl + n * l;
+            T* dst = po + ((n0 + n) * out_channels + o) * l;
+            const T add = pb ? pb[o] : T(0);
+            for (std::int64_t q = 0; q < l; ++q) dst[q] = src[q] + add;
+          }
       }
+    });
   });
-  return {out, cols};
+  return out;
 }
 
-Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& cols, const Tensor& weight_in,
-                            const Shape& input_shape, Size2 stride, Size2 padding, Size2 dilation, bool need_input,
-                            bool need_weight, bool need_bias) {
+Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const Tensor& weight_in, Size2 stride,
+                            Size2 padding, Size2 dilation, bool need_input, bool need_weight, bool need_bias) {
   const Tensor grad = contiguous(grad_in);
-  const std::int64_t out_channels = weight_in.shape()[0];
-  const Window2d win{{weight_in.shape()[2], weight_in.shape()[3]}, stride, padding, dilation};
-  const Geometry g = geometry(input_shape, win, "conv2d backward");
+  const Tensor input = contiguous(input_in);
+  const Tensor weight = contiguous(weight_in);
+  const std::int64_t out_channels = weight.shape()[0];
+  const Window2d win{{weight.shape()[2], weight.shape()[3]}, stride, padding, dilation};
+  const Geometry g = geometry(input.shape(), win, "conv2d backward");
+  if (!(grad.shape() == Shape{g.n, out_channels, g.oh, g.ow}))
+    throw ShapeError("conv2d backward: gradient of shape " + to_string(grad.shape()) + " does not fit the output " +
+                     to_string(Shape{g.n, out_channels, g.oh, g.ow}));
+  const std::int64_t k = g.rows(), l = g.plane(), image = g.c * g.h * g.w;
+  const Dtype dtype = grad.dtype();
   Conv2dGrads out;
-
-  // dY (N, O, L) -> (O, N L), the layout of the forward product; the bias's gradient sums it on the way.
-  Tensor grad_t = Tensor::empty(Shape{out_channels, g.cols()}, grad.dtype());
-  if (need_bias) out.bias = Tensor::empty(Shape{out_channels}, grad.dtype());
-  dispatch_floating(grad.dtype(), [&](auto tag) {
+  if (need_input) out.input = Tensor::empty(input.shape(), dtype);
+  if (need_weight) out.weight = zeros(weight.shape(), dtype);
+  if (need_bias) out.bias = zeros(Shape{out_channels}, dtype);
+  if (g.n == 0 || l == 0) {
+    if (need_input) fill_(out.input, 0.0);
+    return out;
+  }
+  const Plan p = plan(g, itemsize(dtype), out_channels);
+  // Per thread: columns (also the input's column gradient, once the weight's gradient has used them),
+  // the chunk's output gradient in product layout, and, beyond the first thread, partial sums.
+  std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), grad_t(cols.size()), dw(cols.size()), db(cols.size());
+  for (std::size_t t = 0; t < cols.size(); ++t) {
+    if (need_weight || need_input) cols[t] = Tensor::empty(Shape{k, p.per * l}, dtype);
+    grad_t[t] = Tensor::empty(Shape{out_channels, p.per * l}, dtype);
+    if (need_weight) dw[t] = t == 0 ? out.weight : zeros(weight.shape(), dtype);
+    if (need_bias) db[t] = t == 0 ? out.bias : zeros(Shape{out_channels}, dtype);
+  }
+  dispatch_floating(dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* pg = grad.data<T>();
-    T* pt = grad_t.data<T>();
-    T* pb = need_bias ? out.bias.template data<T>() : nullptr;
-    const std::int64_t l = g.plane(), nl = g.cols();
-    if (pb) std::fill(pb, pb + out_channels, T(0));
-    for (std::int64_t n = 0; n < g.n; ++n)
-      for (std::int64_t o = 0; o < out_channels; ++o) {
-        const T* src = pg + (n * out_channels + o) * l;
-        std::memcpy(pt + o * nl + n * l, src, static_cast<std::size_t>(l) * sizeof(T));
-        if (pb) {
-          // 16 running sums, not one: a single chain of dependent additions cannot vectorize
-          T part[16] = {};
-          std::int64_t k = 0;
-          for (; k + 16 <= l; k += 16)
-            for (int q = 0; q < 16; ++q) part[q] += src[k + q];
-          for (; k < l; ++k) part[0] += src[k];
-          T s = 0;
-          for (T v : part) s += v;
-          pb[o] += s;
+    const T* x = input.data<T>();
+    const T* w = weight.data<T>();
+    T* dx = need_input ? out.input.data<T>() : nullptr;
+    run_threads(p, [&](int t, std::int64_t first, std::int64_t end) {
+      const std::size_t ts = static_cast<std::size_t>(t);
+      T* pc = cols[ts].defined() ? cols[ts].data<T>() : nullptr;
+      T* pt = grad_t[ts].data<T>();
+      T* pw = need_weight ? dw[ts].data<T>() : nullptr;
+      T* pb = need_bias ? db[ts].data<T>() : nullptr;
+      for (std::int64_t chunk = first; chunk < end; ++chunk) {
+        const Geometry c = chunk_of(g, chunk * p.per, p.per);
+        const std::int64_t nl = c.cols(), n0 = chunk * p.per;
+        // dY (n, O, L) -> (O, n L), the layout of the forward product; the bias's gradient sums it on the way.
+        for (std::int64_t n = 0; n < c.n; ++n)
+          for (std::int64_t o = 0; o < out_channels; ++o) {
+            const T* src = pg + ((n0 + n) * out_channels + o) * l;
+            std::memcpy(pt + o * nl + n * l, src, static_cast<std::size_t>(l) * sizeof(T));
+            if (pb) {
+              // 16 running sums, not one: a single chain of dependent additions cannot vectorize
+              T part[16] = {};
+              std::int64_t q = 0;
+              for (; q + 16 <= l; q += 16)
+                for (int r = 0; r < 16; ++r) part[r] += src[q + r];
+              for (; q < l; ++q) part[0] += src[q];
+              T sum = 0;
+              for (T v : part) sum += v;
+              pb[o] += sum;
+            }
+          }
+        if (pw) {
+          // dW (O, K) += dY (O, n L) cols^T (n L, K)
+          im2col_typed(x + n0 * image, pc, c);
+          simd::gemm_nt<T>(out_channels, k, nl, T(1), pt, nl, pc, nl, T(1), pw, k);
+        }
+        if (dx) {
+          // dcols (K, n L) = W^T (K, O) dY (O, n L), summed back into the images by col2im.
+          simd::gemm_xn<T>(true, k, nl, out_channels, T(1), w, k, pt, nl, T(0), pc, nl);
+          col2im_typed(pc, dx + n0 * image, c);
         }
       }
+    });
   });
-
-  const Tensor weight = contiguous(weight_in).view_as_shape(Shape{out_channels, g.rows()});
-  if (need_weight) {
-    // dW (O, K) = dY (O, N L) cols^T (N L, K)
-    Tensor dw = Tensor::empty(Shape{out_channels, g.rows()}, grad.dtype());
-    gemm(grad_t, false, cols, true, dw, 1, 0);
-    out.weight = dw.view_as_shape(weight_in.shape());
-  }
-  if (need_input) {
-    // dcols (K, N L) = W^T (K, O) dY (O, N L), summed back into the image by col2im.
-    Tensor dcols = Tensor::empty(Shape{g.rows(), g.cols()}, grad.dtype());
-    gemm(weight, true, grad_t, false, dcols, 1, 0);
-    out.input = col2im(dcols, input_shape, win);
+  // The other threads' partial sums, in thread order.
+  for (std::size_t t = 1; t < cols.size(); ++t) {
+    if (need_weight) add_(out.weight, dw[t]);
+    if (need_bias) add_(out.bias, db[t]);
   }
   return out;
 }

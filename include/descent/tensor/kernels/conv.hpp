@@ -1,7 +1,7 @@
 #pragma once
-// 2-d convolution (cross-correlation, as PyTorch's) as im2col + one GEMM over the whole batch, and
-// its backward passes: the weight's gradient is one GEMM against the saved columns, the input's one
-// GEMM into columns and then col2im.
+// 2-d convolution (cross-correlation, as PyTorch's) as im2col + GEMM over chunks of a few images, and
+// its backward passes: the weight's gradient is a GEMM against each chunk's columns (rebuilt from the
+// input), the input's a GEMM into columns and then col2im.
 #include "descent/tensor/kernels/window2d.hpp"
 #include "descent/tensor/tensor.hpp"
 
@@ -13,20 +13,15 @@ Tensor im2col(const Tensor& input, const Window2d& window);
 // The adjoint of im2col: each column entry is added back into the input position it came from.
 Tensor col2im(const Tensor& cols, const Shape& input_shape, const Window2d& window);
 
-struct Conv2dResult {
-  Tensor output;  // (N, O, OH, OW)
-  Tensor cols;    // im2col(input), for the weight's gradient
-};
-// input (N, C, H, W), weight (O, C, kh, kw), bias (O) or undefined.
-Conv2dResult conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding,
-                    Size2 dilation);
+// input (N, C, H, W), weight (O, C, kh, kw), bias (O) or undefined; the output is (N, O, OH, OW).
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding,
+              Size2 dilation);
 
 struct Conv2dGrads {
   Tensor input, weight, bias;  // undefined where not asked for
 };
-// From the output's gradient (N, O, OH, OW). `cols` is needed only for the weight's gradient.
-Conv2dGrads conv2d_backward(const Tensor& grad_output, const Tensor& cols, const Tensor& weight,
-                            const Shape& input_shape, Size2 stride, Size2 padding, Size2 dilation, bool need_input,
-                            bool need_weight, bool need_bias);
+// From the output's gradient (N, O, OH, OW) and the forward's input and weight.
+Conv2dGrads conv2d_backward(const Tensor& grad_output, const Tensor& input, const Tensor& weight, Size2 stride,
+                            Size2 padding, Size2 dilation, bool need_input, bool need_weight, bool need_bias);
 
 }  // namespace descent::kernels
