@@ -3,10 +3,10 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/parallel.hpp"
 #include "simd.hpp"
 
 namespace descent::kernels {
@@ -14,9 +14,18 @@ namespace {
 
 // How a 2-d tensor is handed to row-major BLAS: its pointer, whether it is stored transposed
 // (a transpose() view), and its leading dimension. Other layouts are copied first.
-// Below this many multiply-adds, OpenBLAS's packing costs more than it saves (measured on the
-// mini-batch shapes of training: 10 x 784 x 30), and the in-place kernels of small_gemm win.
+// Which products run in descent's in-place kernels (simd.hpp) rather than OpenBLAS. The in-place
+// kernels use AVX-512 where the CPU has it; OpenBLAS here runs its Haswell (AVX2) kernels
+// (OPENBLAS_CORETYPE) and packs both operands on every call. Measured on one thread (float32,
+// m x n x k, OpenBLAS against in place, GFLOPS): LeNet's fully connected products 64x120x400,
+// 120x400x64 (dW), 64x400x120 (dX) 105/147, 117/180, 113/177; 128x512x784 114/141; 512x784x128 (dW)
+// 120/157; 256x1024x1024 116/133; but 1024x1024x256 (dW, axpy form) 121/69: the axpy form passes
+// over C once per 16 rows of B, and a C of 4 MB no longer stays in cache. Below kSmallGemmWork
+// multiply-adds every form runs in place, up to kInPlaceWork when C stays in cache (axpy form).
+// OpenBLAS's own threads also spin after each call, taking the core that descent's threads need.
 constexpr std::int64_t kSmallGemmWork = std::int64_t{1} << 21;
+constexpr std::int64_t kInPlaceWork = std::int64_t{1} << 28;
+constexpr std::size_t kAxpyFormOutput = std::size_t{2} << 20;  // bytes of C
 
 // Skinny products, where one side of the output or the shared dimension is at most kSkinny, also run
 // in place: OpenBLAS packs the large operand for little reuse. Convolution's products are of this
@@ -53,18 +62,16 @@ BlasOperand blas_operand(const Tensor& t) {
 
 // The in-place kernels over several threads (the count --threads gives OpenBLAS, which these products
 // bypass): the output cut into contiguous blocks of columns, or of rows when it has more rows than
-// columns, one block per thread, the calling thread taking the first. Every element is still one
-// thread's whole sum, in the kernel's own order. Below kParallelWork multiply-adds, starting a thread
-// (tens of microseconds) costs more than it saves.
+// columns, one block per thread of the pool (parallel.hpp), the calling thread taking the first.
+// Every element is still one thread's whole sum, in the kernel's own order. Below kParallelWork
+// multiply-adds, waking threads costs more than it saves.
 constexpr std::int64_t kParallelWork = std::int64_t{1} << 20;
 
 template <class Run>  // run(lo, hi) computes the block [lo, hi)
 void in_blocks(std::int64_t count, std::int64_t align, int threads, Run&& run) {
   const std::int64_t per = ((count + threads - 1) / threads + align - 1) / align * align;
-  std::vector<std::thread> workers;
-  for (std::int64_t lo = per; lo < count; lo += per) workers.emplace_back(run, lo, std::min(count, lo + per));
-  run(0, std::min(count, per));
-  for (std::thread& w : workers) w.join();
+  const int blocks = static_cast<int>((count + per - 1) / per);
+  parallel_run(blocks, [&](int t) { run(t * per, std::min(count, (t + 1) * per)); });
 }
 
 // The message is built only on failure: these checks sit on the training hot path.
@@ -90,14 +97,18 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
   const auto ta = (trans_a != oa.transposed) ? CblasTrans : CblasNoTrans;
   const auto tb = (trans_b != ob.transposed) ? CblasTrans : CblasNoTrans;
   const int ldc = static_cast<int>(std::max<std::int64_t>(n, 1));
-  if ((m * n * k <= kSmallGemmWork || skinny(m, n, k, tb == CblasTrans)) && !(ta == CblasTrans && tb == CblasTrans)) {
+  const bool dot_form = tb == CblasTrans;
+  const bool c_in_cache = static_cast<std::size_t>(m * n) * itemsize(c.dtype()) <= kAxpyFormOutput;
+  const bool in_place = m * n * k <= kSmallGemmWork || skinny(m, n, k, dot_form) ||
+                        (m * n * k <= kInPlaceWork && (dot_form || c_in_cache));
+  if (in_place && !(ta == CblasTrans && tb == CblasTrans)) {
     dispatch_floating(a.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* pa = oa.keep.data<T>();
       const T* pb = ob.keep.data<T>();
       T* pc = c.data<T>();
       const int threads = m * n * k >= kParallelWork ? std::max(get_num_threads(), 1) : 1;
-      if (tb == CblasTrans) {
+      if (dot_form) {
         // The dot form streams whole rows of A and B once per register block: a long k (a weight
         // gradient summed over every output position of a batch) is cut into slices that stay in
         // L2 across the blocks, each slice adding into C.

@@ -4,7 +4,7 @@
 // for LeNet-5's first layer at batch 64) were written, read by the forward product and read again by
 // the weight's gradient from memory; backward now rebuilds each chunk's columns from the input,
 // which costs less than that traffic and frees the memory they held between forward and backward.
-// Chunks are spread over the threads; each thread sums its own weight gradient, added up at the end.
+// Chunks are spread over the pool's threads; each thread sums its own weight gradient, added up at the end.
 // Why not a direct loop: on LeNet-5's layers at batch 64 (one thread, float32) a direct loop
 // vectorized along the output row took 1.13 ms (conv1: 1 -> 6 channels, 5x5, padding 2, 28x28) and
 // 4.05 ms (conv2: 6 -> 16, 5x5, 14x14) against 0.34 and 0.35 ms for im2col + GEMM: the product keeps
@@ -15,13 +15,13 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/parallel.hpp"
 #include "simd.hpp"
 
 namespace descent::kernels {
@@ -171,15 +171,13 @@ Plan plan(const Geometry& g, std::size_t itemsize, std::int64_t out_channels) {
   return {per, chunks, static_cast<int>(std::min<std::int64_t>(threads, chunks))};
 }
 
-// Calls work(t, first_chunk, end_chunk) for each thread t, the calling thread taking t = 0.
+// Calls work(t, first_chunk, end_chunk) for each thread t of the pool, the calling thread taking t = 0.
 template <class Work>
 void run_threads(const Plan& p, Work&& work) {
   const std::int64_t share = (p.chunks + p.threads - 1) / p.threads;
-  std::vector<std::thread> workers;
-  for (int t = 1; t < p.threads; ++t)
-    if (t * share < p.chunks) workers.emplace_back(work, t, t * share, std::min(p.chunks, (t + 1) * share));
-  work(0, 0, std::min(p.chunks, share));
-  for (std::thread& w : workers) w.join();
+  parallel_run(p.threads, [&](int t) {
+    if (t * share < p.chunks) work(t, t * share, std::min(p.chunks, (t + 1) * share));
+  });
 }
 
 // The geometry of images [first, first + count) of the batch.
