@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -50,6 +51,31 @@ struct Simd {
   }
 };
 
+// The four sums of a, b, c and d, as lanes 0..3 of out: halving adds down to four lanes, then one
+// 4 x 4 transpose-add. Four horizontal sums at once cost about what one costs alone.
+template <class T, int Bytes>
+__attribute__((always_inline)) inline void sum4(typename Simd<T, Bytes>::type a, typename Simd<T, Bytes>::type b,
+                                                typename Simd<T, Bytes>::type c, typename Simd<T, Bytes>::type d,
+                                                T* out) {
+  constexpr int L = Simd<T, Bytes>::lanes;
+  static_assert(L >= 4);
+  if constexpr (L > 4) {
+    using H = typename Simd<T, Bytes / 2>::type;
+    auto fold = [](typename Simd<T, Bytes>::type v) __attribute__((always_inline)) {
+      H lo, hi;
+      std::memcpy(&lo, &v, Bytes / 2);
+      std::memcpy(&hi, reinterpret_cast<const char*>(&v) + Bytes / 2, Bytes / 2);
+      return lo + hi;
+    };
+    sum4<T, Bytes / 2>(fold(a), fold(b), fold(c), fold(d), out);
+  } else {
+    const auto ab = __builtin_shufflevector(a, b, 0, 4, 1, 5) + __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    const auto cd = __builtin_shufflevector(c, d, 0, 4, 1, 5) + __builtin_shufflevector(c, d, 2, 6, 3, 7);
+    const auto r = __builtin_shufflevector(ab, cd, 0, 1, 4, 5) + __builtin_shufflevector(ab, cd, 2, 3, 6, 7);
+    std::memcpy(out, &r, sizeof r);
+  }
+}
+
 // One RI x RJ block of C[i][j] = alpha * sum_k A[i][k] B[j][k] + beta C[i][j]: RI rows of A and RJ rows
 // of B stream through registers once, feeding RI * RJ vector accumulators.
 template <class T, int Bytes, int RI, int RJ>
@@ -67,13 +93,22 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
     for (int r = 0; r < RI; ++r)
       for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
   }
-  for (int r = 0; r < RI; ++r)
+  // The horizontal sums, four accumulators at a time (in row-major order over the block).
+  T sums[RI * RJ];
+  constexpr int kFours = L >= 4 ? RI * RJ / 4 * 4 : 0;
+  if constexpr (kFours > 0)
+    for (int f = 0; f < kFours; f += 4)
+      sum4<T, Bytes>(acc[f / RJ][f % RJ], acc[(f + 1) / RJ][(f + 1) % RJ], acc[(f + 2) / RJ][(f + 2) % RJ],
+                     acc[(f + 3) / RJ][(f + 3) % RJ], sums + f);
+  for (int f = kFours; f < RI * RJ; ++f) sums[f] = V::hsum(acc[f / RJ][f % RJ]);
+  for (int r = 0; r < RI; ++r) {
     for (int s = 0; s < RJ; ++s) {
-      T sum = V::hsum(acc[r][s]);
+      T sum = sums[r * RJ + s];
       for (std::int64_t p = kv; p < k; ++p) sum += a[r * lda + p] * b[s * ldb + p];
       T& out = c[r * ldc + s];
       out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
     }
+  }
 }
 
 // Edge blocks get their own fixed-size instantiation, so no block runs a generic loop.
@@ -104,40 +139,59 @@ __attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_
   }
 }
 
-// C[i][:] = alpha * sum_p A(i, p) B[p][:] + beta C[i][:], a column strip of B held in registers
-// for up to 8 rows p at a time.
+// S adjacent column strips of C (S vectors wide), columns j onwards: C[i][strips] = sum_p sa[i][p] B[p][strips]
+// (+ beta C), with up to P rows of B held in registers at a time, each broadcast of sa feeding S FMAs.
+template <class T, int Bytes, int S, int P>
+__attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_t m, std::int64_t k, const T* sa,
+                                                     const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+  using V = Simd<T, Bytes>;
+  using v = typename V::type;
+  constexpr int L = V::lanes;
+  for (std::int64_t p0 = 0; p0 < k || p0 == 0; p0 += P) {
+    const int rp = static_cast<int>(std::min<std::int64_t>(P, k - p0));
+    v bv[P][S];
+    for (int q = 0; q < rp; ++q)
+      for (int s = 0; s < S; ++s) bv[q][s] = V::load(b + (p0 + q) * ldb + j + s * L);
+    for (std::int64_t i = 0; i < m; ++i) {
+      T* ci = c + i * ldc + j;
+      v acc[S];
+      for (int s = 0; s < S; ++s)
+        acc[s] = p0 == 0 ? (beta == T(0) ? v{} : beta * V::load(ci + s * L)) : V::load(ci + s * L);
+      const T* ai = sa + i * k + p0;
+      for (int q = 0; q < rp; ++q) {
+        const T x = ai[q];  // scalar broadcast
+        for (int s = 0; s < S; ++s) acc[s] += x * bv[q][s];
+      }
+      for (int s = 0; s < S; ++s) V::store(ci + s * L, acc[s]);
+    }
+    if (k == 0) break;
+  }
+}
+
+// C = alpha op(A) B + beta C, vectorized along the rows of B and C: pairs of column strips while they
+// last (each broadcast of A then feeds two FMAs, and each row of C has two independent sums), then
+// one strip, then scalars. Registers: AVX-512's 32 hold 2 x 12 rows of B, AVX2's and SSE2's 16 hold
+// 2 x 6 (pairs) or 8 (single strips) rows.
 template <class T, int Bytes, bool At>
 __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
                       const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-  using V = Simd<T, Bytes>;
-  using v = typename V::type;
-  constexpr int L = V::lanes, P = Bytes == 64 ? 16 : 8;  // rows of B held in registers
+  constexpr int L = Simd<T, Bytes>::lanes;
+  constexpr int P1 = Bytes == 64 ? 16 : 8, P2 = Bytes == 64 ? 12 : 6;
   // alpha * A, laid out row by row of op(A): each multiplier below is then one broadcast load.
   thread_local std::vector<T> scaled;
   scaled.resize(static_cast<std::size_t>(m * k));
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t p = 0; p < k; ++p) scaled[i * k + p] = alpha * (At ? a[p * lda + i] : a[i * lda + p]);
   const T* sa = scaled.data();
-  auto a_at = [&](std::int64_t i, std::int64_t p) { return sa[i * k + p]; };
   const std::int64_t nv = n - n % L;
-  for (std::int64_t j = 0; j < nv; j += L) {
-    for (std::int64_t p0 = 0; p0 < k || p0 == 0; p0 += P) {
-      const int rp = static_cast<int>(std::min<std::int64_t>(P, k - p0));
-      v bv[P];
-      for (int q = 0; q < rp; ++q) bv[q] = V::load(b + (p0 + q) * ldb + j);
-      for (std::int64_t i = 0; i < m; ++i) {
-        v acc = p0 == 0 ? (beta == T(0) ? v{} : beta * V::load(c + i * ldc + j)) : V::load(c + i * ldc + j);
-        for (int q = 0; q < rp; ++q) acc += a_at(i, p0 + q) * bv[q];  // scalar broadcast
-        V::store(c + i * ldc + j, acc);
-      }
-      if (k == 0) break;
-    }
-  }
+  std::int64_t j = 0;
+  for (; j + 2 * L <= nv; j += 2 * L) xn_strips<T, Bytes, 2, P2>(j, m, k, sa, b, ldb, beta, c, ldc);
+  for (; j < nv; j += L) xn_strips<T, Bytes, 1, P1>(j, m, k, sa, b, ldb, beta, c, ldc);
   for (std::int64_t i = 0; i < m; ++i)
-    for (std::int64_t j = nv; j < n; ++j) {
+    for (std::int64_t jj = nv; jj < n; ++jj) {
       T sum = 0;
-      for (std::int64_t p = 0; p < k; ++p) sum += a_at(i, p) * b[p * ldb + j];  // alpha is in a_at
-      T& out = c[i * ldc + j];
+      for (std::int64_t p = 0; p < k; ++p) sum += sa[i * k + p] * b[p * ldb + jj];  // alpha is in sa
+      T& out = c[i * ldc + jj];
       out = sum + (beta == T(0) ? T(0) : beta * out);
     }
 }
@@ -227,11 +281,17 @@ void axpy_sse2(std::int64_t n, T alpha, const T* x, T* y) {
   axpy_kernel<T, 16>(n, alpha, x, y);
 }
 
+// DESCENT_SIMD=avx2 or sse2 caps the choice (the test suite runs the kernels under each; a user can
+// rule out a miscompiled wide path). An unknown value or one the CPU lacks is ignored.
 Isa detect() {
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return Isa::Avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
-  return Isa::Sse2;
+  Isa best = Isa::Sse2;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) best = Isa::Avx512;
+  else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) best = Isa::Avx2;
+  const char* cap = std::getenv("DESCENT_SIMD");
+  if (cap && std::strcmp(cap, "sse2") == 0) return Isa::Sse2;
+  if (cap && std::strcmp(cap, "avx2") == 0 && best == Isa::Avx512) return Isa::Avx2;
+  return best;
 }
 const Isa kIsa = detect();
 
