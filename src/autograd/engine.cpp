@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>
 #include <vector>
 
 #include "descent/autograd/anomaly.hpp"
@@ -14,15 +15,14 @@
 namespace descent {
 namespace {
 
-// Nodes below `root` with every node after all nodes that feed it (reverse post-order of a DFS).
-// A node is marked seen by stamping it with this pass's number, so the sort allocates no set.
-std::vector<Node*> topological_order(Node* root) {
+// Nodes below `root` with every node after all nodes that feed it (reverse post-order of a DFS), into
+// `post`. A node is marked seen by stamping it with this pass's number, so the sort allocates no set;
+// its two lists are reused from the thread's last pass (see run_backward), so it allocates nothing.
+void topological_order(Node* root, std::vector<Node*>& post, std::vector<std::pair<Node*, std::size_t>>& stack) {
   static std::atomic<std::uint64_t> passes{0};
   const std::uint64_t pass = ++passes;
-  std::vector<Node*> post;
-  std::vector<std::pair<Node*, std::size_t>> stack;
-  post.reserve(32);  // a training step's graph fits: one allocation each, not one per doubling
-  stack.reserve(32);
+  post.clear();
+  stack.clear();
   stack.emplace_back(root, 0);
   root->visit_mark = pass;
   while (!stack.empty()) {
@@ -39,8 +39,15 @@ std::vector<Node*> topological_order(Node* root) {
     }
   }
   std::reverse(post.begin(), post.end());
-  return post;
 }
+
+// The sort's lists, kept per thread between passes. A pass takes them (a backward started inside a
+// backward finds them empty and makes its own) and gives them back when it ends.
+struct SortLists {
+  std::vector<Node*> order;
+  std::vector<std::pair<Node*, std::size_t>> stack;
+};
+thread_local SortLists spare_lists;
 
 // A gradient tensor the engine may keep and later add into: when nothing else refers to it, take it;
 // otherwise copy (an op's backward may pass its incoming gradient straight through).
@@ -87,7 +94,9 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
     return;
   }
   std::shared_ptr<Node> keep_root = meta->grad_fn;
-  const std::vector<Node*> order = topological_order(keep_root.get());
+  SortLists lists = std::exchange(spare_lists, SortLists{});
+  topological_order(keep_root.get(), lists.order, lists.stack);
+  const std::vector<Node*>& order = lists.order;
   for (Node* node : order)
     if (node->released)
       throw AutogradError(std::string("backward: trying to backward through the graph a second time (at op '") +
@@ -98,7 +107,7 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
     if (!node->grad.defined()) continue;  // no gradient flowed here
     Tensor grad_out = std::move(node->grad);
     node->grad = Tensor();
-    std::vector<Tensor> grads = node->apply(grad_out);
+    Grads grads = node->apply(grad_out);
     if (is_anomaly_enabled())
       for (const Tensor& gi : grads)
         check_finite(gi, node->name, "backward", node->layer,
@@ -116,6 +125,8 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
       node->released = true;
     }
   }
+  lists.order.clear();
+  spare_lists = std::move(lists);
 }
 
 }  // namespace descent

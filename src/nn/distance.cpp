@@ -48,7 +48,7 @@ Tensor vector_norm(const Tensor& v, double p, bool keepdim) {
                                      kernels::binary(BinaryOp::Div, kernels::pow_scalar(kernels::unary(UnaryOp::Abs, v), p - 1.0),
                                                      kernels::pow_scalar(safe, p - 1.0)));
     }
-    return std::vector<Tensor>{kernels::binary(BinaryOp::Mul, d, gk)};
+    return Grads{kernels::binary(BinaryOp::Mul, d, gk)};
   });
 }
 

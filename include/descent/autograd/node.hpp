@@ -9,9 +9,9 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string>
 #include <vector>
 
+#include "descent/autograd/grads.hpp"
 #include "descent/tensor/pool_allocator.hpp"
 #include "descent/tensor/tensor.hpp"
 
@@ -36,7 +36,7 @@ struct Edge {
 struct Node {
   virtual ~Node() = default;
   // Gradients of the inputs, one per edge; an undefined Tensor where an input needs none.
-  virtual std::vector<Tensor> apply(const Tensor& grad_output) = 0;
+  virtual Grads apply(const Tensor& grad_output) = 0;
   // Frees what backward saved (the graph is released after a backward pass).
   virtual void release() = 0;
 
@@ -50,12 +50,12 @@ struct Node {
   bool needs_grad(std::size_t input) const { return input < next.size() && next[input].defined(); }
 };
 
-// A node whose backward is a closure: std::vector<Tensor>(const Tensor& grad_output). The closure is
+// A node whose backward is a closure: Grads (or std::vector<Tensor>) (const Tensor& grad_output). The closure is
 // stored in the node itself (one pooled allocation, no std::function).
 template <class F>
 struct ClosureNode final : Node {
   explicit ClosureNode(F f) : backward(std::move(f)) {}
-  std::vector<Tensor> apply(const Tensor& grad_output) override { return (*backward)(grad_output); }
+  Grads apply(const Tensor& grad_output) override { return (*backward)(grad_output); }
   void release() override { backward.reset(); }
   std::optional<F> backward;
 };

@@ -14,7 +14,7 @@ Tensor sigmoid(const Tensor& a) {
   if (!any_requires_grad({&a})) return out;
   // d/dx s(x) = s(1 - s)
   return record(out, "sigmoid", {&a}, [s = out.detach()](const Tensor& g) {
-    return std::vector<Tensor>{kernels::sigmoid_backward(g, s)};
+    return Grads{kernels::sigmoid_backward(g, s)};
   });
 }
 
@@ -23,7 +23,7 @@ Tensor tanh(const Tensor& a) {
   if (!any_requires_grad({&a})) return out;
   // d/dx tanh x = 1 - tanh^2 x
   return record(out, "tanh", {&a}, [t = out.detach()](const Tensor& g) {
-    return std::vector<Tensor>{kernels::tanh_backward(g, t)};
+    return Grads{kernels::tanh_backward(g, t)};
   });
 }
 
@@ -32,7 +32,7 @@ Tensor relu(const Tensor& a) {
   if (!any_requires_grad({&a})) return out;
   // d/dx max(x, 0) = [x > 0]
   return record(out, "relu", {&a}, [x = a](const Tensor& g) {
-    return std::vector<Tensor>{kernels::relu_backward(g, x)};
+    return Grads{kernels::relu_backward(g, x)};
   });
 }
 
@@ -41,7 +41,7 @@ Tensor leaky_relu(const Tensor& a, double negative_slope) {
   if (!any_requires_grad({&a})) return out;
   // d/dx = x > 0 ? 1 : negative_slope
   return record(out, "leaky_relu", {&a}, [x = a, negative_slope](const Tensor& g) {
-    return std::vector<Tensor>{kernels::leaky_relu_backward(g, x, negative_slope)};
+    return Grads{kernels::leaky_relu_backward(g, x, negative_slope)};
   });
 }
 
@@ -50,7 +50,7 @@ Tensor elu(const Tensor& a, double alpha) {
   if (!any_requires_grad({&a})) return out;
   // d/dx = x > 0 ? 1 : alpha e^x
   return record(out, "elu", {&a}, [x = a, alpha](const Tensor& g) {
-    return std::vector<Tensor>{kernels::elu_backward(g, x, alpha)};
+    return Grads{kernels::elu_backward(g, x, alpha)};
   });
 }
 
@@ -59,7 +59,7 @@ Tensor gelu(const Tensor& a) {
   if (!any_requires_grad({&a})) return out;
   // d/dx x Phi(x) = Phi(x) + x phi(x)
   return record(out, "gelu", {&a}, [x = a](const Tensor& g) {
-    return std::vector<Tensor>{kernels::gelu_backward(g, x)};
+    return Grads{kernels::gelu_backward(g, x)};
   });
 }
 
@@ -68,7 +68,7 @@ Tensor softplus(const Tensor& a, double beta, double threshold) {
   if (!any_requires_grad({&a})) return out;
   // d/dx = sigmoid(beta x), or 1 past the threshold
   return record(out, "softplus", {&a}, [x = a, beta, threshold](const Tensor& g) {
-    return std::vector<Tensor>{kernels::softplus_backward(g, x, beta, threshold)};
+    return Grads{kernels::softplus_backward(g, x, beta, threshold)};
   });
 }
 
@@ -77,7 +77,7 @@ Tensor softmax(const Tensor& a, std::int64_t dim) {
   if (!any_requires_grad({&a})) return out;
   // ds_i/dx_j = s_i (delta_ij - s_j)
   return record(out, "softmax", {&a}, [s = out.detach(), dim](const Tensor& g) {
-    return std::vector<Tensor>{kernels::softmax_backward(g, s, dim)};
+    return Grads{kernels::softmax_backward(g, s, dim)};
   });
 }
 
@@ -86,7 +86,7 @@ Tensor log_softmax(const Tensor& a, std::int64_t dim) {
   if (!any_requires_grad({&a})) return out;
   // dl_i/dx_j = delta_ij - s_j
   return record(out, "log_softmax", {&a}, [l = out.detach(), dim](const Tensor& g) {
-    return std::vector<Tensor>{kernels::log_softmax_backward(g, l, dim)};
+    return Grads{kernels::log_softmax_backward(g, l, dim)};
   });
 }
 

@@ -19,13 +19,13 @@ using kernels::unary;
 Tensor add(const Tensor& a, const Tensor& b) {
   // d(a+b)/da = 1, d(a+b)/db = 1
   return record(binary(BinaryOp::Add, a, b), "add", {&a, &b},
-                [](const Tensor& g) { return std::vector<Tensor>{g, g}; });
+                [](const Tensor& g) { return Grads{g, g}; });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
   // d(a-b)/da = 1, d(a-b)/db = -1
   return record(binary(BinaryOp::Sub, a, b), "sub", {&a, &b}, [](const Tensor& g) {
-    return std::vector<Tensor>{g, unary(UnaryOp::Neg, g)};
+    return Grads{g, unary(UnaryOp::Neg, g)};
   });
 }
 
@@ -35,7 +35,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   if (!any_requires_grad({&a, &b})) return out;
   const bool ga = a.requires_grad(), gb = b.requires_grad();
   return record(out, "mul", {&a, &b}, [a, b, ga, gb](const Tensor& g) {
-    return std::vector<Tensor>{ga ? binary(BinaryOp::Mul, g, b) : Tensor(), gb ? binary(BinaryOp::Mul, g, a) : Tensor()};
+    return Grads{ga ? binary(BinaryOp::Mul, g, b) : Tensor(), gb ? binary(BinaryOp::Mul, g, a) : Tensor()};
   });
 }
 
@@ -46,7 +46,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
   const bool ga = a.requires_grad(), gb = b.requires_grad();
   return record(out, "div", {&a, &b}, [b, out = out.detach(), ga, gb](const Tensor& g) {
     const Tensor g_over_b = binary(BinaryOp::Div, g, b);
-    return std::vector<Tensor>{ga ? g_over_b : Tensor(),
+    return Grads{ga ? g_over_b : Tensor(),
                                gb ? unary(UnaryOp::Neg, binary(BinaryOp::Mul, g_over_b, out)) : Tensor()};
   });
 }
@@ -54,13 +54,13 @@ Tensor div(const Tensor& a, const Tensor& b) {
 Tensor neg(const Tensor& a) {
   // d(-a)/da = -1
   return record(unary(UnaryOp::Neg, a), "neg", {&a},
-                [](const Tensor& g) { return std::vector<Tensor>{unary(UnaryOp::Neg, g)}; });
+                [](const Tensor& g) { return Grads{unary(UnaryOp::Neg, g)}; });
 }
 
 Tensor affine(const Tensor& a, double scale, double shift) {
   // d(a*s + c)/da = s
   return record(kernels::affine(a, scale, shift), "affine", {&a},
-                [scale](const Tensor& g) { return std::vector<Tensor>{kernels::affine(g, scale, 0.0)}; });
+                [scale](const Tensor& g) { return Grads{kernels::affine(g, scale, 0.0)}; });
 }
 
 Tensor operator/(double s, const Tensor& a) { return affine(pow(a, -1.0), s, 0.0); }
@@ -70,7 +70,7 @@ Tensor pow(const Tensor& a, double p) {
   Tensor out = kernels::pow_scalar(a, p);
   if (!any_requires_grad({&a})) return out;
   return record(out, "pow", {&a}, [a, p](const Tensor& g) {
-    return std::vector<Tensor>{binary(BinaryOp::Mul, g, kernels::affine(kernels::pow_scalar(a, p - 1.0), p, 0.0))};
+    return Grads{binary(BinaryOp::Mul, g, kernels::affine(kernels::pow_scalar(a, p - 1.0), p, 0.0))};
   });
 }
 
@@ -83,7 +83,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
     Tensor da, db;
     if (ga) da = binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, b, binary(BinaryOp::Pow, a, kernels::affine(b, 1.0, -1.0))));
     if (gb) db = binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, out, unary(UnaryOp::Log, a)));
-    return std::vector<Tensor>{da, db};
+    return Grads{da, db};
   });
 }
 
@@ -91,14 +91,14 @@ Tensor exp(const Tensor& a) {
   // d/dx e^x = e^x
   Tensor out = unary(UnaryOp::Exp, a);
   return record(out, "exp", {&a}, [out = out.detach()](const Tensor& g) {
-    return std::vector<Tensor>{binary(BinaryOp::Mul, g, out)};
+    return Grads{binary(BinaryOp::Mul, g, out)};
   });
 }
 
 Tensor log(const Tensor& a) {
   // d/dx ln x = 1/x
   return record(unary(UnaryOp::Log, a), "log", {&a}, [a](const Tensor& g) {
-    return std::vector<Tensor>{binary(BinaryOp::Div, g, a)};
+    return Grads{binary(BinaryOp::Div, g, a)};
   });
 }
 
@@ -106,28 +106,28 @@ Tensor sqrt(const Tensor& a) {
   // d/dx sqrt(x) = 1 / (2 sqrt(x))
   Tensor out = unary(UnaryOp::Sqrt, a);
   return record(out, "sqrt", {&a}, [out = out.detach()](const Tensor& g) {
-    return std::vector<Tensor>{binary(BinaryOp::Div, g, kernels::affine(out, 2.0, 0.0))};
+    return Grads{binary(BinaryOp::Div, g, kernels::affine(out, 2.0, 0.0))};
   });
 }
 
 Tensor abs(const Tensor& a) {
   // d/dx |x| = sign(x)
   return record(unary(UnaryOp::Abs, a), "abs", {&a}, [a](const Tensor& g) {
-    return std::vector<Tensor>{binary(BinaryOp::Mul, g, unary(UnaryOp::Sign, a))};
+    return Grads{binary(BinaryOp::Mul, g, unary(UnaryOp::Sign, a))};
   });
 }
 
 Tensor sin(const Tensor& a) {
   // d/dx sin x = cos x
   return record(unary(UnaryOp::Sin, a), "sin", {&a}, [a](const Tensor& g) {
-    return std::vector<Tensor>{binary(BinaryOp::Mul, g, unary(UnaryOp::Cos, a))};
+    return Grads{binary(BinaryOp::Mul, g, unary(UnaryOp::Cos, a))};
   });
 }
 
 Tensor cos(const Tensor& a) {
   // d/dx cos x = -sin x
   return record(unary(UnaryOp::Cos, a), "cos", {&a}, [a](const Tensor& g) {
-    return std::vector<Tensor>{unary(UnaryOp::Neg, binary(BinaryOp::Mul, g, unary(UnaryOp::Sin, a)))};
+    return Grads{unary(UnaryOp::Neg, binary(BinaryOp::Mul, g, unary(UnaryOp::Sin, a)))};
   });
 }
 
@@ -136,7 +136,7 @@ Tensor erf(const Tensor& a) {
   return record(kernels::erf(a), "erf", {&a}, [a](const Tensor& g) {
     const Tensor density = kernels::affine(unary(UnaryOp::Exp, kernels::affine(unary(UnaryOp::Square, a), -1.0, 0.0)),
                                            2.0 * std::numbers::inv_sqrtpi, 0.0);
-    return std::vector<Tensor>{binary(BinaryOp::Mul, g, density)};
+    return Grads{binary(BinaryOp::Mul, g, density)};
   });
 }
 

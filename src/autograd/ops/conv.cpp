@@ -14,7 +14,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Con
   // Backward rebuilds the columns from the input, chunk by chunk (kernels/conv.cpp).
   return record(out, "conv2d", {&input, &weight, &bias}, [input, weight, o, gx, gw, gb](const Tensor& g) {
     kernels::Conv2dGrads d = kernels::conv2d_backward(g, input, weight, o.stride, o.padding, o.dilation, gx, gw, gb);
-    return std::vector<Tensor>{d.input, d.weight, d.bias};
+    return Grads{d.input, d.weight, d.bias};
   });
 }
 

@@ -28,7 +28,7 @@ Tensor dropout_with_mask(const Tensor& input, const Tensor& mask, double p) {
   Tensor out = kernels::binary(kernels::BinaryOp::Mul, input, scaled);
   // d out / d x = mask / (1 - p)
   return record(out, "dropout", {&input}, [scaled](const Tensor& g) {
-    return std::vector<Tensor>{kernels::binary(kernels::BinaryOp::Mul, g, scaled)};
+    return Grads{kernels::binary(kernels::BinaryOp::Mul, g, scaled)};
   });
 }
 

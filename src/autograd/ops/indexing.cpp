@@ -15,7 +15,7 @@ Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index) {
   if (!any_requires_grad({&a})) return out;
   // each picked element receives its output's gradient; the rest receive 0 (scatter-add)
   return record(out, "gather", {&a}, [shape = a.shape(), dim, index](const Tensor& g) {
-    return std::vector<Tensor>{kernels::scatter_add(shape, dim, index, g)};
+    return Grads{kernels::scatter_add(shape, dim, index, g)};
   });
 }
 
@@ -41,7 +41,7 @@ Tensor embedding(const Tensor& indices_in, const Tensor& weight, std::optional<s
   return record(out, "embedding", {&weight}, [indices, shape = weight.shape(), padding_idx](const Tensor& g) {
     Tensor dw = kernels::index_add_rows(shape, indices.data<std::int64_t>(), indices.numel(), g);
     if (padding_idx) fill_(dw.view_narrowed(*padding_idx, 1), 0.0);
-    return std::vector<Tensor>{dw};
+    return Grads{dw};
   });
 }
 

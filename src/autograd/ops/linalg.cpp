@@ -25,7 +25,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     if (a.dim() == 3 && b.dim() == 3) {
       if (ga) da = kernels::matmul(gc, kernels::contiguous(b.view_transposed(1, 2)));
       if (gb) db = kernels::matmul(kernels::contiguous(a.view_transposed(1, 2)), gc);
-      return std::vector<Tensor>{da, db};
+      return Grads{da, db};
     }
     // Fold every operand to 2-d.
     const Tensor a2 = a.dim() == 1 ? as_row(a)
@@ -43,7 +43,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
       kernels::gemm(a2, true, g2, false, d, 1, 0);
       db = d.view_as_shape(b.shape());
     }
-    return std::vector<Tensor>{da, db};
+    return Grads{da, db};
   });
 }
 
@@ -63,7 +63,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
       kernels::gemm(g, true, x, false, dw, 1, 0);
     }
     if (gbias) db = kernels::sum(g, 0, false);
-    return std::vector<Tensor>{dx, dw, db};
+    return Grads{dx, dw, db};
   });
 }
 

@@ -69,7 +69,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
                 [input, weight, mean, invstd, training, gx, gw, gb](const Tensor& g) {
                   kernels::NormGrads d =
                       kernels::batch_norm_backward(g, input, mean, invstd, weight, training, gx, gw, gb);
-                  return std::vector<Tensor>{d.input, d.weight, d.bias};
+                  return Grads{d.input, d.weight, d.bias};
                 });
 }
 
@@ -91,7 +91,7 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tens
   return record(r.output, "layer_norm", {&input, &weight, &bias},
                 [input, weight, mean = r.mean, invstd = r.invstd, gx, gw, gb](const Tensor& g) {
                   kernels::NormGrads d = kernels::layer_norm_backward(g, input, mean, invstd, weight, gx, gw, gb);
-                  return std::vector<Tensor>{d.input, d.weight, d.bias};
+                  return Grads{d.input, d.weight, d.bias};
                 });
 }
 

@@ -18,7 +18,7 @@ Tensor max_pool2d(const Tensor& input, Size2 kernel_size, MaxPool2dFuncOptions o
   if (!any_requires_grad({&input})) return r.output;
   // d out / d x = 1 at the window's maximum, 0 elsewhere
   return record(r.output, "max_pool2d", {&input}, [indices = r.indices, shape = input.shape()](const Tensor& g) {
-    return std::vector<Tensor>{kernels::max_pool2d_backward(g, indices, shape)};
+    return Grads{kernels::max_pool2d_backward(g, indices, shape)};
   });
 }
 
@@ -29,7 +29,7 @@ Tensor avg_pool2d(const Tensor& input, Size2 kernel_size, AvgPool2dFuncOptions o
   // d out / d x = 1 / divisor for each x in the window
   return record(out, "avg_pool2d", {&input},
                 [shape = input.shape(), win, include = o.count_include_pad](const Tensor& g) {
-                  return std::vector<Tensor>{kernels::avg_pool2d_backward(g, shape, win, include)};
+                  return Grads{kernels::avg_pool2d_backward(g, shape, win, include)};
                 });
 }
 

@@ -30,7 +30,7 @@ Tensor reduce(const Tensor& a, int dim, bool keepdim, bool is_mean) {
   const double scale = is_mean ? 1.0 / static_cast<double>(n) : 1.0;
   // d(sum x)/dx_i = 1; d(mean x)/dx_i = 1/n
   return record(out, is_mean ? "mean" : "sum", {&a}, [shape = a.shape(), dim, keepdim, scale](const Tensor& g) {
-    return std::vector<Tensor>{spread(g, shape, dim, keepdim, scale)};
+    return Grads{spread(g, shape, dim, keepdim, scale)};
   });
 }
 

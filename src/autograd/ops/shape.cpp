@@ -37,7 +37,7 @@ Tensor reshape(const Tensor& a, const Shape& shape_in) {
   Tensor out = kernels::contiguous(a).view_as_shape(shape);
   // the gradient of a reshape is the gradient reshaped back
   return record(out, "reshape", {&a}, [from = a.shape()](const Tensor& g) {
-    return std::vector<Tensor>{kernels::contiguous(g).view_as_shape(from)};
+    return Grads{kernels::contiguous(g).view_as_shape(from)};
   });
 }
 
@@ -45,7 +45,7 @@ Tensor transpose(const Tensor& a, std::int64_t d0, std::int64_t d1) {
   const int i = normalize_dim(d0, a.dim()), j = normalize_dim(d1, a.dim());
   // the gradient of a transpose is the gradient transposed back
   return record(a.view_transposed(i, j), "transpose", {&a},
-                [i, j](const Tensor& g) { return std::vector<Tensor>{g.view_transposed(i, j)}; });
+                [i, j](const Tensor& g) { return Grads{g.view_transposed(i, j)}; });
 }
 
 Tensor slice(const Tensor& a, std::int64_t start, std::int64_t end) {
@@ -59,7 +59,7 @@ Tensor slice(const Tensor& a, std::int64_t start, std::int64_t end) {
   return record(a.view_narrowed(start, end - start), "slice", {&a}, [from = a.shape(), start](const Tensor& g) {
     Tensor full_grad = zeros(from, g.dtype());
     kernels::copy_(full_grad.view_narrowed(start, g.shape()[0]), g);
-    return std::vector<Tensor>{full_grad};
+    return Grads{full_grad};
   });
 }
 
@@ -87,14 +87,14 @@ Tensor Tensor::contiguous() const {
   if (is_contiguous()) return *this;
   Tensor self = *this;
   return record(kernels::contiguous(*this), "contiguous", {&self},
-                [](const Tensor& g) { return std::vector<Tensor>{g}; });
+                [](const Tensor& g) { return Grads{g}; });
 }
 
 Tensor Tensor::clone() const {
   Tensor self = *this;
   Tensor out = Tensor::empty(shape(), dtype());
   kernels::copy_(out, *this);
-  return record(out, "clone", {&self}, [](const Tensor& g) { return std::vector<Tensor>{g}; });
+  return record(out, "clone", {&self}, [](const Tensor& g) { return Grads{g}; });
 }
 
 Tensor Tensor::to(Dtype d) const {
@@ -103,7 +103,7 @@ Tensor Tensor::to(Dtype d) const {
   const Dtype from = dtype();
   // the gradient converts back to the input's dtype
   return record(kernels::cast(*this, d), "to", {&self},
-                [from](const Tensor& g) { return std::vector<Tensor>{kernels::cast(g, from)}; });
+                [from](const Tensor& g) { return Grads{kernels::cast(g, from)}; });
 }
 
 }  // namespace descent

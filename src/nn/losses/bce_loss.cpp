@@ -43,7 +43,7 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BCE
     const bool gi = input.requires_grad(), gt = target.requires_grad();
     // dl/dx = (x - y) / max(x (1 - x), 1e-12); dl/dy = log(1 - x) - log x, each log clamped at -100
     losses = record(losses, "binary_cross_entropy", {&input, &target}, [input, target, gi, gt](const Tensor& g) {
-      return std::vector<Tensor>{gi ? kernels::binary_cross_entropy_backward(g, input, target) : Tensor(),
+      return Grads{gi ? kernels::binary_cross_entropy_backward(g, input, target) : Tensor(),
                                  gt ? kernels::binary_cross_entropy_target_backward(g, input) : Tensor()};
     });
   }
@@ -63,7 +63,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
     // dl/dx = (pw y + 1 - y) sigmoid(x) - pw y; dl/dy = log sigmoid(-x) - pw log sigmoid(x)
     losses = record(losses, "binary_cross_entropy_with_logits", {&input, &target},
                     [input, target, pos_weight, gi, gt](const Tensor& g) {
-                      return std::vector<Tensor>{
+                      return Grads{
                           gi ? kernels::binary_cross_entropy_with_logits_backward(g, input, target, pos_weight) : Tensor(),
                           gt ? kernels::binary_cross_entropy_with_logits_target_backward(g, input, pos_weight) : Tensor()};
                     });

@@ -71,7 +71,7 @@ Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, Reduction
     const Tensor minus_one = kernels::scatter_add(d.shape(), 1, index, kernels::affine(kernels::gather(d, 1, index), 0.0, -1.0));
     kernels::add_(d, minus_one);
     const Tensor weight = g.dim() == 0 ? kernels::affine(g, scale, 0.0) : kernels::contiguous(g).view_as_shape(Shape{n, 1});
-    return std::vector<Tensor>{kernels::binary(BinaryOp::Mul, d, weight)};
+    return Grads{kernels::binary(BinaryOp::Mul, d, weight)};
   });
 }
 

@@ -27,7 +27,7 @@ Tensor squared_error(const Tensor& input, const Tensor& target, Reduction reduct
     const Tensor d = reduction == Reduction::None
                          ? kernels::binary(BinaryOp::Mul, kernels::affine(diff, 2.0, 0.0), g)
                          : kernels::affine(diff, 2.0 * scale * g.item(), 0.0);
-    return std::vector<Tensor>{gi ? d : Tensor(), gt ? kernels::affine(d, -1.0, 0.0) : Tensor()};
+    return Grads{gi ? d : Tensor(), gt ? kernels::affine(d, -1.0, 0.0) : Tensor()};
   });
 }
 
