@@ -28,8 +28,8 @@ constexpr std::int64_t kInPlaceWork = std::int64_t{1} << 28;
 constexpr std::size_t kAxpyFormOutput = std::size_t{2} << 20;  // bytes of C
 
 // Skinny products, where one side of the output or the shared dimension is at most kSkinny, also run
-// in place: OpenBLAS packs the large operand for little reuse. Convolution's products are of this
-// kind (im2col at LeNet-5's sizes, batch 64, one thread, AVX-512): OpenBLAS 0.26 / 0.57 / 0.33 /
+// in place: OpenBLAS packs the large operand for little reuse. Convolution over a whole batch gives
+// products of this kind (im2col at LeNet-5's sizes, batch 64, one thread, AVX-512): OpenBLAS 0.26 / 0.57 / 0.33 /
 // 0.43 / 0.31 ms against 0.27 / 0.17 / 0.26 / 0.27 / 0.18 ms in place for the products 6x25x50176
 // (conv1 forward), 6x50176x25 (conv1 weight gradient, dot form), 16x150x6400, 16x6400x150 and
 // 150x16x6400 (conv2). The in-place kernels vectorize along n (axpy form) or k (dot form), which
