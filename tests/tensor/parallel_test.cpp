@@ -17,7 +17,8 @@ TEST(ParallelRun, RunsEachIndexOncePerCall) {
     const int count = 1 + call % 4;
     std::vector<std::atomic<int>> hits(static_cast<std::size_t>(count));
     parallel_run(count, [&](int t) { hits[static_cast<std::size_t>(t)].fetch_add(1); });
-    for (int t = 0; t < count; ++t) ASSERT_EQ(hits[static_cast<std::size_t>(t)].load(), 1) << "call " << call << " t " << t;
+    for (int t = 0; t < count; ++t)
+      ASSERT_EQ(hits[static_cast<std::size_t>(t)].load(), 1) << "call " << call << " t " << t;
   }
 }
 

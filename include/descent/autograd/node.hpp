@@ -50,8 +50,8 @@ struct Node {
   bool needs_grad(std::size_t input) const { return input < next.size() && next[input].defined(); }
 };
 
-// A node whose backward is a closure: Grads (or std::vector<Tensor>) (const Tensor& grad_output). The closure is
-// stored in the node itself (one pooled allocation, no std::function).
+// A node whose backward is a closure taking the output's gradient and returning Grads (or a
+// std::vector<Tensor>). The closure is stored in the node itself (one pooled allocation, no std::function).
 template <class F>
 struct ClosureNode final : Node {
   explicit ClosureNode(F f) : backward(std::move(f)) {}

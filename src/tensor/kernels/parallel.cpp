@@ -6,7 +6,6 @@
 #include <exception>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace descent::kernels {
 namespace {
@@ -36,11 +35,10 @@ class Pool {
  public:
   void run(int count, void (*work)(void*, int), void* context) {
     std::lock_guard lock(run_mutex_);  // one region at a time when several user threads call in
-    while (static_cast<int>(threads_.size()) < count - 1) {
-      const int index = static_cast<int>(threads_.size()) + 1;
+    while (threads_ < count - 1) {
+      const int index = ++threads_;
       const std::uint64_t now = generation_.load(std::memory_order_relaxed);  // it waits for the next region
-      threads_.emplace_back([this, index, now] { serve(index, now); });
-      threads_.back().detach();  // the pool lives as long as the process
+      std::thread([this, index, now] { serve(index, now); }).detach();  // the pool lives as long as the process
     }
     work_ = work;
     context_ = context;
@@ -48,7 +46,7 @@ class Pool {
     error_ = nullptr;
     // Every pooled thread reports back, taking part or not: none can then see the next region's
     // fields before it has finished with this one's.
-    remaining_.store(static_cast<int>(threads_.size()), std::memory_order_relaxed);
+    remaining_.store(threads_, std::memory_order_relaxed);
     generation_.fetch_add(1, std::memory_order_release);
     generation_.notify_all();
     call(0);
@@ -79,7 +77,7 @@ class Pool {
   }
 
   std::mutex run_mutex_, error_mutex_;
-  std::vector<std::thread> threads_;
+  int threads_ = 0;  // pooled threads, besides the caller
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<int> remaining_{0};
   void (*work_)(void*, int) = nullptr;
