@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "app.hpp"
+#include "cli_run.hpp"
 #include "descent/data/dataset.hpp"
 
 namespace descent::cli {
@@ -20,19 +20,10 @@ namespace fs = std::filesystem;
 
 constexpr const char* kFashionMnist = "/usr/share/datasets/fashion-mnist";
 
-struct Result {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Result run_cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  int status = run(args, out, err);
-  return {status, out.str(), err.str()};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using testing::contains;
+using testing::expect_bad_input;
+using testing::Result;
+using testing::run_cli;
 
 std::string source_path(const std::string& relative) { return std::string(DESCENT_SOURCE_DIR) + "/" + relative; }
 
@@ -52,12 +43,6 @@ class CheckCommandTest : public ::testing::Test {
   }
 
   static bool have_data() { return data::has_idx_files(kFashionMnist); }
-
-  static void expect_bad_input(const Result& r, const std::string& part) {
-    EXPECT_EQ(r.status, 2) << r.err << r.out;
-    EXPECT_TRUE(r.err.starts_with("descent: ")) << r.err;
-    EXPECT_TRUE(contains(r.err, part)) << "expected '" << part << "' in: " << r.err;
-  }
 
   fs::path dir_;
 };

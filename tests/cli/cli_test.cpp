@@ -10,26 +10,17 @@
 #include <string>
 #include <vector>
 
-#include "app.hpp"
+#include "cli_run.hpp"
 
 namespace descent::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Result run_cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  int status = run(args, out, err);
-  return {status, out.str(), err.str()};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using testing::contains;
+using testing::expect_bad_input;
+using testing::Result;
+using testing::run_cli;
 
 // A config file in a fresh temporary directory, removed with the fixture.
 class CliTest : public ::testing::Test {
@@ -47,14 +38,6 @@ class CliTest : public ::testing::Test {
     return path.string();
   }
   std::string valid_config() { return write_config("[model]\nlayers = [784, 30, 10]\n"); }
-
-  // Expects status 2 and exactly one line "descent: ..." containing `part`.
-  static void expect_bad_input(const Result& r, const std::string& part) {
-    EXPECT_EQ(r.status, 2) << r.err;
-    EXPECT_TRUE(r.err.starts_with("descent: ")) << r.err;
-    EXPECT_TRUE(contains(r.err, part)) << "expected '" << part << "' in: " << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  }
 
   fs::path dir_;
 };

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "app.hpp"
+#include "cli_run.hpp"
 #include "descent/train/minimize.hpp"
 
 namespace descent::cli {
@@ -22,20 +22,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status;
-  std::string out;
-  std::string err;
-};
+using testing::contains;
+using testing::expect_bad_input;
+using testing::Result;
 
-Result run_cli(std::vector<std::string> args) {
+Result run_minimize(std::vector<std::string> args) {
   args.insert(args.begin(), "minimize");
-  std::ostringstream out, err;
-  const int status = run(args, out, err);
-  return {status, out.str(), err.str()};
+  return testing::run_cli(args);
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<std::string> lines_of(const std::string& text, const std::string& end = "\n") {
   std::vector<std::string> lines;
@@ -53,14 +47,6 @@ std::vector<std::string> fields_of(const std::string& line) {
   return fields;
 }
 
-// Expects status 2 and one line "descent: ..." containing `part`.
-void expect_bad_input(const Result& r, const std::string& part) {
-  EXPECT_EQ(r.status, 2) << r.err;
-  EXPECT_EQ(r.out, "");
-  EXPECT_TRUE(r.err.starts_with("descent: ")) << r.err;
-  EXPECT_TRUE(contains(r.err, part)) << "expected '" << part << "' in: " << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-}
 
 class MinimizeCliTest : public ::testing::Test {
  protected:
@@ -83,7 +69,7 @@ class MinimizeCliTest : public ::testing::Test {
 
 // The brief's example: every step moves toward 0 and the gradient keeps its sign.
 TEST_F(MinimizeCliTest, WalksDownTheParabola) {
-  const Result r = run_cli({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3", "--steps", "50"});
+  const Result r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3", "--steps", "50"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
   const std::vector<std::string> lines = lines_of(r.out);
@@ -109,7 +95,7 @@ TEST_F(MinimizeCliTest, WalksDownTheParabola) {
 }
 
 TEST_F(MinimizeCliTest, EveryKthStep) {
-  const Result r = run_cli({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3", "--steps", "25", "--every", "10"});
+  const Result r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3", "--steps", "25", "--every", "10"});
   ASSERT_EQ(r.status, 0) << r.err;
   std::vector<std::string> steps;
   for (const std::string& line : lines_of(r.out))
@@ -119,7 +105,7 @@ TEST_F(MinimizeCliTest, EveryKthStep) {
 }
 
 TEST_F(MinimizeCliTest, TestFunctionShowsItsKnownMinimum) {
-  const Result r = run_cli({"booth", "--optimizer", "sgd", "--lr", "0.05", "--x0", "-3,4", "--steps", "300",
+  const Result r = run_minimize({"booth", "--optimizer", "sgd", "--lr", "0.05", "--x0", "-3,4", "--steps", "300",
                             "--every", "100"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "step 0: (x, y) = (-3, 4), f = ")) << r.out;
@@ -128,49 +114,49 @@ TEST_F(MinimizeCliTest, TestFunctionShowsItsKnownMinimum) {
 }
 
 TEST_F(MinimizeCliTest, NegativeValuesAreValuesNotFlags) {
-  Result r = run_cli({"x^2 + y^2", "--optimizer", "sgd", "--x0", "-1,2", "--lr", "0.1", "--steps", "1"});
+  Result r = run_minimize({"x^2 + y^2", "--optimizer", "sgd", "--x0", "-1,2", "--lr", "0.1", "--steps", "1"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "step 0: (x, y) = (-1, 2), f = 5, grad = (-2, 4)")) << r.out;
-  r = run_cli({"x^2", "--optimizer", "sgd", "--x0", "-1.5e-1", "--lr", "1", "--steps", "0"});
+  r = run_minimize({"x^2", "--optimizer", "sgd", "--x0", "-1.5e-1", "--lr", "1", "--steps", "0"});
   EXPECT_TRUE(contains(r.out, "step 0: x = -0.15")) << r.out << r.err;
-  r = run_cli({"x^2", "--optimizer", "sgd", "--x0=-2", "--lr=0.25", "--steps", "1"});
+  r = run_minimize({"x^2", "--optimizer", "sgd", "--x0=-2", "--lr=0.25", "--steps", "1"});
   EXPECT_TRUE(contains(r.out, "step 1: x = -1,")) << r.out << r.err;
   // A negative learning rate is read as a value, then rejected by the optimizer's check.
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--lr", "-0.1", "--x0", "1", "--steps", "1"}), "lr >= 0");
-  const Result negative = run_cli({"x^2", "--optimizer", "sgd", "--lr", "-0.1", "--x0", "1", "--steps", "1"});
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--lr", "-0.1", "--x0", "1", "--steps", "1"}), "lr >= 0");
+  const Result negative = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "-0.1", "--x0", "1", "--steps", "1"});
   EXPECT_FALSE(contains(negative.err, "unknown option")) << negative.err;
 }
 
 TEST_F(MinimizeCliTest, ExpressionStartingWithMinusGoesAfterDoubleDash) {
-  const Result r = run_cli({"--optimizer", "sgd", "--lr", "0.1", "--x0", "-1", "--steps", "1", "--", "-x^2"});
+  const Result r = run_minimize({"--optimizer", "sgd", "--lr", "0.1", "--x0", "-1", "--steps", "1", "--", "-x^2"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "step 0: x = -1, f = -1, grad = 2")) << r.out;  // -(x^2)
-  expect_bad_input(run_cli({"-x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"-x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1"}),
                    "unknown option -x^2 for 'descent minimize' (an argument that starts with '-' goes after --)");
 }
 
 // Switches and valued flags reach the optimizer: SGD with Nesterov momentum on x^2/2 (gradient x),
 // two steps by hand as in tests/optim/sgd_test.cpp: 2 -> 1.62 -> 1.1502.
 TEST_F(MinimizeCliTest, OptimizerFlagsArePassedThrough) {
-  Result r = run_cli({"x^2/2", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--nesterov", "--x0", "2",
+  Result r = run_minimize({"x^2/2", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--nesterov", "--x0", "2",
                       "--steps", "2"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "sgd (lr=0.1, momentum=0.9, nesterov=true)")) << r.out;
   EXPECT_TRUE(contains(r.out, "step 1: x = 1.62,")) << r.out;
   EXPECT_TRUE(contains(r.out, "step 2: x = 1.1502,")) << r.out;
   // maximize climbs: on -(x^2) it goes toward 0 as descent would on x^2.
-  r = run_cli({"0 - x^2", "--optimizer", "sgd", "--lr", "0.1", "--maximize", "--x0", "2", "--steps", "1"});
+  r = run_minimize({"0 - x^2", "--optimizer", "sgd", "--lr", "0.1", "--maximize", "--x0", "2", "--steps", "1"});
   EXPECT_TRUE(contains(r.out, "step 1: x = 1.6,")) << r.out << r.err;
   // --weight-decay: g = 2x + 0.5x at x = 2 is 5, so x1 = 2 - 0.5.
-  r = run_cli({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--weight-decay", "0.5", "--x0", "2", "--steps", "1"});
+  r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--weight-decay", "0.5", "--x0", "2", "--steps", "1"});
   EXPECT_TRUE(contains(r.out, "step 1: x = 1.5,")) << r.out << r.err;
-  r = run_cli({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--dampening", "0.5", "--x0", "2",
+  r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--dampening", "0.5", "--x0", "2",
                "--steps", "0"});
   EXPECT_TRUE(contains(r.out, "(lr=0.1, momentum=0.9, dampening=0.5)")) << r.out << r.err;
 }
 
 TEST_F(MinimizeCliTest, Float32) {
-  const Result r = run_cli({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "0.1", "--steps", "1", "--dtype",
+  const Result r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "0.1", "--steps", "1", "--dtype",
                             "float32"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "with sgd (lr=0.1), float32")) << r.out;
@@ -181,7 +167,7 @@ TEST_F(MinimizeCliTest, Float32) {
 
 TEST_F(MinimizeCliTest, TraceFileFormat) {
   const std::string path = (dir_ / "walk.csv").string();
-  const Result r = run_cli({"x^2 + y^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3,-1", "--steps", "2",
+  const Result r = run_minimize({"x^2 + y^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3,-1", "--steps", "2",
                             "--trace", path});
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string text = read(path);
@@ -203,7 +189,7 @@ TEST_F(MinimizeCliTest, TraceFileFormat) {
 TEST_F(MinimizeCliTest, TraceNumbersRoundTrip) {
   for (const std::string dtype : {"float64", "float32"}) {
     const std::string path = (dir_ / ("walk_" + dtype + ".csv")).string();
-    const Result r = run_cli({"rosenbrock", "--optimizer", "sgd", "--lr", "0.001", "--momentum", "0.9", "--x0",
+    const Result r = run_minimize({"rosenbrock", "--optimizer", "sgd", "--lr", "0.001", "--momentum", "0.9", "--x0",
                               "-1.5,2", "--steps", "40", "--dtype", dtype, "--trace", path});
     ASSERT_EQ(r.status, 0) << r.err;
 
@@ -237,7 +223,7 @@ TEST_F(MinimizeCliTest, TraceNumbersRoundTrip) {
 
 TEST_F(MinimizeCliTest, TraceCommandIsQuotedForTheShell) {
   const std::string path = (dir_ / "it's.csv").string();
-  const Result r = run_cli({"x*y", "--optimizer", "sgd", "--x0", "1,1", "--steps", "0", "--trace", path});
+  const Result r = run_minimize({"x*y", "--optimizer", "sgd", "--x0", "1,1", "--steps", "0", "--trace", path});
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string first = lines_of(read(path), "\r\n")[0];
   EXPECT_EQ(first, "# descent minimize 'x*y' --optimizer sgd --x0 1,1 --steps 0 --trace '" +
@@ -246,45 +232,45 @@ TEST_F(MinimizeCliTest, TraceCommandIsQuotedForTheShell) {
 
 TEST_F(MinimizeCliTest, BadInputWritesNoTrace) {
   const std::string path = (dir_ / "walk.csv").string();
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--lr", "-1", "--x0", "1", "--steps", "3", "--trace", path}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--lr", "-1", "--x0", "1", "--steps", "3", "--trace", path}),
                    "lr >= 0");
   EXPECT_TRUE(fs::is_empty(dir_));
 }
 
 TEST_F(MinimizeCliTest, UnwritableTrace) {
   const std::string path = (dir_ / "missing" / "walk.csv").string();
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--trace", path}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--trace", path}),
                    path + ": cannot write the trace");
 }
 
 // ---- bad input ----
 
 TEST_F(MinimizeCliTest, UnknownOptimizer) {
-  expect_bad_input(run_cli({"x^2", "--optimizer", "adamx", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "adamx", "--x0", "1", "--steps", "1"}),
                    "--optimizer = adamx: expected one of sgd, adagrad, adadelta, rmsprop, adam, adamw");
-  expect_bad_input(run_cli({"x^2", "--optimizer", "SGD", "--x0", "1", "--steps", "1"}), "--optimizer = SGD: expected");
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "SGD", "--x0", "1", "--steps", "1"}), "--optimizer = SGD: expected");
 }
 
 TEST_F(MinimizeCliTest, OptionTheOptimizerDoesNotHave) {
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--rho", "0.9", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--rho", "0.9", "--x0", "1", "--steps", "1"}),
                    "--rho is not an option of sgd (sgd takes --lr, --momentum, --dampening, --weight-decay, "
                    "--nesterov, --maximize)");
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--amsgrad", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--amsgrad", "--x0", "1", "--steps", "1"}),
                    "--amsgrad is not an option of sgd");
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--betas", "0.9,0.99", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--betas", "0.9,0.99", "--x0", "1", "--steps", "1"}),
                    "--betas is not an option of sgd");
 }
 
 TEST_F(MinimizeCliTest, BadOptionValues) {
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--lr", "fast", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--lr", "fast", "--x0", "1", "--steps", "1"}),
                    "lr = fast: expected a number");
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--nesterov", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--nesterov", "--x0", "1", "--steps", "1"}),
                    "SGD: nesterov = true: expected nesterov = true only with momentum > 0");
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--lr"}), "--lr: 1 required");
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--lr"}), "--lr: 1 required");
 }
 
 TEST_F(MinimizeCliTest, MalformedExpressionShowsWhere) {
-  const Result r = run_cli({"x^^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1"});
+  const Result r = run_minimize({"x^^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1"});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
@@ -294,56 +280,56 @@ TEST_F(MinimizeCliTest, MalformedExpressionShowsWhere) {
 }
 
 TEST_F(MinimizeCliTest, UnknownNamesAreNamed) {
-  Result r = run_cli({"x + w", "--optimizer", "sgd", "--x0", "1", "--steps", "1"});
+  Result r = run_minimize({"x + w", "--optimizer", "sgd", "--x0", "1", "--steps", "1"});
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(r.err.starts_with("descent: expression \"x + w\", column 5: unknown variable 'w'")) << r.err;
-  r = run_cli({"foo(x)", "--optimizer", "sgd", "--x0", "1", "--steps", "1"});
+  r = run_minimize({"foo(x)", "--optimizer", "sgd", "--x0", "1", "--steps", "1"});
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(contains(r.err, "unknown function 'foo' (functions: exp, log, sqrt")) << r.err;
-  expect_bad_input(run_cli({"rosenbrok", "--optimizer", "sgd", "--x0", "1,1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"rosenbrok", "--optimizer", "sgd", "--x0", "1,1", "--steps", "1"}),
                    "\"rosenbrok\" is neither a test function (quadratic, rosenbrock");
 }
 
 TEST_F(MinimizeCliTest, X0LengthMismatch) {
-  expect_bad_input(run_cli({"rosenbrock", "--optimizer", "sgd", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"rosenbrock", "--optimizer", "sgd", "--x0", "1", "--steps", "1"}),
                    "--x0 = 1: rosenbrock takes 2 variables (x, y), got 1");
-  expect_bad_input(run_cli({"x*y", "--optimizer", "sgd", "--x0", "1", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x*y", "--optimizer", "sgd", "--x0", "1", "--steps", "1"}),
                    "--x0 = 1: expression \"x*y\" uses y, so it needs 2 variables (x, y), got 1");
-  expect_bad_input(run_cli({"x", "--optimizer", "sgd", "--x0", "1,2,3,4", "--steps", "1"}),
+  expect_bad_input(run_minimize({"x", "--optimizer", "sgd", "--x0", "1,2,3,4", "--steps", "1"}),
                    "--x0 = 1,2,3,4: expression \"x\": expressions take at most 3 variables (x, y, z), got 4");
 }
 
 TEST_F(MinimizeCliTest, MalformedX0) {
   for (const char* x0 : {"1,,2", "1,a", "", ",", "1,2,", "0x10"})
-    expect_bad_input(run_cli({"x", "--optimizer", "sgd", "--x0", x0, "--steps", "1"}),
+    expect_bad_input(run_minimize({"x", "--optimizer", "sgd", "--x0", x0, "--steps", "1"}),
                      "--x0 = " + std::string(x0) + ": expected numbers separated by commas");
 }
 
 TEST_F(MinimizeCliTest, MissingRequiredFlags) {
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--x0", "1"}), "--steps is required");
-  expect_bad_input(run_cli({"x^2", "--optimizer", "sgd", "--steps", "1"}), "--x0 is required");
-  expect_bad_input(run_cli({"x^2", "--x0", "1", "--steps", "1"}), "--optimizer is required");
-  expect_bad_input(run_cli({"--optimizer", "sgd", "--x0", "1", "--steps", "1"}), "FUNCTION is required");
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--x0", "1"}), "--steps is required");
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--steps", "1"}), "--x0 is required");
+  expect_bad_input(run_minimize({"x^2", "--x0", "1", "--steps", "1"}), "--optimizer is required");
+  expect_bad_input(run_minimize({"--optimizer", "sgd", "--x0", "1", "--steps", "1"}), "FUNCTION is required");
 }
 
 TEST_F(MinimizeCliTest, BadCountsAndDtype) {
-  expect_bad_input(run_cli({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "-1"}),
+  expect_bad_input(run_minimize({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "-1"}),
                    "--steps = -1: expected an integer >= 0");
-  expect_bad_input(run_cli({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "2.5"}),
+  expect_bad_input(run_minimize({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "2.5"}),
                    "--steps = 2.5: expected an integer >= 0");
-  expect_bad_input(run_cli({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--every", "0"}),
+  expect_bad_input(run_minimize({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--every", "0"}),
                    "--every = 0: expected an integer >= 1");
-  expect_bad_input(run_cli({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--dtype", "float16"}),
+  expect_bad_input(run_minimize({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--dtype", "float16"}),
                    "--dtype = float16: expected float32 or float64");
 }
 
 TEST_F(MinimizeCliTest, UnknownFlagGetsASuggestion) {
-  expect_bad_input(run_cli({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--moment", "0.9"}),
+  expect_bad_input(run_minimize({"x", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--moment", "0.9"}),
                    "unknown option --moment for 'descent minimize' (did you mean --momentum?)");
 }
 
 TEST_F(MinimizeCliTest, HelpDescribesEverything) {
-  const Result r = run_cli({"--help"});
+  const Result r = run_minimize({"--help"});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.err, "");
   for (const char* part :
@@ -353,7 +339,7 @@ TEST_F(MinimizeCliTest, HelpDescribesEverything) {
         "rastrigin", "sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw", "-x^2 = -(x^2)", "exp log sqrt sin cos",
         "RFC 4180", "step,x,y,loss,grad_norm", "17 significant digits", "Exit status", "2  bad input"})
     EXPECT_TRUE(contains(r.out, part)) << part << " missing from:\n" << r.out;
-  const Result top = run_cli({});  // "descent minimize" alone reports the missing pieces
+  const Result top = run_minimize({});  // "descent minimize" alone reports the missing pieces
   EXPECT_EQ(top.status, 2);
 }
 

@@ -7,6 +7,7 @@
 
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "scalar_math.hpp"
 
 namespace descent::kernels {
 namespace {
@@ -40,14 +41,6 @@ Tensor map_backward(const Tensor& g_in, const Tensor& x_in, const char* what, F&
     for (std::int64_t i = 0, n = x.numel(); i < n; ++i) po[i] = f(pg[i], px[i]);
   });
   return out;
-}
-
-// Numerically stable 1 / (1 + e^-z).
-template <class T>
-T stable_sigmoid(T z) {
-  if (z >= 0) return T(1) / (T(1) + std::exp(-z));
-  const T e = std::exp(z);
-  return e / (T(1) + e);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/strided_loop.hpp"
+#include "scalar_math.hpp"
 #include "simd.hpp"
 
 namespace descent::kernels {
@@ -21,14 +22,6 @@ Strides broadcast_strides(const Shape& from, const Strides& st, const Shape& to)
 }
 
 namespace {
-
-template <class T>
-T sigmoid(T x) {
-  // Stable on both sides: never exponentiates a large positive number.
-  if (x >= 0) return T(1) / (T(1) + std::exp(-x));
-  const T e = std::exp(x);
-  return e / (T(1) + e);
-}
 
 // The op is a template argument so that each loop below compiles to straight-line code.
 template <BinaryOp Op, class T>
@@ -94,7 +87,7 @@ inline T un(T x) {
   else if constexpr (Op == UnaryOp::Exp) return std::exp(x);
   else if constexpr (Op == UnaryOp::Log) return std::log(x);
   else if constexpr (Op == UnaryOp::Sqrt) return std::sqrt(x);
-  else if constexpr (Op == UnaryOp::Sigmoid) return sigmoid(x);
+  else if constexpr (Op == UnaryOp::Sigmoid) return stable_sigmoid(x);
   else if constexpr (Op == UnaryOp::Tanh) return std::tanh(x);
   else if constexpr (Op == UnaryOp::Relu) return x > T(0) ? x : T(0);
   else if constexpr (Op == UnaryOp::Abs) return std::abs(x);

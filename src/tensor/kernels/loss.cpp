@@ -7,6 +7,7 @@
 #include <string>
 
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "scalar_math.hpp"
 
 namespace descent::kernels {
 namespace {
@@ -74,17 +75,6 @@ T softplus_of_negated(T x, T m) {
   return static_cast<T>(std::log(std::exp(-m) + std::exp(-x - m)));
 }
 
-template <class T>
-T sigmoid(T x) {
-  return T(1) / (T(1) + static_cast<T>(std::exp(-x)));
-}
-
-// log sigmoid(x) = min(x, 0) - log(1 + e^-|x|)
-template <class T>
-T log_sigmoid(T x) {
-  return std::min(x, T(0)) - static_cast<T>(std::log1p(std::exp(-std::abs(x))));
-}
-
 }  // namespace
 
 std::int64_t find_outside(const Tensor& a, double low, double high) {
@@ -141,9 +131,9 @@ Tensor binary_cross_entropy_with_logits_backward(const Tensor& grad, const Tenso
                                       [](auto xi, auto yi, auto pw) {
                                         using T = decltype(xi);
                                         const T t = pw * yi;
-                                        return (t + T(1) - yi) * sigmoid(xi) - t;
+                                        return (t + T(1) - yi) * stable_sigmoid(xi) - t;
                                       })
-                       : map_elements(x, y, Tensor(), what, [](auto xi, auto yi, auto) { return sigmoid(xi) - yi; });
+                       : map_elements(x, y, Tensor(), what, [](auto xi, auto yi, auto) { return stable_sigmoid(xi) - yi; });
   return binary(BinaryOp::Mul, grad, d);
 }
 
