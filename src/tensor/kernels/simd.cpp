@@ -93,6 +93,21 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
     for (int r = 0; r < RI; ++r)
       for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
   }
+  // A tail of k shorter than a vector: the last whole vector of each row, ending at k, with the lanes
+  // the loop above has already summed replaced by zeros (a select, so an infinity there stays out).
+  const bool overlap = kv < k && k >= L;
+  if (overlap) {
+    using Lane = decltype(acc[0][0] < acc[0][0]);  // the integer vector a comparison yields
+    Lane lane{};
+    for (int i = 0; i < L; ++i) lane[i] = i;
+    const Lane fresh = lane >= static_cast<typename std::remove_reference_t<decltype(lane[0])>>(L - (k - kv));
+    const std::int64_t p = k - L;
+    v av[RI], bv[RJ];
+    for (int r = 0; r < RI; ++r) av[r] = fresh ? V::load(a + r * lda + p) : v{};
+    for (int s = 0; s < RJ; ++s) bv[s] = V::load(b + s * ldb + p);
+    for (int r = 0; r < RI; ++r)
+      for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
+  }
   // The horizontal sums, four accumulators at a time (in row-major order over the block).
   T sums[RI * RJ];
   constexpr int kFours = L >= 4 ? RI * RJ / 4 * 4 : 0;
@@ -104,7 +119,8 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
   for (int r = 0; r < RI; ++r) {
     for (int s = 0; s < RJ; ++s) {
       T sum = sums[r * RJ + s];
-      for (std::int64_t p = kv; p < k; ++p) sum += a[r * lda + p] * b[s * ldb + p];
+      if (!overlap)
+        for (std::int64_t p = kv; p < k; ++p) sum += a[r * lda + p] * b[s * ldb + p];
       T& out = c[r * ldc + s];
       out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
     }
@@ -123,6 +139,10 @@ __attribute__((always_inline)) inline void nt_block_upto(int ri, int rj, std::in
   nt_block<T, Bytes, RI, RJ>(k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+// Operands of at most this many elements in all are copied, zero-padded, when k is shorter than one
+// vector (nt_block handles the tail of a longer k): k = 10 would otherwise run wholly in scalar code.
+constexpr std::int64_t kPadElements = 16384;
+
 // C = alpha A B^T + beta C in blocks sized to the register file: 5 x 4 accumulators of the 32
 // AVX-512 registers (a mini-batch of 10 is two blocks), 2 x 4 of AVX2's and SSE2's 16.
 template <class T, int Bytes>
@@ -130,6 +150,24 @@ __attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_
                                                      std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
                                                      std::int64_t ldc) {
   constexpr int RI = Bytes == 64 ? 5 : 2, RJ = 4;
+  constexpr int L = Simd<T, Bytes>::lanes;
+  if (k > 0 && k < L && (m + n) * k <= kPadElements) {
+    // The rows of A, then of B, each padded with zeros to kp elements.
+    const std::int64_t kp = (k + L - 1) / L * L;
+    thread_local std::vector<T> padded;
+    padded.resize(static_cast<std::size_t>((m + n) * kp));
+    auto pad = [&](const T* src, std::int64_t ld, std::int64_t rows, T* dst) __attribute__((always_inline)) {
+      for (std::int64_t r = 0; r < rows; ++r) {
+        std::memcpy(dst + r * kp, src + r * ld, static_cast<std::size_t>(k) * sizeof(T));
+        std::fill(dst + r * kp + k, dst + (r + 1) * kp, T(0));
+      }
+    };
+    pad(a, lda, m, padded.data());
+    pad(b, ldb, n, padded.data() + m * kp);
+    a = padded.data();
+    b = padded.data() + m * kp;
+    lda = ldb = k = kp;
+  }
   for (std::int64_t i0 = 0; i0 < m; i0 += RI) {
     const int ri = static_cast<int>(std::min<std::int64_t>(RI, m - i0));
     for (std::int64_t j0 = 0; j0 < n; j0 += RJ) {
@@ -187,13 +225,19 @@ __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64
   std::int64_t j = 0;
   for (; j + 2 * L <= nv; j += 2 * L) xn_strips<T, Bytes, 2, P2>(j, m, k, sa, b, ldb, beta, c, ldc);
   for (; j < nv; j += L) xn_strips<T, Bytes, 1, P1>(j, m, k, sa, b, ldb, beta, c, ldc);
-  for (std::int64_t i = 0; i < m; ++i)
-    for (std::int64_t jj = nv; jj < n; ++jj) {
-      T sum = 0;
-      for (std::int64_t p = 0; p < k; ++p) sum += sa[i * k + p] * b[p * ldb + jj];  // alpha is in sa
-      T& out = c[i * ldc + jj];
-      out = sum + (beta == T(0) ? T(0) : beta * out);
-    }
+  if (nv == n) return;
+  // The last n - nv columns (a width of 30 leaves 14): copied into one zero-padded vector strip of B
+  // and of C, computed as the strips above, and copied back.
+  const std::int64_t tail = n - nv;
+  thread_local std::vector<T> strip;
+  strip.assign(static_cast<std::size_t>((k + m) * L), T(0));
+  T* tb = strip.data();
+  T* tc = tb + k * L;
+  for (std::int64_t p = 0; p < k; ++p) std::memcpy(tb + p * L, b + p * ldb + nv, static_cast<std::size_t>(tail) * sizeof(T));
+  if (beta != T(0))
+    for (std::int64_t i = 0; i < m; ++i) std::memcpy(tc + i * L, c + i * ldc + nv, static_cast<std::size_t>(tail) * sizeof(T));
+  xn_strips<T, Bytes, 1, P1>(0, m, k, sa, tb, L, beta, tc, L);
+  for (std::int64_t i = 0; i < m; ++i) std::memcpy(c + i * ldc + nv, tc + i * L, static_cast<std::size_t>(tail) * sizeof(T));
 }
 
 // y += alpha x: the optimizer's update of a whole parameter tensor.
