@@ -51,12 +51,15 @@ struct Simd {
   }
 };
 
-// The four sums of a, b, c and d, as lanes 0..3 of out: halving adds down to four lanes, then one
-// 4 x 4 transpose-add. Four horizontal sums at once cost about what one costs alone.
+// Four lanes of T.
+template <class T>
+using Four = typename Simd<T, 4 * sizeof(T)>::type;
+
+// The four sums of a, b, c and d, as the lanes of one vector: halving adds down to four lanes, then
+// one 4 x 4 transpose-add. Four horizontal sums at once cost about what one costs alone.
 template <class T, int Bytes>
-__attribute__((always_inline)) inline void sum4(typename Simd<T, Bytes>::type a, typename Simd<T, Bytes>::type b,
-                                                typename Simd<T, Bytes>::type c, typename Simd<T, Bytes>::type d,
-                                                T* out) {
+__attribute__((always_inline)) inline Four<T> sum4(typename Simd<T, Bytes>::type a, typename Simd<T, Bytes>::type b,
+                                                   typename Simd<T, Bytes>::type c, typename Simd<T, Bytes>::type d) {
   constexpr int L = Simd<T, Bytes>::lanes;
   static_assert(L >= 4);
   if constexpr (L > 4) {
@@ -67,12 +70,11 @@ __attribute__((always_inline)) inline void sum4(typename Simd<T, Bytes>::type a,
       std::memcpy(&hi, reinterpret_cast<const char*>(&v) + Bytes / 2, Bytes / 2);
       return lo + hi;
     };
-    sum4<T, Bytes / 2>(fold(a), fold(b), fold(c), fold(d), out);
+    return sum4<T, Bytes / 2>(fold(a), fold(b), fold(c), fold(d));
   } else {
     const auto ab = __builtin_shufflevector(a, b, 0, 4, 1, 5) + __builtin_shufflevector(a, b, 2, 6, 3, 7);
     const auto cd = __builtin_shufflevector(c, d, 0, 4, 1, 5) + __builtin_shufflevector(c, d, 2, 6, 3, 7);
-    const auto r = __builtin_shufflevector(ab, cd, 0, 1, 4, 5) + __builtin_shufflevector(ab, cd, 2, 3, 6, 7);
-    std::memcpy(out, &r, sizeof r);
+    return __builtin_shufflevector(ab, cd, 0, 1, 4, 5) + __builtin_shufflevector(ab, cd, 2, 3, 6, 7);
   }
 }
 
@@ -108,13 +110,28 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
     for (int r = 0; r < RI; ++r)
       for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
   }
+  // Blocks four columns wide with no scalar tail: each row's four sums are one vector, scaled and
+  // stored as one (most of the blocks of a product; the rest take the general path below).
+  if constexpr (RJ == 4 && L >= 4) {
+    if (kv == k || overlap) {
+      using Q = Simd<T, 4 * sizeof(T)>;
+      for (int r = 0; r < RI; ++r) {
+        Four<T> q = alpha * sum4<T, Bytes>(acc[r][0], acc[r][1], acc[r][2], acc[r][3]);
+        if (beta != T(0)) q += beta * Q::load(c + r * ldc);
+        Q::store(c + r * ldc, q);
+      }
+      return;
+    }
+  }
   // The horizontal sums, four accumulators at a time (in row-major order over the block).
   T sums[RI * RJ];
   constexpr int kFours = L >= 4 ? RI * RJ / 4 * 4 : 0;
   if constexpr (kFours > 0)
-    for (int f = 0; f < kFours; f += 4)
-      sum4<T, Bytes>(acc[f / RJ][f % RJ], acc[(f + 1) / RJ][(f + 1) % RJ], acc[(f + 2) / RJ][(f + 2) % RJ],
-                     acc[(f + 3) / RJ][(f + 3) % RJ], sums + f);
+    for (int f = 0; f < kFours; f += 4) {
+      const Four<T> q = sum4<T, Bytes>(acc[f / RJ][f % RJ], acc[(f + 1) / RJ][(f + 1) % RJ],
+                                       acc[(f + 2) / RJ][(f + 2) % RJ], acc[(f + 3) / RJ][(f + 3) % RJ]);
+      std::memcpy(sums + f, &q, sizeof q);
+    }
   for (int f = kFours; f < RI * RJ; ++f) sums[f] = V::hsum(acc[f / RJ][f % RJ]);
   for (int r = 0; r < RI; ++r) {
     for (int s = 0; s < RJ; ++s) {
