@@ -43,8 +43,8 @@ constexpr std::array<std::string_view, 7> kDataKeys = {"classes", "train_limit",
                                                        "train_pairs", "test_pairs"};
 constexpr std::array<std::string_view, 5> kDiagnosticsKeys = {"record", "record_every", "nonfinite_watch",
                                                               "monitor_every", "loss_window"};
-constexpr std::array<std::string_view, 6> kTrainKeys = {"epochs", "batch_size",     "seed",
-                                                        "dtype",  "clip_grad_norm", "clip_grad_value"};
+constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch_size",      "seed",          "dtype",
+                                                        "clip_grad_norm", "clip_grad_value", "flush_denormal"};
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
 constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "epochs", "steps_per_epoch"};
 
@@ -571,6 +571,7 @@ void read_train(const Section& s, TrainConfig& c) {
     s.check("clip_grad_value", c.clip_grad_value > 0, "clip_grad_value > 0");
     s.check("clip_grad_value", !s.find("clip_grad_norm"), "clip_grad_norm or clip_grad_value, not both");
   }
+  s.get("flush_denormal", c.flush_denormal);
 }
 
 // The layer form against [data] and [loss]: the last layer gives one output per class (or per target

@@ -13,6 +13,7 @@
 #include "descent/data/dataset.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/utils/clip_grad.hpp"
+#include "descent/tensor/flush_denormal.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
 #include "descent/autograd/anomaly.hpp"
@@ -105,6 +106,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   if (options.epochs) config.epochs = *options.epochs;
   if (options.seed) config.seed = *options.seed;
   if (options.threads > 0) kernels::set_num_threads(options.threads);
+  // On for this run when the config asks; otherwise the mode stays as the caller left it.
+  const FlushDenormalGuard flush_guard(config.flush_denormal || flush_denormal());
 
   const TrainData data = load_data(config, options.data_dir);
   const data::Dataset& train_set = data.train;

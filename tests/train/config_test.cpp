@@ -107,6 +107,7 @@ TEST(ParseConfig, DefaultsForEverythingButLayers) {
   EXPECT_FALSE(c.scheduler.has_value());
   EXPECT_EQ(c.clip_grad_norm, 0.0);
   EXPECT_EQ(c.clip_grad_value, 0.0);
+  EXPECT_FALSE(c.flush_denormal);
   EXPECT_EQ(c.data.classes, d.data.classes);
   EXPECT_EQ(c.epochs, d.epochs);
   EXPECT_EQ(c.batch_size, d.batch_size);
@@ -140,7 +141,7 @@ TEST(ParseConfigError, SyntaxErrorWithLineAndColumn) {
 TEST(ParseConfigError, UnknownKey) {
   EXPECT_EQ(error_for(with("[train]\nepoch = 3\n")),
             "cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype, clip_grad_norm, "
-            "clip_grad_value)");
+            "clip_grad_value, flush_denormal)");
 }
 
 TEST(ParseConfigError, UnknownOptimKeyForSgd) {
@@ -433,6 +434,13 @@ TEST(ParseConfigError, BatchSizeWord) {
   EXPECT_EQ(error_for(with("[train]\nbatch_size = \"half\"\n")),
             "cfg.toml: train.batch_size = \"half\": expected batch_size >= 1 or \"full\"");
   EXPECT_EQ(error_for(with("[train]\nbatch_size = 2.5\n")), "cfg.toml: train.batch_size = 2.5: expected an integer");
+}
+
+TEST(ParseConfig, FlushDenormal) {
+  EXPECT_TRUE(parse_config_string(with("[train]\nflush_denormal = true\n"), "cfg.toml").flush_denormal);
+  EXPECT_FALSE(parse_config_string(with("[train]\nflush_denormal = false\n"), "cfg.toml").flush_denormal);
+  EXPECT_EQ(error_for(with("[train]\nflush_denormal = 1\n")),
+            "cfg.toml: train.flush_denormal = 1: expected true or false");
 }
 
 TEST(ParseConfigError, Clipping) {

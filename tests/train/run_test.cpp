@@ -116,6 +116,19 @@ TEST(RunTraining, FullBatchIsGradientDescentOnTheWholeSet) {
   EXPECT_NE(runs[0].back(), runs[1].back());  // the clipping took effect
 }
 
+// With no subnormal number in this run, flushing them changes nothing; the run puts back the mode
+// it found.
+TEST(RunTraining, FlushDenormalIsSetForTheRunOnly) {
+  TempDir dir;
+  write_data(dir);
+  const std::string train = "[train]\nepochs = 2\nbatch_size = 4\nseed = 3\n";
+  const RunSummary plain = run(config_with(train), dir);
+  const RunSummary flushed = run(config_with(train + "flush_denormal = true\n"), dir);
+  EXPECT_FALSE(flush_denormal());
+  ASSERT_EQ(plain.epochs.size(), flushed.epochs.size());
+  for (std::size_t e = 0; e < plain.epochs.size(); ++e) EXPECT_EQ(plain.epochs[e].train_loss, flushed.epochs[e].train_loss);
+}
+
 TEST(RunTraining, ReduceLROnPlateauWatchesTheTrainingLoss) {
   TempDir dir;
   write_data(dir);

@@ -2,6 +2,7 @@
 // The tensor layer: tensors, creation, printing and the raw (gradient-free) kernels.
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/dtype.hpp"
+#include "descent/tensor/flush_denormal.hpp"
 #include "descent/tensor/generator.hpp"
 #include "descent/tensor/kernels/activation.hpp"
 #include "descent/tensor/kernels/blas.hpp"

@@ -151,6 +151,7 @@ struct TrainConfig {
   Dtype dtype = Dtype::Float32;
   double clip_grad_norm = 0;   // 0: no clipping
   double clip_grad_value = 0;  // 0: no clipping
+  bool flush_denormal = false;  // subnormals as zero during the run (descent/tensor/flush_denormal.hpp)
 };
 
 // Reads and validates `path`; throws ConfigError (missing file, TOML syntax error with its line,

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "descent/tensor/flush_denormal.hpp"
+
 namespace descent::kernels {
 namespace {
 
@@ -58,6 +60,7 @@ class Pool {
  private:
   void call(int t) {
     in_region = true;
+    if (t != 0) follow_flush_denormal();  // a pooled thread takes the mode set_flush_denormal set last
     try {
       work_(context_, t);
     } catch (...) {
