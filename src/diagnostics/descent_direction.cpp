@@ -6,6 +6,7 @@
 
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
+#include "descent/util/number_text.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "custom_functions_on_path.hpp"
 #include "float64_model.hpp"
@@ -20,17 +21,17 @@ void validate(const DescentCheckOptions& o) {
   if (o.probe_factors.empty()) throw ValueError("check_descent_direction: probe_factors is empty: expected at least one");
   for (double f : o.probe_factors)
     if (!(f > 0 && f < 1))
-      throw ValueError("check_descent_direction: probe factor " + format_number("%g", f) + ": expected 0 < factor < 1");
+      throw ValueError("check_descent_direction: probe factor " + util::format_number(f, "g") + ": expected 0 < factor < 1");
   if (!(o.rise_tolerance >= 0))
-    throw ValueError("check_descent_direction: rise_tolerance = " + format_number("%g", o.rise_tolerance) +
+    throw ValueError("check_descent_direction: rise_tolerance = " + util::format_number(o.rise_tolerance, "g") +
                      ": expected >= 0");
 }
 
 std::string lr_label(double factor) {
-  return factor == 1 ? std::string("configured lr") : "lr x " + format_number("%g", factor);
+  return factor == 1 ? std::string("configured lr") : "lr x " + util::format_number(factor, "g");
 }
 
-std::string lr_with_label(double factor, double lr) { return lr_label(factor) + " (" + format_number("%g", lr) + ")"; }
+std::string lr_with_label(double factor, double lr) { return lr_label(factor) + " (" + util::format_number(lr, "g") + ")"; }
 
 double dot(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
@@ -110,7 +111,7 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
   };
   result.lr = fresh_optimizer()->lr();
   if (!(result.lr > 0))
-    throw ValueError("check_descent_direction: the optimizer's lr is " + format_number("%g", result.lr) +
+    throw ValueError("check_descent_direction: the optimizer's lr is " + util::format_number(result.lr, "g") +
                      ": expected lr > 0, or no step can be probed");
   const double tolerance = options.rise_tolerance * std::max(1.0, std::abs(result.loss));
 
@@ -188,13 +189,13 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
     if (p.cosine < 0) {
       p.status = CheckStatus::Failure;
       result.failures.push_back(p.name + ": the update goes uphill: the optimizer moves " + p.name +
-                                " along +g instead of -g (cosine " + format_number("%.3f", p.cosine) +
+                                " along +g instead of -g (cosine " + util::format_number(p.cosine, ".3f") +
                                 " between the update and -g), a sign error in the optimizer's update such as maximize = true.");
     } else if (rises_always && p.predicted <= 0) {
       p.status = CheckStatus::Failure;
       result.failures.push_back(p.name + ": the update goes uphill: moving " + p.name + " alone by its update at " + at +
-                                " raises the loss by " + format_number("%.3e", p.actual) + " where g . d = " +
-                                format_number("%.3e", p.predicted) +
+                                " raises the loss by " + util::format_number(p.actual, ".3e") + " where g . d = " +
+                                util::format_number(p.predicted, ".3e") +
                                 " predicts a fall, so the gradient reaching it points uphill: a sign error in a backward" +
                                 suspects(suspects_of[i]) + ".");
     }
@@ -213,11 +214,11 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
       s.status = CheckStatus::Failure;
       if (!parameter_failed && k == smallest_index)
         result.failures.push_back("the update goes uphill: one step of every parameter at " + at + " raises the loss by " +
-                                  format_number("%.3e", s.actual) + " where g . d = " + format_number("%.3e", s.predicted) +
+                                  util::format_number(s.actual, ".3e") + " where g . d = " + util::format_number(s.predicted, ".3e") +
                                   " (no single parameter does it alone: the tensors' updates work against each other).");
     } else {
       s.status = CheckStatus::Warning;
-      result.warnings.push_back("one step at " + at + " raises the loss by " + format_number("%.3e", s.actual) +
+      result.warnings.push_back("one step at " + at + " raises the loss by " + util::format_number(s.actual, ".3e") +
                                 " although smaller steps lower it: the configured lr is far too large for this batch.");
     }
   }
@@ -225,9 +226,9 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
   if (configured.actual > tolerance) {
     configured.status = CheckStatus::Warning;
     if (result.failures.empty())
-      result.warnings.push_back("one step at the configured lr (" + format_number("%g", result.lr) +
-                                ") raises the loss from " + format_number("%.6g", result.loss) + " to " +
-                                format_number("%.6g", result.loss + configured.actual) +
+      result.warnings.push_back("one step at the configured lr (" + util::format_number(result.lr, "g") +
+                                ") raises the loss from " + util::format_number(result.loss, ".6g") + " to " +
+                                util::format_number(result.loss + configured.actual, ".6g") +
                                 " although smaller steps lower it: the step is too large for this batch (not the wrong "
                                 "way); a smaller lr may train better.");
   }
@@ -238,7 +239,7 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
     const double ratio = s.actual / s.predicted;
     if (s.predicted < -100 * tolerance && (ratio < 0.5 || ratio > 2))
       result.warnings.push_back("at " + lr_with_label(s.factor, s.lr) + " the loss changes by " +
-                                format_number("%.3g", ratio) +
+                                util::format_number(ratio, ".3g") +
                                 " times what g . d predicts: the gradient's scale is wrong (the gradient check shows where).");
   }
   return result;
@@ -246,20 +247,20 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
 
 std::string DescentCheckResult::report() const {
   std::string out = "Descent direction: one step of a fresh optimizer from the same parameters and batch, float64, loss " +
-                    format_number("%.6g", loss) +
+                    util::format_number(loss, ".6g") +
                     "; d = the update, g = the gradient, predicted = g . d, actual = L(theta + d) - L(theta)\n";
   TextTable steps_table({"step", "lr", "predicted", "actual", "actual/predicted", "status"});
   for (const StepProbe& s : steps)
-    steps_table.add_row({lr_label(s.factor), format_number("%g", s.lr), format_number("%.4e", s.predicted),
-                         format_number("%.4e", s.actual),
-                         s.predicted != 0 ? format_number("%.4g", s.actual / s.predicted) : "-", to_string(s.status)});
+    steps_table.add_row({lr_label(s.factor), util::format_number(s.lr, "g"), util::format_number(s.predicted, ".4e"),
+                         util::format_number(s.actual, ".4e"),
+                         s.predicted != 0 ? util::format_number(s.actual / s.predicted, ".4g") : "-", to_string(s.status)});
   out += steps_table.str();
   double smallest = 1;
   for (const StepProbe& s : steps) smallest = std::min(smallest, s.factor);
   TextTable parameter_table({"parameter", "cos(d, -g)", "predicted", "actual (alone)", "status"});
   for (const ParameterDirection& p : parameters)
-    parameter_table.add_row({p.name, std::isnan(p.cosine) ? "-" : format_number("%.4f", p.cosine),
-                             format_number("%.4e", p.predicted), format_number("%.4e", p.actual), to_string(p.status)});
+    parameter_table.add_row({p.name, std::isnan(p.cosine) ? "-" : util::format_number(p.cosine, ".4f"),
+                             util::format_number(p.predicted, ".4e"), util::format_number(p.actual, ".4e"), to_string(p.status)});
   out += "  each parameter tensor at " + lr_label(smallest) + ":\n" + parameter_table.str();
   for (const std::string& f : failures) out += "  FAILED " + f + "\n";
   for (const std::string& w : warnings) out += "  WARNING " + w + "\n";

@@ -7,6 +7,7 @@
 
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
+#include "descent/util/number_text.hpp"
 #include "descent/tensor/generator.hpp"
 #include "custom_functions_on_path.hpp"
 #include "float64_model.hpp"
@@ -18,9 +19,9 @@ namespace {
 void validate(const ModelGradcheckOptions& o) {
   auto bad = [](const std::string& what) { throw ValueError("gradcheck_model: " + what); };
   if (o.samples < 0) bad("samples = " + std::to_string(o.samples) + ": expected samples >= 0 (0: every element)");
-  if (!(o.eps > 0)) bad("eps = " + format_number("%g", o.eps) + ": expected eps > 0");
-  if (!(o.atol >= 0)) bad("atol = " + format_number("%g", o.atol) + ": expected atol >= 0");
-  if (!(o.rtol >= 0)) bad("rtol = " + format_number("%g", o.rtol) + ": expected rtol >= 0");
+  if (!(o.eps > 0)) bad("eps = " + util::format_number(o.eps, "g") + ": expected eps > 0");
+  if (!(o.atol >= 0)) bad("atol = " + util::format_number(o.atol, "g") + ": expected atol >= 0");
+  if (!(o.rtol >= 0)) bad("rtol = " + util::format_number(o.rtol, "g") + ": expected rtol >= 0");
 }
 
 // The elements to check: all of them, or the largest analytic gradient and samples - 1 drawn at
@@ -46,17 +47,17 @@ std::vector<std::int64_t> chosen_elements(const std::vector<double>& analytic, s
 std::string reciprocal_of_whole(double x) {
   const double k = std::round(x);
   if (k < 2 || std::abs(x - k) > 0.01 * k) return {};
-  return "1/" + format_number("%.0f", k);
+  return "1/" + util::format_number(k, ".0f");
 }
 
 // What is wrong with the gradient of c.name, as a sentence without its final period.
 std::string diagnosis(const ParameterGradcheck& c, double sum_a2, double sum_n2) {
   const std::string at = " at element " + index_string(c.worst_index, c.shape) + " (analytic " +
-                         format_number("%.6g", c.analytic) + ", numerical " + format_number("%.6g", c.numerical) + ")";
+                         util::format_number(c.analytic, ".6g") + ", numerical " + util::format_number(c.numerical, ".6g") + ")";
   const std::string& p = c.name;
   if (sum_a2 == 0)
     return p + ": the analytic gradient is zero where the numerical one is not (numerical " +
-           format_number("%.6g", c.numerical) + " at element " + index_string(c.worst_index, c.shape) +
+           util::format_number(c.numerical, ".6g") + " at element " + index_string(c.worst_index, c.shape) +
            "): a backward returns zeros, or the graph never reaches this parameter";
   if (sum_n2 == 0)
     return p + ": the analytic gradient is not zero" + at +
@@ -68,12 +69,12 @@ std::string diagnosis(const ParameterGradcheck& c, double sum_a2, double sum_n2)
     std::string cause = "a backward multiplies it by a wrong constant factor";
     if (std::string k = reciprocal_of_whole(c.scale); !k.empty()) cause += " (a missing " + k + "?)";
     else if (std::string k = reciprocal_of_whole(1 / c.scale); !k.empty()) cause += " (an extra " + k + "?)";
-    return p + ": the analytic gradient is " + format_number("%.4g", c.scale) + " times the numerical one" + at + ": " + cause;
+    return p + ": the analytic gradient is " + util::format_number(c.scale, ".4g") + " times the numerical one" + at + ": " + cause;
   }
   if (c.uniform_scale)
-    return p + ": the analytic gradient is " + format_number("%.4g", c.scale) + " times the numerical one" + at +
+    return p + ": the analytic gradient is " + util::format_number(c.scale, ".4g") + " times the numerical one" + at +
            ": a backward has both the wrong sign and the wrong scale";
-  return p + ": the analytic gradient differs from the numerical one by up to " + format_number("%.3e", c.max_abs_error) +
+  return p + ": the analytic gradient differs from the numerical one by up to " + util::format_number(c.max_abs_error, ".3e") +
          at + ": a backward on the path from the loss to this parameter is wrong";
 }
 
@@ -166,19 +167,19 @@ std::vector<std::string> ModelGradcheckResult::failures() const {
 
 std::string ModelGradcheckResult::report() const {
   std::string out = "Gradient check: backward against central differences in float64, loss " +
-                    format_number("%.6g", loss) + ", eps " + format_number("%g", options.eps) + ", " +
+                    util::format_number(loss, ".6g") + ", eps " + util::format_number(options.eps, "g") + ", " +
                     (options.samples == 0 ? std::string("every element")
                                           : "up to " + std::to_string(options.samples) + " elements per tensor (seed " +
                                                 std::to_string(options.seed) + ")") +
-                    "; an element passes when |a - n| <= " + format_number("%g", options.atol) + " + " +
-                    format_number("%g", options.rtol) + " |n|\n";
+                    "; an element passes when |a - n| <= " + util::format_number(options.atol, "g") + " + " +
+                    util::format_number(options.rtol, "g") + " |n|\n";
   TextTable table({"parameter", "shape", "checked", "max abs err", "max rel err", "worst element", "analytic",
                    "numerical", "status"});
   for (const auto& c : parameters)
-    table.add_row({c.name, to_string(c.shape), std::to_string(c.checked), format_number("%.3e", c.max_abs_error),
-                   format_number("%.3e", c.max_rel_error),
-                   c.worst_index >= 0 ? index_string(c.worst_index, c.shape) : "-", format_number("%.6g", c.analytic),
-                   format_number("%.6g", c.numerical), c.passed ? "ok" : "FAIL"});
+    table.add_row({c.name, to_string(c.shape), std::to_string(c.checked), util::format_number(c.max_abs_error, ".3e"),
+                   util::format_number(c.max_rel_error, ".3e"),
+                   c.worst_index >= 0 ? index_string(c.worst_index, c.shape) : "-", util::format_number(c.analytic, ".6g"),
+                   util::format_number(c.numerical, ".6g"), c.passed ? "ok" : "FAIL"});
   out += table.str();
   for (const std::string& f : failures()) out += "  FAILED " + f + "\n";
   return out;

@@ -24,12 +24,6 @@ std::string TextTable::str() const {
   return out;
 }
 
-std::string format_number(const char* format, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, value);
-  return buf;
-}
-
 std::string index_string(std::int64_t flat, const Shape& shape) {
   if (shape.size() == 0) return "[]";
   std::vector<std::int64_t> index(static_cast<std::size_t>(shape.size()));

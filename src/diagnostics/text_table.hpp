@@ -19,8 +19,6 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// printf-style formatting of one number: format_number("%.3e", x).
-std::string format_number(const char* format, double value);
 // A flat row-major index as a multi-index in `shape`: "[12, 345]".
 std::string index_string(std::int64_t flat, const Shape& shape);
 

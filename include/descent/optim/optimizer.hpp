@@ -137,7 +137,7 @@ class OptimizerWith : public Optimizer {
       if (!set_numeric_field(o, option, value)) {
         std::vector<std::string> known;
         for (const auto& [name, v] : numeric_fields(o)) known.push_back(name);
-        detail::reject_name(O::kName, option, known, false);
+        util::detail::reject_name(O::kName, option, known, false);
       }
     o.check();
     options_[group] = o;

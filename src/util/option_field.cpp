@@ -1,11 +1,11 @@
-#include "descent/optim/option_field.hpp"
+#include "descent/util/option_field.hpp"
 
 #include <charconv>
 #include <cmath>
 
 #include "descent/error.hpp"
 
-namespace descent::optim {
+namespace descent::util {
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -78,12 +78,6 @@ std::optional<std::vector<std::int64_t>> parse_integer_list(std::string_view tex
   return out;
 }
 
-std::string format_number(double x) {
-  char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, ec == std::errc() ? end : buf);
-}
-
 std::string format_integers(const std::vector<std::int64_t>& values) {
   std::vector<std::string> parts;
   for (std::int64_t x : values) parts.push_back(std::to_string(x));
@@ -109,4 +103,4 @@ void reject_name(std::string_view owner, std::string_view name, const std::vecto
 }
 
 }  // namespace detail
-}  // namespace descent::optim
+}  // namespace descent::util
