@@ -8,8 +8,10 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "descent/train/config.hpp"
+#include "descent/train/epoch_result.hpp"
 
 namespace descent::train {
 
@@ -24,18 +26,6 @@ struct RunOptions {
   std::string save_path;                  // checkpoint after every epoch (train/checkpoint.hpp)
   std::string resume_path;                // continue from this checkpoint; epochs stays the total
   bool progress = false;                  // a progress bar (for terminals); else plain lines only
-};
-
-struct EpochResult {
-  std::int64_t epoch = 0;
-  double train_loss = 0;
-  double test_loss = 0;  // regression (inline data) only
-  std::int64_t test_correct = 0;
-  std::int64_t test_total = 0;
-  double seconds = 0;             // the training pass alone
-  double samples_per_second = 0;  // likewise
-  double lr = 0;                  // the learning rate (of the first parameter group) the epoch began with
-  double threshold = 0;           // Siamese runs: the score threshold chosen on the training pairs
 };
 
 struct RunSummary {
