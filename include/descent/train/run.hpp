@@ -4,6 +4,8 @@
 // per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics. A Siamese run
 // (model.siamese) reports pair verification instead, with the threshold chosen on the training pairs
 // (train/pair_accuracy.hpp): "Epoch 0: 9512 / 10000 pairs  (threshold 0.43, train loss ...)".
+// Its parts: the training pass (src/train/epoch_loop.hpp), the evaluator of the task's kind
+// (train/evaluator.hpp) and the reporter of lines and metrics (train/epoch_report.hpp).
 #include <cstdint>
 #include <optional>
 #include <ostream>
