@@ -247,8 +247,8 @@ class Section {
   }
 
   // An optimizer's, schedule's or layer's option, read as its kind and written as the factories' text.
-  // `expected` is what a Size2 allows ("kernel_size >= 1, an integer or [height, width]").
-  std::string option_text(std::string_view key, optim::OptionKind kind, std::string_view expected = {}) const {
+  // `size2_allows` is what a Size2 allows ("kernel_size >= 1, an integer or [height, width]").
+  std::string option_text(std::string_view key, optim::OptionKind kind, std::string_view size2_allows = {}) const {
     switch (kind) {
       case optim::OptionKind::Number: {
         double x = 0;
@@ -300,7 +300,7 @@ class Section {
         if (node.is_integer()) return std::to_string(node.as_integer()->get());
         const auto* a = node.as_array();
         if (!a || a->size() != 2 || !(*a)[0].is_integer() || !(*a)[1].is_integer())
-          fail(key, expected.empty() ? util::describe(kind) : expected);
+          fail(key, size2_allows.empty() ? util::describe(kind) : size2_allows);
         return util::format_size2(Size2((*a)[0].as_integer()->get(), (*a)[1].as_integer()->get()));
       }
     }
