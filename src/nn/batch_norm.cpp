@@ -5,6 +5,7 @@
 #include "descent/autograd/ops/normalization.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
+#include "layer_entry.hpp"
 #include "python_repr.hpp"
 
 namespace descent::nn {
@@ -59,6 +60,74 @@ void BatchNorm2d::check_input_dim(const Tensor& input) const {
   if (input.dim() != 4)
     throw ShapeError("BatchNorm2d: expected 4D input (got " + std::to_string(input.dim()) + "D input of shape " +
                      to_string(input.shape()) + ")");
+}
+
+// ---- the registry's entries (descent/nn/layer_type.hpp) ----
+
+namespace {
+
+using util::field;
+using util::OptionField;
+
+struct BatchNormArgs {
+  static constexpr std::string_view kName = "BatchNorm";
+  double eps = BatchNormOptions{}.eps;
+  double momentum = *BatchNormOptions{}.momentum;
+  bool affine = BatchNormOptions{}.affine;
+  bool track_running_stats = BatchNormOptions{}.track_running_stats;
+
+  static std::span<const OptionField<BatchNormArgs>> fields() {
+    static constexpr OptionField<BatchNormArgs> kFields[] = {
+        field<&BatchNormArgs::eps>("eps").above(0),
+        field<&BatchNormArgs::momentum>("momentum").in(0, 1),
+        field<&BatchNormArgs::affine>("affine"),
+        field<&BatchNormArgs::track_running_stats>("track_running_stats"),
+    };
+    return kFields;
+  }
+  void check() const {}
+};
+
+template <class M>
+std::shared_ptr<Module> make_batch_norm(const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
+                                        Generator&) {
+  const BatchNormArgs a = util::options_from_text<BatchNormArgs>(options);
+  return std::make_shared<M>(in.at(0), BatchNormOptions{.eps = a.eps, .momentum = a.momentum, .affine = a.affine,
+                                                        .track_running_stats = a.track_running_stats, .dtype = dtype});
+}
+
+}  // namespace
+
+const LayerType& batch_norm1d_layer() {
+  static const LayerType type{
+      .name = "batch_norm1d",
+      .summary = "normalizes each feature (channel) over the batch (and length); num_features from the input",
+      .options = util::option_infos<BatchNormArgs>,
+      .check = util::check_options_text<BatchNormArgs>,
+      .make = make_batch_norm<BatchNorm1d>,
+      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
+        util::check_options_text<BatchNormArgs>(options);
+        if (in.size() != 1 && in.size() != 2) throw LayerInputError("", "[features] or [channels, length]");
+        return in;
+      },
+  };
+  return type;
+}
+
+const LayerType& batch_norm2d_layer() {
+  static const LayerType type{
+      .name = "batch_norm2d",
+      .summary = "normalizes each channel over the batch, height and width; num_features from the input",
+      .options = util::option_infos<BatchNormArgs>,
+      .check = util::check_options_text<BatchNormArgs>,
+      .make = make_batch_norm<BatchNorm2d>,
+      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
+        util::check_options_text<BatchNormArgs>(options);
+        if (in.size() != 3) throw LayerInputError("", "[channels, height, width]");
+        return in;
+      },
+  };
+  return type;
 }
 
 }  // namespace descent::nn

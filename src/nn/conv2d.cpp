@@ -8,6 +8,7 @@
 #include "descent/nn/init.hpp"
 #include "descent/tensor/creation.hpp"
 #include "python_repr.hpp"
+#include "window_shape.hpp"
 
 namespace descent::nn {
 
@@ -46,6 +47,62 @@ std::string Conv2d::describe() const {
   if (!(options_.dilation == Size2(1))) s += ", dilation=" + python_size(options_.dilation, false);
   if (!bias_.defined()) s += ", bias=False";
   return s + ")";
+}
+
+
+// ---- the registry's entry (descent/nn/layer_type.hpp) ----
+
+namespace {
+
+using util::field;
+using util::OptionField;
+
+// The config's options; the defaults are Conv2dOptions's.
+struct Conv2dArgs {
+  static constexpr std::string_view kName = "Conv2d";
+  std::int64_t out_channels = 0;
+  Size2 kernel_size = 0;
+  Size2 stride = Conv2dOptions{}.stride;
+  Size2 padding = Conv2dOptions{}.padding;
+  Size2 dilation = Conv2dOptions{}.dilation;
+  bool bias = Conv2dOptions{}.bias;
+
+  static std::span<const OptionField<Conv2dArgs>> fields() {
+    static constexpr OptionField<Conv2dArgs> kFields[] = {
+        field<&Conv2dArgs::out_channels>("out_channels").at_least(1).required(),
+        field<&Conv2dArgs::kernel_size>("kernel_size").at_least(1).required(),
+        field<&Conv2dArgs::stride>("stride").at_least(1),
+        field<&Conv2dArgs::padding>("padding").at_least(0),
+        field<&Conv2dArgs::dilation>("dilation").at_least(1),
+        field<&Conv2dArgs::bias>("bias"),
+    };
+    return kFields;
+  }
+  void check() const {}
+};
+
+}  // namespace
+
+const LayerType& conv2d_layer() {
+  static const LayerType type{
+      .name = "conv2d",
+      .summary = "2-d convolution over [channels, height, width]; in_channels from the input",
+      .options = util::option_infos<Conv2dArgs>,
+      .check = util::check_options_text<Conv2dArgs>,
+      .make = [](const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
+                 Generator& gen) -> std::shared_ptr<Module> {
+        const Conv2dArgs a = util::options_from_text<Conv2dArgs>(options);
+        return std::make_shared<Conv2d>(in.at(0), a.out_channels, a.kernel_size,
+                                        Conv2dOptions{.stride = a.stride, .padding = a.padding, .dilation = a.dilation,
+                                                      .bias = a.bias, .dtype = dtype, .generator = &gen});
+      },
+      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
+        const Conv2dArgs a = util::options_from_text<Conv2dArgs>(options);
+        return entry::window_shape(in, {.kernel_size = a.kernel_size, .stride = a.stride, .padding = a.padding,
+                                        .dilation = a.dilation}, a.out_channels);
+      },
+  };
+  return type;
 }
 
 }  // namespace descent::nn

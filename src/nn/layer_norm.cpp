@@ -3,6 +3,7 @@
 #include "descent/autograd/ops/normalization.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
+#include "layer_entry.hpp"
 #include "python_repr.hpp"
 
 namespace descent::nn {
@@ -21,6 +22,48 @@ Tensor LayerNorm::forward(const Tensor& input) { return layer_norm(input, shape_
 std::string LayerNorm::describe() const {
   return "LayerNorm(" + python_tuple(shape_) + ", eps=" + python_float(options_.eps) +
          ", elementwise_affine=" + (options_.elementwise_affine ? "True" : "False") + ")";
+}
+
+// ---- the registry's entry (descent/nn/layer_type.hpp) ----
+
+namespace {
+
+using util::field;
+using util::OptionField;
+
+struct LayerNormArgs {
+  static constexpr std::string_view kName = "LayerNorm";
+  double eps = LayerNormOptions{}.eps;
+  bool elementwise_affine = LayerNormOptions{}.elementwise_affine;
+
+  static std::span<const OptionField<LayerNormArgs>> fields() {
+    static constexpr OptionField<LayerNormArgs> kFields[] = {
+        field<&LayerNormArgs::eps>("eps").above(0),
+        field<&LayerNormArgs::elementwise_affine>("elementwise_affine"),
+    };
+    return kFields;
+  }
+  void check() const {}
+};
+
+}  // namespace
+
+const LayerType& layer_norm_layer() {
+  static const LayerType type{
+      .name = "layer_norm",
+      .summary = "normalizes each example over all its dimensions (normalized_shape = the input's shape)",
+      .options = util::option_infos<LayerNormArgs>,
+      .check = util::check_options_text<LayerNormArgs>,
+      .make = [](const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
+                 Generator&) -> std::shared_ptr<Module> {
+        const LayerNormArgs a = util::options_from_text<LayerNormArgs>(options);
+        return std::make_shared<LayerNorm>(Shape(in.begin(), in.end()),
+                                           LayerNormOptions{.eps = a.eps, .elementwise_affine = a.elementwise_affine,
+                                                            .dtype = dtype});
+      },
+      .output_shape = entry::same_shape,
+  };
+  return type;
 }
 
 }  // namespace descent::nn

@@ -5,6 +5,7 @@
 #include "descent/autograd/ops/linalg.hpp"
 #include "descent/nn/init.hpp"
 #include "descent/tensor/creation.hpp"
+#include "layer_entry.hpp"
 
 namespace descent::nn {
 
@@ -32,6 +33,50 @@ Tensor Linear::forward(const Tensor& input) {
 std::string Linear::describe() const {
   return "Linear(in_features=" + std::to_string(in_) + ", out_features=" + std::to_string(out_) +
          ", bias=" + (bias_.defined() ? "True" : "False") + ")";
+}
+
+// ---- the registry's entry (descent/nn/layer_type.hpp) ----
+
+namespace {
+
+using util::field;
+using util::OptionField;
+
+struct LinearArgs {
+  static constexpr std::string_view kName = "Linear";
+  std::int64_t out_features = 0;
+  bool bias = LinearOptions{}.bias;
+
+  static std::span<const OptionField<LinearArgs>> fields() {
+    static constexpr OptionField<LinearArgs> kFields[] = {
+        field<&LinearArgs::out_features>("out_features").at_least(1).required(),
+        field<&LinearArgs::bias>("bias"),
+    };
+    return kFields;
+  }
+  void check() const {}
+};
+
+}  // namespace
+
+const LayerType& linear_layer() {
+  static const LayerType type{
+      .name = "linear",
+      .summary = "x W^T + b over [features]; in_features from the input",
+      .options = util::option_infos<LinearArgs>,
+      .check = util::check_options_text<LinearArgs>,
+      .make = [](const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
+                 Generator& gen) -> std::shared_ptr<Module> {
+        const LinearArgs a = util::options_from_text<LinearArgs>(options);
+        return std::make_shared<Linear>(in.at(0), a.out_features,
+                                        LinearOptions{.bias = a.bias, .dtype = dtype, .generator = &gen});
+      },
+      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) -> ExampleShape {
+        if (in.size() != 1) throw LayerInputError("", "one dimension (add a flatten layer before it)");
+        return {util::options_from_text<LinearArgs>(options).out_features};
+      },
+  };
+  return type;
 }
 
 }  // namespace descent::nn

@@ -22,10 +22,10 @@
 #include <span>
 #include <sstream>
 #include <string_view>
-#include <type_traits>
-#include <variant>
 
 #include "descent/error.hpp"
+#include "descent/nn/init_type.hpp"
+#include "descent/nn/layer_type.hpp"
 #include "descent/optim/option_field.hpp"
 #include "descent/train/layer_config.hpp"
 
@@ -48,10 +48,6 @@ constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
 constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "epochs", "steps_per_epoch"};
 
-constexpr std::array<std::string_view, 3> kActivations = {"sigmoid", "tanh", "relu"};
-constexpr std::array<std::string_view, 5> kOutputActivations = {"none", "sigmoid", "tanh", "relu", "softmax"};
-constexpr std::array<std::string_view, 6> kInits = {"default",       "nielsen",         "xavier_uniform",
-                                                    "xavier_normal", "kaiming_uniform", "kaiming_normal"};
 constexpr std::array<std::string_view, 10> kLosses = {"cross_entropy", "nll",       "mse",
                                                       "quadratic",     "l1",        "huber",
                                                       "smooth_l1",     "bce_with_logits", "cosine_embedding",
@@ -68,6 +64,8 @@ std::string join(Names names) {
   }
   return s;
 }
+
+std::vector<std::string_view> views(const std::vector<std::string>& names);
 
 bool contains(Names names, std::string_view name) {
   for (std::string_view n : names)
@@ -248,8 +246,9 @@ class Section {
     throw ConfigError(path_ + ": missing required key " + full(key) + " (" + std::string(what) + ")");
   }
 
-  // An optimizer's or schedule's option, read as its kind and written as the factories' text.
-  std::string option_text(std::string_view key, optim::OptionKind kind) const {
+  // An optimizer's, schedule's or layer's option, read as its kind and written as the factories' text.
+  // `size2_allows` is what a Size2 allows ("kernel_size >= 1, an integer or [height, width]").
+  std::string option_text(std::string_view key, optim::OptionKind kind, std::string_view size2_allows = {}) const {
     switch (kind) {
       case optim::OptionKind::Number: {
         double x = 0;
@@ -296,6 +295,14 @@ class Section {
         }
         return optim::format_integers(values);
       }
+      case optim::OptionKind::Size2: {  // 3, or [3, 1]
+        const toml::node& node = *find(key);
+        if (node.is_integer()) return std::to_string(node.as_integer()->get());
+        const auto* a = node.as_array();
+        if (!a || a->size() != 2 || !(*a)[0].is_integer() || !(*a)[1].is_integer())
+          fail(key, size2_allows.empty() ? util::describe(kind) : size2_allows);
+        return util::format_size2(Size2((*a)[0].as_integer()->get(), (*a)[1].as_integer()->get()));
+      }
     }
     return {};
   }
@@ -333,38 +340,31 @@ class Section {
   const toml::table* table_;  // null when the file has no such section
 };
 
-// One key of a [[model.layer]] table, read as its field's kind and checked against its row's bounds.
-void read_layer_key(const Section& s, const LayerKey& key, LayerConfig& layer) {
-  const toml::node* node = s.find(key.name);
-  const std::string expected = layer_key_expectation(key);
-  if (!node) {
-    if (key.required) s.missing(key.name, "for type = " + toml_string(layer.type) + ": " + expected);
-    return;
+// One [[model.layer]] table through its type's registry entry: its keys (unknown ones and missing
+// required ones are errors), each read as its kind into the text the entry reads, then checked by it
+// (a value out of range, or options that do not go together).
+LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) {
+  LayerConfig layer;
+  if (!s.find("type")) s.missing("type", "one of " + join(views(types)));
+  s.get_choice("type", layer.type, views(types));
+  const nn::LayerType& type = nn::find_layer_type(layer.type);
+  const std::vector<optim::OptionInfo> infos = type.options();
+  std::vector<std::string_view> known = {"type"};
+  for (const optim::OptionInfo& info : infos) known.push_back(info.name);
+  s.reject_unknown(known, " for type = " + toml_string(layer.type));
+  for (const optim::OptionInfo& info : infos) {
+    if (s.find(info.name)) layer.options.emplace_back(info.name, s.option_text(info.name, info.kind, info.allows));
+    else if (info.required) s.missing(info.name, "for type = " + toml_string(layer.type) + ": " + info.allows);
   }
-  auto in_range = [&](double x) { return (key.strict ? x > key.min : x >= key.min) && x <= key.max; };
-  std::visit(
-      [&](auto member) {
-        auto& field = layer.*member;
-        using F = std::remove_reference_t<decltype(field)>;
-        if constexpr (std::is_same_v<F, Size2>) {
-          const auto* a = node->as_array();
-          auto size = [&](const toml::node& n) {
-            if (!n.is_integer() || !in_range(static_cast<double>(n.as_integer()->get()))) s.fail(key.name, expected);
-            return n.as_integer()->get();
-          };
-          if (a && a->size() == 2) field = Size2(size((*a)[0]), size((*a)[1]));
-          else if (a) s.fail(key.name, expected);
-          else field = Size2(size(*node));
-        } else {
-          s.get(key.name, field);
-          if constexpr (!std::is_same_v<F, bool>)
-            if (!in_range(static_cast<double>(field))) s.fail(key.name, expected);
-        }
-      },
-      key.field);
+  try {
+    type.check(layer.options);
+  } catch (const OptionError& e) {  // a key left at its default shows as "(default)"
+    s.fail(e.option(), e.expected());
+  }
+  return layer;
 }
 
-// The layer form: input_shape and [[model.layer]] tables, each checked against layer_config's table,
+// The layer form: input_shape and [[model.layer]] tables, each read through nn's layer registry,
 // then the shapes inferred from first to last.
 void read_layer_model(const Section& s, ModelConfig& m) {
   s.reject_unknown(kLayerModelKeys, " with [[model.layer]]; layers = [...] is the other, exclusive form");
@@ -384,19 +384,10 @@ void read_layer_model(const Section& s, ModelConfig& m) {
   const auto* tables = list->as_array();
   if (!tables || tables->empty() || !tables->is_array_of_tables())
     s.fail("layer", "[[model.layer]] tables, each with a type and its options");
-  const std::span<const std::string_view> types = layer_types();
+  const std::vector<std::string> types = nn::layer_type_names();
   for (std::size_t i = 0; i < tables->size(); ++i) {
     const std::string name = "model.layer[" + std::to_string(i) + "]";
-    const Section layer_section(s.path(), name, (*tables)[i].as_table());
-    LayerConfig layer;
-    if (!layer_section.find("type")) layer_section.missing("type", "one of " + join(types));
-    layer_section.get_choice("type", layer.type, types);
-    const std::vector<LayerKey> keys = layer_keys(layer.type);
-    std::vector<std::string_view> known = {"type"};
-    for (const LayerKey& k : keys) known.push_back(k.name);
-    layer_section.reject_unknown(known, " for type = " + toml_string(layer.type));
-    for (const LayerKey& k : keys) read_layer_key(layer_section, k, layer);
-    m.layer.push_back(layer);
+    m.layer.push_back(read_layer(Section(s.path(), name, (*tables)[i].as_table()), types));
   }
   s.get_weights("weights", m.weights);
   infer_layer_shapes(m, s.path());
@@ -412,9 +403,12 @@ void read_model(const Section& s, ModelConfig& m) {
   }
   s.reject_unknown(kModelKeys);
   s.get_sizes("layers", m.layers);
-  s.get_choice("activation", m.activation, kActivations);
-  s.get_choice("output_activation", m.output_activation, kOutputActivations);
-  s.get_choice("init", m.init, kInits);
+  const std::vector<std::string> activations = nn::activation_names();
+  std::vector<std::string> output_activations = {"none"};
+  output_activations.insert(output_activations.end(), activations.begin(), activations.end());
+  s.get_choice("activation", m.activation, views(activations));
+  s.get_choice("output_activation", m.output_activation, views(output_activations));
+  s.get_choice("init", m.init, views(nn::init_names()));
   s.get("bias", m.bias);
   s.get_weights("weights", m.weights);
   s.get_choice("siamese", m.siamese, kSiameseScores);

@@ -36,8 +36,23 @@ std::string_view describe(OptionKind kind) {
     case OptionKind::NumberPair: return "two numbers, e.g. 0.9,0.999";
     case OptionKind::Text: return "a name";
     case OptionKind::IntegerList: return "integers separated by commas, e.g. 30,80";
+    case OptionKind::Size2: return "an integer or [height, width]";
   }
   return "";
+}
+
+std::string allowed_values(std::string_view name_view, OptionKind kind, const Limits& limits) {
+  const std::string name(name_view);
+  const bool has_min = std::isfinite(limits.min), has_max = std::isfinite(limits.max);
+  const std::string from = name + (limits.above ? " > " : " >= ") + format_number(limits.min);
+  switch (kind) {
+    case OptionKind::Size2: return has_min ? from + ", " + std::string(describe(kind)) : std::string(describe(kind));
+    case OptionKind::Integer: return has_min ? "an integer " + from : "an integer";
+    case OptionKind::Number:
+      if (has_max) return name + " in [" + format_number(limits.min) + ", " + format_number(limits.max) + "]";
+      return has_min ? from : "a number";
+    default: return std::string(describe(kind));
+  }
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -78,6 +93,16 @@ std::optional<std::vector<std::int64_t>> parse_integer_list(std::string_view tex
   return out;
 }
 
+std::optional<Size2> parse_size2(std::string_view text) {
+  const auto values = parse_integer_list(text);
+  if (!values || values->empty() || values->size() > 2) return std::nullopt;
+  return values->size() == 1 ? Size2((*values)[0]) : Size2((*values)[0], (*values)[1]);
+}
+
+std::string format_size2(Size2 s) {
+  return s.h == s.w ? std::to_string(s.h) : std::to_string(s.h) + "," + std::to_string(s.w);
+}
+
 std::string format_integers(const std::vector<std::int64_t>& values) {
   std::vector<std::string> parts;
   for (std::int64_t x : values) parts.push_back(std::to_string(x));
@@ -100,6 +125,12 @@ namespace detail {
 void reject_name(std::string_view owner, std::string_view name, const std::vector<std::string>& known, bool repeated) {
   throw ValueError(std::string(owner) + ": " + (repeated ? "option given twice: " : "unknown option ") +
                    std::string(name) + " (" + std::string(owner) + " takes " + join(known) + ")");
+}
+
+void reject_missing(std::string_view owner, std::string_view name, std::string_view expected) {
+  throw OptionError(std::string(owner) + ": missing required option " + std::string(name) + " (" + std::string(expected) +
+                        ")",
+                    std::string(name), std::string(expected));
 }
 
 }  // namespace detail

@@ -51,6 +51,9 @@ std::vector<OpCase> op_cases() {
       {"sigmoid", {{3, 4}}, [](auto& x) { return sigmoid(x[0]); }, -5.0, 5.0},
       {"tanh", {{3, 4}}, [](auto& x) { return tanh(x[0]); }},
       {"relu", {{3, 4}}, [](auto& x) { return relu(x[0]); }, -2.0, 2.0, true},
+      // Each bound at 0, where the inputs keep away from it; the other out of reach or inside.
+      {"clamp_min", {{3, 4}}, [](auto& x) { return clamp(x[0], 0.0, 5.0); }, -2.0, 2.0, true},
+      {"clamp_max", {{3, 4}}, [](auto& x) { return clamp(x[0], -5.0, 0.0); }, -2.0, 2.0, true},
       {"softmax_dim1", {{3, 4}}, [](auto& x) { return softmax(x[0], 1); }},
       {"softmax_dim0", {{3, 4}}, [](auto& x) { return softmax(x[0], 0); }},
       {"softmax_large_logits", {{2, 3}}, [](auto& x) { return softmax(x[0] * 1.0 + 500.0, 1); }},
@@ -86,6 +89,17 @@ TEST_P(OpGradcheck, MatchesCentralDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(AllOps, OpGradcheck, ::testing::ValuesIn(op_cases()),
                          [](const auto& info) { return info.param.name; });
+
+// torch.clamp's values, and its gradient at the bounds themselves (1, as PyTorch's, where the
+// table's inputs keep away from them); with min > max every value is max.
+TEST(Clamp, ValuesAndGradientAtTheBounds) {
+  Tensor x = tensor({-2.0, -1.0, 0.0, 1.0, 2.0}, Dtype::Float64).requires_grad_();
+  Tensor y = clamp(x, -1.0, 1.0);
+  EXPECT_EQ(y.to_vector(), (std::vector<double>{-1, -1, 0, 1, 1}));
+  sum(y).backward();
+  EXPECT_EQ(x.grad().to_vector(), (std::vector<double>{0, 1, 1, 1, 0}));
+  EXPECT_EQ(clamp(x, 1.0, -1.0).to_vector(), (std::vector<double>(5, -1.0)));
+}
 
 }  // namespace
 }  // namespace descent

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "descent/error.hpp"
+#include "descent/nn/layer_type.hpp"
 
 namespace descent::train {
 namespace {
@@ -246,14 +247,15 @@ TEST(ParseConfigError, NegativeSeed) {
   EXPECT_EQ(error_for(with("[train]\nseed = -1\n")), "cfg.toml: train.seed = -1: expected seed >= 0");
 }
 
+// The allowed activations are the layer registry's activations, sorted by name.
 TEST(ParseConfigError, UnknownActivation) {
   EXPECT_EQ(error_for(with("activation = \"swish\"\n")),
-            "cfg.toml: model.activation = \"swish\": expected one of sigmoid, tanh, relu");
+            "cfg.toml: model.activation = \"swish\": expected one of " + util::join(nn::activation_names()));
 }
 
 TEST(ParseConfigError, UnknownOutputActivation) {
-  EXPECT_EQ(error_for(with("output_activation = \"gelu\"\n")),
-            "cfg.toml: model.output_activation = \"gelu\": expected one of none, sigmoid, tanh, relu, softmax");
+  EXPECT_EQ(error_for(with("output_activation = \"swish\"\n")),
+            "cfg.toml: model.output_activation = \"swish\": expected one of none, " + util::join(nn::activation_names()));
 }
 
 TEST(ParseConfigError, UnknownInit) {

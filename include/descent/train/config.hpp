@@ -7,8 +7,9 @@
 // examples/nielsen/config.toml sets every key.
 //   [model]     either layers (an MLP), activation, output_activation, init, bias
 //               or input_shape and a list of [[model.layer]] tables, one per layer with its type and
-//               PyTorch's option names (LayerConfig below; examples/lenet/mnist.toml); either form may
-//               be the tower of a Siamese model (siamese = cosine | euclidean; examples/siamese/)
+//               PyTorch's option names (examples/lenet/mnist.toml); either form may be the tower of a
+//               Siamese model (siamese = cosine | euclidean; examples/siamese/). The layer types, their
+//               keys, the activations and the inits: docs/layers.md, generated from nn's registries.
 //   [loss]      name, reduction, then that loss's options (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
@@ -25,54 +26,41 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "descent/optim/lr_scheduler/scheduler_spec.hpp"
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/tensor/dtype.hpp"
-#include "descent/tensor/size2.hpp"
+#include "descent/util/option_field.hpp"
 
 namespace descent::train {
 
-// One [[model.layer]] table. `type` picks the layer and which of the options below it takes, each
-// with PyTorch's name and default (src/train/layer_config.cpp has the table of types and keys):
-//   conv2d        out_channels, kernel_size, stride (1), padding (0), dilation (1), bias (true)
-//   max_pool2d    kernel_size, stride (kernel_size), padding (0), dilation (1)
-//   avg_pool2d    kernel_size, stride (kernel_size), padding (0), count_include_pad (true)
-//   linear        out_features, bias (true)
-//   flatten       start_dim (1), end_dim (-1)
-//   dropout       p (0.5)
-//   batch_norm1d, batch_norm2d   eps (1e-5), momentum (0.1), affine (true), track_running_stats (true)
-//   layer_norm    eps (1e-5), elementwise_affine (true); normalizes over the whole example
-//   relu, sigmoid, tanh, gelu, identity; leaky_relu negative_slope (0.01); elu alpha (1.0);
-//   softplus beta (1.0), threshold (20.0); softmax, log_softmax dim (-1)
-// kernel_size, stride, padding and dilation are an integer or [height, width]. in_channels,
-// in_features and num_features are not keys: they come from the previous layer's output shape.
+// One [[model.layer]] table: its type, one of nn::layer_types() (descent/nn/layer_type.hpp), and the
+// options the table sets, as the text the registry's entry reads (kernel_size = [3, 1] is
+// {"kernel_size", "3,1"}), in the entry's order; options left out keep the layer's defaults. The keys,
+// kinds, defaults and allowed values of every type are in docs/layers.md, generated from the registry.
+// in_channels, in_features and num_features are not keys: they come from the previous layer's
+// output shape.
 struct LayerConfig {
   std::string type;
-  std::int64_t out_channels = 0, out_features = 0;
-  Size2 kernel_size = 0;
-  Size2 stride = 0;  // 0: the default (1 for conv2d, the kernel size for pooling)
-  Size2 padding = 0;
-  Size2 dilation = 1;
-  bool bias = true;
-  bool count_include_pad = true;
-  std::int64_t start_dim = 1, end_dim = -1, dim = -1;
-  double p = 0.5;
-  double negative_slope = 0.01, alpha = 1.0, beta = 1.0, threshold = 20.0;
-  double eps = 1e-5, momentum = 0.1;
-  bool affine = true, track_running_stats = true, elementwise_affine = true;
+  util::NameValuePairs options;
   // The shapes of one example (no batch dimension) going in and coming out, set by the parser.
   std::vector<std::int64_t> in_shape, out_shape;
+
+  // The option's text as set by the file; empty when the file leaves it at its default.
+  std::string option(std::string_view name) const;
 };
 
 struct ModelConfig {
   // The MLP form. Empty in the layer form.
   std::vector<std::int64_t> layers;      // [784, 30, 10]: sizes from input to output, at least two
-  std::string activation = "sigmoid";    // between layers: sigmoid | tanh | relu
-  std::string output_activation = "none";  // after the last layer: none | sigmoid | tanh | relu | softmax
-  std::string init = "default";          // default (PyTorch's Linear) | nielsen | xavier_uniform | xavier_normal
-                                         // | kaiming_uniform | kaiming_normal
+  // Between layers and after the last: an activation layer of nn::layer_types() (output_activation
+  // also "none"), with its options at their defaults; the init is one of nn::init_types(). Both lists
+  // are in docs/layers.md.
+  std::string activation = "sigmoid";
+  std::string output_activation = "none";
+  std::string init = "default";          // default: PyTorch's Linear
   bool bias = true;                      // false: the Linear layers have no bias
   // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
   // flattened row-major; the shape is checked when the model is built.

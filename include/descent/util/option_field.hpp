@@ -3,8 +3,11 @@
 // fields once, as OptionFields: PyTorch's name and the member it sets. From that one table the
 // factories read options written as text ({"lr", "0.05"}, {"betas", "0.9,0.999"}), the config reader
 // learns what TOML type each key takes, and an optimizer's state dict saves and restores the numbers
-// of each parameter group.
+// of each parameter group. A field may also say which values it allows (.at_least(1), .in(0, 1)) and
+// that it must be given (.required()): the layers' options (nn/layer_type.hpp) are checked and
+// documented from that.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "descent/tensor/size2.hpp"
 #include "descent/util/join.hpp"
 #include "descent/util/number_text.hpp"
 
@@ -28,6 +32,16 @@ enum class OptionKind {
   NumberPair,   // 0.9,0.999
   Text,         // min
   IntegerList,  // 30,80
+  Size2,        // 3 (both), or 3,1 (height, width)
+};
+
+// The values a number, integer or Size2 option allows (both of a Size2's): min <= x (min < x when
+// `above`) and x <= max; unbounded by default.
+struct Limits {
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool above = false;
+  constexpr bool admits(double x) const { return (above ? x > min : x >= min) && x <= max; }
 };
 
 // One field of an options struct O, type-erased: made by field<&O::member>("name").
@@ -43,17 +57,50 @@ struct OptionField {
   int numbers;
   double (*get_number)(const O& o, int index);
   void (*set_number)(O& o, int index, double value);
+  // Whether the value is within `limits`: checked by options_from_text for each option given.
+  bool (*within)(const O& o, const Limits& limits);
+  Limits limits{};
+  bool is_required = false;
+  std::string_view default_text{};  // shown instead of the default value when set ("kernel_size")
+
+  constexpr OptionField at_least(double min) const { return with_limits({.min = min}); }
+  constexpr OptionField above(double min) const { return with_limits({.min = min, .above = true}); }
+  constexpr OptionField in(double min, double max) const { return with_limits({.min = min, .max = max}); }
+  constexpr OptionField required() const {
+    OptionField f = *this;
+    f.is_required = true;
+    return f;
+  }
+  constexpr OptionField shown_default(std::string_view text) const {
+    OptionField f = *this;
+    f.default_text = text;
+    return f;
+  }
+
+ private:
+  constexpr OptionField with_limits(Limits l) const {
+    OptionField f = *this;
+    f.limits = l;
+    return f;
+  }
 };
 
-// One option as the factories describe it: name, kind, and its default written as text.
+// One option as the factories describe it: name, kind, its default written as text, the values it
+// allows ("an integer out_channels >= 1", as messages say it) and whether it must be given.
 struct OptionInfo {
   std::string name;
   OptionKind kind;
   std::string default_value;
+  std::string allows{};
+  bool required = false;
 };
 
 // "a number", "an integer", "true or false", ...
 std::string_view describe(OptionKind kind);
+// What an option of that name, kind and limits allows: describe(kind) when unbounded, else
+// "p in [0, 1]", "beta > 0", "an integer out_channels >= 1", "kernel_size >= 1, an integer or
+// [height, width]".
+std::string allowed_values(std::string_view name, OptionKind kind, const Limits& limits);
 
 // Text to values; nullopt when the text is not of that form. Numbers must be finite.
 std::optional<double> parse_number(std::string_view text);
@@ -61,9 +108,12 @@ std::optional<std::int64_t> parse_integer(std::string_view text);
 std::optional<bool> parse_flag(std::string_view text);
 std::optional<std::pair<double, double>> parse_number_pair(std::string_view text);
 std::optional<std::vector<std::int64_t>> parse_integer_list(std::string_view text);
+std::optional<Size2> parse_size2(std::string_view text);
 
 // Integers separated by commas: 30,80.
 std::string format_integers(const std::vector<std::int64_t>& values);
+// 3 when height and width are equal, else 3,1.
+std::string format_size2(Size2 s);
 
 // Throws OptionError "owner: key = value: expected ..."; `key` may index into the option ("betas[0]").
 [[noreturn]] void reject_option(std::string_view owner, std::string_view key, std::string_view value,
@@ -86,17 +136,31 @@ std::vector<std::string> field_names() {
 }
 
 template <class O>
+std::string allowed_values(const OptionField<O>& f) {
+  return allowed_values(f.name, f.kind, f.limits);
+}
+
+template <class O>
 std::vector<OptionInfo> option_infos() {
   const O defaults{};
   std::vector<OptionInfo> out;
-  for (const OptionField<O>& f : O::fields()) out.push_back({std::string(f.name), f.kind, f.format(defaults)});
+  for (const OptionField<O>& f : O::fields())
+    out.push_back({std::string(f.name), f.kind, f.default_text.empty() ? f.format(defaults) : std::string(f.default_text),
+                   allowed_values(f), f.is_required});
   return out;
 }
 
 // Options from name/value text pairs over O's defaults, then O::check(). An unknown or repeated name
-// is a ValueError naming it and listing O's options; a value not of its option's kind an OptionError.
+// is a ValueError naming it and listing O's options; a value not of its option's kind or outside its
+// limits, or a required option not given, an OptionError.
 template <class O>
 O options_from_text(const NameValuePairs& pairs);
+
+// options_from_text for its checks alone.
+template <class O>
+void check_options_text(const NameValuePairs& pairs) {
+  (void)options_from_text<O>(pairs);
+}
 
 // The numeric fields (numbers, integers, flags as 0 or 1, pairs as "name[0]" and "name[1]") as
 // name/value pairs: what an optimizer's state dict keeps of each parameter group.
@@ -147,6 +211,7 @@ constexpr OptionKind kind_for() {
   else if constexpr (std::is_same_v<V, bool>) return OptionKind::Flag;
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return OptionKind::NumberPair;
   else if constexpr (std::is_same_v<V, std::string>) return OptionKind::Text;
+  else if constexpr (std::is_same_v<V, Size2>) return OptionKind::Size2;
   else {
     static_assert(std::is_same_v<V, std::vector<std::int64_t>>, "an option is a number, integer, flag, pair, text or list");
     return OptionKind::IntegerList;
@@ -160,6 +225,7 @@ std::optional<V> parse_value(std::string_view text) {
   else if constexpr (std::is_same_v<V, bool>) return parse_flag(text);
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return parse_number_pair(text);
   else if constexpr (std::is_same_v<V, std::string>) return std::string(text);
+  else if constexpr (std::is_same_v<V, Size2>) return parse_size2(text);
   else return parse_integer_list(text);
 }
 
@@ -170,6 +236,7 @@ std::string format_value(const V& v) {
   else if constexpr (std::is_same_v<V, bool>) return v ? "true" : "false";
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return format_number(v.first) + "," + format_number(v.second);
   else if constexpr (std::is_same_v<V, std::string>) return v;
+  else if constexpr (std::is_same_v<V, Size2>) return format_size2(v);
   else return format_integers(v);
 }
 
@@ -182,6 +249,14 @@ constexpr int numbers_in() {
 
 [[noreturn]] void reject_name(std::string_view owner, std::string_view name, const std::vector<std::string>& known,
                               bool repeated);
+[[noreturn]] void reject_missing(std::string_view owner, std::string_view name, std::string_view expected);
+
+template <class V>
+constexpr bool within(const V& v, const Limits& limits) {
+  if constexpr (std::is_same_v<V, Size2>) return limits.admits(static_cast<double>(v.h)) && limits.admits(static_cast<double>(v.w));
+  else if constexpr (std::is_arithmetic_v<V> && !std::is_same_v<V, bool>) return limits.admits(static_cast<double>(v));
+  else return true;
+}
 
 }  // namespace detail
 
@@ -208,6 +283,10 @@ constexpr OptionField<typename detail::MemberOf<decltype(Member)>::Object> field
         if constexpr (detail::numbers_in<V>() == 1) o.*Member = static_cast<V>(value);
         else if constexpr (detail::numbers_in<V>() == 2) (index == 0 ? (o.*Member).first : (o.*Member).second) = value;
       },
+      [](const O& o, const Limits& limits) { return detail::within(o.*Member, limits); },
+      Limits{},
+      false,
+      std::string_view{},
   };
 }
 
@@ -221,7 +300,13 @@ O options_from_text(const NameValuePairs& pairs) {
     for (std::string_view s : seen) repeated = repeated || s == name;
     if (!field || repeated) detail::reject_name(O::kName, name, field_names<O>(), repeated);
     seen.push_back(name);
-    if (!field->parse(o, text)) reject_option(O::kName, name, text, describe(field->kind));
+    if (!field->parse(o, text) || !field->within(o, field->limits))
+      reject_option(O::kName, name, text, allowed_values(*field));
+  }
+  for (const OptionField<O>& f : O::fields()) {
+    bool given = false;
+    for (std::string_view s : seen) given = given || s == f.name;
+    if (f.is_required && !given) detail::reject_missing(O::kName, f.name, allowed_values(f));
   }
   o.check();
   return o;

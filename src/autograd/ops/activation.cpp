@@ -36,6 +36,15 @@ Tensor relu(const Tensor& a) {
   });
 }
 
+Tensor clamp(const Tensor& a, double min, double max) {
+  Tensor out = kernels::clamp(a, min, max);
+  if (!any_requires_grad({&a})) return out;
+  // d/dx clamp(x, min, max) = [min <= x <= max]
+  return record(out, "clamp", {&a}, [x = a, min, max](const Tensor& g) {
+    return Grads{kernels::clamp_backward(g, x, min, max)};
+  });
+}
+
 Tensor leaky_relu(const Tensor& a, double negative_slope) {
   Tensor out = kernels::leaky_relu(a, negative_slope);
   if (!any_requires_grad({&a})) return out;

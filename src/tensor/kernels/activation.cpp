@@ -45,6 +45,20 @@ Tensor map_backward(const Tensor& g_in, const Tensor& x_in, const char* what, F&
 
 }  // namespace
 
+Tensor clamp(const Tensor& x, double min, double max) {
+  return map(x, [min, max](auto v) {
+    using T = decltype(v);
+    return std::min(std::max(v, static_cast<T>(min)), static_cast<T>(max));  // NaN passes both
+  });
+}
+
+Tensor clamp_backward(const Tensor& g, const Tensor& x, double min, double max) {
+  return map_backward(g, x, "clamp backward", [min, max](auto gv, auto v) {
+    using T = decltype(v);
+    return v >= static_cast<T>(min) && v <= static_cast<T>(max) ? gv : T(0);
+  });
+}
+
 Tensor leaky_relu(const Tensor& x, double slope) {
   return map(x, [slope](auto v) { return v > 0 ? v : v * static_cast<decltype(v)>(slope); });
 }

@@ -10,6 +10,9 @@ namespace descent {
 Tensor sigmoid(const Tensor& a);
 Tensor tanh(const Tensor& a);
 Tensor relu(const Tensor& a);
+// torch.clamp: min(max(x, min), max), everything max when min > max; the gradient is 1 where
+// min <= x <= max (the bounds included, as PyTorch's), 0 elsewhere.
+Tensor clamp(const Tensor& a, double min, double max);
 // x > 0 ? x : negative_slope x
 Tensor leaky_relu(const Tensor& a, double negative_slope = 0.01);
 // x > 0 ? x : alpha (e^x - 1)

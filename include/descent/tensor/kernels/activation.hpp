@@ -5,6 +5,10 @@
 
 namespace descent::kernels {
 
+// min(max(x, min), max); NaN stays NaN. The gradient passes where min <= x <= max (PyTorch's
+// clamp_backward), the bounds included.
+Tensor clamp(const Tensor& x, double min, double max);
+Tensor clamp_backward(const Tensor& grad, const Tensor& x, double min, double max);
 // x > 0 ? x : slope x
 Tensor leaky_relu(const Tensor& x, double negative_slope);
 Tensor leaky_relu_backward(const Tensor& grad, const Tensor& x, double negative_slope);

@@ -1,0 +1,41 @@
+#pragma once
+// Helpers for the layer registry's entries (descent/nn/layer_type.hpp), private to src/nn/.
+#include <string>
+
+#include "descent/nn/layer_type.hpp"
+
+namespace descent::nn::entry {
+
+using util::NameValuePairs;
+using util::OptionField;
+
+// [16, 5, 5]
+std::string shape_text(const ExampleShape& shape);
+
+// The options struct of a layer without options.
+struct NoOptions {
+  static constexpr std::string_view kName = "layer";
+  static std::span<const OptionField<NoOptions>> fields() { return {}; }
+  void check() const {}
+};
+
+// output_shape of a layer that keeps its input's shape.
+inline ExampleShape same_shape(const NameValuePairs&, const ExampleShape& input_shape) { return input_shape; }
+
+// An entry for an activation module M without options, made by its default constructor.
+template <class M>
+LayerType activation(std::string_view name, std::string_view summary) {
+  return {
+      .name = name,
+      .summary = summary,
+      .options = util::option_infos<NoOptions>,
+      .check = util::check_options_text<NoOptions>,
+      .make = [](const NameValuePairs&, const ExampleShape&, Dtype, Generator&) -> std::shared_ptr<Module> {
+        return std::make_shared<M>();
+      },
+      .output_shape = same_shape,
+      .activation = true,
+  };
+}
+
+}  // namespace descent::nn::entry
