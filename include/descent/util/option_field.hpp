@@ -28,6 +28,7 @@ enum class OptionKind {
   NumberPair,   // 0.9,0.999
   Text,         // min
   IntegerList,  // 30,80
+  NumberList,   // 1,2.5 (an empty text is an empty list)
 };
 
 // One field of an options struct O, type-erased: made by field<&O::member>("name").
@@ -61,9 +62,12 @@ std::optional<std::int64_t> parse_integer(std::string_view text);
 std::optional<bool> parse_flag(std::string_view text);
 std::optional<std::pair<double, double>> parse_number_pair(std::string_view text);
 std::optional<std::vector<std::int64_t>> parse_integer_list(std::string_view text);
+std::optional<std::vector<double>> parse_number_list(std::string_view text);
 
 // Integers separated by commas: 30,80.
 std::string format_integers(const std::vector<std::int64_t>& values);
+// Numbers separated by commas, each as format_number writes it: 1,2.5.
+std::string format_numbers(const std::vector<double>& values);
 
 // Throws OptionError "owner: key = value: expected ..."; `key` may index into the option ("betas[0]").
 [[noreturn]] void reject_option(std::string_view owner, std::string_view key, std::string_view value,
@@ -147,6 +151,7 @@ constexpr OptionKind kind_for() {
   else if constexpr (std::is_same_v<V, bool>) return OptionKind::Flag;
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return OptionKind::NumberPair;
   else if constexpr (std::is_same_v<V, std::string>) return OptionKind::Text;
+  else if constexpr (std::is_same_v<V, std::vector<double>>) return OptionKind::NumberList;
   else {
     static_assert(std::is_same_v<V, std::vector<std::int64_t>>, "an option is a number, integer, flag, pair, text or list");
     return OptionKind::IntegerList;
@@ -160,6 +165,7 @@ std::optional<V> parse_value(std::string_view text) {
   else if constexpr (std::is_same_v<V, bool>) return parse_flag(text);
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return parse_number_pair(text);
   else if constexpr (std::is_same_v<V, std::string>) return std::string(text);
+  else if constexpr (std::is_same_v<V, std::vector<double>>) return parse_number_list(text);
   else return parse_integer_list(text);
 }
 
@@ -170,6 +176,7 @@ std::string format_value(const V& v) {
   else if constexpr (std::is_same_v<V, bool>) return v ? "true" : "false";
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return format_number(v.first) + "," + format_number(v.second);
   else if constexpr (std::is_same_v<V, std::string>) return v;
+  else if constexpr (std::is_same_v<V, std::vector<double>>) return format_numbers(v);
   else return format_integers(v);
 }
 
