@@ -112,19 +112,23 @@ struct CrossEntropyOptions {
   std::string reduction = "mean";
   double label_smoothing = 0;
   std::vector<double> weight;
-  static auto fields() {
-    return std::array{reduction_field<CrossEntropyOptions>(),
+  static const auto& fields() {
+    static const std::array table{reduction_field<CrossEntropyOptions>(),
                       LossField<CrossEntropyOptions>{
                           util::field<&CrossEntropyOptions::label_smoothing>("label_smoothing"), "label_smoothing in [0, 1]",
                           [](const CrossEntropyOptions& o) { return o.label_smoothing >= 0 && o.label_smoothing <= 1; }},
                       weight_field<CrossEntropyOptions>()};
+    return table;
   }
 };
 
 struct NLLOptions {
   std::string reduction = "mean";
   std::vector<double> weight;
-  static auto fields() { return std::array{reduction_field<NLLOptions>(), weight_field<NLLOptions>()}; }
+  static const auto& fields() {
+    static const std::array table{reduction_field<NLLOptions>(), weight_field<NLLOptions>()};
+    return table;
+  }
 };
 
 }  // namespace

@@ -54,11 +54,12 @@ namespace {
 struct CosineEmbeddingOptions {
   std::string reduction = "mean";
   double margin = 0.0;
-  static auto fields() {
-    return std::array{reduction_field<CosineEmbeddingOptions>(),
+  static const auto& fields() {
+    static const std::array table{reduction_field<CosineEmbeddingOptions>(),
                       LossField<CosineEmbeddingOptions>{
                           util::field<&CosineEmbeddingOptions::margin>("margin"), "margin in [-1, 1] (a cosine similarity)",
                           [](const CosineEmbeddingOptions& o) { return o.margin >= -1 && o.margin <= 1; }}};
+    return table;
   }
 };
 

@@ -59,20 +59,22 @@ namespace {
 struct HuberOptions {
   std::string reduction = "mean";
   double delta = 1.0;
-  static auto fields() {
-    return std::array{reduction_field<HuberOptions>(),
+  static const auto& fields() {
+    static const std::array table{reduction_field<HuberOptions>(),
                       LossField<HuberOptions>{util::field<&HuberOptions::delta>("delta"), "delta > 0",
                                               [](const HuberOptions& o) { return o.delta > 0; }}};
+    return table;
   }
 };
 
 struct SmoothL1Options {
   std::string reduction = "mean";
   double beta = 1.0;
-  static auto fields() {
-    return std::array{reduction_field<SmoothL1Options>(),
+  static const auto& fields() {
+    static const std::array table{reduction_field<SmoothL1Options>(),
                       LossField<SmoothL1Options>{util::field<&SmoothL1Options::beta>("beta"), "beta >= 0",
                                                  [](const SmoothL1Options& o) { return o.beta >= 0; }}};
+    return table;
   }
 };
 

@@ -5,9 +5,12 @@
 //   struct HuberOptions {
 //     std::string reduction = "mean";
 //     double delta = 1.0;
-//     static auto fields() { return std::array{reduction_field<HuberOptions>(),
-//                                              LossField<HuberOptions>{field<&HuberOptions::delta>("delta"),
-//                                                                      "delta > 0", [](auto& o) { return o.delta > 0; }}}; }
+//     static const auto& fields() {  // a static table: lookups keep pointers into it
+//       static const std::array table{reduction_field<HuberOptions>(),
+//                                     LossField<HuberOptions>{field<&HuberOptions::delta>("delta"), "delta > 0",
+//                                                             [](const HuberOptions& o) { return o.delta > 0; }}};
+//       return table;
+//     }
 //   };
 #include <algorithm>
 #include <array>
@@ -43,7 +46,10 @@ LossField<O> reduction_field() {
 // The options struct of the losses that take a reduction alone.
 struct ReductionOptions {
   std::string reduction = "mean";
-  static auto fields() { return std::array{reduction_field<ReductionOptions>()}; }
+  static const auto& fields() {
+    static const std::array table{reduction_field<ReductionOptions>()};
+    return table;
+  }
 };
 
 template <class O>
