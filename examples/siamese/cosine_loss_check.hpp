@@ -81,7 +81,7 @@ inline bool check_cosine_toml(const std::string& config_path, const std::string&
   loader.next(batch);
   std::printf("%s on %lld pairs from %s\n\n", config_path.c_str(), static_cast<long long>(batch.inputs.size(0)),
               data_dir.c_str());
-  const double margin = config.loss.margin;
+  const double margin = config.loss.number("margin");
   const auto loss = [margin, slope](const Tensor& e, const Tensor& y) { return cosine_embedding_custom(e, y, margin, slope); };
   const auto result = diagnostics::check_model(
       *model, loss, batch.inputs, batch.targets,

@@ -26,6 +26,7 @@
 #include "descent/error.hpp"
 #include "descent/nn/init_type.hpp"
 #include "descent/nn/layer_type.hpp"
+#include "descent/nn/losses/loss_type.hpp"
 #include "descent/optim/option_field.hpp"
 #include "descent/train/layer_config.hpp"
 
@@ -48,12 +49,7 @@ constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
 constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "epochs", "steps_per_epoch"};
 
-constexpr std::array<std::string_view, 10> kLosses = {"cross_entropy", "nll",       "mse",
-                                                      "quadratic",     "l1",        "huber",
-                                                      "smooth_l1",     "bce_with_logits", "cosine_embedding",
-                                                      "contrastive"};
 constexpr std::array<std::string_view, 3> kSiameseScores = {"none", "cosine", "euclidean"};
-constexpr std::array<std::string_view, 2> kReductions = {"mean", "sum"};
 constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
 
 std::string join(Names names) {
@@ -303,6 +299,20 @@ class Section {
           fail(key, size2_allows.empty() ? util::describe(kind) : size2_allows);
         return util::format_size2(Size2((*a)[0].as_integer()->get(), (*a)[1].as_integer()->get()));
       }
+      case optim::OptionKind::NumberList: {
+        const auto* a = find(key)->as_array();
+        constexpr std::string_view expected = "an array of numbers, e.g. [1.0, 2.0]";
+        if (!a) fail(key, expected);
+        std::vector<double> values;
+        for (const toml::node& e : *a) {
+          const double x = e.is_integer() ? static_cast<double>(e.as_integer()->get())
+                           : e.is_floating_point() ? e.as_floating_point()->get()
+                                                   : std::nan("");
+          if (!std::isfinite(x)) fail(key, expected);
+          values.push_back(x);
+        }
+        return util::format_numbers(values);
+      }
     }
     return {};
   }
@@ -426,42 +436,6 @@ void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
   s.check("loss_window", d.loss_window >= 0, "loss_window >= 0 (0: off)");
 }
 
-// The keys each loss takes besides its name.
-std::vector<std::string_view> loss_keys(std::string_view loss) {
-  if (loss == "cross_entropy") return {"name", "reduction", "label_smoothing", "weight"};
-  if (loss == "nll") return {"name", "reduction", "weight"};
-  if (loss == "huber") return {"name", "reduction", "delta"};
-  if (loss == "smooth_l1") return {"name", "reduction", "beta"};
-  if (loss == "cosine_embedding" || loss == "contrastive") return {"name", "reduction", "margin"};
-  return {"name", "reduction"};
-}
-
-void read_loss(const Section& s, LossConfig& l) {
-  s.get_choice("name", l.name, kLosses);
-  s.reject_unknown(loss_keys(l.name), " for " + l.name);
-  s.get_choice("reduction", l.reduction, kReductions);
-  s.get("label_smoothing", l.label_smoothing);
-  s.check("label_smoothing", l.label_smoothing >= 0 && l.label_smoothing <= 1, "label_smoothing in [0, 1]");
-  s.get("delta", l.delta);
-  s.check("delta", l.delta > 0, "delta > 0");
-  s.get("beta", l.beta);
-  s.check("beta", l.beta >= 0, "beta >= 0");
-  if (const toml::node* node = s.find("weight")) {
-    constexpr std::string_view expected = "an array of one number >= 0 per class, e.g. [1.0, 2.0]";
-    const auto* a = node->as_array();
-    if (!a || a->empty()) s.fail("weight", expected);
-    for (const toml::node& e : *a) {
-      const double w = e.is_integer() ? static_cast<double>(e.as_integer()->get())
-                       : e.is_floating_point() ? e.as_floating_point()->get()
-                                               : -1.0;
-      if (!(w >= 0) || !std::isfinite(w)) s.fail("weight", expected);
-      l.weight.push_back(w);
-    }
-  }
-  if (l.name == "contrastive") l.margin = 1;  // ContrastiveLoss's default; cosine_embedding's is 0
-  s.get("margin", l.margin);
-}
-
 // The keys of `infos` the section sets, as the factories' name/value text.
 optim::NameValuePairs read_options(const Section& s, const std::vector<optim::OptionInfo>& infos) {
   optim::NameValuePairs out;
@@ -479,6 +453,33 @@ std::vector<std::string_view> keys_of(const std::vector<optim::OptionInfo>& info
   std::vector<std::string_view> keys = {"name"};
   for (const optim::OptionInfo& info : infos) keys.push_back(info.name);
   return keys;
+}
+
+// [loss] through the loss's LossType: its options read as their kinds, then checked by its make(). A
+// value of the wrong type for a name or a list gets the message of one out of range ("one of mean,
+// sum"); a number "a number", as every number key.
+void read_loss(const Section& s, LossConfig& l) {
+  const std::vector<std::string> names = nn::loss_type_names();
+  s.get_choice("name", l.name, views(names));
+  const nn::LossType& type = nn::find_loss_type(l.name);
+  const std::vector<nn::LossOption> options = type.options();
+  std::vector<std::string_view> keys = {"name"};
+  for (const nn::LossOption& o : options) keys.push_back(o.name);
+  s.reject_unknown(keys, " for " + l.name);
+  for (const nn::LossOption& o : options) {
+    const toml::node* node = s.find(o.name);
+    if (!node) continue;
+    if (o.kind == util::OptionKind::Text && !node->is_string()) s.fail(o.name, o.allowed);
+    if (o.kind == util::OptionKind::NumberList) {
+      const auto* a = node->as_array();
+      if (!a || a->empty()) s.fail(o.name, o.allowed);
+      for (const toml::node& e : *a)
+        if (!e.is_integer() && !(e.is_floating_point() && std::isfinite(e.as_floating_point()->get())))
+          s.fail(o.name, o.allowed);
+    }
+    l.options.emplace_back(o.name, s.option_text(o.name, o.kind));
+  }
+  s.check_options(l.name, [&] { type.make(l.options, {}); });
 }
 
 void read_optim(const Section& s, optim::OptimizerSpec& spec) {
@@ -568,6 +569,17 @@ void read_train(const Section& s, TrainConfig& c) {
   s.get("flush_denormal", c.flush_denormal);
 }
 
+nn::LossTargets targets_of(const LossConfig& loss) { return nn::find_loss_type(loss.name).targets; }
+
+// The names of the losses whose targets `fits` accepts, sorted: "bce_with_logits, huber, l1, ...".
+template <class Fits>
+std::string loss_names(Fits fits) {
+  std::vector<std::string> names;
+  for (const std::string& name : nn::loss_type_names())
+    if (fits(nn::find_loss_type(name).targets)) names.push_back(name);
+  return optim::join(names);
+}
+
 // The layer form against [data] and [loss]: the last layer gives one output per class (or per target
 // of inline data), as a flat vector.
 void check_layer_model_fits(const TrainConfig& c, const Section& data, const Section& loss, bool classes_given) {
@@ -586,7 +598,7 @@ void check_layer_model_fits(const TrainConfig& c, const Section& data, const Sec
       data.fail("inputs", "rows of " + std::to_string(c.model.input_size()) + " numbers, the size of model.input_shape");
     if (static_cast<std::int64_t>(c.data.targets.front().size()) != c.model.output_size())
       data.fail("targets", "rows of " + std::to_string(c.model.output_size()) + " numbers, the model's output size");
-    if (c.loss.name == "cross_entropy" || c.loss.name == "nll")
+    if (targets_of(c.loss) == nn::LossTargets::ClassLabels)
       loss.fail("name", "a regression loss with inline data (its targets are numbers, not classes)");
   } else if (c.model.siamese == "none" && c.model.output_size() != c.data.classes) {
     throw ConfigError(c.path + ": " + last_name + " (" + last.type + "): output shape " + shape_text(last.out_shape) +
@@ -601,9 +613,11 @@ void check_layer_model_fits(const TrainConfig& c, const Section& data, const Sec
 void check_siamese(const Section& loss, const Section& data, const TrainConfig& c) {
   const std::string& score = c.model.siamese;
   const std::string& name = c.loss.name;
-  const bool pair_loss = name == "cosine_embedding" || name == "contrastive";
+  const bool pair_loss = targets_of(c.loss) == nn::LossTargets::Pairs;
   if (score == "none") {
-    if (pair_loss) loss.fail("name", "cross_entropy, mse or quadratic without model.siamese (" + name + " compares pairs)");
+    if (pair_loss)
+      loss.fail("name", "one of " + loss_names([](nn::LossTargets t) { return t != nn::LossTargets::Pairs; }) +
+                            " without model.siamese (" + name + " compares pairs)");
     for (std::string_view key : {"train_pairs", "test_pairs"})
       if (data.find(key)) data.fail(key, "no pair count without model.siamese = \"cosine\" or \"euclidean\"");
     return;
@@ -612,10 +626,6 @@ void check_siamese(const Section& loss, const Section& data, const TrainConfig& 
     loss.fail("name", "cosine_embedding with model.siamese = \"cosine\" (contrastive needs \"euclidean\")");
   if (score == "euclidean" && name != "contrastive")
     loss.fail("name", "contrastive with model.siamese = \"euclidean\" (cosine_embedding needs \"cosine\")");
-  if (name == "cosine_embedding")
-    loss.check("margin", c.loss.margin >= -1 && c.loss.margin <= 1, "margin in [-1, 1] (a cosine similarity)");
-  else
-    loss.check("margin", c.loss.margin > 0, "margin > 0 (a distance)");
   if (!c.data.inputs.empty())
     data.fail("inputs", "no inline examples with model.siamese: pairs are drawn from the IDX files");
   for (std::string_view key : {"train_pairs", "test_pairs"})
@@ -681,15 +691,17 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
     if (static_cast<std::int64_t>(c.data.targets.front().size()) != c.model.layers.back())
       section("data").fail("targets", "rows of " + std::to_string(c.model.layers.back()) +
                                           " numbers, the size of the model's last layer");
-    if (c.loss.name == "cross_entropy" || c.loss.name == "nll")
-      section("loss").fail("name", "mse or quadratic with inline data (its targets are numbers, not classes)");
+    if (targets_of(c.loss) == nn::LossTargets::ClassLabels)
+      section("loss").fail("name", "one of " + loss_names([](nn::LossTargets t) { return t == nn::LossTargets::Values; }) +
+                                       " with inline data (its targets are numbers, not classes)");
   } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes) {
     bool given = root["data"]["classes"].node() != nullptr;
     section("model").fail("layers", "the last size (" + std::to_string(c.model.layers.back()) +
                                         ") to equal data.classes = " + std::to_string(c.data.classes) +
                                         (given ? "" : " (the default)"));
   }
-  if (!c.loss.weight.empty() && static_cast<std::int64_t>(c.loss.weight.size()) != c.data.classes)
+  if (const toml::node* weight = section("loss").find("weight");
+      weight && static_cast<std::int64_t>(weight->as_array()->size()) != c.data.classes)
     section("loss").fail("weight", std::to_string(c.data.classes) + " numbers, one per class (data.classes)");
   return c;
 }

@@ -5,12 +5,8 @@
 #include "descent/nn/init_type.hpp"
 #include "descent/nn/layer_type.hpp"
 #include "descent/nn/linear.hpp"
-#include "descent/nn/losses/bce_loss.hpp"
-#include "descent/nn/losses/contrastive_loss.hpp"
-#include "descent/nn/losses/cross_entropy_loss.hpp"
-#include "descent/nn/losses/embedding_loss.hpp"
-#include "descent/nn/losses/l1_loss.hpp"
-#include "descent/nn/losses/mse_loss.hpp"
+#include "descent/nn/losses/loss_type.hpp"
+#include "descent/nn/pooling.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
@@ -87,43 +83,7 @@ std::optional<nn::PairScore> siamese_score(const TrainConfig& config) {
 }
 
 LossFn build_loss(const TrainConfig& config) {
-  const LossConfig& l = config.loss;
-  const std::string& name = l.name;
-  const nn::Reduction reduction = nn::reduction_from_string(l.reduction);
-  const double margin = config.loss.margin;
-  if (name == "cosine_embedding")
-    return [margin, reduction](const Tensor& embeddings, const Tensor& targets) {
-      const auto [x1, x2] = nn::Siamese::halves(embeddings);
-      return nn::cosine_embedding_loss(x1, x2, targets, {.margin = margin, .reduction = reduction});
-    };
-  if (name == "contrastive")
-    return [margin, reduction](const Tensor& embeddings, const Tensor& targets) {
-      const auto [x1, x2] = nn::Siamese::halves(embeddings);
-      return nn::contrastive_loss(x1, x2, targets, {.margin = margin, .reduction = reduction});
-    };
-  const std::int64_t classes = config.data.classes;
-  const Tensor weight = l.weight.empty() ? Tensor() : from_vector(l.weight, Shape{classes}, config.dtype);
-  if (name == "cross_entropy") {
-    const nn::CrossEntropyLoss loss{.weight = weight, .label_smoothing = l.label_smoothing, .reduction = reduction};
-    return [loss](const Tensor& out, const Tensor& labels) { return loss(out, labels); };
-  }
-  if (name == "nll") {
-    const nn::NLLLoss loss{.weight = weight, .reduction = reduction};
-    return [loss](const Tensor& out, const Tensor& labels) { return loss(out, labels); };
-  }
-  // The rest compare the output with the one-hot labels, or with inline data's targets as they are.
-  auto against_targets = [classes](auto loss) -> LossFn {
-    return [loss, classes](const Tensor& out, const Tensor& targets) {
-      return loss(out, targets.dtype() == Dtype::Int64 ? kernels::one_hot(targets, classes, out.dtype()) : targets);
-    };
-  };
-  if (name == "mse") return against_targets(nn::MSELoss{.reduction = reduction});
-  if (name == "quadratic") return against_targets(nn::QuadraticCost{});
-  if (name == "l1") return against_targets(nn::L1Loss{.reduction = reduction});
-  if (name == "huber") return against_targets(nn::HuberLoss{.delta = l.delta, .reduction = reduction});
-  if (name == "smooth_l1") return against_targets(nn::SmoothL1Loss{.beta = l.beta, .reduction = reduction});
-  if (name == "bce_with_logits") return against_targets(nn::BCEWithLogitsLoss{.reduction = reduction});
-  throw ConfigError("unknown loss \"" + name + "\"");
+  return nn::find_loss_type(config.loss.name).make(config.loss.options, {.classes = config.data.classes, .dtype = config.dtype});
 }
 
 std::unique_ptr<optim::Optimizer> build_optimizer(const TrainConfig& config, const nn::Module& model) {

@@ -37,6 +37,7 @@ std::string_view describe(OptionKind kind) {
     case OptionKind::Text: return "a name";
     case OptionKind::IntegerList: return "integers separated by commas, e.g. 30,80";
     case OptionKind::Size2: return "an integer or [height, width]";
+    case OptionKind::NumberList: return "numbers separated by commas, e.g. 1,2.5";
   }
   return "";
 }
@@ -101,6 +102,22 @@ std::optional<Size2> parse_size2(std::string_view text) {
 
 std::string format_size2(Size2 s) {
   return s.h == s.w ? std::to_string(s.h) : std::to_string(s.h) + "," + std::to_string(s.w);
+}
+
+std::optional<std::vector<double>> parse_number_list(std::string_view text) {
+  std::vector<double> out;
+  for (std::string_view part : split(text)) {
+    const auto x = parse_number(part);
+    if (!x) return std::nullopt;
+    out.push_back(*x);
+  }
+  return out;
+}
+
+std::string format_numbers(const std::vector<double>& values) {
+  std::vector<std::string> parts;
+  for (double x : values) parts.push_back(format_number(x));
+  return join(parts, ",");
 }
 
 std::string format_integers(const std::vector<std::int64_t>& values) {

@@ -42,7 +42,7 @@ TEST(ParseConfig, NielsenExampleFile) {
   EXPECT_EQ(c.model.output_activation, "sigmoid");
   EXPECT_EQ(c.model.init, "nielsen");
   EXPECT_EQ(c.loss.name, "quadratic");
-  EXPECT_EQ(c.loss.reduction, "mean");
+  EXPECT_EQ(c.loss.option("reduction"), "mean");
   EXPECT_EQ(c.optim.name, "sgd");
   EXPECT_EQ(c.optim.options, (optim::NameValuePairs{{"lr", "3"}, {"momentum", "0"}, {"dampening", "0"}, {"weight_decay", "0"},
                                                     {"nesterov", "false"}, {"maximize", "false"}}));
@@ -265,8 +265,8 @@ TEST(ParseConfigError, UnknownInit) {
 
 TEST(ParseConfigError, UnknownLoss) {
   EXPECT_EQ(error_for(with("[loss]\nname = \"hinge\"\n")),
-            "cfg.toml: loss.name = \"hinge\": expected one of cross_entropy, nll, mse, quadratic, l1, huber, "
-            "smooth_l1, bce_with_logits, cosine_embedding, contrastive");
+            "cfg.toml: loss.name = \"hinge\": expected one of bce_with_logits, contrastive, cosine_embedding, "
+            "cross_entropy, huber, l1, mse, nll, quadratic, smooth_l1");
 }
 
 TEST(ParseConfigError, UnknownReduction) {

@@ -147,7 +147,7 @@ weight = [1, 1, 1, 1, 1, 1, 1, 1, 1, 2]
   EXPECT_EQ(c.model.layer[2].out_shape, (Dims{3, 3, 3}));
   EXPECT_EQ(c.model.layer[3].out_shape, (Dims{3, 3, 3}));
   EXPECT_EQ(c.model.layer[5].out_shape, (Dims{27}));
-  EXPECT_EQ(c.loss.weight.size(), 10u);
+  EXPECT_EQ(c.loss.numbers("weight").size(), 10u);
   Generator gen(1);
   const auto net = build_model(c, gen);
   net->eval();
@@ -225,11 +225,11 @@ TEST(LayerConfig, LossOptions) {
   const TrainConfig c = parse_config_string(model("") + "[loss]\nname = \"cross_entropy\"\nlabel_smoothing = 0.1\n"
                                                        "weight = [1, 2, 1, 1, 1, 1, 1, 1, 1, 0.5]\nreduction = \"sum\"\n",
                                             "lenet.toml");
-  EXPECT_EQ(c.loss.label_smoothing, 0.1);
-  EXPECT_EQ(c.loss.weight[1], 2.0);
-  EXPECT_EQ(c.loss.reduction, "sum");
-  EXPECT_EQ(parse_config_string(model("") + "[loss]\nname = \"huber\"\ndelta = 0.5\n", "x").loss.delta, 0.5);
-  EXPECT_EQ(parse_config_string(model("") + "[loss]\nname = \"smooth_l1\"\nbeta = 0\n", "x").loss.beta, 0.0);
+  EXPECT_EQ(c.loss.number("label_smoothing"), 0.1);
+  EXPECT_EQ(c.loss.numbers("weight")[1], 2.0);
+  EXPECT_EQ(c.loss.option("reduction"), "sum");
+  EXPECT_EQ(parse_config_string(model("") + "[loss]\nname = \"huber\"\ndelta = 0.5\n", "x").loss.number("delta"), 0.5);
+  EXPECT_EQ(parse_config_string(model("") + "[loss]\nname = \"smooth_l1\"\nbeta = 0\n", "x").loss.number("beta"), 0.0);
   for (const char* name : {"nll", "mse", "quadratic", "l1", "bce_with_logits"})
     EXPECT_EQ(parse_config_string(model("") + "[loss]\nname = \"" + name + "\"\n", "x").loss.name, name);
 

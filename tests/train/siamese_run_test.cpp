@@ -66,10 +66,10 @@ TEST(SiameseConfig, ReadsTheSiameseKeys) {
   const TrainConfig c = parse_config_string(kCosine, "s.toml");
   EXPECT_EQ(c.model.siamese, "cosine");
   EXPECT_EQ(c.loss.name, "cosine_embedding");
-  EXPECT_EQ(c.loss.margin, 0.1);
+  EXPECT_EQ(c.loss.number("margin"), 0.1);
   EXPECT_EQ(c.data.train_pairs, 40);
   EXPECT_EQ(c.data.test_pairs, 20);
-  EXPECT_EQ(parse_config_string(kContrastive, "s.toml").loss.margin, 1.0);  // contrastive's default
+  EXPECT_EQ(parse_config_string(kContrastive, "s.toml").loss.number("margin"), 1.0);  // contrastive's default
   Generator gen(0);
   auto net = build_network(c, gen);
   ASSERT_NE(dynamic_cast<nn::Siamese*>(net.get()), nullptr);
@@ -100,7 +100,8 @@ TEST(SiameseConfig, ErrorsNameFileKeyAndValue) {
                "s.toml: model.siamese = \"manhattan\": expected one of none, cosine, euclidean");
   const std::string plain = "[model]\nlayers = [4, 2]\n[data]\nclasses = 2\n";
   expect_error(plain + "[loss]\nname = \"contrastive\"\n",
-               "s.toml: loss.name = \"contrastive\": expected cross_entropy, mse or quadratic without model.siamese "
+               "s.toml: loss.name = \"contrastive\": expected one of bce_with_logits, cross_entropy, huber, l1, mse, "
+               "nll, quadratic, smooth_l1 without model.siamese "
                "(contrastive compares pairs)");
   expect_error(plain + "train_pairs = 10\n",
                "s.toml: data.train_pairs = 10: expected no pair count without model.siamese = \"cosine\" or \"euclidean\"");

@@ -10,6 +10,8 @@
 #include "descent/autograd/ops/dropout.hpp"
 #include "descent/autograd/ops/indexing.hpp"
 #include "descent/autograd/ops/linalg.hpp"
+#include "descent/autograd/ops/loss.hpp"
+#include "descent/autograd/ops/norm.hpp"
 #include "descent/autograd/ops/normalization.hpp"
 #include "descent/autograd/ops/pooling.hpp"
 #include "descent/autograd/ops/reduction.hpp"

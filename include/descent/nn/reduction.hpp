@@ -3,11 +3,13 @@
 #include <string>
 #include <string_view>
 
+#include "descent/autograd/ops/loss.hpp"
 #include "descent/tensor/tensor.hpp"
 
 namespace descent::nn {
 
-enum class Reduction { None, Mean, Sum };
+// None, Mean or Sum; defined beside the fused loss ops, which take it too.
+using descent::Reduction;
 
 Reduction reduction_from_string(std::string_view name);  // throws ValueError naming the value
 std::string to_string(Reduction r);

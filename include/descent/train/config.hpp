@@ -10,7 +10,7 @@
 //               PyTorch's option names (examples/lenet/mnist.toml); either form may be the tower of a
 //               Siamese model (siamese = cosine | euclidean; examples/siamese/). The layer types, their
 //               keys, the activations and the inits: docs/layers.md, generated from nn's registries.
-//   [loss]      name, reduction, then that loss's options (LossConfig below)
+//   [loss]      name, then that loss's options: reduction (mean | sum) and its own (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
 //   [scheduler] name (steplr | multisteplr | exponentiallr | cosineannealinglr | linearlr | onecyclelr |
@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "descent/optim/lr_scheduler/scheduler_spec.hpp"
@@ -79,21 +80,19 @@ struct ModelConfig {
   std::string siamese = "none";
 };
 
-// Classification losses from int64 labels. cross_entropy takes logits; nll log-probabilities (after a
-// log_softmax layer); mse, quadratic, l1, huber, smooth_l1 and bce_with_logits compare the outputs with
-// the one-hot labels (or with inline data's targets).
+// [loss] as nn::find_loss_type(name).make takes it: the loss's name and each option the file sets, as
+// text ("0.1", "1,2", "sum"); options it leaves out keep the loss's defaults. The losses, their options
+// and what each compares the output with (class labels, targets or one-hot labels, pairs):
+// nn/losses/loss_type.hpp and docs/losses.md.
 struct LossConfig {
-  std::string name = "cross_entropy";  // cross_entropy | nll | mse | quadratic (Nielsen's 1/2 |a-y|^2,
-                                       // batch mean) | l1 | huber | smooth_l1 | bce_with_logits
-                                       // | cosine_embedding | contrastive (the pair losses, model.siamese)
-  std::string reduction = "mean";      // mean | sum (quadratic ignores it: always the batch mean)
-  double label_smoothing = 0;          // cross_entropy, in [0, 1]
-  std::vector<double> weight;          // cross_entropy, nll: one weight >= 0 per class; empty: all 1
-  double delta = 1.0;                  // huber, > 0
-  double beta = 1.0;                   // smooth_l1, >= 0
-  // The pair losses: cosine_embedding (targets +1 / -1, margin in [-1, 1], default 0) with
-  // siamese = "cosine"; contrastive (labels 1 / 0, margin > 0, default 1) with "euclidean".
-  double margin = 0;
+  std::string name = "cross_entropy";
+  std::vector<std::pair<std::string, std::string>> options;
+
+  // An option's value as text: the one the file sets, else the loss's default ("mean", "0", "" for no
+  // weights). ValueError when the loss has no such option.
+  std::string option(std::string_view key) const;
+  double number(std::string_view key) const;                // option(key) as a number (margin, delta)
+  std::vector<double> numbers(std::string_view key) const;  // option(key) as a list of numbers (weight)
 };
 
 struct DataConfig {

@@ -33,6 +33,7 @@ enum class OptionKind {
   Text,         // min
   IntegerList,  // 30,80
   Size2,        // 3 (both), or 3,1 (height, width)
+  NumberList,   // 1,2.5 (an empty text is an empty list)
 };
 
 // The values a number, integer or Size2 option allows (both of a Size2's): min <= x (min < x when
@@ -114,6 +115,11 @@ std::optional<Size2> parse_size2(std::string_view text);
 std::string format_integers(const std::vector<std::int64_t>& values);
 // 3 when height and width are equal, else 3,1.
 std::string format_size2(Size2 s);
+std::optional<std::vector<double>> parse_number_list(std::string_view text);
+// Numbers separated by commas, each as format_number writes it: 1,2.5.
+std::string format_numbers(const std::vector<double>& values);
+// Numbers separated by commas, each as format_number writes it: 1,2.5.
+std::string format_numbers(const std::vector<double>& values);
 
 // Throws OptionError "owner: key = value: expected ..."; `key` may index into the option ("betas[0]").
 [[noreturn]] void reject_option(std::string_view owner, std::string_view key, std::string_view value,
@@ -212,6 +218,7 @@ constexpr OptionKind kind_for() {
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return OptionKind::NumberPair;
   else if constexpr (std::is_same_v<V, std::string>) return OptionKind::Text;
   else if constexpr (std::is_same_v<V, Size2>) return OptionKind::Size2;
+  else if constexpr (std::is_same_v<V, std::vector<double>>) return OptionKind::NumberList;
   else {
     static_assert(std::is_same_v<V, std::vector<std::int64_t>>, "an option is a number, integer, flag, pair, text or list");
     return OptionKind::IntegerList;
@@ -226,6 +233,7 @@ std::optional<V> parse_value(std::string_view text) {
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return parse_number_pair(text);
   else if constexpr (std::is_same_v<V, std::string>) return std::string(text);
   else if constexpr (std::is_same_v<V, Size2>) return parse_size2(text);
+  else if constexpr (std::is_same_v<V, std::vector<double>>) return parse_number_list(text);
   else return parse_integer_list(text);
 }
 
@@ -237,6 +245,7 @@ std::string format_value(const V& v) {
   else if constexpr (std::is_same_v<V, std::pair<double, double>>) return format_number(v.first) + "," + format_number(v.second);
   else if constexpr (std::is_same_v<V, std::string>) return v;
   else if constexpr (std::is_same_v<V, Size2>) return format_size2(v);
+  else if constexpr (std::is_same_v<V, std::vector<double>>) return format_numbers(v);
   else return format_integers(v);
 }
 

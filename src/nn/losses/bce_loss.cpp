@@ -1,14 +1,14 @@
 // BCELoss l = -w [y log x + (1 - y) log(1 - x)], logs clamped at -100; BCEWithLogitsLoss
 // l = w [(1 - y) x + (1 + (pw - 1) y) log(1 + e^-x)] in log-sum-exp form (PyTorch 1.13).
-// Binary cross-entropy: one fused elementwise op per form (the loops in tensor/kernels/loss.cpp), then
-// the weight and the reduction composed from differentiable ops.
+// Binary cross-entropy: one fused elementwise op per form (autograd/ops/loss.hpp), then the weight and
+// the reduction composed from differentiable ops.
 #include "descent/nn/losses/bce_loss.hpp"
 
-#include "descent/autograd/node.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
+#include "descent/autograd/ops/loss.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
-#include "descent/tensor/kernels/loss.hpp"
+#include "loss_options.hpp"
 #include "target_checks.hpp"
 
 namespace descent::nn {
@@ -38,15 +38,7 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BCE
   const char* loss = "BCELoss";
   check_operands(loss, input, target);
   checks::values_in(loss, input, "input", 0.0, 1.0);
-  Tensor losses = kernels::binary_cross_entropy(input, target);
-  if (any_requires_grad({&input, &target})) {
-    const bool gi = input.requires_grad(), gt = target.requires_grad();
-    // dl/dx = (x - y) / max(x (1 - x), 1e-12); dl/dy = log(1 - x) - log x, each log clamped at -100
-    losses = record(losses, "binary_cross_entropy", {&input, &target}, [input, target, gi, gt](const Tensor& g) {
-      return Grads{gi ? kernels::binary_cross_entropy_backward(g, input, target) : Tensor(),
-                                 gt ? kernels::binary_cross_entropy_target_backward(g, input) : Tensor()};
-    });
-  }
+  const Tensor losses = elementwise_binary_cross_entropy(input, target);
   return reduce(weighted(loss, losses, options.weight, input), options.reduction);
 }
 
@@ -57,17 +49,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
   if (options.pos_weight.defined())  // materialized at the input's shape for the fused loop
     pos_weight = kernels::binary(kernels::BinaryOp::Add, zeros(input.shape(), input.dtype()),
                                  constant_factor(loss, options.pos_weight, "pos_weight", input));
-  Tensor losses = kernels::binary_cross_entropy_with_logits(input, target, pos_weight);
-  if (any_requires_grad({&input, &target})) {
-    const bool gi = input.requires_grad(), gt = target.requires_grad();
-    // dl/dx = (pw y + 1 - y) sigmoid(x) - pw y; dl/dy = log sigmoid(-x) - pw log sigmoid(x)
-    losses = record(losses, "binary_cross_entropy_with_logits", {&input, &target},
-                    [input, target, pos_weight, gi, gt](const Tensor& g) {
-                      return Grads{
-                          gi ? kernels::binary_cross_entropy_with_logits_backward(g, input, target, pos_weight) : Tensor(),
-                          gt ? kernels::binary_cross_entropy_with_logits_target_backward(g, input, pos_weight) : Tensor()};
-                    });
-  }
+  const Tensor losses = elementwise_binary_cross_entropy_with_logits(input, target, pos_weight);
   return reduce(weighted(loss, losses, options.weight, input), options.reduction);
 }
 
@@ -76,6 +58,18 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, Reduction
 }
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, Reduction reduction) {
   return binary_cross_entropy_with_logits(input, target, BCEWithLogitsLoss{.reduction = reduction});
+}
+
+// The config's entry, against targets in [0, 1] or one-hot labels.
+const LossType& bce_with_logits_loss_type() {
+  static const LossType type{
+      "bce_with_logits", "binary cross-entropy on logits, in log-sum-exp form, torch.nn.BCEWithLogitsLoss",
+      LossTargets::Values, loss_options<ReductionOptions>,
+      [](const util::NameValuePairs& options, const LossContext& context) {
+        const auto o = loss_options_from_text<ReductionOptions>("bce_with_logits", options);
+        return against_values(BCEWithLogitsLoss{.reduction = reduction_from_string(o.reduction)}, context.classes);
+      }};
+  return type;
 }
 
 }  // namespace descent::nn

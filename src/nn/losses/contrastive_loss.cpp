@@ -6,6 +6,7 @@
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/nn/distance.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "loss_options.hpp"
 #include "target_checks.hpp"
 
 namespace descent::nn {
@@ -30,6 +31,33 @@ Tensor contrastive_loss(const Tensor& input1, const Tensor& input2, const Tensor
 
 Tensor contrastive_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, Reduction reduction) {
   return contrastive_loss(input1, input2, target, ContrastiveLoss{.reduction = reduction});
+}
+
+namespace {
+
+struct ContrastiveOptions {
+  std::string reduction = "mean";
+  double margin = 1.0;
+  static const auto& fields() {
+    static const std::array table{reduction_field<ContrastiveOptions>(),
+                      LossField<ContrastiveOptions>{util::field<&ContrastiveOptions::margin>("margin"), "margin > 0 (a distance)",
+                                                    [](const ContrastiveOptions& o) { return o.margin > 0; }}};
+    return table;
+  }
+};
+
+}  // namespace
+
+// The config's entry: a Siamese model's pairs (model.siamese = "euclidean"), labels 1 / 0.
+const LossType& contrastive_loss_type() {
+  static const LossType type{
+      "contrastive", "1/2 [y d^2 + (1 - y) max(0, margin - d)^2], d = ||x1 - x2||, Hadsell, Chopra and LeCun 2006",
+      LossTargets::Pairs, loss_options<ContrastiveOptions>,
+      [](const util::NameValuePairs& options, const LossContext&) {
+        const auto o = loss_options_from_text<ContrastiveOptions>("contrastive", options);
+        return on_pairs(ContrastiveLoss{.margin = o.margin, .reduction = reduction_from_string(o.reduction)});
+      }};
+  return type;
 }
 
 }  // namespace descent::nn

@@ -3,16 +3,19 @@
 // The mean divides by sum_i w[y_i], PyTorch's weighted mean.
 #include "descent/nn/losses/cross_entropy_loss.hpp"
 
-#include "descent/autograd/node.hpp"
+#include <algorithm>
+
 #include "descent/autograd/ops/activation.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/autograd/ops/indexing.hpp"
+#include "descent/autograd/ops/loss.hpp"
 #include "descent/autograd/ops/reduction.hpp"
+#include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
 #include "descent/tensor/kernels/loss.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
-#include "descent/tensor/kernels/softmax.hpp"
+#include "loss_options.hpp"
 #include "target_checks.hpp"
 
 namespace descent::nn {
@@ -53,28 +56,6 @@ Tensor reduce_weighted(const Tensor& losses, Reduction reduction, const Tensor& 
   return div(sum(losses), total_weight);
 }
 
-// Unweighted, unsmoothed cross-entropy as one op (the training loop's hot path).
-Tensor fused_cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction) {
-  const std::int64_t n = logits.shape()[0];
-  const Tensor log_probs = kernels::log_softmax(logits, 1);
-  const Tensor index = kernels::contiguous(target).view_as_shape(Shape{n, 1});
-  // per-sample loss: -log_softmax(x)[y]
-  const Tensor picked = kernels::unary(kernels::UnaryOp::Neg, kernels::gather(log_probs, 1, index)).view_as_shape(Shape{n});
-  Tensor out = reduction == Reduction::None ? picked
-               : reduction == Reduction::Sum ? kernels::sum(picked)
-                                             : kernels::mean(picked);
-  if (!any_requires_grad({&logits})) return out;
-  const double scale = reduction == Reduction::Mean ? 1.0 / static_cast<double>(std::max<std::int64_t>(n, 1)) : 1.0;
-  // dl_i/dx_ij = softmax(x_i)_j - [j = y_i]
-  return record(out, "cross_entropy", {&logits}, [log_probs, index, scale, n](const Tensor& g) {
-    Tensor d = kernels::unary(kernels::UnaryOp::Exp, log_probs);
-    const Tensor minus_one = kernels::scatter_add(d.shape(), 1, index, kernels::affine(kernels::gather(d, 1, index), 0.0, -1.0));
-    kernels::add_(d, minus_one);
-    const Tensor weight = g.dim() == 0 ? kernels::affine(g, scale, 0.0) : kernels::contiguous(g).view_as_shape(Shape{n, 1});
-    return Grads{kernels::binary(BinaryOp::Mul, d, weight)};
-  });
-}
-
 }  // namespace
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyLoss& options) {
@@ -83,7 +64,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
   const double eps = options.label_smoothing;
   checks::option(loss, eps >= 0 && eps <= 1, "label_smoothing", eps, "a value in [0, 1]");
   const Tensor weight = class_weights(options.weight, logits, loss);
-  if (!weight.defined() && eps == 0) return fused_cross_entropy(logits, target, options.reduction);
+  if (!weight.defined() && eps == 0) return softmax_cross_entropy(logits, target, options.reduction);  // the hot path: one op
   // l_i = -sum_c a_ic log_softmax(x_i)_c with the constant a_ic = w[c] ((1 - eps) [c = y_i] + eps / C)
   const std::int64_t classes = logits.shape()[1];
   const Tensor onehot = kernels::one_hot(target, classes, logits.dtype());
@@ -111,6 +92,70 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
 }
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
   return nll_loss(log_probs, target, NLLLoss{.reduction = reduction});
+}
+
+namespace {
+
+// Class weights as the config writes them: one number >= 0 per class; empty: all 1.
+template <class O>
+LossField<O> weight_field() {
+  return {util::field<&O::weight>("weight"), "an array of one number >= 0 per class, e.g. [1.0, 2.0]", [](const O& o) {
+            return !o.weight.empty() && std::all_of(o.weight.begin(), o.weight.end(), [](double w) { return w >= 0; });
+          }};
+}
+
+Tensor weight_tensor(const std::vector<double>& weight, Dtype dtype) {
+  return weight.empty() ? Tensor() : from_vector(weight, Shape{static_cast<std::int64_t>(weight.size())}, dtype);
+}
+
+struct CrossEntropyOptions {
+  std::string reduction = "mean";
+  double label_smoothing = 0;
+  std::vector<double> weight;
+  static const auto& fields() {
+    static const std::array table{reduction_field<CrossEntropyOptions>(),
+                      LossField<CrossEntropyOptions>{
+                          util::field<&CrossEntropyOptions::label_smoothing>("label_smoothing"), "label_smoothing in [0, 1]",
+                          [](const CrossEntropyOptions& o) { return o.label_smoothing >= 0 && o.label_smoothing <= 1; }},
+                      weight_field<CrossEntropyOptions>()};
+    return table;
+  }
+};
+
+struct NLLOptions {
+  std::string reduction = "mean";
+  std::vector<double> weight;
+  static const auto& fields() {
+    static const std::array table{reduction_field<NLLOptions>(), weight_field<NLLOptions>()};
+    return table;
+  }
+};
+
+}  // namespace
+
+// The config's entries, on class labels.
+const LossType& cross_entropy_loss_type() {
+  static const LossType type{
+      "cross_entropy", "-log softmax(x)[y] on logits, with class weights and label smoothing, torch.nn.CrossEntropyLoss",
+      LossTargets::ClassLabels, loss_options<CrossEntropyOptions>,
+      [](const util::NameValuePairs& options, const LossContext& context) -> LossFunction {
+        const auto o = loss_options_from_text<CrossEntropyOptions>("cross_entropy", options);
+        return CrossEntropyLoss{.weight = weight_tensor(o.weight, context.dtype),
+                                .label_smoothing = o.label_smoothing,
+                                .reduction = reduction_from_string(o.reduction)};
+      }};
+  return type;
+}
+
+const LossType& nll_loss_type() {
+  static const LossType type{
+      "nll", "-x[y] on log-probabilities (after log_softmax), with class weights, torch.nn.NLLLoss",
+      LossTargets::ClassLabels, loss_options<NLLOptions>,
+      [](const util::NameValuePairs& options, const LossContext& context) -> LossFunction {
+        const auto o = loss_options_from_text<NLLOptions>("nll", options);
+        return NLLLoss{.weight = weight_tensor(o.weight, context.dtype), .reduction = reduction_from_string(o.reduction)};
+      }};
+  return type;
 }
 
 }  // namespace descent::nn

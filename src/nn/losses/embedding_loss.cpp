@@ -5,6 +5,7 @@
 #include "../piecewise.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/autograd/ops/reduction.hpp"
+#include "loss_options.hpp"
 #include "target_checks.hpp"
 
 namespace descent::nn {
@@ -46,6 +47,34 @@ Tensor hinge_embedding_loss(const Tensor& input, const Tensor& target, Reduction
 }
 Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, Reduction reduction) {
   return cosine_embedding_loss(input1, input2, target, CosineEmbeddingLoss{.reduction = reduction});
+}
+
+namespace {
+
+struct CosineEmbeddingOptions {
+  std::string reduction = "mean";
+  double margin = 0.0;
+  static const auto& fields() {
+    static const std::array table{reduction_field<CosineEmbeddingOptions>(),
+                      LossField<CosineEmbeddingOptions>{
+                          util::field<&CosineEmbeddingOptions::margin>("margin"), "margin in [-1, 1] (a cosine similarity)",
+                          [](const CosineEmbeddingOptions& o) { return o.margin >= -1 && o.margin <= 1; }}};
+    return table;
+  }
+};
+
+}  // namespace
+
+// The config's entry: a Siamese model's pairs (model.siamese = "cosine"), targets +1 / -1.
+const LossType& cosine_embedding_loss_type() {
+  static const LossType type{
+      "cosine_embedding", "1 - cos(x1, x2) for y = 1, max(0, cos(x1, x2) - margin) for y = -1, torch.nn.CosineEmbeddingLoss",
+      LossTargets::Pairs, loss_options<CosineEmbeddingOptions>,
+      [](const util::NameValuePairs& options, const LossContext&) {
+        const auto o = loss_options_from_text<CosineEmbeddingOptions>("cosine_embedding", options);
+        return on_pairs(CosineEmbeddingLoss{.margin = o.margin, .reduction = reduction_from_string(o.reduction)});
+      }};
+  return type;
 }
 
 }  // namespace descent::nn

@@ -5,6 +5,7 @@
 
 #include "../piecewise.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
+#include "loss_options.hpp"
 #include "target_checks.hpp"
 
 namespace descent::nn {
@@ -51,6 +52,66 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction
 }
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
   return smooth_l1_loss(input, target, SmoothL1Loss{.reduction = reduction});
+}
+
+namespace {
+
+struct HuberOptions {
+  std::string reduction = "mean";
+  double delta = 1.0;
+  static const auto& fields() {
+    static const std::array table{reduction_field<HuberOptions>(),
+                      LossField<HuberOptions>{util::field<&HuberOptions::delta>("delta"), "delta > 0",
+                                              [](const HuberOptions& o) { return o.delta > 0; }}};
+    return table;
+  }
+};
+
+struct SmoothL1Options {
+  std::string reduction = "mean";
+  double beta = 1.0;
+  static const auto& fields() {
+    static const std::array table{reduction_field<SmoothL1Options>(),
+                      LossField<SmoothL1Options>{util::field<&SmoothL1Options::beta>("beta"), "beta >= 0",
+                                                 [](const SmoothL1Options& o) { return o.beta >= 0; }}};
+    return table;
+  }
+};
+
+}  // namespace
+
+// The config's entries, against targets or one-hot labels.
+const LossType& l1_loss_type() {
+  static const LossType type{
+      "l1", "mean absolute error |x - y|, torch.nn.L1Loss", LossTargets::Values, loss_options<ReductionOptions>,
+      [](const util::NameValuePairs& options, const LossContext& context) {
+        const auto o = loss_options_from_text<ReductionOptions>("l1", options);
+        return against_values(L1Loss{.reduction = reduction_from_string(o.reduction)}, context.classes);
+      }};
+  return type;
+}
+
+const LossType& huber_loss_type() {
+  static const LossType type{
+      "huber", "r^2 / 2 inside |r| < delta, delta (|r| - delta / 2) outside, torch.nn.HuberLoss", LossTargets::Values,
+      loss_options<HuberOptions>, [](const util::NameValuePairs& options, const LossContext& context) {
+        const auto o = loss_options_from_text<HuberOptions>("huber", options);
+        return against_values(HuberLoss{.delta = o.delta, .reduction = reduction_from_string(o.reduction)},
+                              context.classes);
+      }};
+  return type;
+}
+
+const LossType& smooth_l1_loss_type() {
+  static const LossType type{
+      "smooth_l1", "r^2 / (2 beta) inside |r| < beta, |r| - beta / 2 outside, torch.nn.SmoothL1Loss",
+      LossTargets::Values, loss_options<SmoothL1Options>,
+      [](const util::NameValuePairs& options, const LossContext& context) {
+        const auto o = loss_options_from_text<SmoothL1Options>("smooth_l1", options);
+        return against_values(SmoothL1Loss{.beta = o.beta, .reduction = reduction_from_string(o.reduction)},
+                              context.classes);
+      }};
+  return type;
 }
 
 }  // namespace descent::nn

@@ -1,12 +1,13 @@
 #include "target_checks.hpp"
 
-#include <charconv>
-
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/loss.hpp"
+#include "descent/util/number_text.hpp"
 
 namespace descent::nn::checks {
 namespace {
+
+using util::format_number;
 
 // "target[1, 2]" for the element at row-major `flat` index of a tensor of `shape`.
 std::string element(const char* name, const Shape& shape, std::int64_t flat) {
@@ -20,12 +21,6 @@ std::string element(const char* name, const Shape& shape, std::int64_t flat) {
 }
 
 }  // namespace
-
-std::string format_number(double v) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, result.ptr);
-}
 
 void same_shape(const char* loss, const Tensor& a, const char* a_name, const Tensor& b, const char* b_name) {
   if (!(a.shape() == b.shape()))

@@ -8,9 +8,6 @@
 
 namespace descent::nn::checks {
 
-// The shortest decimal that reads back as `v`: 0.5, 1e-12, -3.
-std::string format_number(double v);
-
 // ShapeError unless a and b have the same shape: "L1Loss: input of shape [2, 3] and target of shape [3] differ".
 void same_shape(const char* loss, const Tensor& a, const char* a_name, const Tensor& b, const char* b_name);
 // ShapeError unless `t` has exactly `shape`.
