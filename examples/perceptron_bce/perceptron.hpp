@@ -50,16 +50,16 @@ inline Tensor bce_loss(const Tensor& z, const Tensor& y, Derivative dz) {
   return custom_function(
       "bce_loss", {z, y},
       [](FunctionCtx& ctx, const std::vector<Tensor>& in) {
-        const Tensor& z = in[0];
-        const Tensor& y = in[1];
-        ctx.save_for_backward({sigmoid(z), y});
-        return mean(relu(z) - y * z + log(1.0 + exp(-abs(z))));
+        const Tensor& logits = in[0];
+        const Tensor& labels = in[1];
+        ctx.save_for_backward({sigmoid(logits), labels});
+        return mean(relu(logits) - labels * logits + log(1.0 + exp(-abs(logits))));
       },
       [dz](FunctionCtx& ctx, const Tensor& grad) {
         const Tensor& a = ctx.saved_tensors()[0];
-        const Tensor& y = ctx.saved_tensors()[1];
+        const Tensor& labels = ctx.saved_tensors()[1];
         const double n = static_cast<double>(a.size(0));
-        return std::vector<Tensor>{dz(a, y, n) * grad.item(), Tensor()};  // the labels get no gradient
+        return std::vector<Tensor>{dz(a, labels, n) * grad.item(), Tensor()};  // the labels get no gradient
       });
 }
 

@@ -47,22 +47,22 @@ inline Tensor cosine_embedding_custom(const Tensor& embeddings, const Tensor& ta
       [slope](FunctionCtx& ctx, const Tensor& grad) {
         const Tensor& a = ctx.saved_tensors()[0];
         const Tensor& b = ctx.saved_tensors()[1];
-        const std::vector<double> x1 = a.to_vector(), x2 = b.to_vector(), y = ctx.saved_tensors()[2].to_vector();
+        const std::vector<double> v1 = a.to_vector(), v2 = b.to_vector(), y = ctx.saved_tensors()[2].to_vector();
         const std::int64_t n = a.size(0), d = a.size(1);
-        const double margin = ctx.saved_data.at("margin"), g = grad.item();
-        std::vector<double> g1(x1.size()), g2(x2.size());
+        const double saved_margin = ctx.saved_data.at("margin"), g = grad.item();
+        std::vector<double> g1(v1.size()), g2(v2.size());
         for (std::int64_t i = 0; i < n; ++i) {
           double dot = 0, s1 = 0, s2 = 0;
           for (std::int64_t k = 0; k < d; ++k) {
-            dot += x1[i * d + k] * x2[i * d + k];
-            s1 += x1[i * d + k] * x1[i * d + k];
-            s2 += x2[i * d + k] * x2[i * d + k];
+            dot += v1[i * d + k] * v2[i * d + k];
+            s1 += v1[i * d + k] * v1[i * d + k];
+            s2 += v2[i * d + k] * v2[i * d + k];
           }
           const double n1 = s1 + 1e-12, n2 = s2 + 1e-12, root = std::sqrt(n1 * n2), c = dot / root;
-          const double dl = g * slope(y[i], c, margin) / static_cast<double>(n);  // dL/dcos_i
+          const double dl = g * slope(y[i], c, saved_margin) / static_cast<double>(n);  // dL/dcos_i
           for (std::int64_t k = 0; k < d; ++k) {
-            g1[i * d + k] = dl * (x2[i * d + k] / root - c * x1[i * d + k] / n1);
-            g2[i * d + k] = dl * (x1[i * d + k] / root - c * x2[i * d + k] / n2);
+            g1[i * d + k] = dl * (v2[i * d + k] / root - c * v1[i * d + k] / n1);
+            g2[i * d + k] = dl * (v1[i * d + k] / root - c * v2[i * d + k] / n2);
           }
         }
         return std::vector<Tensor>{from_vector(g1, a.shape(), a.dtype()), from_vector(g2, b.shape(), b.dtype()), Tensor()};

@@ -67,8 +67,8 @@ std::string diagnosis(const ParameterGradcheck& c, double sum_a2, double sum_n2)
            ": a sign error in a backward, so a descent step along it goes uphill";
   if (c.uniform_scale && c.scale > 0) {
     std::string cause = "a backward multiplies it by a wrong constant factor";
-    if (std::string k = reciprocal_of_whole(c.scale); !k.empty()) cause += " (a missing " + k + "?)";
-    else if (std::string k = reciprocal_of_whole(1 / c.scale); !k.empty()) cause += " (an extra " + k + "?)";
+    if (std::string missing = reciprocal_of_whole(c.scale); !missing.empty()) cause += " (a missing " + missing + "?)";
+    else if (std::string extra = reciprocal_of_whole(1 / c.scale); !extra.empty()) cause += " (an extra " + extra + "?)";
     return p + ": the analytic gradient is " + util::format_number(c.scale, ".4g") + " times the numerical one" + at + ": " + cause;
   }
   if (c.uniform_scale)

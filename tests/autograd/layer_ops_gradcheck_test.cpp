@@ -109,7 +109,7 @@ TEST_P(LayerOpGradcheck, MatchesCentralDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(LayerOps, LayerOpGradcheck, ::testing::ValuesIn(layer_op_cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 // A zero gradient must fail the check where the numerical one is not zero: here the input's path is
 // cut by detach(), which shares data, so central differences still see the input's effect.

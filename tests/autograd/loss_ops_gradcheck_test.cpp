@@ -44,7 +44,7 @@ TEST_P(LossOpGradcheck, MatchesCentralDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(LossOps, LossOpGradcheck, ::testing::ValuesIn(loss_op_cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace descent

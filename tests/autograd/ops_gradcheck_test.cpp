@@ -88,7 +88,7 @@ TEST_P(OpGradcheck, MatchesCentralDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllOps, OpGradcheck, ::testing::ValuesIn(op_cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 // torch.clamp's values, and its gradient at the bounds themselves (1, as PyTorch's, where the
 // table's inputs keep away from them); with min > max every value is max.

@@ -179,7 +179,7 @@ std::vector<std::string> case_names() {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLayer, LayerReference, ::testing::ValuesIn(case_names()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 TEST(LayerReference, EveryReferenceCaseIsChecked) {
   for (const auto& c : reference()["cases"])

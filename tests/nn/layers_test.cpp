@@ -325,7 +325,7 @@ TEST_P(ModuleGradcheck, InputGradientMatchesCentralDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLayer, ModuleGradcheck, ::testing::ValuesIn(module_cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 TEST(ModuleGradcheck, DropoutWithItsMaskFixedBySeed) {
   Generator gen(0);

@@ -68,7 +68,7 @@ INSTANTIATE_TEST_SUITE_P(
                       OptimizerSpec{"rmsprop", {{"centered", "true"}, {"momentum", "0.5"}}},
                       OptimizerSpec{"adam", {{"lr", "0.05"}, {"amsgrad", "true"}}},
                       OptimizerSpec{"adamw", {{"lr", "0.05"}}}),
-    [](const ::testing::TestParamInfo<OptimizerSpec>& info) { return info.param.name + std::to_string(info.index); });
+    [](const ::testing::TestParamInfo<OptimizerSpec>& param_info) { return param_info.param.name + std::to_string(param_info.index); });
 
 TEST(OptimizerState, KeyedByParameterName) {
   Problem p;

@@ -164,8 +164,8 @@ TEST_P(LossGradcheck, Float32AgreesWithFloat64) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLoss, LossGradcheck, ::testing::ValuesIn(loss_cases()),
-                         [](const auto& info) {
-                           std::string name = info.param.name;
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.name;
                            for (char& ch : name)
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return name;

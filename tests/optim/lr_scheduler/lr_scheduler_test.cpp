@@ -116,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(
                       SchedulerSpec{"linearlr", {{"total_iters", "10"}}},
                       SchedulerSpec{"onecyclelr", {{"max_lr", "0.5"}, {"total_steps", "20"}}},
                       SchedulerSpec{"reducelronplateau", {{"patience", "1"}, {"cooldown", "1"}}}),
-    [](const ::testing::TestParamInfo<SchedulerSpec>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<SchedulerSpec>& param_info) { return param_info.param.name; });
 
 std::string error_for(const SchedulerSpec& spec, Optimizer& opt) {
   try {
