@@ -24,6 +24,7 @@
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/pair_accuracy.hpp"
 #include "descent/train/progress.hpp"
+#include "descent/train/train_loader.hpp"
 
 namespace descent::train {
 namespace {
@@ -118,10 +119,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const std::optional<nn::PairScore> score = siamese_score(config);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
-  // A full batch is the whole training set in its file order: shuffling it would change nothing but the cost.
-  const bool full_batch = config.batch_size == kFullBatch;
-  const std::int64_t batch_size = full_batch ? std::max<std::int64_t>(train_set.size(), 1) : config.batch_size;
-  data::DataLoader loader(train_set, {.batch_size = batch_size, .shuffle = !full_batch, .seed = config.seed + 1});
+  data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
   const bool schedule_per_batch = scheduler && config.scheduler->name == "onecyclelr";
   const std::vector<Tensor> parameters = model->parameters();
