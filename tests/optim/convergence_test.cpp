@@ -13,6 +13,7 @@
 
 #include "descent/descent.hpp"
 #include "descent/optim/optimizer_spec.hpp"
+#include "optim/spec_print.hpp"
 
 namespace descent::optim {
 namespace {
@@ -23,6 +24,11 @@ struct Case {
   int budget;
   double tolerance;
 };
+
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.function << ": ";
+  PrintTo(c.spec, os);
+}
 
 Tensor quadratic(const Tensor& v) {
   const Tensor x = v.slice(0, 1), y = v.slice(1, 2);

@@ -8,6 +8,7 @@
 #include "descent/optim/adam.hpp"
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/optim/sgd.hpp"
+#include "optim/spec_print.hpp"
 
 namespace descent::optim {
 namespace {

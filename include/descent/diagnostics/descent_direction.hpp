@@ -17,6 +17,9 @@
 //
 // The optimizer is any: the check takes a factory that makes a fresh one (same kind and options) for
 // the parameters it is given, so no state (momentum, Adam's moments) carries over between probes.
+//
+// The check runs in three parts: the gradient at the starting parameters, the probes (which only
+// measure), and the judge (diagnostics/descent_direction_judge.hpp), which alone gives the verdicts.
 #include <cstdint>
 #include <functional>
 #include <memory>

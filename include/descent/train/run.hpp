@@ -4,12 +4,16 @@
 // per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics. A Siamese run
 // (model.siamese) reports pair verification instead, with the threshold chosen on the training pairs
 // (train/pair_accuracy.hpp): "Epoch 0: 9512 / 10000 pairs  (threshold 0.43, train loss ...)".
+// Its parts: the training pass (src/train/epoch_loop.hpp), the evaluator of the task's kind
+// (train/evaluator.hpp) and the reporter of lines and metrics (train/epoch_report.hpp).
 #include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "descent/train/config.hpp"
+#include "descent/train/epoch_result.hpp"
 
 namespace descent::train {
 
@@ -24,18 +28,6 @@ struct RunOptions {
   std::string save_path;                  // checkpoint after every epoch (train/checkpoint.hpp)
   std::string resume_path;                // continue from this checkpoint; epochs stays the total
   bool progress = false;                  // a progress bar (for terminals); else plain lines only
-};
-
-struct EpochResult {
-  std::int64_t epoch = 0;
-  double train_loss = 0;
-  double test_loss = 0;  // regression (inline data) only
-  std::int64_t test_correct = 0;
-  std::int64_t test_total = 0;
-  double seconds = 0;             // the training pass alone
-  double samples_per_second = 0;  // likewise
-  double lr = 0;                  // the learning rate (of the first parameter group) the epoch began with
-  double threshold = 0;           // Siamese runs: the score threshold chosen on the training pairs
 };
 
 struct RunSummary {

@@ -16,6 +16,7 @@
 #include "descent/optim/lr_scheduler/reduce_lr_on_plateau.hpp"
 #include "descent/optim/lr_scheduler/step_lr.hpp"
 #include "descent/optim/sgd.hpp"
+#include "optim/spec_print.hpp"
 
 namespace descent::optim {
 namespace {

@@ -1,0 +1,38 @@
+#pragma once
+// What a training run says after each epoch: a line in Nielsen's form on the output, and one JSON
+// object per epoch in the metrics file (JSON Lines). Both depend on the task:
+//   classification  Epoch 0: 9022 / 10000  (train loss 0.154302, 0.07 s, 669118 samples/s)
+//   pairs           Epoch 0: 9512 / 10000 pairs  (threshold 0.43, train loss 0.1, 0.50 s, 20000 pairs/s)
+//   regression      Epoch 0: loss 0.0123  (0.01 s)
+// Metrics keys: epoch, train_loss, seconds, samples_per_second, lr, then test_correct, test_total and
+// test_accuracy (a fraction) for classification and pairs, threshold for pairs, test_loss for regression.
+#include <fstream>
+#include <ostream>
+#include <string>
+
+#include "descent/train/epoch_result.hpp"
+#include "descent/train/evaluator.hpp"
+
+namespace descent::train {
+
+// The epoch's line, ending in '\n'.
+std::string epoch_line(TaskKind kind, const EpochResult& result);
+// The epoch's metrics object as one line of JSON, without the '\n'.
+std::string metrics_line(TaskKind kind, const EpochResult& result);
+
+class EpochReporter {
+ public:
+  // Opens (truncating) `metrics_path` unless it is empty. Throws IoError when it cannot.
+  EpochReporter(TaskKind kind, std::ostream& out, const std::string& metrics_path);
+
+  // Writes the epoch's line and its metrics, flushing both, so a run watched from outside (or one that
+  // is stopped) shows every finished epoch.
+  void report(const EpochResult& result);
+
+ private:
+  TaskKind kind_;
+  std::ostream& out_;
+  std::ofstream metrics_;
+};
+
+}  // namespace descent::train

@@ -1,0 +1,20 @@
+#pragma once
+// What one epoch of a training run measured: the training pass (loss, time, speed, the lr it began
+// with) and the evaluation after it, whose fields depend on the task (train/evaluator.hpp).
+#include <cstdint>
+
+namespace descent::train {
+
+struct EpochResult {
+  std::int64_t epoch = 0;
+  double train_loss = 0;
+  double test_loss = 0;  // regression (inline data) only
+  std::int64_t test_correct = 0;
+  std::int64_t test_total = 0;
+  double seconds = 0;             // the training pass alone
+  double samples_per_second = 0;  // likewise
+  double lr = 0;                  // the learning rate (of the first parameter group) the epoch began with
+  double threshold = 0;           // Siamese runs: the score threshold chosen on the training pairs
+};
+
+}  // namespace descent::train

@@ -1,0 +1,34 @@
+#pragma once
+// How a training run measures its model after each epoch: one evaluator per kind of task, chosen once
+// from the data.
+//   classification (IDX data, int64 labels): test_correct of test_total, the output's argmax
+//     against the label;
+//   pairs (model.siamese): the score threshold chosen on the training pairs (train/pair_accuracy.hpp),
+//     and the test pairs it gets right;
+//   regression (inline data): test_loss, the mean loss over the test set.
+#include <memory>
+
+#include "descent/nn/module.hpp"
+#include "descent/train/config.hpp"
+#include "descent/train/datasets.hpp"
+#include "descent/train/epoch_result.hpp"
+#include "descent/train/model_from_config.hpp"
+
+namespace descent::train {
+
+enum class TaskKind { Classification, Pairs, Regression };
+
+TaskKind task_kind(const TrainData& data);
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  // Fills the result's test fields (and, for pairs, its threshold). The model is in eval mode; no graph
+  // is recorded.
+  virtual void evaluate(nn::Module& model, EpochResult& result) = 0;
+};
+
+// The evaluator for task_kind(data). It keeps references to `data` and `loss_fn`, which must outlive it.
+std::unique_ptr<Evaluator> make_evaluator(const TrainConfig& config, const TrainData& data, const LossFn& loss_fn);
+
+}  // namespace descent::train

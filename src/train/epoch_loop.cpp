@@ -1,0 +1,109 @@
+#include "epoch_loop.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "descent/autograd/anomaly.hpp"
+#include "descent/nn/utils/clip_grad.hpp"
+#include "descent/train/progress.hpp"
+#include "descent/util/number_text.hpp"
+
+namespace descent::train {
+
+EpochLoop::EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std::int64_t first_step,
+                     std::string last_checkpoint)
+    : parts_(parts),
+      out_(out),
+      progress_(progress),
+      monitoring_(parts.config.diagnostics.monitor_every > 0 || parts.config.diagnostics.loss_window > 0),
+      schedule_per_batch_(parts.scheduler && parts.config.scheduler->name == "onecyclelr"),
+      parameters_(parts.model.parameters()),
+      step_(first_step),
+      last_checkpoint_(std::move(last_checkpoint)) {}
+
+EpochResult EpochLoop::train_epoch(data::DataLoader& loader, std::int64_t epoch) {
+  EpochResult r;
+  r.epoch = epoch;
+  r.lr = parts_.optimizer.lr();
+  parts_.model.train();
+  ProgressBar bar(out_, progress_, loader.num_batches(), epoch);
+  loader.start_epoch();
+  double loss_sum = 0;
+  std::int64_t seen = 0, batches = 0;
+  const auto start = std::chrono::steady_clock::now();
+  while (loader.next(batch_)) {
+    const double loss = update(epoch);
+    const std::int64_t n = batch_.inputs.shape()[0];
+    loss_sum += loss * static_cast<double>(n);
+    seen += n;
+    bar.update(++batches, loss_sum / static_cast<double>(seen));
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  bar.finish();
+  r.train_loss = seen ? loss_sum / static_cast<double>(seen) : 0.0;
+  r.samples_per_second = r.seconds > 0 ? static_cast<double>(seen) / r.seconds : 0.0;
+  return r;
+}
+
+double EpochLoop::update(std::int64_t epoch) {
+  const TrainConfig& config = parts_.config;
+  optim::Optimizer& optimizer = parts_.optimizer;
+  const double lr = optimizer.lr();
+  optimizer.zero_grad();
+  Tensor output, loss;
+  double value = 0;
+  try {
+    output = parts_.model.forward(batch_.inputs);
+    loss = parts_.loss_fn(output, batch_.targets);
+    value = loss.item();
+    if (!std::isfinite(value))
+      throw diverged(epoch, lr, "the loss is " + util::format_number(value, "g") +
+                                    (config.diagnostics.nonfinite_watch
+                                         ? ""
+                                         : "; set [diagnostics] nonfinite_watch = true to find the op where it first appears"));
+    loss.backward();
+  } catch (const NonFiniteError& e) {
+    throw diverged(epoch, lr, e.what());
+  }
+  record(output, loss);
+  if (monitoring_) parts_.monitor.before_update(step_);
+  if (config.clip_grad_norm > 0) nn::utils::clip_grad_norm_(parameters_, config.clip_grad_norm);
+  if (config.clip_grad_value > 0) nn::utils::clip_grad_value_(parameters_, config.clip_grad_value);
+  optimizer.step();
+  if (schedule_per_batch_) parts_.scheduler->step();
+  if (monitoring_) parts_.monitor.after_update(step_, value);
+  ++step_;
+  return value;
+}
+
+void EpochLoop::end_epoch(double train_loss) {
+  if (parts_.scheduler && !schedule_per_batch_) parts_.scheduler->step(train_loss);
+}
+
+TrainingDiverged EpochLoop::diverged(std::int64_t epoch, double lr, const std::string& what) const {
+  return TrainingDiverged("training stopped at update " + std::to_string(step_) + " (epoch " + std::to_string(epoch) +
+                          ", lr " + util::format_number(lr, "g") + "): " + what +
+                          (last_checkpoint_.empty() ? std::string("; no checkpoint holds this run yet")
+                                                    : "; the last good state is in " + last_checkpoint_));
+}
+
+void EpochLoop::record(const Tensor& output, const Tensor& loss) {
+  TrajectoryRecorder* recorder = parts_.recorder;
+  if (recorder && step_ % parts_.config.diagnostics.record_every == 0)
+    recorder->record(step_, {output, loss.item(), TrajectoryRecorder::grad_norm(parts_.model.parameters()),
+                             parts_.optimizer.lr()});
+}
+
+void EpochLoop::finish_trace() {
+  if (!parts_.recorder) return;
+  parts_.model.train();
+  parts_.optimizer.zero_grad();
+  const Tensor output = parts_.model.forward(batch_.inputs);
+  const Tensor loss = parts_.loss_fn(output, batch_.targets);
+  loss.backward();
+  record(output, loss);
+  parts_.optimizer.zero_grad();
+  parts_.recorder->finish();
+}
+
+}  // namespace descent::train

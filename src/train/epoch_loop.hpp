@@ -1,0 +1,69 @@
+#pragma once
+// The training pass of run_training: one update per batch (zero_grad, forward, loss, the non-finite
+// check, backward, the trace's row, the monitor, clipping, the optimizer's step, a per-batch schedule),
+// and the per-epoch schedule after the epoch's evaluation. A loss that is not finite, or a
+// NonFiniteError from [diagnostics] nonfinite_watch, stops the run with TrainingDiverged naming the
+// update, epoch and lr, and the last checkpoint that holds a good state.
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "descent/data/data_loader.hpp"
+#include "descent/diagnostics/training_monitor.hpp"
+#include "descent/diagnostics/trajectory_recorder.hpp"
+#include "descent/error.hpp"
+#include "descent/nn/module.hpp"
+#include "descent/optim/lr_scheduler/lr_scheduler.hpp"
+#include "descent/optim/optimizer.hpp"
+#include "descent/train/config.hpp"
+#include "descent/train/epoch_result.hpp"
+#include "descent/train/model_from_config.hpp"
+
+namespace descent::train {
+
+struct EpochLoopParts {
+  const TrainConfig& config;
+  nn::Module& model;
+  optim::Optimizer& optimizer;
+  optim::LRScheduler* scheduler;  // may be null
+  const LossFn& loss_fn;
+  TrainingMonitor& monitor;
+  TrajectoryRecorder* recorder;  // may be null
+};
+
+class EpochLoop {
+ public:
+  // `first_step`: updates made before (a resumed run's); `last_checkpoint`: where a good state is, or empty.
+  EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std::int64_t first_step, std::string last_checkpoint);
+
+  // One pass over `loader` in training mode. Returns the epoch, its lr, the mean training loss, the
+  // pass's seconds and samples per second; the test fields are left to the evaluator.
+  EpochResult train_epoch(data::DataLoader& loader, std::int64_t epoch);
+  // After the epoch's evaluation: a per-epoch schedule takes its step (ReduceLROnPlateau watches the
+  // training loss).
+  void end_epoch(double train_loss);
+  // The run's state has been saved; a later divergence points there.
+  void checkpoint_saved(std::string where) { last_checkpoint_ = std::move(where); }
+  std::int64_t step() const { return step_; }
+  // The trace's last row: the weights after every update, with the output and loss they give on the last
+  // batch. Then the trace is closed. Does nothing without a trace.
+  void finish_trace();
+
+ private:
+  double update(std::int64_t epoch);  // on batch_; returns its loss
+  TrainingDiverged diverged(std::int64_t epoch, double lr, const std::string& what) const;
+  void record(const Tensor& output, const Tensor& loss);
+
+  EpochLoopParts parts_;
+  std::ostream& out_;
+  bool progress_;
+  bool monitoring_;
+  bool schedule_per_batch_;
+  std::vector<Tensor> parameters_;
+  std::int64_t step_;
+  std::string last_checkpoint_;
+  data::Batch batch_;  // valid until the next batch; the trace's last row reads it
+};
+
+}  // namespace descent::train

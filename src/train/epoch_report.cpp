@@ -1,0 +1,60 @@
+#include "descent/train/epoch_report.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "descent/error.hpp"
+
+namespace descent::train {
+
+std::string epoch_line(TaskKind kind, const EpochResult& r) {
+  const auto epoch = static_cast<long long>(r.epoch);
+  const auto correct = static_cast<long long>(r.test_correct), total = static_cast<long long>(r.test_total);
+  char line[200];
+  switch (kind) {
+    case TaskKind::Classification:
+      std::snprintf(line, sizeof line, "Epoch %lld: %lld / %lld  (train loss %.6f, %.2f s, %.0f samples/s)\n", epoch,
+                    correct, total, r.train_loss, r.seconds, r.samples_per_second);
+      break;
+    case TaskKind::Pairs:
+      std::snprintf(line, sizeof line,
+                    "Epoch %lld: %lld / %lld pairs  (threshold %.4g, train loss %.6f, %.2f s, %.0f pairs/s)\n", epoch,
+                    correct, total, r.threshold, r.train_loss, r.seconds, r.samples_per_second);
+      break;
+    case TaskKind::Regression:
+      std::snprintf(line, sizeof line, "Epoch %lld: loss %.10g  (%.2f s)\n", epoch, r.test_loss, r.seconds);
+      break;
+  }
+  return line;
+}
+
+std::string metrics_line(TaskKind kind, const EpochResult& r) {
+  nlohmann::json j = {{"epoch", r.epoch},
+                      {"train_loss", r.train_loss},
+                      {"seconds", r.seconds},
+                      {"samples_per_second", r.samples_per_second},
+                      {"lr", r.lr}};
+  if (kind == TaskKind::Regression) {
+    j["test_loss"] = r.test_loss;
+  } else {
+    j["test_correct"] = r.test_correct;
+    j["test_total"] = r.test_total;
+    j["test_accuracy"] = r.test_total ? static_cast<double>(r.test_correct) / static_cast<double>(r.test_total) : 0.0;
+  }
+  if (kind == TaskKind::Pairs) j["threshold"] = r.threshold;
+  return j.dump();
+}
+
+EpochReporter::EpochReporter(TaskKind kind, std::ostream& out, const std::string& metrics_path)
+    : kind_(kind), out_(out) {
+  if (metrics_path.empty()) return;
+  metrics_.open(metrics_path, std::ios::trunc);
+  if (!metrics_) throw IoError(metrics_path + ": cannot open the metrics file for writing");
+}
+
+void EpochReporter::report(const EpochResult& result) {
+  out_ << epoch_line(kind_, result) << std::flush;
+  if (metrics_.is_open()) metrics_ << metrics_line(kind_, result) << '\n' << std::flush;
+}
+
+}  // namespace descent::train
