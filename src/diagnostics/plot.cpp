@@ -130,8 +130,9 @@ void render(const Figure& f, const std::string& output) {
   script << "set ylabel " << quoted(f.ylabel) << " noenhanced\n";
   // The legend goes below the plot, two entries a row: leave room for its rows under the x label.
   const std::size_t entries = f.series.size() + (f.contour ? 1 : 0);
-  script << "set key below box noenhanced maxrows " << std::max<std::size_t>((entries + 1) / 2, 1) << "\n";
-  script << "set bmargin " << 5 + 1.3 * static_cast<double>((entries + 1) / 2) << "\nset grid\n";
+  const std::size_t rows = (entries + 1) / 2;
+  script << "set key below box noenhanced maxrows " << std::max<std::size_t>(rows, 1) << "\n";
+  script << "set bmargin " << 5 + 1.3 * static_cast<double>(rows) << "\nset grid\n";
   if (f.log_y) script << "set logscale y\n";
   if (!f.y2label.empty()) script << "set y2label " << quoted(f.y2label) << " noenhanced\nset y2tics\nset ytics nomirror\n";
 

@@ -48,12 +48,14 @@ std::int64_t flat_index(const std::string& entry, const std::vector<std::int64_t
 
 }  // namespace
 
-TrajectoryRecorder::TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, std::string path,
-                                       std::vector<std::string> comments, Dtype dtype)
+TrajectoryRecorder::TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, const std::string& path,
+                                       const std::vector<std::string>& comments, Dtype dtype)
     : file_(path, "the trace"), csv_(file_.stream()), number_format_(dtype == Dtype::Float32 ? ".9g" : ".17g") {
   const auto params = model.named_parameters();
   for (const auto& entry : names) {
-    auto [name, index] = split_index(entry);
+    const auto split = split_index(entry);
+    const std::string& name = split.first;  // not a structured binding: the lambda below captures it
+    const std::vector<std::int64_t>& index = split.second;
     Column c{Column::Kind::Loss, Tensor(), 0, {}};
     if (name == "loss" && index.empty()) c.kind = Column::Kind::Loss;
     else if (name == "grad_norm" && index.empty()) c.kind = Column::Kind::GradNorm;

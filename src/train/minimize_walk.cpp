@@ -88,7 +88,8 @@ void print_walk(const functions::Objective& f, const optim::OptimizerSpec& spec,
     out << "the value stopped being finite at step " << first_non_finite << ": try a smaller --lr\n";
   if (const functions::TestFunction* tf = f.test_function()) {
     std::vector<std::string> minima;
-    for (const std::vector<double>& m : tf->minimizers(options.x0.size())) minima.push_back(vector_text(m, Dtype::Float64));
+    for (const std::vector<double>& m : tf->minimizers(options.x0.size()))
+      minima.push_back(vector_text(m, Dtype::Float64));
     out << "known minimum: f = " << readable(tf->minimum, Dtype::Float64) << " at "
         << (names.size() == 1 ? names[0] : parenthesized(names)) << " = " << util::join(minima) << "\n";
   }

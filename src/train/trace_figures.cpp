@@ -90,7 +90,8 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
     for (double v : x) args.push_back(scalar_tensor(v, Dtype::Float64));
     return f(args).item();
   };
-  plot::Figure fig{.title = "Optimizer paths on " + function, .xlabel = variables.at(0), .ylabel = "f(" + variables[0] + ")"};
+  plot::Figure fig{
+      .title = "Optimizer paths on " + function, .xlabel = variables.at(0), .ylabel = "f(" + variables[0] + ")"};
   constexpr int kGrid = 101;
   if (variables.size() == 1) {
     const auto [lo, hi] = span(paths, 0);
@@ -138,7 +139,8 @@ plot::Figure trace_figure(const std::vector<std::string>& files) {
   std::vector<std::string> y2;  // the right axis' columns
   for (const auto& file : files) {
     const plot::Table t = plot::read_csv(file);
-    if (t.columns.empty() || t.columns[0] != "step") throw IoError(file + ": expected a trace whose first column is step");
+    if (t.columns.empty() || t.columns[0] != "step")
+      throw IoError(file + ": expected a trace whose first column is step");
     const std::string prefix = files.size() > 1 ? stem(file) + ": " : "";
     const std::vector<double> steps = column(t, 0);
     if (const std::string function = recorded_function(t); !function.empty() && files.size() == 1) {

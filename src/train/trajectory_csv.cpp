@@ -10,7 +10,7 @@ std::string format_exact(double value, Dtype dtype) {
                                  : util::format_number(value, ".17g");
 }
 
-TrajectoryCsv::TrajectoryCsv(std::string path, const std::vector<std::string>& comments,
+TrajectoryCsv::TrajectoryCsv(const std::string& path, const std::vector<std::string>& comments,
                              const std::vector<std::string>& variable_names, Dtype dtype)
     : file_(path, "the trace"), csv_(file_.stream()), dtype_(dtype) {
   for (const std::string& c : comments) csv_.comment(c);

@@ -14,7 +14,12 @@ namespace descent::util {
 namespace {
 
 std::filesystem::path temp_beside(const std::filesystem::path& path) {
-  const std::string name = "." + path.filename().string() + "." + std::to_string(::getpid()) + ".partial";
+  // Appended, not "." + ...: that trips GCC 12's -Wrestrict false alarm.
+  const std::string name = std::string(".")
+                               .append(path.filename().string())
+                               .append(".")
+                               .append(std::to_string(::getpid()))
+                               .append(".partial");
   return path.parent_path() / name;
 }
 
@@ -52,8 +57,7 @@ void AtomicFile::commit() {
   out_.close();
   std::string reason;
   if (!written || !out_) reason = errno ? std::strerror(errno) : "the stream failed (disk full?)";
-  else if (!sync(temp_, O_RDONLY)) reason = std::strerror(errno);
-  else if (std::rename(temp_.c_str(), path_.c_str()) != 0) reason = std::strerror(errno);
+  else if (!sync(temp_, O_RDONLY) || std::rename(temp_.c_str(), path_.c_str()) != 0) reason = std::strerror(errno);
   if (!reason.empty()) {
     std::error_code ec;
     std::filesystem::remove(temp_, ec);

@@ -85,7 +85,8 @@ TEST(AtomicFile, FailedRenameLeavesNoTemporary) {
   const fs::path path = dir.file("taken");
   fs::create_directories(path / "inside");  // a non-empty directory cannot be replaced by a file
   try {
-    write_file_atomically(path, [](std::ostream& out) { out << "x"; }, "the picture");
+    write_file_atomically(
+        path, [](std::ostream& out) { out << "x"; }, "the picture");
     FAIL() << "no error";
   } catch (const IoError& e) {
     EXPECT_TRUE(std::string(e.what()).starts_with(path.string() + ": cannot write the picture: ")) << e.what();

@@ -31,8 +31,8 @@ class TrajectoryRecorder {
   // `names`: "<parameter>[i,j,...]" (a parameter element, indices in range), "<parameter>" for a
   // one-element parameter, "output" (a one-element output) or "output[i,j]", "loss", "grad_norm", "lr".
   // Throws ValueError naming the entry when it does not exist in `model`.
-  TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, std::string path,
-                     std::vector<std::string> comments, Dtype dtype);
+  TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, const std::string& path,
+                     const std::vector<std::string>& comments, Dtype dtype);
   // Destroyed unfinished, the file is removed, never left half-written under `path`.
 
   void record(std::int64_t step, const StepValues& values);

@@ -12,7 +12,7 @@ namespace descent::train {
 struct CheckOptions {
   std::optional<std::string> data_dir = {};  // else $DESCENT_DATA, else Debian's (resolve_data_dir)
   std::optional<std::int64_t> batch = {};    // examples checked; default train.batch_size (all for "full")
-  std::int64_t samples = 100;           // elements checked per parameter tensor; 0 for all
+  std::int64_t samples = 100;                // elements checked per parameter tensor; 0 for all
   std::optional<std::uint64_t> seed = {};    // overrides train.seed
 };
 

@@ -13,7 +13,7 @@
 namespace descent::train {
 
 struct WalkOptions {
-  std::int64_t every = 1;            // print every k-th step (and the last)
+  std::int64_t every = 1;                 // print every k-th step (and the last)
   std::string trace_path = {};            // the walk as CSV; empty for none
   std::vector<std::string> command = {};  // the command line, recorded in the trace (shell-quoted)
 };

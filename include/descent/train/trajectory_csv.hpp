@@ -26,7 +26,7 @@ class TrajectoryCsv {
  public:
   // Opens the temporary file and writes the comments (one '#' line each; line breaks inside one become
   // spaces) and the header step,<variable names>,loss,grad_norm. Throws IoError when it cannot.
-  TrajectoryCsv(std::string path, const std::vector<std::string>& comments,
+  TrajectoryCsv(const std::string& path, const std::vector<std::string>& comments,
                 const std::vector<std::string>& variable_names, Dtype dtype);
   // Destroyed uncommitted, it removes the temporary file.
 
