@@ -2,22 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "descent/data/data_loader.hpp"
-#include "descent/data/dataset.hpp"
-#include "descent/diagnostics/model_check.hpp"
-#include "descent/error.hpp"
-#include "descent/optim/optimizer_spec.hpp"
-#include "descent/train/config.hpp"
-#include "descent/train/datasets.hpp"
-#include "descent/train/model_from_config.hpp"
-#include "descent/train/run.hpp"
+#include "descent/train/check.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
 
 namespace descent::cli {
 namespace {
-
-constexpr std::int64_t kDefaultSamples = 100;
 
 constexpr const char* kFooter =
     "What it does:\n"
@@ -37,20 +27,6 @@ constexpr const char* kFooter =
     "Example:\n"
     "  descent check examples/nielsen/config.toml\n"
     "\n";
-
-std::string join(const std::vector<std::int64_t>& values) {
-  std::string out;
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::to_string(values[i]);
-  return "[" + out + "]";
-}
-
-// "[784, 30, 10] (sigmoid, output sigmoid)", or the layer form's types: "[1, 28, 28] conv2d relu ... linear".
-std::string model_summary(const train::ModelConfig& m) {
-  if (m.layer.empty()) return join(m.layers) + " (" + m.activation + ", output " + m.output_activation + ")";
-  std::string s = join(m.input_shape);
-  for (const train::LayerConfig& l : m.layer) s += " " + l.type;
-  return s;
-}
 
 }  // namespace
 
@@ -74,57 +50,12 @@ CheckCommand::CheckCommand(CLI::App& parent)
 
 bool CheckCommand::selected() const { return app_->parsed(); }
 
-namespace {
-// ", lr 0.5, maximize true": the options the config sets, as the summary line shows them.
-std::string optimizer_options(const optim::OptimizerSpec& spec) {
-  std::string s;
-  for (const auto& [key, value] : spec.options) s += ", " + key + " " + value;
-  return s;
-}
-}  // namespace
-
 int CheckCommand::run(std::ostream& out) const {
-  const std::int64_t samples = samples_ ? parse_int_flag("--samples", *samples_, 0) : kDefaultSamples;
-  const std::optional<std::int64_t> batch_flag =
-      batch_ ? std::optional(parse_int_flag("--batch", *batch_, 1)) : std::nullopt;
-  const std::optional<std::uint64_t> seed_flag = seed_ ? std::optional(parse_uint_flag("--seed", *seed_)) : std::nullopt;
-
-  train::TrainConfig config = train::parse_config(config_path_);
-  if (seed_flag) config.seed = *seed_flag;
-  const std::string data_dir = train::needs_data_dir(config) ? train::resolve_data_dir(data_dir_) : "the config";
-  const train::TrainData data = train::load_data(config, data_dir);
-  const data::Dataset& train_set = data.train;
-  const std::int64_t batch_size =
-      batch_flag.value_or(config.batch_size == train::kFullBatch ? train_set.size() : config.batch_size);
-
-  // The model and the first batch exactly as 'descent train' with this seed starts.
-  Generator init_gen(config.seed);
-  auto model = train::build_network(config, init_gen);
-  const train::LossFn loss = train::build_loss(config);
-  optim::make_optimizer(config.optim, model->named_parameters());  // bad options are bad input, before any check
-  data::DataLoader loader(train_set, {.batch_size = batch_size, .shuffle = true, .seed = config.seed + 1});
-  data::Batch batch;
-  loader.next(batch);
-
-  std::int64_t parameters = 0;
-  for (const auto& [name, p] : model->named_parameters()) parameters += p.numel();
-  out << "descent check " << config_path_ << "\n"
-      << "model " << model_summary(config.model)
-      << (config.model.siamese != "none" ? ", the tower of a Siamese model (" + config.model.siamese + ")" : "") << ", "
-      << parameters << " parameters in " << model->named_parameters().size()
-      << " tensors; loss " << config.loss.name << "; optimizer " << config.optim.name << optimizer_options(config.optim)
-      << "\n"
-      << "batch: the first " << batch.inputs.shape()[0] << " examples training draws with seed " << config.seed
-      << (data.pairs ? " (pairs)" : "") << ", from " << data_dir << "\n\n";
-
-  diagnostics::ModelCheckOptions options;
-  options.gradients.samples = samples;
-  options.gradients.seed = config.seed;
-  const auto result = diagnostics::check_model(
-      *model, loss, batch.inputs, batch.targets,
-      [&](const optim::NamedParameters& parameters) { return optim::make_optimizer(config.optim, parameters); }, options);
-  out << result.report() << std::flush;
-  return result.passed() ? kExitSuccess : kExitCheckFailed;
+  train::CheckOptions options{.data_dir = data_dir_};
+  if (samples_) options.samples = parse_int_flag("--samples", *samples_, 0);
+  if (batch_) options.batch = parse_int_flag("--batch", *batch_, 1);
+  if (seed_) options.seed = parse_uint_flag("--seed", *seed_);
+  return train::check_config(config_path_, options, out) ? kExitSuccess : kExitCheckFailed;
 }
 
 }  // namespace descent::cli

@@ -1,9 +1,12 @@
 #include "flag_value.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include "descent/error.hpp"
+#include "descent/util/split.hpp"
 
 namespace descent::cli {
 namespace {
@@ -33,6 +36,26 @@ std::uint64_t parse_uint_flag(std::string_view flag, std::string_view text) {
   std::uint64_t value = 0;
   if (!parse_whole(text, value)) fail(flag, text, "an integer >= 0");
   return value;
+}
+
+double parse_positive_flag(std::string_view flag, std::string_view text) {
+  const std::string s(text);
+  char* end = nullptr;
+  const double value = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || !(value > 0) || !std::isfinite(value)) fail(flag, text, "a number > 0");
+  return value;
+}
+
+std::vector<double> parse_numbers_flag(std::string_view flag, std::string_view text) {
+  std::vector<double> values;
+  for (const std::string& part : util::split(text, ',')) {
+    std::string_view item = part;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!parse_whole(item, values.emplace_back()))
+      fail(flag, text, "numbers separated by commas, as " + std::string(flag) + " -1.5,2");
+  }
+  return values;
 }
 
 }  // namespace descent::cli

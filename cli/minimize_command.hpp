@@ -1,14 +1,10 @@
 #pragma once
 // `descent minimize FUNCTION --optimizer NAME [options] --x0 V1,V2,... --steps N`: gradient descent on
-// a test function or an expression (descent/train/minimize.hpp), printing the walk step by step.
+// a test function or an expression, printing the walk step by step (descent/train/minimize_walk.hpp).
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "descent/functions/objective.hpp"
-#include "descent/optim/optimizer_spec.hpp"
-#include "descent/train/minimize.hpp"
 
 namespace CLI {
 class App;
@@ -27,12 +23,6 @@ class MinimizeCommand {
   int run(const std::vector<std::string>& args, std::ostream& out) const;
 
  private:
-  // --optimizer and the flags given (--lr, --betas, ...) as the factory takes them: {"betas", "0.9,0.999"}.
-  // Throws ConfigError for an unknown optimizer or a flag it does not take.
-  optim::OptimizerSpec optimizer_spec() const;
-  // Runs every --compare SPEC from the same start and draws their paths into --output.
-  int run_compare(const functions::Objective& f, const train::MinimizeOptions& options, std::ostream& out) const;
-
   CLI::App* app_;
   std::string function_;
   std::string optimizer_;

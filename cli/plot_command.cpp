@@ -1,13 +1,9 @@
 #include "plot_command.hpp"
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
-#include <fstream>
 
-#include "descent/diagnostics/plot.hpp"
-#include "descent/error.hpp"
+#include "descent/train/trace_figures.hpp"
 #include "exit_status.hpp"
-#include "trace_figures.hpp"
 
 namespace descent::cli {
 namespace {
@@ -23,15 +19,6 @@ constexpr const char* kFooter =
     "Example:\n"
     "  descent plot run.jsonl --output run.png\n"
     "\n";
-
-bool is_metrics(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path + ": cannot open");
-  char c = 0;
-  while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
-  }
-  return c == '{';
-}
 
 }  // namespace
 
@@ -51,14 +38,7 @@ PlotCommand::PlotCommand(CLI::App& parent)
 bool PlotCommand::selected() const { return app_->parsed(); }
 
 int PlotCommand::run(std::ostream& out) const {
-  std::vector<std::string> metrics, traces;
-  for (const auto& f : files_) (is_metrics(f) ? metrics : traces).push_back(f);
-  if (!metrics.empty() && !traces.empty())
-    throw ValueError("plot: cannot draw metrics (" + metrics.front() + ") and traces (" + traces.front() +
-                     ") in one picture; make one picture of each");
-  plot::Figure figure = metrics.empty() ? trace_figure(traces) : metrics_figure(metrics);
-  if (!title_.empty()) figure.title = title_;
-  plot::render(figure, output_);
+  train::draw_files(files_, output_, title_);
   out << "wrote " << output_ << '\n';
   return kExitSuccess;
 }

@@ -12,6 +12,7 @@
 
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/util/atomic_file.hpp"
 
 namespace descent::data {
 namespace {
@@ -58,23 +59,16 @@ void save_safetensors(const std::string& path, const SafetensorsFile& file) {
   std::string text = header.dump();
   text.resize((text.size() + 7) / 8 * 8, ' ');  // the data starts 8-byte aligned
 
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    if (!out) throw IoError(path + ": cannot open for writing");
-    const std::uint64_t n = text.size();
-    out.write(reinterpret_cast<const char*>(&n), 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const Tensor& t : data)
-      out.write(static_cast<const char*>(t.raw_data()), static_cast<std::streamsize>(t.numel() * itemsize(t.dtype())));
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(partial, ec);
-      throw IoError(path + ": writing failed (disk full?)");
-    }
-  }
-  std::filesystem::rename(partial, path);
+  util::write_file_atomically(
+      path,
+      [&](std::ostream& out) {
+        const std::uint64_t n = text.size();
+        out.write(reinterpret_cast<const char*>(&n), 8);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        for (const Tensor& t : data)
+          out.write(static_cast<const char*>(t.raw_data()), static_cast<std::streamsize>(t.numel() * itemsize(t.dtype())));
+      },
+      "the safetensors file");
 }
 
 SafetensorsFile load_safetensors(const std::string& path) {

@@ -4,13 +4,16 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "descent/error.hpp"
+#include "descent/util/atomic_file.hpp"
+#include "descent/util/csv.hpp"
+#include "descent/util/number_text.hpp"
+#include "descent/util/shell_quote.hpp"
 
 namespace descent::plot {
 namespace fs = std::filesystem;
@@ -27,41 +30,8 @@ std::string quoted(const std::string& s) {
   return out + "'";
 }
 
-std::string shell_quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-// Splits one CSV line (RFC 4180: fields may be quoted, quotes doubled inside).
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool in_quotes = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (in_quotes) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') fields.back() += '"', ++i;
-      else if (c == '"') in_quotes = false;
-      else fields.back() += c;
-    } else if (c == '"') {
-      in_quotes = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
+// Numbers for gnuplot's data files and script: 17 digits, as computed.
+std::string number(double v) { return util::format_number(v, ".17g"); }
 
 class TempDir {
  public:
@@ -89,33 +59,26 @@ int Table::column(const std::string& name) const {
 }
 
 Table read_csv(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path + ": cannot open");
+  util::CsvText text = util::read_csv(in);
   Table t;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();  // RFC 4180 ends lines with CRLF
-    if (line.empty()) continue;
-    if (line[0] == '#') {
-      t.comments.push_back(line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1));
-      continue;
-    }
-    const auto fields = split_csv(line);
+  t.comments = std::move(text.comments);
+  for (std::size_t r = 0; r < text.records.size(); ++r) {
+    const std::vector<std::string>& fields = text.records[r];
     if (t.columns.empty()) {
       t.columns = fields;
       continue;
     }
+    const std::string where = path + ":" + std::to_string(text.lines[r]) + ": ";
     if (fields.size() != t.columns.size())
-      throw IoError(path + ":" + std::to_string(line_no) + ": " + std::to_string(fields.size()) + " fields, expected " +
-                    std::to_string(t.columns.size()) + " as in the header");
+      throw IoError(where + std::to_string(fields.size()) + " fields, expected " + std::to_string(t.columns.size()) +
+                    " as in the header");
     std::vector<double> row;
     for (const auto& f : fields) {
       char* end = nullptr;
       const double v = std::strtod(f.c_str(), &end);
-      if (f.empty() || *end != '\0')
-        throw IoError(path + ":" + std::to_string(line_no) + ": \"" + f + "\" is not a number");
+      if (f.empty() || *end != '\0') throw IoError(where + "\"" + f + "\" is not a number");
       row.push_back(v);
     }
     t.rows.push_back(std::move(row));
@@ -160,14 +123,16 @@ void render(const Figure& f, const std::string& output) {
   TempDir tmp;
   std::ostringstream script;
   script << "set terminal " << terminal << "\n";
-  const fs::path partial = fs::path(output).parent_path() / ("." + fs::path(output).filename().string() + ".partial");
-  script << "set output " << quoted(partial.string()) << "\n";
+  // gnuplot draws into the temporary directory; the picture is then written into place whole.
+  const fs::path picture = tmp / ("picture" + ext);
+  script << "set output " << quoted(picture.string()) << "\n";
   script << "set title " << quoted(f.title) << " noenhanced\nset xlabel " << quoted(f.xlabel) << " noenhanced\n";
   script << "set ylabel " << quoted(f.ylabel) << " noenhanced\n";
   // The legend goes below the plot, two entries a row: leave room for its rows under the x label.
   const std::size_t entries = f.series.size() + (f.contour ? 1 : 0);
-  script << "set key below box noenhanced maxrows " << std::max<std::size_t>((entries + 1) / 2, 1) << "\n";
-  script << "set bmargin " << 5 + 1.3 * static_cast<double>((entries + 1) / 2) << "\nset grid\n";
+  const std::size_t rows = (entries + 1) / 2;
+  script << "set key below box noenhanced maxrows " << std::max<std::size_t>(rows, 1) << "\n";
+  script << "set bmargin " << 5 + 1.3 * static_cast<double>(rows) << "\nset grid\n";
   if (f.log_y) script << "set logscale y\n";
   if (!f.y2label.empty()) script << "set y2label " << quoted(f.y2label) << " noenhanced\nset y2tics\nset ytics nomirror\n";
 
@@ -212,17 +177,17 @@ void render(const Figure& f, const std::string& output) {
     std::ofstream(tmp / "plot.gp") << script.str();
   }
   const std::string command =
-      "gnuplot " + shell_quoted((tmp / "plot.gp").string()) + " 2> " + shell_quoted((tmp / "gnuplot.log").string());
+      "gnuplot " + util::shell_quote((tmp / "plot.gp").string()) + " 2> " + util::shell_quote((tmp / "gnuplot.log").string());
   const int status = std::system(command.c_str());
   if (status != 0) {
     std::ifstream log(tmp / "gnuplot.log");
     std::string first;
     std::getline(log, first);
-    std::error_code ec;
-    fs::remove(partial, ec);
     throw IoError(output + ": gnuplot failed" + (first.empty() ? " (is gnuplot-nox installed?)" : ": " + first));
   }
-  fs::rename(partial, output);
+  std::ifstream drawn(picture, std::ios::binary);
+  if (!drawn || drawn.peek() == std::ifstream::traits_type::eof()) throw IoError(output + ": gnuplot drew nothing");
+  util::write_file_atomically(output, [&](std::ostream& out) { out << drawn.rdbuf(); }, "the picture");
 }
 
 }  // namespace descent::plot

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <sstream>
+#include <cstdlib>
 
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
+#include "descent/util/join.hpp"
+#include "descent/util/number_text.hpp"
+#include "descent/util/split.hpp"
 
 namespace descent {
 namespace {
@@ -19,8 +20,7 @@ std::pair<std::string, std::vector<std::int64_t>> split_index(const std::string&
   if (open == std::string::npos) return {entry, {}};
   if (entry.back() != ']') throw ValueError("record entry \"" + entry + "\": expected NAME[i,j,...]");
   std::vector<std::int64_t> index;
-  std::stringstream inner(entry.substr(open + 1, entry.size() - open - 2));
-  for (std::string part; std::getline(inner, part, ',');) {
+  for (std::string part : util::split(entry.substr(open + 1, entry.size() - open - 2), ',')) {
     std::erase(part, ' ');
     char* end = nullptr;
     const long long v = std::strtoll(part.c_str(), &end, 10);
@@ -46,21 +46,16 @@ std::int64_t flat_index(const std::string& entry, const std::vector<std::int64_t
   return flat;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 }  // namespace
 
-TrajectoryRecorder::TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, std::string path,
-                                       std::vector<std::string> comments, Dtype dtype)
-    : path_(std::move(path)), digits_(dtype == Dtype::Float32 ? 9 : 17) {
+TrajectoryRecorder::TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, const std::string& path,
+                                       const std::vector<std::string>& comments, Dtype dtype)
+    : file_(path, "the trace"), csv_(file_.stream()), number_format_(dtype == Dtype::Float32 ? ".9g" : ".17g") {
   const auto params = model.named_parameters();
   for (const auto& entry : names) {
-    auto [name, index] = split_index(entry);
+    const auto split = split_index(entry);
+    const std::string& name = split.first;  // not a structured binding: the lambda below captures it
+    const std::vector<std::int64_t>& index = split.second;
     Column c{Column::Kind::Loss, Tensor(), 0, {}};
     if (name == "loss" && index.empty()) c.kind = Column::Kind::Loss;
     else if (name == "grad_norm" && index.empty()) c.kind = Column::Kind::GradNorm;
@@ -71,9 +66,9 @@ TrajectoryRecorder::TrajectoryRecorder(std::vector<std::string> names, const nn:
     } else {
       auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
       if (it == params.end()) {
-        std::string known;
-        for (const auto& p : params) known += (known.empty() ? "" : ", ") + p.first;
-        throw ValueError("record entry \"" + entry + "\": no parameter \"" + name + "\" (parameters: " + known +
+        std::vector<std::string> known;
+        for (const auto& p : params) known.push_back(p.first);
+        throw ValueError("record entry \"" + entry + "\": no parameter \"" + name + "\" (parameters: " + util::join(known) +
                          "; also output, loss, grad_norm, lr)");
       }
       c.kind = Column::Kind::Parameter;
@@ -89,25 +84,13 @@ TrajectoryRecorder::TrajectoryRecorder(std::vector<std::string> names, const nn:
     }
     columns_.push_back(c);
   }
-  partial_ = path_ + ".partial";
-  out_.open(partial_, std::ios::trunc);
-  if (!out_) throw IoError(path_ + ": cannot open the trace file for writing");
-  for (const auto& line : comments) out_ << "# " << line << '\n';
-  out_ << "step";
-  for (const auto& n : names) out_ << ',' << csv_field(n);
-  out_ << '\n';
-}
-
-TrajectoryRecorder::~TrajectoryRecorder() {
-  if (finished_) return;
-  out_.close();
-  std::error_code ec;
-  std::filesystem::remove(partial_, ec);
+  for (const auto& line : comments) csv_.comment(line);
+  names.insert(names.begin(), "step");
+  csv_.row(names);
 }
 
 void TrajectoryRecorder::record(std::int64_t step, const StepValues& v) {
-  out_ << step;
-  char buf[40];
+  std::vector<std::string> row = {std::to_string(step)};
   for (Column& c : columns_) {
     double value = 0;
     switch (c.kind) {
@@ -122,18 +105,12 @@ void TrajectoryRecorder::record(std::int64_t step, const StepValues& v) {
         value = v.output.at(c.output_index.empty() ? 0 : flat_index("output", c.output_index, v.output.shape()));
         break;
     }
-    std::snprintf(buf, sizeof buf, "%.*g", digits_, value);
-    out_ << ',' << buf;
+    row.push_back(util::format_number(value, number_format_));
   }
-  out_ << '\n';
+  csv_.row(row);
 }
 
-void TrajectoryRecorder::finish() {
-  out_.close();
-  if (!out_) throw IoError(path_ + ": writing the trace failed");
-  std::filesystem::rename(partial_, path_);
-  finished_ = true;
-}
+void TrajectoryRecorder::finish() { file_.commit(); }
 
 double TrajectoryRecorder::grad_norm(const std::vector<Tensor>& parameters) {
   double s = 0;

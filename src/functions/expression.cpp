@@ -13,6 +13,7 @@
 #include "descent/autograd/ops/activation.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/tensor/creation.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::functions {
 namespace {
@@ -44,9 +45,9 @@ const UnaryFunction* find_function(std::string_view name) {
 }
 
 std::string function_list() {
-  std::string out;
-  for (const UnaryFunction& f : kFunctions) out += (out.empty() ? "" : ", ") + std::string(f.name);
-  return out;
+  std::vector<std::string_view> names;
+  for (const UnaryFunction& f : kFunctions) names.push_back(f.name);
+  return util::join(names);
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

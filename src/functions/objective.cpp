@@ -1,13 +1,9 @@
 #include "descent/functions/objective.hpp"
 
+#include "descent/util/join.hpp"
+
 namespace descent::functions {
 namespace {
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
 
 std::string count(std::size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
@@ -24,7 +20,7 @@ Objective::Objective(std::string_view text) : name_(text), test_function_(find_t
     if (!one_word || e.column() != 1) throw;
     std::vector<std::string> names;
     for (const TestFunction& f : test_functions()) names.emplace_back(f.name);
-    throw ValueError("\"" + name_ + "\" is neither a test function (" + joined(names) +
+    throw ValueError("\"" + name_ + "\" is neither a test function (" + util::join(names) +
                      ") nor an expression in x, y, z");
   }
 }
@@ -34,7 +30,7 @@ void Objective::check_variables(std::size_t n) const {
   if (test_function_) {
     const std::size_t d = test_function_->dimension;
     if (d != 0 && n != d)
-      throw ValueError(name_ + " takes " + count(d, "variable") + " (" + joined(variable_names(d)) + "), got " +
+      throw ValueError(name_ + " takes " + count(d, "variable") + " (" + util::join(variable_names(d)) + "), got " +
                        std::to_string(n));
     return;
   }
@@ -43,7 +39,7 @@ void Objective::check_variables(std::size_t n) const {
                               std::to_string(n));
   if (n < needed)
     throw ValueError("expression \"" + name_ + "\" uses " + variable_names(needed).back() + ", so it needs " +
-                     count(needed, "variable") + " (" + joined(variable_names(needed)) + "), got " + std::to_string(n));
+                     count(needed, "variable") + " (" + util::join(variable_names(needed)) + "), got " + std::to_string(n));
 }
 
 std::vector<std::string> Objective::variable_names(std::size_t n) {

@@ -1,6 +1,5 @@
 #include "descent/train/checkpoint.hpp"
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -8,6 +7,7 @@
 #include "descent/data/safetensors.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/generator.hpp"
+#include "descent/util/number_text.hpp"
 
 namespace descent::train {
 namespace {
@@ -18,11 +18,7 @@ constexpr std::string_view kOptimizerScalar = "optimizer_scalar.";
 constexpr std::string_view kSchedulerScalar = "scheduler.";
 
 // "%a": a hexadecimal float, which strtod reads back to the same bits.
-std::string exact(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%a", v);
-  return buf;
-}
+std::string exact(double v) { return util::format_number(v, "a"); }
 
 double read_exact(const std::string& path, const std::string& key, const std::string& text) {
   char* end = nullptr;
@@ -36,6 +32,29 @@ std::string file_text(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+ConfigError mismatch(const std::string& path, const TrainConfig& config, const std::string& what) {
+  return ConfigError(path + ": the checkpoint does not fit the model of " + config.path + ": " + what);
+}
+
+// The model's parameters and buffers: every tensor but the optimizer's.
+void load_model_state(const data::SafetensorsFile& f, const std::string& path, const TrainConfig& config,
+                      nn::Module& model) {
+  std::map<std::string, Tensor> model_state;
+  for (const auto& [name, t] : f.tensors)
+    if (!name.starts_with(kOptimizerPrefix)) model_state[name] = t;
+  for (const auto& [name, t] : model.state_dict()) {
+    auto it = model_state.find(name);
+    if (it != model_state.end() && it->second.dtype() != t.dtype())
+      throw mismatch(path, config, "\"" + name + "\" is " + std::string(to_string(it->second.dtype())) +
+                                       ", the model's is " + std::string(to_string(t.dtype())));
+  }
+  try {
+    model.load_state_dict(model_state);
+  } catch (const ValueError& e) {
+    throw mismatch(path, config, e.what());
+  }
 }
 
 const std::string& metadata(const data::SafetensorsFile& f, const std::string& path, const std::string& key) {
@@ -70,30 +89,13 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
   const data::SafetensorsFile f = data::load_safetensors(path);
   if (metadata(f, path, "format") != kFormat)
     throw IoError(path + ": format \"" + metadata(f, path, "format") + "\": expected " + kFormat);
-  const auto mismatch = [&](const std::string& what) {
-    return ConfigError(path + ": the checkpoint does not fit the model of " + config.path + ": " + what);
-  };
   if (metadata(f, path, "optimizer") != parts.optimizer.name())
-    throw mismatch("it was saved with " + metadata(f, path, "optimizer") + ", the config uses " +
-                   std::string(parts.optimizer.name()));
-
-  std::map<std::string, Tensor> model_state;
+    throw mismatch(path, config, "it was saved with " + metadata(f, path, "optimizer") + ", the config uses " +
+                                     std::string(parts.optimizer.name()));
+  load_model_state(f, path, config, parts.model);
   optim::OptimizerState opt;
-  for (const auto& [name, t] : f.tensors) {
+  for (const auto& [name, t] : f.tensors)
     if (name.starts_with(kOptimizerPrefix)) opt.tensors[name.substr(kOptimizerPrefix.size())] = t;
-    else model_state[name] = t;
-  }
-  for (const auto& [name, t] : parts.model.state_dict()) {
-    auto it = model_state.find(name);
-    if (it != model_state.end() && it->second.dtype() != t.dtype())
-      throw mismatch("\"" + name + "\" is " + std::string(to_string(it->second.dtype())) + ", the model's is " +
-                     std::string(to_string(t.dtype())));
-  }
-  try {
-    parts.model.load_state_dict(model_state);
-  } catch (const ValueError& e) {
-    throw mismatch(e.what());
-  }
   optim::SchedulerState schedule;
   for (const auto& [key, value] : f.metadata) {
     if (key.starts_with(kOptimizerScalar)) opt.scalars[key.substr(kOptimizerScalar.size())] = read_exact(path, key, value);
@@ -103,15 +105,19 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
     parts.optimizer.load_state_dict(opt);
     if (parts.scheduler) parts.scheduler->load_state_dict(schedule);
   } catch (const ValueError& e) {
-    throw mismatch(e.what());
+    throw mismatch(path, config, e.what());
   }
-  if (!parts.scheduler && !schedule.empty()) throw mismatch("it holds a learning-rate schedule; the config has none");
+  if (!parts.scheduler && !schedule.empty()) throw mismatch(path, config, "it holds a learning-rate schedule; the config has none");
   parts.loader.set_generator_state(metadata(f, path, "loader_generator"));
   default_generator().set_state(metadata(f, path, "default_generator"));
   TrainingProgress progress;
   progress.epochs_done = static_cast<std::int64_t>(read_exact(path, "epochs_done", metadata(f, path, "epochs_done")));
   progress.step = static_cast<std::int64_t>(read_exact(path, "step", metadata(f, path, "step")));
   return progress;
+}
+
+void load_weights(const std::string& path, const TrainConfig& config, nn::Module& model) {
+  load_model_state(data::load_safetensors(path), path, config, model);
 }
 
 }  // namespace descent::train

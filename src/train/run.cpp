@@ -18,6 +18,7 @@
 #include "descent/train/epoch_report.hpp"
 #include "descent/train/evaluator.hpp"
 #include "descent/train/model_from_config.hpp"
+#include "descent/train/train_loader.hpp"
 #include "epoch_loop.hpp"
 
 namespace descent::train {
@@ -78,10 +79,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   auto model = build_network(config, init_gen);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
-  // A full batch is the whole training set in its file order: shuffling it would change nothing but the cost.
-  const bool full_batch = config.batch_size == kFullBatch;
-  const std::int64_t batch_size = full_batch ? std::max<std::int64_t>(train_set.size(), 1) : config.batch_size;
-  data::DataLoader loader(train_set, {.batch_size = batch_size, .shuffle = !full_batch, .seed = config.seed + 1});
+  data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
   const TrainingParts parts{*model, *optimizer, scheduler.get(), loader};
   TrainingProgress progress;

@@ -1,71 +1,33 @@
 #include "descent/train/trajectory_csv.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <charconv>
-#include <cstring>
-
-#include "descent/error.hpp"
+#include "descent/util/number_text.hpp"
 
 namespace descent::train {
-namespace {
-
-std::string one_line(std::string text) {
-  for (char& c : text)
-    if (c == '\n' || c == '\r') c = ' ';
-  return text;
-}
-
-}  // namespace
 
 std::string format_exact(double value, Dtype dtype) {
-  char buf[64];
-  constexpr auto kGeneral = std::chars_format::general;
-  const auto result = dtype == Dtype::Float32 ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(value), kGeneral, 9)
-                                              : std::to_chars(buf, buf + sizeof buf, value, kGeneral, 17);
-  return std::string(buf, result.ptr);
+  // A float's value is exact as a double, so %.9g of the double is the float's nine digits.
+  return dtype == Dtype::Float32 ? util::format_number(static_cast<float>(value), ".9g")
+                                 : util::format_number(value, ".17g");
 }
 
-TrajectoryCsv::TrajectoryCsv(std::string path, const std::vector<std::string>& comments,
+TrajectoryCsv::TrajectoryCsv(const std::string& path, const std::vector<std::string>& comments,
                              const std::vector<std::string>& variable_names, Dtype dtype)
-    : path_(std::move(path)), temp_path_(path_ + ".tmp." + std::to_string(::getpid())), dtype_(dtype) {
-  file_ = std::fopen(temp_path_.c_str(), "wb");
-  if (!file_) throw IoError(path_ + ": cannot write the trace: " + std::strerror(errno));
-  for (const std::string& c : comments) put("# " + one_line(c) + "\r\n");
-  std::string header = "step";
-  for (const std::string& name : variable_names) header += "," + name;
-  put(header + ",loss,grad_norm\r\n");
+    : file_(path, "the trace"), csv_(file_.stream()), dtype_(dtype) {
+  for (const std::string& c : comments) csv_.comment(c);
+  std::vector<std::string> header = {"step"};
+  header.insert(header.end(), variable_names.begin(), variable_names.end());
+  header.insert(header.end(), {"loss", "grad_norm"});
+  csv_.row(header);
 }
-
-TrajectoryCsv::~TrajectoryCsv() {
-  if (!file_) return;
-  std::fclose(file_);
-  std::remove(temp_path_.c_str());
-}
-
-void TrajectoryCsv::put(const std::string& text) { std::fwrite(text.data(), 1, text.size(), file_); }
 
 void TrajectoryCsv::write(const MinimizePoint& p) {
-  std::string row = std::to_string(p.step);
-  for (double v : p.x) row.append(1, ',').append(format_exact(v, dtype_));
-  row.append(1, ',').append(format_exact(p.loss, dtype_)).append(1, ',').append(format_exact(p.grad_norm, dtype_));
-  put(row + "\r\n");
+  std::vector<std::string> row = {std::to_string(p.step)};
+  for (double v : p.x) row.push_back(format_exact(v, dtype_));
+  row.push_back(format_exact(p.loss, dtype_));
+  row.push_back(format_exact(p.grad_norm, dtype_));
+  csv_.row(row);
 }
 
-void TrajectoryCsv::commit() {
-  const bool written = std::ferror(file_) == 0;
-  const bool closed = std::fclose(file_) == 0;
-  file_ = nullptr;
-  if (!written || !closed) {
-    std::remove(temp_path_.c_str());
-    throw IoError(path_ + ": cannot write the trace");
-  }
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temp_path_.c_str());
-    throw IoError(path_ + ": cannot write the trace: " + reason);
-  }
-}
+void TrajectoryCsv::commit() { file_.commit(); }
 
 }  // namespace descent::train

@@ -23,4 +23,10 @@ std::string format_number(double x, std::string_view spec) {
   }
 }
 
+std::string format_float32(float x) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
 }  // namespace descent::util

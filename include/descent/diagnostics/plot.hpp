@@ -1,7 +1,8 @@
 #pragma once
 // Pictures through gnuplot (Debian's gnuplot-nox): line plots of metrics and recorded trajectories,
 // and an optimizer's path over a function's contour lines. descent writes the data and a gnuplot
-// script to a temporary directory, runs gnuplot, and renames the finished picture into place.
+// script to a temporary directory, runs gnuplot, and writes the finished picture into place whole
+// (util/atomic_file.hpp).
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,7 @@ struct Figure {
 // naming the file when the extension is neither, gnuplot is missing or fails.
 void render(const Figure& figure, const std::string& output);
 
-// A CSV file as descent writes it (RFC 4180): leading '#' comment lines, a header, numeric rows.
+// A CSV file as descent writes it (util/csv.hpp): leading '#' comment lines, a header, numeric rows.
 struct Table {
   std::vector<std::string> comments;  // without the leading '#'
   std::vector<std::string> columns;

@@ -1,17 +1,20 @@
 #pragma once
 // Trajectory recording: chosen weights, the output, the loss, the gradient norm and the learning
-// rate, step by step, written as CSV (RFC 4180) that reads back exactly:
+// rate, step by step, written as CSV (util/csv.hpp: RFC 4180, CRLF line ends) that reads back exactly:
 //   # comment lines (seed, config, command)
 //   step,"0.weight[0,0]",2.bias[3],output,loss,grad_norm,lr
 //   0,0.10000000000000001,...
 // Row k holds the weights after k updates (row 0: the start) and the output and loss computed with
-// those weights. The file is written to a temporary name and renamed when complete.
+// those weights. The file is written to a temporary name and renamed when complete
+// (util/atomic_file.hpp).
 #include <cstdint>
-#include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "descent/nn/module.hpp"
+#include "descent/util/atomic_file.hpp"
+#include "descent/util/csv.hpp"
 
 namespace descent {
 
@@ -28,9 +31,9 @@ class TrajectoryRecorder {
   // `names`: "<parameter>[i,j,...]" (a parameter element, indices in range), "<parameter>" for a
   // one-element parameter, "output" (a one-element output) or "output[i,j]", "loss", "grad_norm", "lr".
   // Throws ValueError naming the entry when it does not exist in `model`.
-  TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, std::string path,
-                     std::vector<std::string> comments, Dtype dtype);
-  ~TrajectoryRecorder();  // an unfinished file is removed, never left half-written under `path`
+  TrajectoryRecorder(std::vector<std::string> names, const nn::Module& model, const std::string& path,
+                     const std::vector<std::string>& comments, Dtype dtype);
+  // Destroyed unfinished, the file is removed, never left half-written under `path`.
 
   void record(std::int64_t step, const StepValues& values);
   // Closes the file and moves it into place.
@@ -47,10 +50,9 @@ class TrajectoryRecorder {
     std::vector<std::int64_t> output_index;  // "output[i,j]"; empty for a one-element output
   };
   std::vector<Column> columns_;
-  std::string path_, partial_;
-  std::ofstream out_;
-  int digits_;
-  bool finished_ = false;
+  util::AtomicFile file_;
+  util::CsvWriter csv_;
+  std::string_view number_format_;  // ".17g" (float64) or ".9g" (float32): numbers that read back exactly
 };
 
 }  // namespace descent

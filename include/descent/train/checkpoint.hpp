@@ -34,5 +34,7 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
 // Restores every part from `path`. Throws IoError for a missing, truncated or corrupt file, and
 // ConfigError when the checkpoint does not fit the model the config builds (names, shapes, dtypes).
 TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts);
+// The model's parameters and buffers alone from `path` (descent landscape), with the errors of load_checkpoint.
+void load_weights(const std::string& path, const TrainConfig& config, nn::Module& model);
 
 }  // namespace descent::train

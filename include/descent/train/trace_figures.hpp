@@ -1,11 +1,11 @@
 #pragma once
-// Figures for `descent plot`, built from the files descent writes.
+// Figures for `descent plot` and `descent minimize --output`, built from the files descent writes.
 #include <string>
 #include <vector>
 
 #include "descent/diagnostics/plot.hpp"
 
-namespace descent::cli {
+namespace descent::train {
 
 // Loss (left axis) and test accuracy (right axis) per epoch, one pair of series per file.
 plot::Figure metrics_figure(const std::vector<std::string>& files);
@@ -24,4 +24,9 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
 // Minimize traces: the path through the variables, over the function when it can be evaluated.
 plot::Figure trace_figure(const std::vector<std::string>& files);
 
-}  // namespace descent::cli
+// `descent plot`: metrics files (JSON Lines, told by their first character '{') or traces, not both,
+// drawn into `output`; `title` replaces the figure's own when not empty. Throws ValueError for a mix,
+// IoError for a file it cannot read or draw.
+void draw_files(const std::vector<std::string>& files, const std::string& output, const std::string& title);
+
+}  // namespace descent::train

@@ -1,15 +1,17 @@
-#include "trace_figures.hpp"
+#include "descent/train/trace_figures.hpp"
 
+#include <cctype>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
 #include "descent/functions/objective.hpp"
 #include "descent/tensor/creation.hpp"
+#include "descent/util/join.hpp"
 
-#include <cmath>
-
-namespace descent::cli {
+namespace descent::train {
 namespace {
 
 std::string stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
@@ -54,6 +56,15 @@ std::vector<int> variable_columns(const plot::Table& t) {
   return vars;
 }
 
+bool is_metrics(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw IoError(path + ": cannot open");
+  char c = 0;
+  while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
+  }
+  return c == '{';
+}
+
 }  // namespace
 
 plot::Figure metrics_figure(const std::vector<std::string>& files) {
@@ -79,7 +90,8 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
     for (double v : x) args.push_back(scalar_tensor(v, Dtype::Float64));
     return f(args).item();
   };
-  plot::Figure fig{.title = "Optimizer paths on " + function, .xlabel = variables.at(0), .ylabel = "f(" + variables[0] + ")"};
+  plot::Figure fig{
+      .title = "Optimizer paths on " + function, .xlabel = variables.at(0), .ylabel = "f(" + variables[0] + ")"};
   constexpr int kGrid = 101;
   if (variables.size() == 1) {
     const auto [lo, hi] = span(paths, 0);
@@ -124,9 +136,11 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
 
 plot::Figure trace_figure(const std::vector<std::string>& files) {
   plot::Figure f{.title = "Trajectories", .xlabel = "step", .ylabel = "value"};
+  std::vector<std::string> y2;  // the right axis' columns
   for (const auto& file : files) {
     const plot::Table t = plot::read_csv(file);
-    if (t.columns.empty() || t.columns[0] != "step") throw IoError(file + ": expected a trace whose first column is step");
+    if (t.columns.empty() || t.columns[0] != "step")
+      throw IoError(file + ": expected a trace whose first column is step");
     const std::string prefix = files.size() > 1 ? stem(file) + ": " : "";
     const std::vector<double> steps = column(t, 0);
     if (const std::string function = recorded_function(t); !function.empty() && files.size() == 1) {
@@ -164,12 +178,24 @@ plot::Figure trace_figure(const std::vector<std::string>& files) {
     for (int c = 1; c < static_cast<int>(t.columns.size()); ++c) {
       const std::string& name = t.columns[c];
       const bool right = name == "loss" || name == "grad_norm" || name == "lr";
-      if (right) f.y2label += (f.y2label.empty() ? "" : ", ") + name;
+      if (right) y2.push_back(name);
       f.series.push_back({prefix + name, steps, column(t, c), right});
     }
   }
+  f.y2label = util::join(y2);
   if (files.size() == 1 && f.title == "Trajectories") f.title = "Trajectories: " + stem(files.front());
   return f;
 }
 
-}  // namespace descent::cli
+void draw_files(const std::vector<std::string>& files, const std::string& output, const std::string& title) {
+  std::vector<std::string> metrics, traces;
+  for (const auto& f : files) (is_metrics(f) ? metrics : traces).push_back(f);
+  if (!metrics.empty() && !traces.empty())
+    throw ValueError("plot: cannot draw metrics (" + metrics.front() + ") and traces (" + traces.front() +
+                     ") in one picture; make one picture of each");
+  plot::Figure figure = metrics.empty() ? trace_figure(traces) : metrics_figure(metrics);
+  if (!title.empty()) figure.title = title;
+  plot::render(figure, output);
+}
+
+}  // namespace descent::train

@@ -1,0 +1,16 @@
+#pragma once
+// How training draws its batches from the training set, in one place, so that `descent check` checks
+// exactly the first batch `descent train` draws.
+#include <cstdint>
+
+#include "descent/data/data_loader.hpp"
+#include "descent/train/config.hpp"
+
+namespace descent::train {
+
+// train.batch_size examples a batch, shuffled with seed train.seed + 1. A full batch
+// (batch_size = "full") is the whole training set in its file order: shuffling it would change nothing
+// but the cost.
+data::DataLoaderOptions train_loader_options(const TrainConfig& config, std::int64_t train_size);
+
+}  // namespace descent::train
