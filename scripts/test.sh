@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: install, build, run every test with CTest; then the same suite built with
-# AddressSanitizer and UndefinedBehaviorSanitizer (skip that part with --no-sanitize).
+# The whole test suite: install, build, run every test with CTest, check the style (scripts/lint.sh:
+# clang-format and clang-tidy); then the same suite built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (skip that part with --no-sanitize).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+scripts/lint.sh
 if [[ "${1:-}" != "--no-sanitize" ]]; then
   scripts/build.sh --sanitize
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

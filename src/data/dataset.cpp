@@ -6,14 +6,13 @@
 
 #include "descent/data/idx.hpp"
 #include "descent/error.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::data {
 namespace {
 
 std::string dims_string(const std::vector<std::int64_t>& dims) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
-  return s + "]";
+  return util::list_text(dims);
 }
 
 // The path of `name` + ".gz" in dir, else of `name` itself, else nothing.

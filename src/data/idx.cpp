@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "descent/error.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::data {
 namespace {
@@ -39,9 +40,7 @@ std::string_view type_name(std::uint8_t type) {
 }
 
 std::string dims_string(const std::vector<std::int64_t>& dims) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
-  return s + "]";
+  return util::list_text(dims);
 }
 
 // A gzip or raw file read front to back, counting the offset in the decompressed stream for messages.

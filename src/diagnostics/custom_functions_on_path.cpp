@@ -6,6 +6,7 @@
 
 #include "descent/autograd/function.hpp"
 #include "descent/autograd/node.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::diagnostics {
 namespace {
@@ -58,9 +59,7 @@ std::vector<std::vector<std::string>> custom_functions_on_path(const Tensor& los
 std::string suspects(const std::vector<std::string>& names) {
   if (names.empty()) return {};
   if (names.size() == 1) return "; the custom function on its path: " + names[0];
-  std::string out = "; custom functions on its path: ";
-  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
-  return out;
+  return "; custom functions on its path: " + util::join(names);
 }
 
 }  // namespace descent::diagnostics

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "descent/util/join.hpp"
+
 namespace descent::diagnostics {
 
 std::string TextTable::str() const {
@@ -31,9 +33,7 @@ std::string index_string(std::int64_t flat, const Shape& shape) {
     index[static_cast<std::size_t>(d)] = shape[d] > 0 ? flat % shape[d] : 0;
     flat = shape[d] > 0 ? flat / shape[d] : 0;
   }
-  std::string out = "[";
-  for (std::size_t i = 0; i < index.size(); ++i) out += (i ? ", " : "") + std::to_string(index[i]);
-  return out + "]";
+  return util::list_text(index);
 }
 
 }  // namespace descent::diagnostics

@@ -1,11 +1,11 @@
 #include "layer_entry.hpp"
 
+#include "descent/util/join.hpp"
+
 namespace descent::nn::entry {
 
 std::string shape_text(const ExampleShape& shape) {
-  std::string t = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
-  return t + "]";
+  return util::list_text(shape);
 }
 
 }  // namespace descent::nn::entry

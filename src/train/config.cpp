@@ -29,11 +29,14 @@
 #include "descent/nn/losses/loss_type.hpp"
 #include "descent/optim/option_field.hpp"
 #include "descent/train/layer_config.hpp"
+#include "descent/util/number_text.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::train {
 namespace {
 
 using Names = std::span<const std::string_view>;
+using util::join;
 
 constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim",      "scheduler",
                                                       "data",  "train", "diagnostics"};
@@ -51,15 +54,6 @@ constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "ep
 
 constexpr std::array<std::string_view, 3> kSiameseScores = {"none", "cosine", "euclidean"};
 constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
-
-std::string join(Names names) {
-  std::string s;
-  for (std::string_view n : names) {
-    if (!s.empty()) s += ", ";
-    s += n;
-  }
-  return s;
-}
 
 std::vector<std::string_view> views(const std::vector<std::string>& names);
 
@@ -88,9 +82,7 @@ std::string toml_string(std::string_view s) {
 
 // Shortest text that reads back as `x`, with a ".0" so 3.0 does not print as the integer 3.
 std::string render_double(double x) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  std::string s(buf, ec == std::errc() ? end : buf);
+  std::string s = util::format_number(x);
   if (std::isfinite(x) && s.find_first_of(".e") == std::string::npos) s += ".0";
   return s;
 }
@@ -585,11 +577,7 @@ std::string loss_names(Fits fits) {
 void check_layer_model_fits(const TrainConfig& c, const Section& data, const Section& loss, bool classes_given) {
   const LayerConfig& last = c.model.layer.back();
   const std::string last_name = "model.layer[" + std::to_string(c.model.layer.size() - 1) + "]";
-  auto shape_text = [](const std::vector<std::int64_t>& s) {
-    std::string t = "[";
-    for (std::size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
-    return t + "]";
-  };
+  auto shape_text = [](const std::vector<std::int64_t>& s) { return util::list_text(s); };
   if (last.out_shape.size() != 1)
     throw ConfigError(c.path + ": " + last_name + " (" + last.type + "): output shape " + shape_text(last.out_shape) +
                       ": expected one dimension, one output per class (end with a linear layer)");

@@ -2,14 +2,13 @@
 
 #include "descent/error.hpp"
 #include "descent/nn/layer_type.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::train {
 namespace {
 
 std::string shape_text(const std::vector<std::int64_t>& s) {
-  std::string t = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
-  return t + "]";
+  return util::list_text(s);
 }
 
 // An option's value as a config writes it: 3,1 (a Size2's text) is [3, 1]; "(default)" when not set.

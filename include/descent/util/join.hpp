@@ -1,8 +1,9 @@
 #pragma once
-// Strings (or anything `std::string +=` takes) joined by a separator: join({"lr", "momentum"}) is
-// "lr, momentum".
+// Parts joined by a separator: join({"lr", "momentum"}) is "lr, momentum"; integers are written in
+// decimal, join({3, 4}, ",") is "3,4". list_text writes a shape or index as messages show it: [1, 28, 28].
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace descent::util {
 
@@ -12,9 +13,18 @@ std::string join(const Parts& parts, std::string_view separator = ", ") {
   bool first = true;
   for (const auto& part : parts) {
     if (!first) out += separator;
-    out += part;
+    if constexpr (std::is_integral_v<std::decay_t<decltype(part)>>) out += std::to_string(part);
+    else out += part;
     first = false;
   }
+  return out;
+}
+
+template <class Integers>
+std::string list_text(const Integers& values) {
+  std::string out = "[";  // not "[" + join(...): GCC 12 warns falsely (-Wrestrict) on that form
+  out += join(values);
+  out += ']';
   return out;
 }
 

@@ -8,22 +8,13 @@
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
+#include "descent/util/number_text.hpp"
 
 namespace descent::nn::utils {
-namespace {
-
-std::string number(double x) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, ec == std::errc() ? end : buf);
-}
-
-}  // namespace
-
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type) {
-  if (!(max_norm >= 0)) throw ValueError("clip_grad_norm_: max_norm = " + number(max_norm) + ": expected max_norm >= 0");
+  if (!(max_norm >= 0)) throw ValueError("clip_grad_norm_: max_norm = " + util::format_number(max_norm) + ": expected max_norm >= 0");
   if (!(norm_type > 0))
-    throw ValueError("clip_grad_norm_: norm_type = " + number(norm_type) + ": expected norm_type > 0 (or infinity)");
+    throw ValueError("clip_grad_norm_: norm_type = " + util::format_number(norm_type) + ": expected norm_type > 0 (or infinity)");
   std::vector<Tensor> grads;
   for (const Tensor& p : parameters)
     if (p.grad().defined()) grads.push_back(p.grad());
@@ -45,7 +36,7 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
 
 void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) {
   if (!(clip_value >= 0))
-    throw ValueError("clip_grad_value_: clip_value = " + number(clip_value) + ": expected clip_value >= 0");
+    throw ValueError("clip_grad_value_: clip_value = " + util::format_number(clip_value) + ": expected clip_value >= 0");
   for (const Tensor& p : parameters)
     if (p.grad().defined()) kernels::clamp_(p.grad(), -clip_value, clip_value);
 }
