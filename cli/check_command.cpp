@@ -39,11 +39,13 @@ CheckCommand::CheckCommand(CLI::App& parent)
   app_->add_option("--data-dir", data_dir_,
                    "Directory with the four IDX files (default: $DESCENT_DATA, else the Debian data set)")
       ->type_name("DIR");
-  app_->add_option("--batch", batch_, "Examples in the checked batch, >= 1 (default: train.batch_size)")->type_name("N");
+  app_->add_option("--batch", batch_, "Examples in the checked batch, >= 1 (default: train.batch_size)")
+      ->type_name("N");
   app_->add_option("--samples", samples_,
                    "Elements checked per parameter tensor, >= 0; 0 checks every element (default: 100)")
       ->type_name("K");
-  app_->add_option("--seed", seed_, "Random seed, >= 0, for initialization, the batch and the samples (overrides train.seed)")
+  app_->add_option("--seed", seed_,
+                   "Random seed, >= 0, for initialization, the batch and the samples (overrides train.seed)")
       ->type_name("S");
   app_->footer(kFooter + std::string(kExitStatusHelp));
 }

@@ -28,7 +28,9 @@ constexpr const char* kFooter =
 LandscapeCommand::LandscapeCommand(CLI::App& parent)
     : app_(parent.add_subcommand("landscape", "The loss along a line or over a plane through a checkpoint's weights")) {
   app_->allow_extras();
-  app_->add_option("CONFIG", config_path_, "The TOML config the checkpoint was trained with")->type_name("")->required();
+  app_->add_option("CONFIG", config_path_, "The TOML config the checkpoint was trained with")
+      ->type_name("")
+      ->required();
   app_->add_option("--checkpoint", checkpoint_path_, "A checkpoint written by descent train --save")
       ->type_name("FILE")
       ->required();
@@ -39,8 +41,10 @@ LandscapeCommand::LandscapeCommand(CLI::App& parent)
   app_->add_option("--points", points_, "Points per axis, >= 3 (default 41)")->type_name("N");
   app_->add_option("--output", output_, "The picture: OUT.png or OUT.svg")->type_name("OUT")->required();
   app_->add_option("--csv", csv_, "The values as CSV (default: OUT with .csv)")->type_name("FILE");
-  app_->add_option("--data-dir", data_dir_, "Directory with the four IDX files (as for descent train)")->type_name("DIR");
-  app_->add_option("--batch", batch_, "Training examples the loss is evaluated on, >= 1 (default 1000)")->type_name("N");
+  app_->add_option("--data-dir", data_dir_, "Directory with the four IDX files (as for descent train)")
+      ->type_name("DIR");
+  app_->add_option("--batch", batch_, "Training examples the loss is evaluated on, >= 1 (default 1000)")
+      ->type_name("N");
   app_->add_option("--seed", seed_, "Seed of the random directions (default: train.seed)")->type_name("S");
   app_->footer(kFooter + std::string(kExitStatusHelp));
 }

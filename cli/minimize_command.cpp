@@ -42,8 +42,9 @@ bool MinimizeCommand::selected() const { return app_->parsed(); }
 
 int MinimizeCommand::run(const std::vector<std::string>& args, std::ostream& out) const {
   if (function_.empty())
-    throw ConfigError("FUNCTION is required: a test function or an expression, as descent minimize \"x^2\" ...; "
-                      "run 'descent minimize --help' for usage");
+    throw ConfigError(
+        "FUNCTION is required: a test function or an expression, as descent minimize \"x^2\" ...; "
+        "run 'descent minimize --help' for usage");
   const functions::Objective f(function_);
   train::MinimizeOptions options{.x0 = parse_numbers_flag("--x0", x0_)};
   try {
@@ -60,7 +61,8 @@ int MinimizeCommand::run(const std::vector<std::string>& args, std::ostream& out
   }
 
   if (!compare_.empty() || output_) {
-    if (trace_path_) throw ConfigError("--trace records one optimizer's walk; with --compare or --output, draw it instead");
+    if (trace_path_)
+      throw ConfigError("--trace records one optimizer's walk; with --compare or --output, draw it instead");
     if (!output_) throw ConfigError("--compare draws its paths: give --output OUT.png or OUT.svg");
     std::vector<optim::OptimizerSpec> specs;
     if (!optimizer_.empty()) specs.push_back(optimizer_spec_from_flags(*app_, optimizer_));

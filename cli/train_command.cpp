@@ -7,9 +7,12 @@
 #include <iostream>
 
 #include "descent/error.hpp"
+#include "descent/nn/layer_reference.hpp"
+#include "descent/nn/losses/loss_type.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/datasets.hpp"
 #include "descent/train/run.hpp"
+#include "descent/util/join.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
 
@@ -63,7 +66,10 @@ TrainCommand::TrainCommand(CLI::App& parent)
                    "Continue from a checkpoint; --epochs (or train.epochs) stays the total, so a checkpoint "
                    "saved after epoch k goes on with epoch k")
       ->type_name("FILE");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  std::vector<std::string_view> losses;
+  for (const nn::LossType* loss : nn::loss_types()) losses.push_back(loss->name);
+  app_->footer(kFooter + nn::layers_help() + "\nLosses ([loss] name): " + util::join(losses) + "\n\n" +
+               std::string(kExitStatusHelp));
 }
 
 bool TrainCommand::selected() const { return app_->parsed(); }

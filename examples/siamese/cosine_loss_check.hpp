@@ -65,7 +65,8 @@ inline Tensor cosine_embedding_custom(const Tensor& embeddings, const Tensor& ta
             g2[i * d + k] = dl * (v1[i * d + k] / root - c * v2[i * d + k] / n2);
           }
         }
-        return std::vector<Tensor>{from_vector(g1, a.shape(), a.dtype()), from_vector(g2, b.shape(), b.dtype()), Tensor()};
+        return std::vector<Tensor>{from_vector(g1, a.shape(), a.dtype()), from_vector(g2, b.shape(), b.dtype()),
+                                   Tensor()};
       });
 }
 
@@ -82,7 +83,9 @@ inline bool check_cosine_toml(const std::string& config_path, const std::string&
   std::printf("%s on %lld pairs from %s\n\n", config_path.c_str(), static_cast<long long>(batch.inputs.size(0)),
               data_dir.c_str());
   const double margin = config.loss.number("margin");
-  const auto loss = [margin, slope](const Tensor& e, const Tensor& y) { return cosine_embedding_custom(e, y, margin, slope); };
+  const auto loss = [margin, slope](const Tensor& e, const Tensor& y) {
+    return cosine_embedding_custom(e, y, margin, slope);
+  };
   const auto result = diagnostics::check_model(
       *model, loss, batch.inputs, batch.targets,
       [&](const optim::NamedParameters& parameters) { return optim::make_optimizer(config.optim, parameters); });

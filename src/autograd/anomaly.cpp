@@ -53,7 +53,8 @@ std::string describe_ranges(std::span<const Tensor* const> inputs) {
   return out;
 }
 
-void check_finite(const Tensor& t, const char* op, const char* phase, const std::string& layer, const std::string& inputs) {
+void check_finite(const Tensor& t, const char* op, const char* phase, const std::string& layer,
+                  const std::string& inputs) {
   if (t.defined() && is_floating(t.dtype()) && !kernels::all_finite(t)) throw NonFiniteError(op, phase, layer, inputs);
 }
 

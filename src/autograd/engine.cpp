@@ -72,7 +72,8 @@ void accumulate_node(Node& node, Tensor g) {
 
 void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
   if (!root.requires_grad())
-    throw AutogradError("backward: the tensor does not require grad and has no grad_fn (set requires_grad on an input)");
+    throw AutogradError(
+        "backward: the tensor does not require grad and has no grad_fn (set requires_grad on an input)");
   Tensor g = gradient;
   if (!g.defined()) {
     if (root.numel() != 1)
@@ -83,8 +84,8 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
     throw AutogradError("backward: gradient of shape " + to_string(g.shape()) + " does not match the output's shape " +
                         to_string(root.shape()));
   } else if (g.dtype() != root.dtype()) {
-    throw AutogradError("backward: gradient dtype " + std::string(to_string(g.dtype())) + " differs from the output's " +
-                        std::string(to_string(root.dtype())));
+    throw AutogradError("backward: gradient dtype " + std::string(to_string(g.dtype())) +
+                        " differs from the output's " + std::string(to_string(root.dtype())));
   }
 
   NoGradGuard no_grad;  // backward closures compute with plain tensors
@@ -100,7 +101,8 @@ void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph)
   for (Node* node : order)
     if (node->released)
       throw AutogradError(std::string("backward: trying to backward through the graph a second time (at op '") +
-                          node->name + "'); its saved tensors were freed after the first backward. Pass "
+                          node->name +
+                          "'); its saved tensors were freed after the first backward. Pass "
                           "retain_graph = true to the first backward if you need to call it twice");
   keep_root->grad = g;
   for (Node* node : order) {

@@ -18,18 +18,18 @@ struct FunctionBackwardCall {
     std::vector<Tensor> grads = backward(ctx, grad_output);
     const std::string what = std::string("custom function '") + name + "': backward";
     if (grads.size() != input_shapes.size())
-      throw AutogradError(what + " returned " + std::to_string(grads.size()) + " gradient(s) for " +
-                          std::to_string(input_shapes.size()) +
-                          " input(s); return one per Tensor input of forward, an undefined Tensor where none is needed");
+      throw AutogradError(
+          what + " returned " + std::to_string(grads.size()) + " gradient(s) for " +
+          std::to_string(input_shapes.size()) +
+          " input(s); return one per Tensor input of forward, an undefined Tensor where none is needed");
     for (std::size_t i = 0; i < grads.size(); ++i) {
       if (!grads[i].defined() || !ctx.needs_input_grad(i)) continue;
       if (!(grads[i].shape() == input_shapes[i]))
         throw AutogradError(what + " returned a gradient of shape " + to_string(grads[i].shape()) + " for input " +
                             std::to_string(i) + ", which has shape " + to_string(input_shapes[i]));
       if (grads[i].dtype() != input_dtypes[i])
-        throw AutogradError(what + " returned a " + std::string(to_string(grads[i].dtype())) +
-                            " gradient for input " + std::to_string(i) + ", which is " +
-                            std::string(to_string(input_dtypes[i])));
+        throw AutogradError(what + " returned a " + std::string(to_string(grads[i].dtype())) + " gradient for input " +
+                            std::to_string(i) + ", which is " + std::string(to_string(input_dtypes[i])));
     }
     return grads;
   }
@@ -57,7 +57,8 @@ FunctionCtx make_function_ctx(const std::vector<Tensor>& inputs) {
 
 Tensor record_function(const char* name, const std::vector<Tensor>& inputs, Tensor out, FunctionCtx ctx,
                        FunctionBackward backward) {
-  if (!out.defined()) throw AutogradError(std::string("custom function '") + name + "': forward returned an undefined tensor");
+  if (!out.defined())
+    throw AutogradError(std::string("custom function '") + name + "': forward returned an undefined tensor");
   // A fresh handle: forward may return one of its inputs, whose own place in the graph must stay.
   out = out.detach();
   std::vector<const Tensor*> pointers;

@@ -67,7 +67,8 @@ bool DataLoader::next(Batch& batch) {
   // arrive from memory while this batch trains.
   const std::int64_t ahead = std::min(options_.batch_size, dataset_.size() - position_);
   if (ahead > 0)
-    kernels::prefetch_rows(dataset_.pixels.defined() ? dataset_.pixels : dataset_.inputs, order_.data() + position_, ahead);
+    kernels::prefetch_rows(dataset_.pixels.defined() ? dataset_.pixels : dataset_.inputs, order_.data() + position_,
+                           ahead);
   return true;
 }
 

@@ -11,9 +11,7 @@
 namespace descent::data {
 namespace {
 
-std::string dims_string(const std::vector<std::int64_t>& dims) {
-  return util::list_text(dims);
-}
+std::string dims_string(const std::vector<std::int64_t>& dims) { return util::list_text(dims); }
 
 // The path of `name` + ".gz" in dir, else of `name` itself, else nothing.
 std::optional<std::string> find_idx(const std::string& dir, const std::string& name) {
@@ -31,8 +29,8 @@ std::string mnist_name(bool train, bool images) {
 
 }  // namespace
 
-Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path, std::int64_t classes,
-                      Dtype dtype, std::int64_t limit) {
+Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path, std::int64_t classes, Dtype dtype,
+                      std::int64_t limit) {
   if (classes < 1) throw ValueError("load_idx_pair: classes = " + std::to_string(classes) + ": expected classes >= 1");
   if (limit < 0) throw ValueError("load_idx_pair: limit = " + std::to_string(limit) + ": expected limit >= 0");
   if (!is_floating(dtype))
@@ -45,8 +43,8 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
   if (labels.dims.size() != 1)
     throw IoError(labels_path + ": expected 1 dimension (labels), got " + dims_string(labels.dims));
   if (images.dims[0] != labels.dims[0])
-    throw IoError(images_path + " holds " + std::to_string(images.dims[0]) + " images but " + labels_path +
-                  " holds " + std::to_string(labels.dims[0]) + " labels: expected equal counts");
+    throw IoError(images_path + " holds " + std::to_string(images.dims[0]) + " images but " + labels_path + " holds " +
+                  std::to_string(labels.dims[0]) + " labels: expected equal counts");
   for (std::size_t i = 0; i < labels.data.size(); ++i)
     if (labels.data[i] >= classes)
       throw IoError(labels_path + ": example " + std::to_string(i) + ": label " + std::to_string(labels.data[i]) +
@@ -60,7 +58,8 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
   dispatch_floating(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* dst = out.inputs.data<T>();
-    for (std::int64_t i = 0; i < n * features; ++i) dst[i] = static_cast<T>(images.data[i]) * static_cast<T>(out.pixel_scale);
+    for (std::int64_t i = 0; i < n * features; ++i)
+      dst[i] = static_cast<T>(images.data[i]) * static_cast<T>(out.pixel_scale);
   });
   std::int64_t* targets = out.targets.data<std::int64_t>();
   for (std::int64_t i = 0; i < n; ++i) targets[i] = labels.data[i];
@@ -75,8 +74,8 @@ Dataset load_mnist(const std::string& dir, bool train, std::int64_t classes, Dty
     const std::string missing = !images && !labels ? either(images_name) + ", " + either(labels_name)
                                 : !images          ? either(images_name)
                                                    : either(labels_name);
-    throw IoError(dir + ": expected the MNIST files " + images_name + "[.gz] and " + labels_name +
-                  "[.gz], missing " + missing);
+    throw IoError(dir + ": expected the MNIST files " + images_name + "[.gz] and " + labels_name + "[.gz], missing " +
+                  missing);
   }
   return load_idx_pair(*images, *labels, classes, dtype, limit);
 }

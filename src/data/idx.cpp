@@ -39,9 +39,7 @@ std::string_view type_name(std::uint8_t type) {
   }
 }
 
-std::string dims_string(const std::vector<std::int64_t>& dims) {
-  return util::list_text(dims);
-}
+std::string dims_string(const std::vector<std::int64_t>& dims) { return util::list_text(dims); }
 
 // A gzip or raw file read front to back, counting the offset in the decompressed stream for messages.
 class IdxStream {
@@ -121,8 +119,10 @@ std::vector<std::int64_t> read_header(IdxStream& in) {
   const std::uint32_t value = big_endian_u32(magic);
   if (magic[0] != 0 || magic[1] != 0) {
     const bool gzip = magic[0] == 0x1f && magic[1] == 0x8b;
-    in.fail(0, "expected IDX magic 0x00000803 or 0x00000801 (0x00 0x00, type 0x08 = unsigned byte, number of "
-               "dimensions), got " + hex(value, 8) + (gzip ? " (a gzip header: is the file compressed twice?)" : ""));
+    in.fail(0,
+            "expected IDX magic 0x00000803 or 0x00000801 (0x00 0x00, type 0x08 = unsigned byte, number of "
+            "dimensions), got " +
+                hex(value, 8) + (gzip ? " (a gzip header: is the file compressed twice?)" : ""));
   }
   if (magic[2] != kUnsignedByte)
     in.fail(2, "expected IDX data type 0x08 (unsigned byte), got " + hex(magic[2], 2) + " (" +
@@ -180,8 +180,8 @@ IdxArray read_idx(const std::string& path) {
   std::uint64_t trailing = 0;
   while (const std::size_t got = in.read_some(scratch, sizeof scratch)) trailing += got;
   if (trailing > 0)
-    in.fail(data_start + total, "expected end of file after " + promised() + ", found " + std::to_string(trailing) +
-                                    " more bytes");
+    in.fail(data_start + total,
+            "expected end of file after " + promised() + ", found " + std::to_string(trailing) + " more bytes");
   return out;
 }
 

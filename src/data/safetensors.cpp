@@ -66,7 +66,8 @@ void save_safetensors(const std::string& path, const SafetensorsFile& file) {
         out.write(reinterpret_cast<const char*>(&n), 8);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         for (const Tensor& t : data)
-          out.write(static_cast<const char*>(t.raw_data()), static_cast<std::streamsize>(t.numel() * itemsize(t.dtype())));
+          out.write(static_cast<const char*>(t.raw_data()),
+                    static_cast<std::streamsize>(t.numel() * itemsize(t.dtype())));
       },
       "the safetensors file");
 }
@@ -77,7 +78,8 @@ SafetensorsFile load_safetensors(const std::string& path) {
   std::error_code ec;
   const std::uint64_t size = std::filesystem::file_size(path, ec);
   if (ec) throw IoError(path + ": cannot read its size");
-  if (size < 8) throw IoError(path + ": truncated: " + std::to_string(size) + " bytes, expected at least the 8-byte header length");
+  if (size < 8)
+    throw IoError(path + ": truncated: " + std::to_string(size) + " bytes, expected at least the 8-byte header length");
   std::uint64_t n = 0;
   in.read(reinterpret_cast<char*>(&n), 8);
   if (n > kMaxHeaderBytes || n > size - 8)
@@ -105,7 +107,10 @@ SafetensorsFile load_safetensors(const std::string& path) {
       }
       continue;
     }
-    const auto bad = [&](const std::string& what) { return IoError(path + ": tensor \"" + name + "\": " + what); };
+    const std::string& tensor_name = name;  // clang cannot capture a structured binding yet
+    const auto bad = [&](const std::string& what) {
+      return IoError(path + ": tensor \"" + tensor_name + "\": " + what);
+    };
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets"))
       throw bad("expected {dtype, shape, data_offsets}");
     const auto dtype = entry["dtype"].is_string() ? dtype_from_code(entry["dtype"].get<std::string>()) : std::nullopt;
@@ -138,7 +143,9 @@ SafetensorsFile load_safetensors(const std::string& path) {
   std::sort(ranges.begin(), ranges.end());
   std::uint64_t covered = 0;
   for (const auto& [b, e] : ranges) {
-    if (b != covered) throw IoError(path + ": tensor data ranges overlap or leave a gap at byte " + std::to_string(data_start + covered));
+    if (b != covered)
+      throw IoError(path + ": tensor data ranges overlap or leave a gap at byte " +
+                    std::to_string(data_start + covered));
     covered = e;
   }
   if (covered != data_bytes)

@@ -4,12 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "custom_functions_on_path.hpp"
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/diagnostics/descent_direction_judge.hpp"
 #include "descent/error.hpp"
-#include "descent/util/number_text.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
-#include "custom_functions_on_path.hpp"
+#include "descent/util/number_text.hpp"
 #include "float64_model.hpp"
 #include "text_table.hpp"
 
@@ -19,10 +19,12 @@ namespace {
 using Values = std::vector<std::vector<double>>;  // one vector per parameter tensor
 
 void validate(const DescentCheckOptions& o) {
-  if (o.probe_factors.empty()) throw ValueError("check_descent_direction: probe_factors is empty: expected at least one");
+  if (o.probe_factors.empty())
+    throw ValueError("check_descent_direction: probe_factors is empty: expected at least one");
   for (double f : o.probe_factors)
     if (!(f > 0 && f < 1))
-      throw ValueError("check_descent_direction: probe factor " + util::format_number(f, "g") + ": expected 0 < factor < 1");
+      throw ValueError("check_descent_direction: probe factor " + util::format_number(f, "g") +
+                       ": expected 0 < factor < 1");
   if (!(o.rise_tolerance >= 0))
     throw ValueError("check_descent_direction: rise_tolerance = " + util::format_number(o.rise_tolerance, "g") +
                      ": expected >= 0");
@@ -189,7 +191,7 @@ const char* to_string(CheckStatus status) {
 
 DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss, const Tensor& inputs,
                                            const Tensor& targets, const OptimizerFactory& make_optimizer,
-                                           DescentCheckOptions options) {
+                                           const DescentCheckOptions& options) {
   validate(options);
   Float64Model f64(model);
   const Tensor x = as_float64(inputs), y = as_float64(targets);
@@ -199,21 +201,24 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
 }
 
 std::string DescentCheckResult::report() const {
-  std::string out = "Descent direction: one step of a fresh optimizer from the same parameters and batch, float64, loss " +
-                    util::format_number(loss, ".6g") +
-                    "; d = the update, g = the gradient, predicted = g . d, actual = L(theta + d) - L(theta)\n";
+  std::string out =
+      "Descent direction: one step of a fresh optimizer from the same parameters and batch, float64, loss " +
+      util::format_number(loss, ".6g") +
+      "; d = the update, g = the gradient, predicted = g . d, actual = L(theta + d) - L(theta)\n";
   TextTable steps_table({"step", "lr", "predicted", "actual", "actual/predicted", "status"});
   for (const StepProbe& s : steps)
     steps_table.add_row({probe_label(s.factor), util::format_number(s.lr, "g"), util::format_number(s.predicted, ".4e"),
                          util::format_number(s.actual, ".4e"),
-                         s.predicted != 0 ? util::format_number(s.actual / s.predicted, ".4g") : "-", to_string(s.status)});
+                         s.predicted != 0 ? util::format_number(s.actual / s.predicted, ".4g") : "-",
+                         to_string(s.status)});
   out += steps_table.str();
   double smallest = 1;
   for (const StepProbe& s : steps) smallest = std::min(smallest, s.factor);
   TextTable parameter_table({"parameter", "cos(d, -g)", "predicted", "actual (alone)", "status"});
   for (const ParameterDirection& p : parameters)
     parameter_table.add_row({p.name, std::isnan(p.cosine) ? "-" : util::format_number(p.cosine, ".4f"),
-                             util::format_number(p.predicted, ".4e"), util::format_number(p.actual, ".4e"), to_string(p.status)});
+                             util::format_number(p.predicted, ".4e"), util::format_number(p.actual, ".4e"),
+                             to_string(p.status)});
   out += "  each parameter tensor at " + probe_label(smallest) + ":\n" + parameter_table.str();
   for (const std::string& f : failures) out += "  FAILED " + f + "\n";
   for (const std::string& w : warnings) out += "  WARNING " + w + "\n";

@@ -31,16 +31,18 @@ void judge_parameters(const DirectionProbes& probes, const StepProbe& smallest, 
     const std::string at = lr_with_label(smallest.factor, smallest.lr);
     if (p.cosine < 0) {
       p.status = CheckStatus::Failure;
-      result.failures.push_back(p.name + ": the update goes uphill: the optimizer moves " + p.name +
-                                " along +g instead of -g (cosine " + util::format_number(p.cosine, ".3f") +
-                                " between the update and -g), a sign error in the optimizer's update such as maximize = true.");
+      result.failures.push_back(
+          p.name + ": the update goes uphill: the optimizer moves " + p.name + " along +g instead of -g (cosine " +
+          util::format_number(p.cosine, ".3f") +
+          " between the update and -g), a sign error in the optimizer's update such as maximize = true.");
     } else if (rises_always && p.predicted <= 0) {
       p.status = CheckStatus::Failure;
-      result.failures.push_back(p.name + ": the update goes uphill: moving " + p.name + " alone by its update at " + at +
-                                " raises the loss by " + util::format_number(p.actual, ".3e") + " where g . d = " +
-                                util::format_number(p.predicted, ".3e") +
-                                " predicts a fall, so the gradient reaching it points uphill: a sign error in a backward" +
-                                suspects(probes.suspects[i]) + ".");
+      result.failures.push_back(
+          p.name + ": the update goes uphill: moving " + p.name + " alone by its update at " + at +
+          " raises the loss by " + util::format_number(p.actual, ".3e") +
+          " where g . d = " + util::format_number(p.predicted, ".3e") +
+          " predicts a fall, so the gradient reaching it points uphill: a sign error in a backward" +
+          suspects(probes.suspects[i]) + ".");
     }
   }
 }
@@ -58,9 +60,10 @@ void judge_steps(std::size_t smallest_index, double tolerance, DescentCheckResul
     if (probe_rises == probes) {
       s.status = CheckStatus::Failure;
       if (!parameter_failed && k == smallest_index)
-        result.failures.push_back("the update goes uphill: one step of every parameter at " + at + " raises the loss by " +
-                                  util::format_number(s.actual, ".3e") + " where g . d = " + util::format_number(s.predicted, ".3e") +
-                                  " (no single parameter does it alone: the tensors' updates work against each other).");
+        result.failures.push_back(
+            "the update goes uphill: one step of every parameter at " + at + " raises the loss by " +
+            util::format_number(s.actual, ".3e") + " where g . d = " + util::format_number(s.predicted, ".3e") +
+            " (no single parameter does it alone: the tensors' updates work against each other).");
     } else {
       s.status = CheckStatus::Warning;
       result.warnings.push_back("one step at " + at + " raises the loss by " + util::format_number(s.actual, ".3e") +
@@ -97,9 +100,9 @@ DescentCheckResult judge_descent_direction(DirectionProbes probes, double rise_t
     const StepProbe& s = result.steps[smallest_index];
     const double ratio = s.actual / s.predicted;
     if (s.predicted < -100 * tolerance && (ratio < 0.5 || ratio > 2))
-      result.warnings.push_back("at " + lr_with_label(s.factor, s.lr) + " the loss changes by " +
-                                util::format_number(ratio, ".3g") +
-                                " times what g . d predicts: the gradient's scale is wrong (the gradient check shows where).");
+      result.warnings.push_back(
+          "at " + lr_with_label(s.factor, s.lr) + " the loss changes by " + util::format_number(ratio, ".3g") +
+          " times what g . d predicts: the gradient's scale is wrong (the gradient check shows where).");
   }
   return result;
 }

@@ -43,8 +43,9 @@ Tensor as_float64(const Tensor& t) {
 
 double scalar_loss(const Tensor& loss) {
   if (!loss.defined() || loss.numel() != 1)
-    throw ValueError("model check: the loss must be a single number, got " +
-                     (loss.defined() ? "a tensor of shape " + to_string(loss.shape()) : std::string("an undefined tensor")));
+    throw ValueError(
+        "model check: the loss must be a single number, got " +
+        (loss.defined() ? "a tensor of shape " + to_string(loss.shape()) : std::string("an undefined tensor")));
   return loss.item();
 }
 

@@ -47,7 +47,8 @@ GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
     y.backward(seed);
     for (auto& xi : x) {
       const Tensor g = xi.grad();
-      analytic[j].push_back(g.defined() ? g.to_vector() : std::vector<double>(static_cast<std::size_t>(xi.numel()), 0.0));
+      analytic[j].push_back(g.defined() ? g.to_vector()
+                                        : std::vector<double>(static_cast<std::size_t>(xi.numel()), 0.0));
     }
   }
 
@@ -92,10 +93,11 @@ std::string GradcheckResult::report() const {
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const InputCheck& c = inputs[i];
     char line[256];
-    std::snprintf(line, sizeof line,
-                  "input %zu: %s max abs error %.3e, rel %.3e at element %lld (output %lld): analytic %.10g, numerical %.10g\n",
-                  i, c.passed ? "ok  " : "FAIL", c.max_abs_error, c.max_rel_error, static_cast<long long>(c.worst_input_index),
-                  static_cast<long long>(c.worst_output_index), c.analytic, c.numerical);
+    std::snprintf(
+        line, sizeof line,
+        "input %zu: %s max abs error %.3e, rel %.3e at element %lld (output %lld): analytic %.10g, numerical %.10g\n",
+        i, c.passed ? "ok  " : "FAIL", c.max_abs_error, c.max_rel_error, static_cast<long long>(c.worst_input_index),
+        static_cast<long long>(c.worst_output_index), c.analytic, c.numerical);
     out += line;
   }
   return out;

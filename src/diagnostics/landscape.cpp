@@ -44,7 +44,8 @@ Direction direction(const std::string& kind, nn::Module& model, const LossFn& lo
     throw ValueError("landscape: direction \"" + kind + "\": expected gradient or random");
   }
   const double n = std::sqrt(squared_norm(d));
-  if (n == 0) throw ValueError("landscape: the " + kind + " direction is zero (a zero gradient: already at a stationary point)");
+  if (n == 0)
+    throw ValueError("landscape: the " + kind + " direction is zero (a zero gradient: already at a stationary point)");
   scale(d, 1.0 / n);
   return d;
 }
@@ -54,7 +55,8 @@ Direction direction(const std::string& kind, nn::Module& model, const LossFn& lo
 Landscape loss_landscape(nn::Module& model, const LossFn& loss, const Tensor& x, const Tensor& y,
                          const LandscapeOptions& o) {
   if (o.directions.empty() || o.directions.size() > 2)
-    throw ValueError("landscape: " + std::to_string(o.directions.size()) + " directions: expected one (a line) or two (a plane)");
+    throw ValueError("landscape: " + std::to_string(o.directions.size()) +
+                     " directions: expected one (a line) or two (a plane)");
   if (!(o.span > 0)) throw ValueError("landscape: span = " + std::to_string(o.span) + ": expected span > 0");
   if (o.points < 3) throw ValueError("landscape: points = " + std::to_string(o.points) + ": expected points >= 3");
   Generator gen(o.seed);

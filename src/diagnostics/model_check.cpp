@@ -8,7 +8,7 @@ std::string count(std::size_t n, const char* what) { return std::to_string(n) + 
 }  // namespace
 
 ModelCheckResult check_model(nn::Module& model, const LossFn& loss, const Tensor& inputs, const Tensor& targets,
-                             const OptimizerFactory& make_optimizer, ModelCheckOptions options) {
+                             const OptimizerFactory& make_optimizer, const ModelCheckOptions& options) {
   ModelCheckResult result;
   result.gradients = gradcheck_model(model, loss, inputs, targets, options.gradients);
   result.descent = check_descent_direction(model, loss, inputs, targets, make_optimizer, options.descent);
@@ -24,7 +24,9 @@ std::vector<std::string> ModelCheckResult::failures() const {
 std::string ModelCheckResult::report() const {
   const std::size_t failed = failures().size(), warned = descent.warnings.size();
   std::string result = "Result: ";
-  if (failed) result += "FAILED, " + count(failed, "failure") + (warned ? " and " + count(warned, "warning") : "") + ", explained above";
+  if (failed)
+    result += "FAILED, " + count(failed, "failure") + (warned ? " and " + count(warned, "warning") : "") +
+              ", explained above";
   else if (warned) result += "passed, with " + count(warned, "warning") + " above";
   else result += "passed";
   return gradients.report() + "\n" + descent.report() + "\n" + result + ".\n";

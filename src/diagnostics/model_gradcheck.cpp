@@ -5,11 +5,11 @@
 #include <limits>
 #include <numeric>
 
+#include "custom_functions_on_path.hpp"
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
-#include "descent/util/number_text.hpp"
 #include "descent/tensor/generator.hpp"
-#include "custom_functions_on_path.hpp"
+#include "descent/util/number_text.hpp"
 #include "float64_model.hpp"
 #include "text_table.hpp"
 
@@ -31,8 +31,9 @@ std::vector<std::int64_t> chosen_elements(const std::vector<double>& analytic, s
   std::vector<std::int64_t> all(static_cast<std::size_t>(n));
   std::iota(all.begin(), all.end(), 0);
   if (samples == 0 || samples >= n) return all;
-  const auto largest = std::max_element(analytic.begin(), analytic.end(),
-                                        [](double a, double b) { return std::abs(a) < std::abs(b); }) - analytic.begin();
+  const auto largest =
+      std::max_element(analytic.begin(), analytic.end(), [](double a, double b) { return std::abs(a) < std::abs(b); }) -
+      analytic.begin();
   std::swap(all[0], all[static_cast<std::size_t>(largest)]);
   for (std::int64_t i = 1; i < samples; ++i) {
     const auto j = i + static_cast<std::int64_t>(gen.below(static_cast<std::uint64_t>(n - i)));
@@ -53,7 +54,8 @@ std::string reciprocal_of_whole(double x) {
 // What is wrong with the gradient of c.name, as a sentence without its final period.
 std::string diagnosis(const ParameterGradcheck& c, double sum_a2, double sum_n2) {
   const std::string at = " at element " + index_string(c.worst_index, c.shape) + " (analytic " +
-                         util::format_number(c.analytic, ".6g") + ", numerical " + util::format_number(c.numerical, ".6g") + ")";
+                         util::format_number(c.analytic, ".6g") + ", numerical " +
+                         util::format_number(c.numerical, ".6g") + ")";
   const std::string& p = c.name;
   if (sum_a2 == 0)
     return p + ": the analytic gradient is zero where the numerical one is not (numerical " +
@@ -68,14 +70,17 @@ std::string diagnosis(const ParameterGradcheck& c, double sum_a2, double sum_n2)
   if (c.uniform_scale && c.scale > 0) {
     std::string cause = "a backward multiplies it by a wrong constant factor";
     if (std::string missing = reciprocal_of_whole(c.scale); !missing.empty()) cause += " (a missing " + missing + "?)";
-    else if (std::string extra = reciprocal_of_whole(1 / c.scale); !extra.empty()) cause += " (an extra " + extra + "?)";
-    return p + ": the analytic gradient is " + util::format_number(c.scale, ".4g") + " times the numerical one" + at + ": " + cause;
+    else if (std::string extra = reciprocal_of_whole(1 / c.scale); !extra.empty())
+      cause += " (an extra " + extra + "?)";
+    return p + ": the analytic gradient is " + util::format_number(c.scale, ".4g") + " times the numerical one" + at +
+           ": " + cause;
   }
   if (c.uniform_scale)
     return p + ": the analytic gradient is " + util::format_number(c.scale, ".4g") + " times the numerical one" + at +
            ": a backward has both the wrong sign and the wrong scale";
-  return p + ": the analytic gradient differs from the numerical one by up to " + util::format_number(c.max_abs_error, ".3e") +
-         at + ": a backward on the path from the loss to this parameter is wrong";
+  return p + ": the analytic gradient differs from the numerical one by up to " +
+         util::format_number(c.max_abs_error, ".3e") + at +
+         ": a backward on the path from the loss to this parameter is wrong";
 }
 
 // One sentence: the diagnosis, then the custom functions between the loss and the parameter.
@@ -129,7 +134,8 @@ ModelGradcheckResult gradcheck_model(nn::Module& model, const LossFn& loss, cons
       const double a = analytic[static_cast<std::size_t>(k)];
       const double err = std::abs(a - n);
       const double tolerance = options.atol + options.rtol * std::abs(n);
-      const double violation = std::isnan(err) ? std::numeric_limits<double>::infinity() : err / std::max(tolerance, 1e-300);
+      const double violation =
+          std::isnan(err) ? std::numeric_limits<double>::infinity() : err / std::max(tolerance, 1e-300);
       if (!(err <= tolerance)) c.passed = false;
       c.max_abs_error = std::max(c.max_abs_error, err);
       c.max_rel_error = std::max(c.max_rel_error, err / std::max({std::abs(a), std::abs(n), options.atol, 1e-300}));
@@ -176,10 +182,10 @@ std::string ModelGradcheckResult::report() const {
   TextTable table({"parameter", "shape", "checked", "max abs err", "max rel err", "worst element", "analytic",
                    "numerical", "status"});
   for (const auto& c : parameters)
-    table.add_row({c.name, to_string(c.shape), std::to_string(c.checked), util::format_number(c.max_abs_error, ".3e"),
-                   util::format_number(c.max_rel_error, ".3e"),
-                   c.worst_index >= 0 ? index_string(c.worst_index, c.shape) : "-", util::format_number(c.analytic, ".6g"),
-                   util::format_number(c.numerical, ".6g"), c.passed ? "ok" : "FAIL"});
+    table.add_row(
+        {c.name, to_string(c.shape), std::to_string(c.checked), util::format_number(c.max_abs_error, ".3e"),
+         util::format_number(c.max_rel_error, ".3e"), c.worst_index >= 0 ? index_string(c.worst_index, c.shape) : "-",
+         util::format_number(c.analytic, ".6g"), util::format_number(c.numerical, ".6g"), c.passed ? "ok" : "FAIL"});
   out += table.str();
   for (const std::string& f : failures()) out += "  FAILED " + f + "\n";
   return out;

@@ -1,7 +1,7 @@
 #include "descent/diagnostics/plot.hpp"
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdlib>
@@ -134,7 +134,8 @@ void render(const Figure& f, const std::string& output) {
   script << "set key below box noenhanced maxrows " << std::max<std::size_t>(rows, 1) << "\n";
   script << "set bmargin " << 5 + 1.3 * static_cast<double>(rows) << "\nset grid\n";
   if (f.log_y) script << "set logscale y\n";
-  if (!f.y2label.empty()) script << "set y2label " << quoted(f.y2label) << " noenhanced\nset y2tics\nset ytics nomirror\n";
+  if (!f.y2label.empty())
+    script << "set y2label " << quoted(f.y2label) << " noenhanced\nset y2tics\nset ytics nomirror\n";
 
   std::vector<std::string> plots;
   if (f.contour) {
@@ -152,7 +153,8 @@ void render(const Figure& f, const std::string& output) {
     script << "set contour base\nunset surface\nset view map\nset cntrparam levels discrete ";
     for (int k = 0; k < c.levels; ++k) {
       const double t = (k + 0.5) / c.levels;
-      const double level = c.log_levels && lo > -1 ? (lo + 1e-12) * std::pow((hi + 1e-12) / (lo + 1e-12), t) : lo + (hi - lo) * t;
+      const double level =
+          c.log_levels && lo > -1 ? (lo + 1e-12) * std::pow((hi + 1e-12) / (lo + 1e-12), t) : lo + (hi - lo) * t;
       script << (k ? "," : "") << number(level);
     }
     script << "\nset table " << quoted((tmp / "contours.dat").string()) << "\n";
@@ -173,11 +175,9 @@ void render(const Figure& f, const std::string& output) {
   script << "plot ";
   for (std::size_t i = 0; i < plots.size(); ++i) script << (i ? ", \\\n     " : "") << plots[i];
   script << "\nunset output\n";
-  {
-    std::ofstream(tmp / "plot.gp") << script.str();
-  }
-  const std::string command =
-      "gnuplot " + util::shell_quote((tmp / "plot.gp").string()) + " 2> " + util::shell_quote((tmp / "gnuplot.log").string());
+  { std::ofstream(tmp / "plot.gp") << script.str(); }
+  const std::string command = "gnuplot " + util::shell_quote((tmp / "plot.gp").string()) + " 2> " +
+                              util::shell_quote((tmp / "gnuplot.log").string());
   const int status = std::system(command.c_str());
   if (status != 0) {
     std::ifstream log(tmp / "gnuplot.log");
@@ -187,7 +187,8 @@ void render(const Figure& f, const std::string& output) {
   }
   std::ifstream drawn(picture, std::ios::binary);
   if (!drawn || drawn.peek() == std::ifstream::traits_type::eof()) throw IoError(output + ": gnuplot drew nothing");
-  util::write_file_atomically(output, [&](std::ostream& out) { out << drawn.rdbuf(); }, "the picture");
+  util::write_file_atomically(
+      output, [&](std::ostream& out) { out << drawn.rdbuf(); }, "the picture");
 }
 
 }  // namespace descent::plot

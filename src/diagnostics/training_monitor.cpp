@@ -36,8 +36,9 @@ void TrainingMonitor::before_update(std::int64_t step) {
 void TrainingMonitor::after_update(std::int64_t step, double loss) {
   if (reporting(step) && before_.size() == parameters_.size()) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "step %lld: loss %.6g; per parameter, gradient norm and update/weight:",
-                  static_cast<long long>(step), loss);
+    std::snprintf(buf, sizeof buf,
+                  "step %lld: loss %.6g; per parameter, gradient norm and update/weight:", static_cast<long long>(step),
+                  loss);
     out_ << buf;
     for (std::size_t i = 0; i < parameters_.size(); ++i) {
       stats_[i].update_norm = norm(kernels::binary(kernels::BinaryOp::Sub, parameters_[i].second, before_[i]));

@@ -39,8 +39,8 @@ std::int64_t flat_index(const std::string& entry, const std::vector<std::int64_t
   std::int64_t flat = 0;
   for (int d = 0; d < shape.size(); ++d) {
     if (index[d] >= shape[d])
-      throw ValueError("record entry \"" + entry + "\": index " + std::to_string(index[d]) + " out of range for shape " +
-                       to_string(shape));
+      throw ValueError("record entry \"" + entry + "\": index " + std::to_string(index[d]) +
+                       " out of range for shape " + to_string(shape));
     flat = flat * shape[d] + index[d];
   }
   return flat;
@@ -68,8 +68,8 @@ TrajectoryRecorder::TrajectoryRecorder(std::vector<std::string> names, const nn:
       if (it == params.end()) {
         std::vector<std::string> known;
         for (const auto& p : params) known.push_back(p.first);
-        throw ValueError("record entry \"" + entry + "\": no parameter \"" + name + "\" (parameters: " + util::join(known) +
-                         "; also output, loss, grad_norm, lr)");
+        throw ValueError("record entry \"" + entry + "\": no parameter \"" + name +
+                         "\" (parameters: " + util::join(known) + "; also output, loss, grad_norm, lr)");
       }
       c.kind = Column::Kind::Parameter;
       c.parameter = it->second;

@@ -64,7 +64,7 @@ std::string caret_display(const std::string& expression, std::size_t column) {
 
 }  // namespace
 
-ExpressionError::ExpressionError(std::string expression, std::size_t column, const std::string& reason)
+ExpressionError::ExpressionError(const std::string& expression, std::size_t column, const std::string& reason)
     : ValueError("expression \"" + expression + "\", column " + std::to_string(column) + ": " + reason +
                  caret_display(expression, column)),
       column_(column),

@@ -15,8 +15,9 @@ Objective::Objective(std::string_view text) : name_(text), test_function_(find_t
     expression_.emplace(text);
   } catch (const ExpressionError& e) {
     // A lone unknown word ("rosenbrok") was more likely meant as a test function than as a variable.
-    const bool one_word = !text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == text.npos;
+    const bool one_word = !text.empty() && text.find_first_not_of(
+                                               "abcdefghijklmnopqrstuvwxyz"
+                                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == text.npos;
     if (!one_word || e.column() != 1) throw;
     std::vector<std::string> names;
     for (const TestFunction& f : test_functions()) names.emplace_back(f.name);
@@ -35,11 +36,13 @@ void Objective::check_variables(std::size_t n) const {
     return;
   }
   const std::size_t needed = expression_->arity();
-  if (n > 3) throw ValueError("expression \"" + name_ + "\": expressions take at most 3 variables (x, y, z), got " +
-                              std::to_string(n));
+  if (n > 3)
+    throw ValueError("expression \"" + name_ + "\": expressions take at most 3 variables (x, y, z), got " +
+                     std::to_string(n));
   if (n < needed)
     throw ValueError("expression \"" + name_ + "\" uses " + variable_names(needed).back() + ", so it needs " +
-                     count(needed, "variable") + " (" + util::join(variable_names(needed)) + "), got " + std::to_string(n));
+                     count(needed, "variable") + " (" + util::join(variable_names(needed)) + "), got " +
+                     std::to_string(n));
 }
 
 std::vector<std::string> Objective::variable_names(std::size_t n) {

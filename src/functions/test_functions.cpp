@@ -52,7 +52,11 @@ const std::vector<TestFunction>& test_functions() {
       {"beale", "(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2", 2, beale, 0, {{3, 0.5}}},
       {"booth", "(x + 2y - 7)^2 + (2x + y - 5)^2", 2, booth, 0, {{1, 3}}},
       // (3, 2) exactly; the other three from Newton's method in float64, to the last digit.
-      {"himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", 2, himmelblau, 0,
+      {"himmelblau",
+       "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+       2,
+       himmelblau,
+       0,
        {{3, 2},
         {-2.805118086952745, 3.131312518250573},
         {-3.779310253377747, -3.283185991286169},

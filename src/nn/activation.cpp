@@ -23,7 +23,6 @@ std::string Softplus::describe() const {
   return "Softplus(beta=" + python_number(beta_) + ", threshold=" + python_number(threshold_) + ")";
 }
 
-
 // ---- the registry's entries (descent/nn/layer_type.hpp) ----
 
 namespace {
@@ -171,7 +170,8 @@ const LayerType& softmax_layer() {
 }
 
 const LayerType& log_softmax_layer() {
-  static const LayerType type = softmax_entry<LogSoftmax>("log_softmax", "log-probabilities along dim: x - log sum e^x");
+  static const LayerType type =
+      softmax_entry<LogSoftmax>("log_softmax", "log-probabilities along dim: x - log sum e^x");
   return type;
 }
 

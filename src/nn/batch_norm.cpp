@@ -92,8 +92,11 @@ template <class M>
 std::shared_ptr<Module> make_batch_norm(const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
                                         Generator&) {
   const BatchNormArgs a = util::options_from_text<BatchNormArgs>(options);
-  return std::make_shared<M>(in.at(0), BatchNormOptions{.eps = a.eps, .momentum = a.momentum, .affine = a.affine,
-                                                        .track_running_stats = a.track_running_stats, .dtype = dtype});
+  return std::make_shared<M>(in.at(0), BatchNormOptions{.eps = a.eps,
+                                                        .momentum = a.momentum,
+                                                        .affine = a.affine,
+                                                        .track_running_stats = a.track_running_stats,
+                                                        .dtype = dtype});
 }
 
 }  // namespace
@@ -105,11 +108,12 @@ const LayerType& batch_norm1d_layer() {
       .options = util::option_infos<BatchNormArgs>,
       .check = util::check_options_text<BatchNormArgs>,
       .make = make_batch_norm<BatchNorm1d>,
-      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
-        util::check_options_text<BatchNormArgs>(options);
-        if (in.size() != 1 && in.size() != 2) throw LayerInputError("", "[features] or [channels, length]");
-        return in;
-      },
+      .output_shape =
+          [](const util::NameValuePairs& options, const ExampleShape& in) {
+            util::check_options_text<BatchNormArgs>(options);
+            if (in.size() != 1 && in.size() != 2) throw LayerInputError("", "[features] or [channels, length]");
+            return in;
+          },
   };
   return type;
 }
@@ -121,11 +125,12 @@ const LayerType& batch_norm2d_layer() {
       .options = util::option_infos<BatchNormArgs>,
       .check = util::check_options_text<BatchNormArgs>,
       .make = make_batch_norm<BatchNorm2d>,
-      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
-        util::check_options_text<BatchNormArgs>(options);
-        if (in.size() != 3) throw LayerInputError("", "[channels, height, width]");
-        return in;
-      },
+      .output_shape =
+          [](const util::NameValuePairs& options, const ExampleShape& in) {
+            util::check_options_text<BatchNormArgs>(options);
+            if (in.size() != 3) throw LayerInputError("", "[channels, height, width]");
+            return in;
+          },
   };
   return type;
 }

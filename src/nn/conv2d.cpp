@@ -49,7 +49,6 @@ std::string Conv2d::describe() const {
   return s + ")";
 }
 
-
 // ---- the registry's entry (descent/nn/layer_type.hpp) ----
 
 namespace {
@@ -93,14 +92,20 @@ const LayerType& conv2d_layer() {
                  Generator& gen) -> std::shared_ptr<Module> {
         const Conv2dArgs a = util::options_from_text<Conv2dArgs>(options);
         return std::make_shared<Conv2d>(in.at(0), a.out_channels, a.kernel_size,
-                                        Conv2dOptions{.stride = a.stride, .padding = a.padding, .dilation = a.dilation,
-                                                      .bias = a.bias, .dtype = dtype, .generator = &gen});
+                                        Conv2dOptions{.stride = a.stride,
+                                                      .padding = a.padding,
+                                                      .dilation = a.dilation,
+                                                      .bias = a.bias,
+                                                      .dtype = dtype,
+                                                      .generator = &gen});
       },
-      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
-        const Conv2dArgs a = util::options_from_text<Conv2dArgs>(options);
-        return entry::window_shape(in, {.kernel_size = a.kernel_size, .stride = a.stride, .padding = a.padding,
-                                        .dilation = a.dilation}, a.out_channels);
-      },
+      .output_shape =
+          [](const util::NameValuePairs& options, const ExampleShape& in) {
+            const Conv2dArgs a = util::options_from_text<Conv2dArgs>(options);
+            return entry::window_shape(
+                in, {.kernel_size = a.kernel_size, .stride = a.stride, .padding = a.padding, .dilation = a.dilation},
+                a.out_channels);
+          },
   };
   return type;
 }

@@ -45,7 +45,8 @@ const LayerType& dropout_layer() {
       .options = util::option_infos<DropoutArgs>,
       .check = util::check_options_text<DropoutArgs>,
       // The masks come from default_generator(), not `gen`, which need not outlive the model.
-      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype, Generator&) -> std::shared_ptr<Module> {
+      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype,
+                 Generator&) -> std::shared_ptr<Module> {
         return std::make_shared<Dropout>(util::options_from_text<DropoutArgs>(options).p);
       },
       .output_shape = entry::same_shape,

@@ -59,7 +59,8 @@ const LayerType& flatten_layer() {
       .summary = "dimensions start_dim to end_dim (the batch's counted as 0) as one",
       .options = util::option_infos<FlattenArgs>,
       .check = util::check_options_text<FlattenArgs>,
-      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype, Generator&) -> std::shared_ptr<Module> {
+      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype,
+                 Generator&) -> std::shared_ptr<Module> {
         const FlattenArgs a = util::options_from_text<FlattenArgs>(options);
         return std::make_shared<Flatten>(a.start_dim, a.end_dim);
       },

@@ -48,7 +48,8 @@ const LayerType& hardtanh_layer() {
       .summary = "x clamped to [min_val, max_val]",
       .options = util::option_infos<HardtanhArgs>,
       .check = util::check_options_text<HardtanhArgs>,
-      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype, Generator&) -> std::shared_ptr<Module> {
+      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype,
+                 Generator&) -> std::shared_ptr<Module> {
         const HardtanhArgs a = util::options_from_text<HardtanhArgs>(options);
         return std::make_shared<Hardtanh>(a.min_val, a.max_val);
       },

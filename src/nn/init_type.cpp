@@ -25,29 +25,41 @@ void zero_bias(const InitTarget& t) {
 }
 
 const std::array<InitType, 6> kInits = {{
-    {"default", "PyTorch's Linear: weight and bias from U(-1/sqrt(in), 1/sqrt(in))", {},
+    {"default",
+     "PyTorch's Linear: weight and bias from U(-1/sqrt(in), 1/sqrt(in))",
+     {},
      [](const InitTarget&, std::span<const double>) {}},  // the Linear constructor already drew it
-    {"nielsen", "Nielsen's network.py: weight and bias from N(0, 1)", {},
+    {"nielsen",
+     "Nielsen's network.py: weight and bias from N(0, 1)",
+     {},
      [](const InitTarget& t, std::span<const double>) {
        init::normal_(t.weight, 0.0, 1.0, &t.gen);
        if (t.bias.defined()) init::normal_(t.bias, 0.0, 1.0, &t.gen);
      }},
-    {"xavier_uniform", "Glorot & Bengio: U(-b, b), b = gain sqrt(6 / (in + out)); bias 0", {},
+    {"xavier_uniform",
+     "Glorot & Bengio: U(-b, b), b = gain sqrt(6 / (in + out)); bias 0",
+     {},
      [](const InitTarget& t, std::span<const double>) {
        init::xavier_uniform_(t.weight, init::calculate_gain(gain_nonlinearity(t.activation)), &t.gen);
        zero_bias(t);
      }},
-    {"xavier_normal", "Glorot & Bengio: N(0, gain^2 2 / (in + out)); bias 0", {},
+    {"xavier_normal",
+     "Glorot & Bengio: N(0, gain^2 2 / (in + out)); bias 0",
+     {},
      [](const InitTarget& t, std::span<const double>) {
        init::xavier_normal_(t.weight, init::calculate_gain(gain_nonlinearity(t.activation)), &t.gen);
        zero_bias(t);
      }},
-    {"kaiming_uniform", "He et al.: U(-b, b), b = gain sqrt(3 / in), gain sqrt(2) after relu; bias 0", {},
+    {"kaiming_uniform",
+     "He et al.: U(-b, b), b = gain sqrt(3 / in), gain sqrt(2) after relu; bias 0",
+     {},
      [](const InitTarget& t, std::span<const double>) {
        init::kaiming_uniform_(t.weight, 0.0, init::FanMode::FanIn, kaiming_nonlinearity(t.activation), &t.gen);
        zero_bias(t);
      }},
-    {"kaiming_normal", "He et al.: N(0, gain^2 / in), gain sqrt(2) after relu; bias 0", {},
+    {"kaiming_normal",
+     "He et al.: N(0, gain^2 / in), gain sqrt(2) after relu; bias 0",
+     {},
      [](const InitTarget& t, std::span<const double>) {
        init::kaiming_normal_(t.weight, 0.0, init::FanMode::FanIn, kaiming_nonlinearity(t.activation), &t.gen);
        zero_bias(t);

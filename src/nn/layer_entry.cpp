@@ -4,8 +4,6 @@
 
 namespace descent::nn::entry {
 
-std::string shape_text(const ExampleShape& shape) {
-  return util::list_text(shape);
-}
+std::string shape_text(const ExampleShape& shape) { return util::list_text(shape); }
 
 }  // namespace descent::nn::entry

@@ -57,9 +57,9 @@ const LayerType& layer_norm_layer() {
       .make = [](const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
                  Generator&) -> std::shared_ptr<Module> {
         const LayerNormArgs a = util::options_from_text<LayerNormArgs>(options);
-        return std::make_shared<LayerNorm>(Shape(in.begin(), in.end()),
-                                           LayerNormOptions{.eps = a.eps, .elementwise_affine = a.elementwise_affine,
-                                                            .dtype = dtype});
+        return std::make_shared<LayerNorm>(
+            Shape(in.begin(), in.end()),
+            LayerNormOptions{.eps = a.eps, .elementwise_affine = a.elementwise_affine, .dtype = dtype});
       },
       .output_shape = entry::same_shape,
   };

@@ -54,13 +54,15 @@ std::string layers_markdown() {
             (o.required ? std::string("required") : code(o.default_value)) + " | " +
             (o.allows == util::describe(o.kind) ? std::string("any") : o.allows) + " |\n";
   }
-  md += "\n## Activations\n\n"
-        "The MLP form (`layers = [784, 30, 10]`) puts `activation` between its Linear layers and\n"
-        "`output_activation` after the last: one of the layer types above that are activations, with their\n"
-        "keys at their defaults; `output_activation` may also be `none`.\n\n" +
-        quoted_list(activation_names()) + "\n\n## Initialisers\n\n"
-        "The MLP form's `init` sets each Linear layer's weight and bias; the gains follow the activation\n"
-        "after the layer.\n\n| init | what it draws |\n|---|---|\n";
+  md +=
+      "\n## Activations\n\n"
+      "The MLP form (`layers = [784, 30, 10]`) puts `activation` between its Linear layers and\n"
+      "`output_activation` after the last: one of the layer types above that are activations, with their\n"
+      "keys at their defaults; `output_activation` may also be `none`.\n\n" +
+      quoted_list(activation_names()) +
+      "\n\n## Initialisers\n\n"
+      "The MLP form's `init` sets each Linear layer's weight and bias; the gains follow the activation\n"
+      "after the layer.\n\n| init | what it draws |\n|---|---|\n";
   for (const InitType& init : init_types()) md += "| " + code(init.name) + " | " + std::string(init.summary) + " |\n";
   return md;
 }

@@ -15,8 +15,8 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOption
     throw ValueError("Linear(" + std::to_string(in_features) + ", " + std::to_string(out_features) +
                      "): expected positive feature counts");
   const double bound = 1.0 / std::sqrt(static_cast<double>(in_features));
-  weight_ = register_parameter("weight", uniform(Shape{out_features, in_features}, -bound, bound, options.dtype,
-                                                 options.generator));
+  weight_ = register_parameter(
+      "weight", uniform(Shape{out_features, in_features}, -bound, bound, options.dtype, options.generator));
   if (options.bias)
     bias_ = register_parameter("bias", uniform(Shape{out_features}, -bound, bound, options.dtype, options.generator));
 }

@@ -90,16 +90,21 @@ const LayerType& max_pool2d_layer() {
       .summary = "the maximum of each window of [channels, height, width]",
       .options = util::option_infos<MaxPool2dArgs>,
       .check = util::check_options_text<MaxPool2dArgs>,
-      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype, Generator&) -> std::shared_ptr<Module> {
+      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype,
+                 Generator&) -> std::shared_ptr<Module> {
         const MaxPool2dArgs a = util::options_from_text<MaxPool2dArgs>(options);
-        return std::make_shared<MaxPool2d>(a.kernel_size,
-                                           MaxPool2dOptions{.stride = a.stride, .padding = a.padding, .dilation = a.dilation});
+        return std::make_shared<MaxPool2d>(
+            a.kernel_size, MaxPool2dOptions{.stride = a.stride, .padding = a.padding, .dilation = a.dilation});
       },
-      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
-        const MaxPool2dArgs a = util::options_from_text<MaxPool2dArgs>(options);
-        return entry::window_shape(in, {.kernel_size = a.kernel_size, .stride = stride_or_kernel(a.stride, a.kernel_size),
-                                        .padding = a.padding, .dilation = a.dilation, .pooling = true});
-      },
+      .output_shape =
+          [](const util::NameValuePairs& options, const ExampleShape& in) {
+            const MaxPool2dArgs a = util::options_from_text<MaxPool2dArgs>(options);
+            return entry::window_shape(in, {.kernel_size = a.kernel_size,
+                                            .stride = stride_or_kernel(a.stride, a.kernel_size),
+                                            .padding = a.padding,
+                                            .dilation = a.dilation,
+                                            .pooling = true});
+          },
   };
   return type;
 }
@@ -110,17 +115,21 @@ const LayerType& avg_pool2d_layer() {
       .summary = "the mean of each window of [channels, height, width]",
       .options = util::option_infos<AvgPool2dArgs>,
       .check = util::check_options_text<AvgPool2dArgs>,
-      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype, Generator&) -> std::shared_ptr<Module> {
+      .make = [](const util::NameValuePairs& options, const ExampleShape&, Dtype,
+                 Generator&) -> std::shared_ptr<Module> {
         const AvgPool2dArgs a = util::options_from_text<AvgPool2dArgs>(options);
         return std::make_shared<AvgPool2d>(
             a.kernel_size,
             AvgPool2dOptions{.stride = a.stride, .padding = a.padding, .count_include_pad = a.count_include_pad});
       },
-      .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) {
-        const AvgPool2dArgs a = util::options_from_text<AvgPool2dArgs>(options);
-        return entry::window_shape(in, {.kernel_size = a.kernel_size, .stride = stride_or_kernel(a.stride, a.kernel_size),
-                                        .padding = a.padding, .pooling = true});
-      },
+      .output_shape =
+          [](const util::NameValuePairs& options, const ExampleShape& in) {
+            const AvgPool2dArgs a = util::options_from_text<AvgPool2dArgs>(options);
+            return entry::window_shape(in, {.kernel_size = a.kernel_size,
+                                            .stride = stride_or_kernel(a.stride, a.kernel_size),
+                                            .padding = a.padding,
+                                            .pooling = true});
+          },
   };
   return type;
 }

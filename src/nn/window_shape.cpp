@@ -20,7 +20,8 @@ ExampleShape window_shape(const ExampleShape& in, const Window& w, std::int64_t 
   if (span_h > in[1] + 2 * p.h || span_w > in[2] + 2 * p.w)
     throw LayerInputError("kernel_size", "a window (dilated) no larger than the padded input, " +
                                              std::to_string(in[1] + 2 * p.h) + " x " + std::to_string(in[2] + 2 * p.w));
-  return {out_channels ? out_channels : in[0], (in[1] + 2 * p.h - span_h) / s.h + 1, (in[2] + 2 * p.w - span_w) / s.w + 1};
+  return {out_channels ? out_channels : in[0], (in[1] + 2 * p.h - span_h) / s.h + 1,
+          (in[2] + 2 * p.w - span_w) / s.w + 1};
 }
 
 }  // namespace descent::nn::entry

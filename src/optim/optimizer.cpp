@@ -154,8 +154,9 @@ void Optimizer::load_state_dict(const OptimizerState& in) {
                        " (its buffers: " + (list.empty() ? "none" : list) + ")");
     }
     if (!t.defined() || !(t.shape() == p->shape()))
-      throw ShapeError(who + "key " + quoted(key) + " has shape " + (t.defined() ? to_string(t.shape()) : "(undefined)") +
-                       ", its parameter " + to_string(p->shape()));
+      throw ShapeError(who + "key " + quoted(key) + " has shape " +
+                       (t.defined() ? to_string(t.shape()) : "(undefined)") + ", its parameter " +
+                       to_string(p->shape()));
     fresh[param].buffers[buffer] = copy_of(t, p->dtype());
   }
   std::vector<OptionValues> options(groups_.size());
@@ -173,7 +174,8 @@ void Optimizer::load_state_dict(const OptimizerState& in) {
         throw ValueError(who + quoted(key) + " = " + format_number(value) + ": expected a whole number >= 0");
       fresh[key.substr(0, key.size() - kStepSuffix.size())].step = static_cast<std::int64_t>(value);
     } else {
-      throw ValueError(who + "key " + quoted(key) + " is neither <parameter>.step of a parameter of this optimizer nor " +
+      throw ValueError(who + "key " + quoted(key) +
+                       " is neither <parameter>.step of a parameter of this optimizer nor " +
                        std::string(kGroupPrefix) + "<group>.<option>");
     }
   }

@@ -32,8 +32,9 @@ Entry entry(std::string_view name) {
   return {name, make<Rule>, option_infos<typename Rule::Options>};
 }
 
-const std::array<Entry, 6> kOptimizers = {entry<SGD>("sgd"),         entry<Adagrad>("adagrad"), entry<Adadelta>("adadelta"),
-                                          entry<RMSprop>("rmsprop"), entry<Adam>("adam"),       entry<AdamW>("adamw")};
+const std::array<Entry, 6> kOptimizers = {entry<SGD>("sgd"),           entry<Adagrad>("adagrad"),
+                                          entry<Adadelta>("adadelta"), entry<RMSprop>("rmsprop"),
+                                          entry<Adam>("adam"),         entry<AdamW>("adamw")};
 
 const Entry& find(const std::string& name) {
   for (const Entry& e : kOptimizers)

@@ -26,8 +26,8 @@ void SGDOptions::check() const {
   check_option(weight_decay >= 0, kName, "weight_decay", weight_decay, "weight_decay >= 0");
   if (nesterov && (momentum <= 0 || dampening != 0))
     reject_option(kName, "nesterov", "true",
-                  "nesterov = true only with momentum > 0 and dampening = 0 (got momentum = " + format_number(momentum) +
-                      ", dampening = " + format_number(dampening) + ")");
+                  "nesterov = true only with momentum > 0 and dampening = 0 (got momentum = " +
+                      format_number(momentum) + ", dampening = " + format_number(dampening) + ")");
 }
 
 SGD::SGD(const std::vector<Tensor>& params, SGDOptions options) { add_param_group(params, options); }

@@ -14,10 +14,26 @@ void generate(const Tensor& t, F&& next) {
   require_contiguous(t, "filling a tensor");
   const std::int64_t n = t.numel();
   switch (t.dtype()) {
-    case Dtype::Float32: { auto* p = t.data<float>(); for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(next()); break; }
-    case Dtype::Float64: { auto* p = t.data<double>(); for (std::int64_t i = 0; i < n; ++i) p[i] = next(); break; }
-    case Dtype::Int64: { auto* p = t.data<std::int64_t>(); for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<std::int64_t>(next()); break; }
-    case Dtype::UInt8: { auto* p = t.data<std::uint8_t>(); for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(next()); break; }
+    case Dtype::Float32: {
+      auto* p = t.data<float>();
+      for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(next());
+      break;
+    }
+    case Dtype::Float64: {
+      auto* p = t.data<double>();
+      for (std::int64_t i = 0; i < n; ++i) p[i] = next();
+      break;
+    }
+    case Dtype::Int64: {
+      auto* p = t.data<std::int64_t>();
+      for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<std::int64_t>(next());
+      break;
+    }
+    case Dtype::UInt8: {
+      auto* p = t.data<std::uint8_t>();
+      for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(next());
+      break;
+    }
   }
 }
 

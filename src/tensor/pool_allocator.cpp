@@ -38,7 +38,7 @@ void* allocate(std::size_t bytes) {
     --l.count[c];
     return b;
   }
-  return ::operator new(c * kGranule);
+  return ::operator new(c* kGranule);
 }
 
 void deallocate(void* p, std::size_t bytes) noexcept {

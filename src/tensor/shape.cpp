@@ -53,8 +53,8 @@ std::string to_string(const Dims& d) {
 int normalize_dim(std::int64_t dim, int rank) {
   const std::int64_t lo = rank == 0 ? -1 : -rank, hi = rank == 0 ? 0 : rank - 1;
   if (dim < lo || dim > hi)
-    throw ValueError("dimension " + std::to_string(dim) + " out of range for a tensor of rank " +
-                     std::to_string(rank) + " (expected " + std::to_string(lo) + " to " + std::to_string(hi) + ")");
+    throw ValueError("dimension " + std::to_string(dim) + " out of range for a tensor of rank " + std::to_string(rank) +
+                     " (expected " + std::to_string(lo) + " to " + std::to_string(hi) + ")");
   return static_cast<int>(dim < 0 ? dim + std::max(rank, 1) : dim);
 }
 

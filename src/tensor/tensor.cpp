@@ -61,8 +61,7 @@ double Tensor::at(std::int64_t flat) const {
 }
 
 double Tensor::item() const {
-  if (numel() != 1)
-    throw ValueError("item() needs a tensor with one element, got shape " + to_string(shape()));
+  if (numel() != 1) throw ValueError("item() needs a tensor with one element, got shape " + to_string(shape()));
   return at(0);
 }
 

@@ -23,7 +23,8 @@ std::string exact(double v) { return util::format_number(v, "a"); }
 double read_exact(const std::string& path, const std::string& key, const std::string& text) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0') throw IoError(path + ": metadata " + key + " = \"" + text + "\": expected a number");
+  if (text.empty() || *end != '\0')
+    throw IoError(path + ": metadata " + key + " = \"" + text + "\": expected a number");
   return v;
 }
 
@@ -47,8 +48,9 @@ void load_model_state(const data::SafetensorsFile& f, const std::string& path, c
   for (const auto& [name, t] : model.state_dict()) {
     auto it = model_state.find(name);
     if (it != model_state.end() && it->second.dtype() != t.dtype())
-      throw mismatch(path, config, "\"" + name + "\" is " + std::string(to_string(it->second.dtype())) +
-                                       ", the model's is " + std::string(to_string(t.dtype())));
+      throw mismatch(path, config,
+                     "\"" + name + "\" is " + std::string(to_string(it->second.dtype())) + ", the model's is " +
+                         std::string(to_string(t.dtype())));
   }
   try {
     model.load_state_dict(model_state);
@@ -73,7 +75,8 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
   for (const auto& [key, t] : opt.tensors) f.tensors[std::string(kOptimizerPrefix) + key] = t;
   for (const auto& [key, v] : opt.scalars) f.metadata[std::string(kOptimizerScalar) + key] = exact(v);
   if (parts.scheduler)
-    for (const auto& [key, v] : parts.scheduler->state_dict()) f.metadata[std::string(kSchedulerScalar) + key] = exact(v);
+    for (const auto& [key, v] : parts.scheduler->state_dict())
+      f.metadata[std::string(kSchedulerScalar) + key] = exact(v);
   f.metadata["format"] = kFormat;
   f.metadata["epochs_done"] = std::to_string(progress.epochs_done);
   f.metadata["step"] = std::to_string(progress.step);
@@ -90,15 +93,17 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
   if (metadata(f, path, "format") != kFormat)
     throw IoError(path + ": format \"" + metadata(f, path, "format") + "\": expected " + kFormat);
   if (metadata(f, path, "optimizer") != parts.optimizer.name())
-    throw mismatch(path, config, "it was saved with " + metadata(f, path, "optimizer") + ", the config uses " +
-                                     std::string(parts.optimizer.name()));
+    throw mismatch(path, config,
+                   "it was saved with " + metadata(f, path, "optimizer") + ", the config uses " +
+                       std::string(parts.optimizer.name()));
   load_model_state(f, path, config, parts.model);
   optim::OptimizerState opt;
   for (const auto& [name, t] : f.tensors)
     if (name.starts_with(kOptimizerPrefix)) opt.tensors[name.substr(kOptimizerPrefix.size())] = t;
   optim::SchedulerState schedule;
   for (const auto& [key, value] : f.metadata) {
-    if (key.starts_with(kOptimizerScalar)) opt.scalars[key.substr(kOptimizerScalar.size())] = read_exact(path, key, value);
+    if (key.starts_with(kOptimizerScalar))
+      opt.scalars[key.substr(kOptimizerScalar.size())] = read_exact(path, key, value);
     if (key.starts_with(kSchedulerScalar)) schedule[key.substr(kSchedulerScalar.size())] = read_exact(path, key, value);
   }
   try {
@@ -107,7 +112,8 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
   } catch (const ValueError& e) {
     throw mismatch(path, config, e.what());
   }
-  if (!parts.scheduler && !schedule.empty()) throw mismatch(path, config, "it holds a learning-rate schedule; the config has none");
+  if (!parts.scheduler && !schedule.empty())
+    throw mismatch(path, config, "it holds a learning-rate schedule; the config has none");
   parts.loader.set_generator_state(metadata(f, path, "loader_generator"));
   default_generator().set_state(metadata(f, path, "default_generator"));
   TrainingProgress progress;

@@ -29,8 +29,8 @@
 #include "descent/nn/losses/loss_type.hpp"
 #include "descent/optim/option_field.hpp"
 #include "descent/train/layer_config.hpp"
-#include "descent/util/number_text.hpp"
 #include "descent/util/join.hpp"
+#include "descent/util/number_text.hpp"
 
 namespace descent::train {
 namespace {
@@ -39,12 +39,12 @@ using Names = std::span<const std::string_view>;
 using util::join;
 
 constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim",      "scheduler",
-                                                      "data",  "train", "diagnostics"};
-constexpr std::array<std::string_view, 7> kModelKeys = {"layers", "activation", "output_activation",
-                                                        "init",   "bias",       "weights", "siamese"};
+                                                       "data",  "train", "diagnostics"};
+constexpr std::array<std::string_view, 7> kModelKeys = {"layers",  "activation", "output_activation", "init", "bias",
+                                                        "weights", "siamese"};
 constexpr std::array<std::string_view, 4> kLayerModelKeys = {"input_shape", "layer", "weights", "siamese"};
-constexpr std::array<std::string_view, 7> kDataKeys = {"classes", "train_limit", "test_limit", "inputs", "targets",
-                                                       "train_pairs", "test_pairs"};
+constexpr std::array<std::string_view, 7> kDataKeys = {"classes", "train_limit", "test_limit", "inputs",
+                                                       "targets", "train_pairs", "test_pairs"};
 constexpr std::array<std::string_view, 5> kDiagnosticsKeys = {"record", "record_every", "nonfinite_watch",
                                                               "monitor_every", "loss_window"};
 constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch_size",      "seed",          "dtype",
@@ -264,7 +264,7 @@ class Section {
         if (!a || a->size() != 2) fail(key, expected);
         std::vector<std::string> parts;
         for (const toml::node& e : *a) {
-          const double x = e.is_integer() ? static_cast<double>(e.as_integer()->get())
+          const double x = e.is_integer()          ? static_cast<double>(e.as_integer()->get())
                            : e.is_floating_point() ? e.as_floating_point()->get()
                                                    : std::nan("");
           if (!std::isfinite(x)) fail(key, expected);
@@ -297,7 +297,7 @@ class Section {
         if (!a) fail(key, expected);
         std::vector<double> values;
         for (const toml::node& e : *a) {
-          const double x = e.is_integer() ? static_cast<double>(e.as_integer()->get())
+          const double x = e.is_integer()          ? static_cast<double>(e.as_integer()->get())
                            : e.is_floating_point() ? e.as_floating_point()->get()
                                                    : std::nan("");
           if (!std::isfinite(x)) fail(key, expected);
@@ -491,7 +491,8 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
   s.get_choice("name", spec.name, views(names));
   const bool one_cycle = spec.name == "onecyclelr";
   std::vector<optim::OptionInfo> infos = optim::scheduler_options(spec.name);
-  std::erase_if(infos, [&](const optim::OptionInfo& info) { return one_cycle && contains(kOneCycleRunKeys, info.name); });
+  std::erase_if(infos,
+                [&](const optim::OptionInfo& info) { return one_cycle && contains(kOneCycleRunKeys, info.name); });
   s.reject_unknown(keys_of(infos), " for " + spec.name);
   spec.options = read_options(s, infos);
   optim::SchedulerSpec checked = spec;
@@ -504,8 +505,9 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
     const bool has_momentum = std::find(options.begin(), options.end(), "momentum") != options.end() ||
                               std::find(options.begin(), options.end(), "betas") != options.end();
     if (cycle && !has_momentum)
-      throw ConfigError(s.path() + ": scheduler.cycle_momentum = true" + (s.find("cycle_momentum") ? "" : " (the default)") +
-                        ": expected false, as optim.name = \"" + optimizer.name + "\" has no momentum or betas to cycle");
+      throw ConfigError(s.path() + ": scheduler.cycle_momentum = true" +
+                        (s.find("cycle_momentum") ? "" : " (the default)") + ": expected false, as optim.name = \"" +
+                        optimizer.name + "\" has no momentum or betas to cycle");
   }
   return spec;
 }
@@ -583,7 +585,8 @@ void check_layer_model_fits(const TrainConfig& c, const Section& data, const Sec
                       ": expected one dimension, one output per class (end with a linear layer)");
   if (!c.data.inputs.empty()) {
     if (static_cast<std::int64_t>(c.data.inputs.front().size()) != c.model.input_size())
-      data.fail("inputs", "rows of " + std::to_string(c.model.input_size()) + " numbers, the size of model.input_shape");
+      data.fail("inputs",
+                "rows of " + std::to_string(c.model.input_size()) + " numbers, the size of model.input_shape");
     if (static_cast<std::int64_t>(c.data.targets.front().size()) != c.model.output_size())
       data.fail("targets", "rows of " + std::to_string(c.model.output_size()) + " numbers, the model's output size");
     if (targets_of(c.loss) == nn::LossTargets::ClassLabels)
@@ -675,13 +678,15 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
     check_layer_model_fits(c, section("data"), section("loss"), root["data"]["classes"].node() != nullptr);
   } else if (!c.data.inputs.empty()) {
     if (static_cast<std::int64_t>(c.data.inputs.front().size()) != c.model.layers.front())
-      section("data").fail("inputs", "rows of model.layers[0] = " + std::to_string(c.model.layers.front()) + " numbers");
+      section("data").fail("inputs",
+                           "rows of model.layers[0] = " + std::to_string(c.model.layers.front()) + " numbers");
     if (static_cast<std::int64_t>(c.data.targets.front().size()) != c.model.layers.back())
       section("data").fail("targets", "rows of " + std::to_string(c.model.layers.back()) +
                                           " numbers, the size of the model's last layer");
     if (targets_of(c.loss) == nn::LossTargets::ClassLabels)
-      section("loss").fail("name", "one of " + loss_names([](nn::LossTargets t) { return t == nn::LossTargets::Values; }) +
-                                       " with inline data (its targets are numbers, not classes)");
+      section("loss").fail("name", "one of " + loss_names([](nn::LossTargets t) {
+                                     return t == nn::LossTargets::Values;
+                                   }) + " with inline data (its targets are numbers, not classes)");
   } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes) {
     bool given = root["data"]["classes"].node() != nullptr;
     section("model").fail("layers", "the last size (" + std::to_string(c.model.layers.back()) +

@@ -57,10 +57,11 @@ double EpochLoop::update(std::int64_t epoch) {
     loss = parts_.loss_fn(output, batch_.targets);
     value = loss.item();
     if (!std::isfinite(value))
-      throw diverged(epoch, lr, "the loss is " + util::format_number(value, "g") +
-                                    (config.diagnostics.nonfinite_watch
-                                         ? ""
-                                         : "; set [diagnostics] nonfinite_watch = true to find the op where it first appears"));
+      throw diverged(epoch, lr,
+                     "the loss is " + util::format_number(value, "g") +
+                         (config.diagnostics.nonfinite_watch
+                              ? ""
+                              : "; set [diagnostics] nonfinite_watch = true to find the op where it first appears"));
     loss.backward();
   } catch (const NonFiniteError& e) {
     throw diverged(epoch, lr, e.what());
@@ -90,8 +91,8 @@ TrainingDiverged EpochLoop::diverged(std::int64_t epoch, double lr, const std::s
 void EpochLoop::record(const Tensor& output, const Tensor& loss) {
   TrajectoryRecorder* recorder = parts_.recorder;
   if (recorder && step_ % parts_.config.diagnostics.record_every == 0)
-    recorder->record(step_, {output, loss.item(), TrajectoryRecorder::grad_norm(parts_.model.parameters()),
-                             parts_.optimizer.lr()});
+    recorder->record(
+        step_, {output, loss.item(), TrajectoryRecorder::grad_norm(parts_.model.parameters()), parts_.optimizer.lr()});
 }
 
 void EpochLoop::finish_trace() {

@@ -35,7 +35,8 @@ struct EpochLoopParts {
 class EpochLoop {
  public:
   // `first_step`: updates made before (a resumed run's); `last_checkpoint`: where a good state is, or empty.
-  EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std::int64_t first_step, std::string last_checkpoint);
+  EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std::int64_t first_step,
+            std::string last_checkpoint);
 
   // One pass over `loader` in training mode. Returns the epoch, its lr, the mean training loss, the
   // pass's seconds and samples per second; the test fields are left to the evaluator.

@@ -7,9 +7,7 @@
 namespace descent::train {
 namespace {
 
-std::string shape_text(const std::vector<std::int64_t>& s) {
-  return util::list_text(s);
-}
+std::string shape_text(const std::vector<std::int64_t>& s) { return util::list_text(s); }
 
 // An option's value as a config writes it: 3,1 (a Size2's text) is [3, 1]; "(default)" when not set.
 std::string written(const LayerConfig& l, const std::string& key) {
@@ -37,7 +35,8 @@ void infer_layer_shapes(ModelConfig& model, const std::string& path) {
       shape = nn::find_layer_type(l.type).output_shape(l.options, shape);
     } catch (const nn::LayerInputError& e) {
       if (e.key().empty())
-        throw ConfigError(where + " (" + l.type + "): input shape " + shape_text(l.in_shape) + ": expected " + e.expected());
+        throw ConfigError(where + " (" + l.type + "): input shape " + shape_text(l.in_shape) + ": expected " +
+                          e.expected());
       throw ConfigError(where + "." + e.key() + " = " + written(l, e.key()) + ": expected " + e.expected() +
                         " (input shape " + shape_text(l.in_shape) + ")");
     }

@@ -29,8 +29,8 @@ MinimizePoint read_point(std::int64_t step, const std::vector<Tensor>& x, const 
 
 }  // namespace
 
-MinimizePoint minimize(const functions::Objective& f, const optim::OptimizerSpec& spec,
-                       const MinimizeOptions& options, const std::function<void(const MinimizePoint&)>& on_point) {
+MinimizePoint minimize(const functions::Objective& f, const optim::OptimizerSpec& spec, const MinimizeOptions& options,
+                       const std::function<void(const MinimizePoint&)>& on_point) {
   const std::size_t n = options.x0.size();
   f.check_variables(n);
   if (options.steps < 0)

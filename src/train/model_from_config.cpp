@@ -45,8 +45,8 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
   for (std::size_t i = 0; i + 1 < m.layers.size(); ++i) {
     const bool last = i + 2 == m.layers.size();
     const std::string& act = last ? m.output_activation : m.activation;
-    auto layer = std::make_shared<nn::Linear>(m.layers[i], m.layers[i + 1],
-                                              nn::LinearOptions{.bias = m.bias, .dtype = config.dtype, .generator = &gen});
+    auto layer = std::make_shared<nn::Linear>(
+        m.layers[i], m.layers[i + 1], nn::LinearOptions{.bias = m.bias, .dtype = config.dtype, .generator = &gen});
     init.apply({.weight = layer->weight(), .bias = layer->bias(), .activation = act, .gen = gen}, {});
     model->push_back(layer);
     if (act != "none") model->push_back(nn::find_layer_type(act).make({}, {m.layers[i + 1]}, config.dtype, gen));
@@ -54,7 +54,8 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
   // [model.weights] replace the initial values they name.
   const auto params = model->named_parameters();
   for (const auto& [name, values] : m.weights) {
-    auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+    const std::string& wanted = name;  // clang cannot capture a structured binding yet
+    auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == wanted; });
     if (it == params.end()) {
       std::string known;
       for (const auto& p : params) known += (known.empty() ? "" : ", ") + p.first;
@@ -83,7 +84,8 @@ std::optional<nn::PairScore> siamese_score(const TrainConfig& config) {
 }
 
 LossFn build_loss(const TrainConfig& config) {
-  return nn::find_loss_type(config.loss.name).make(config.loss.options, {.classes = config.data.classes, .dtype = config.dtype});
+  return nn::find_loss_type(config.loss.name)
+      .make(config.loss.options, {.classes = config.data.classes, .dtype = config.dtype});
 }
 
 std::unique_ptr<optim::Optimizer> build_optimizer(const TrainConfig& config, const nn::Module& model) {
@@ -94,7 +96,8 @@ std::unique_ptr<optim::LRScheduler> build_scheduler(const TrainConfig& config, o
                                                     std::int64_t batches_per_epoch) {
   if (!config.scheduler) return nullptr;
   optim::SchedulerSpec spec = *config.scheduler;
-  if (spec.name == "onecyclelr") spec.options.emplace_back("total_steps", std::to_string(config.epochs * batches_per_epoch));
+  if (spec.name == "onecyclelr")
+    spec.options.emplace_back("total_steps", std::to_string(config.epochs * batches_per_epoch));
   return optim::make_scheduler(spec, optimizer);
 }
 

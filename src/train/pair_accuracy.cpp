@@ -44,7 +44,8 @@ PairThreshold best_threshold(const std::vector<double>& scores, const std::vecto
   const double sign = score == nn::PairScore::Cosine ? 1.0 : -1.0;
   std::vector<std::size_t> order(scores.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sign * scores[a] < sign * scores[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return sign * scores[a] < sign * scores[b]; });
   const auto v = [&](std::size_t k) { return sign * scores[order[k]]; };
   const std::size_t n = order.size();
   std::int64_t correct = 0;  // with every pair called similar (k = 0)
@@ -61,7 +62,8 @@ PairThreshold best_threshold(const std::vector<double>& scores, const std::vecto
 std::int64_t count_correct_pairs(const std::vector<double>& scores, const std::vector<bool>& similar, double threshold,
                                  nn::PairScore score) {
   std::int64_t correct = 0;
-  for (std::size_t i = 0; i < scores.size(); ++i) correct += predicted_similar(scores[i], threshold, score) == similar[i];
+  for (std::size_t i = 0; i < scores.size(); ++i)
+    correct += predicted_similar(scores[i], threshold, score) == similar[i];
   return correct;
 }
 

@@ -15,8 +15,8 @@ void ProgressBar::update(std::int64_t done, double running_loss) {
   const int filled = static_cast<int>(kWidth * done / total_);
   char line[160];
   std::snprintf(line, sizeof line, "\rEpoch %lld [%s%s] %lld/%lld batches, loss %.4f", static_cast<long long>(epoch_),
-                std::string(filled, '=').c_str(), std::string(kWidth - filled, ' ').c_str(), static_cast<long long>(done),
-                static_cast<long long>(total_), running_loss);
+                std::string(filled, '=').c_str(), std::string(kWidth - filled, ' ').c_str(),
+                static_cast<long long>(done), static_cast<long long>(total_), running_loss);
   out_ << line << std::flush;
 }
 

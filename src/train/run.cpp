@@ -31,7 +31,8 @@ std::unique_ptr<TrajectoryRecorder> open_trace(const TrainConfig& config, const 
                                                const nn::Module& model) {
   if (options.trace_path.empty()) return nullptr;
   if (config.diagnostics.record.empty())
-    throw ConfigError(config.path + ": --trace needs [diagnostics] record = [...], the values to record "
+    throw ConfigError(config.path +
+                      ": --trace needs [diagnostics] record = [...], the values to record "
                       "(e.g. record = [\"0.weight[0,0]\", \"output\", \"loss\"])");
   std::vector<std::string> comments = {options.command.empty() ? "descent train " + config.path : options.command,
                                        "seed " + std::to_string(config.seed), "config " + config.path + ":"};
@@ -59,7 +60,8 @@ std::string resolve_data_dir(const std::optional<std::string>& flag) {
     throw IoError("no data set in " + dir + " (from " + source +
                   "): expected the four IDX files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
                   "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (or uncompressed). Looked at --data-dir, then "
-                  "$DESCENT_DATA, then " + std::string(kDebianFashionMnist) +
+                  "$DESCENT_DATA, then " +
+                  std::string(kDebianFashionMnist) +
                   ". Get MNIST into a directory and pass --data-dir, or install Fashion-MNIST with "
                   "'apt-get install dataset-fashion-mnist'");
   return dir;
@@ -90,7 +92,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   }
   const std::unique_ptr<Evaluator> evaluator = make_evaluator(config, data, loss_fn);
   TrainingMonitor monitor(model->named_parameters(),
-                          {.every = config.diagnostics.monitor_every, .loss_window = config.diagnostics.loss_window}, out);
+                          {.every = config.diagnostics.monitor_every, .loss_window = config.diagnostics.loss_window},
+                          out);
   DetectAnomalyGuard watch(config.diagnostics.nonfinite_watch);
   EpochReporter reporter(task_kind(data), out, options.metrics_path);
   const std::unique_ptr<TrajectoryRecorder> recorder = open_trace(config, options, *model);

@@ -128,9 +128,9 @@ std::string format_integers(const std::vector<std::int64_t>& values) {
 
 void reject_option(std::string_view owner, std::string_view key, std::string_view value, std::string_view expected) {
   const std::string_view option = key.substr(0, key.find('['));
-  throw OptionError(std::string(owner) + ": " + std::string(key) + " = " + std::string(value) + ": expected " +
-                        std::string(expected),
-                    std::string(option), std::string(expected));
+  throw OptionError(
+      std::string(owner) + ": " + std::string(key) + " = " + std::string(value) + ": expected " + std::string(expected),
+      std::string(option), std::string(expected));
 }
 
 void check_option(bool ok, std::string_view owner, std::string_view key, double value, std::string_view expected) {
@@ -145,9 +145,9 @@ void reject_name(std::string_view owner, std::string_view name, const std::vecto
 }
 
 void reject_missing(std::string_view owner, std::string_view name, std::string_view expected) {
-  throw OptionError(std::string(owner) + ": missing required option " + std::string(name) + " (" + std::string(expected) +
-                        ")",
-                    std::string(name), std::string(expected));
+  throw OptionError(
+      std::string(owner) + ": missing required option " + std::string(name) + " (" + std::string(expected) + ")",
+      std::string(name), std::string(expected));
 }
 
 }  // namespace detail

@@ -145,7 +145,9 @@ TEST(Function, WrongGradientCountNamesTheFunction) {
   Tensor x = values().requires_grad_(true);
   Tensor y = custom_function(
       "too_many", {x}, [](FunctionCtx&, const std::vector<Tensor>& in) { return in[0] * 1.0; },
-      [](FunctionCtx&, const Tensor& g) { return std::vector<Tensor>{g, g}; });
+      [](FunctionCtx&, const Tensor& g) {
+        return std::vector<Tensor>{g, g};
+      });
   try {
     y.sum().backward();
     FAIL() << "expected an AutogradError";
@@ -165,9 +167,10 @@ TEST(Function, WrongGradientShapeNamesTheFunction) {
     y.backward();
     FAIL() << "expected an AutogradError";
   } catch (const AutogradError& e) {
-    EXPECT_NE(std::string(e.what()).find("custom function 'bad_shape': backward returned a gradient of shape [] for input 0, "
-                                         "which has shape [4]"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("custom function 'bad_shape': backward returned a gradient of shape [] for input 0, "
+                                   "which has shape [4]"),
+        std::string::npos)
         << e.what();
   }
 }

@@ -50,8 +50,8 @@ TEST(OpsDoc, EveryDeclaredOpHasARow) {
       std::smatch m;
       if (!std::regex_search(line, m, declaration)) continue;
       ++ops;
-      EXPECT_TRUE(documented.count(m[1])) << m[1] << " (" << header.path().filename().string()
-                                          << ") has no row in docs/ops.md";
+      EXPECT_TRUE(documented.count(m[1]))
+          << m[1] << " (" << header.path().filename().string() << ") has no row in docs/ops.md";
     }
   }
   EXPECT_GT(ops, 40);  // the headers were found and read

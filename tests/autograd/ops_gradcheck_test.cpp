@@ -60,16 +60,25 @@ std::vector<OpCase> op_cases() {
       {"log_softmax_dim1", {{3, 4}}, [](auto& x) { return log_softmax(x[0], 1); }},
       {"log_softmax_dim0_3d", {{3, 2, 2}}, [](auto& x) { return log_softmax(x[0], 0); }},
       {"log_softmax_large_logits", {{2, 3}}, [](auto& x) { return log_softmax(x[0] * 100.0, 1); }},
-      {"reshape", {{3, 4}}, [](auto& x) { return reshape(x[0], Shape{2, 6}) * reshape(x[0], Shape{-1, 6}); }},
+      {"reshape",
+       {{3, 4}},
+       [](auto& x) {
+         return reshape(x[0], Shape{2, 6}) * reshape(x[0], Shape{-1, 6});
+       }},
       {"transpose", {{3, 4}}, [](auto& x) { return transpose(x[0], 0, 1) * 2.0; }},
       {"transpose_3d", {{2, 3, 4}}, [](auto& x) { return x[0].transpose(0, 2).contiguous(); }},
       {"slice", {{5, 3}}, [](auto& x) { return x[0].slice(1, 4) * 2.0; }},
       {"flatten", {{2, 3, 2}}, [](auto& x) { return flatten(x[0]); }},
       {"gather", {{4, 3}}, [idx](auto& x) { return gather(x[0], 1, idx); }},
-      {"gather_repeated", {{4, 3}}, [](auto& x) { return gather(x[0], 1, from_vector(std::vector<std::int64_t>{0, 0, 1, 1, 2, 2, 0, 2}, Shape{4, 2})); }},
+      {"gather_repeated",
+       {{4, 3}},
+       [](auto& x) {
+         return gather(x[0], 1, from_vector(std::vector<std::int64_t>{0, 0, 1, 1, 2, 2, 0, 2}, Shape{4, 2}));
+       }},
       {"clone", {{3, 4}}, [](auto& x) { return x[0].clone(); }},
       {"to_float32_and_back", {{3}}, [](auto& x) { return x[0].to(Dtype::Float32).to(Dtype::Float64) * 1.0; }},
-      {"composite_mlp", {{2, 3}, {4, 3}, {4}, {2, 4}},
+      {"composite_mlp",
+       {{2, 3}, {4, 3}, {4}, {2, 4}},
        [](auto& x) { return sum(sigmoid(linear(tanh(linear(x[0], x[1], x[2])), x[3]))); }},
       {"reused_input", {{3}}, [](auto& x) { return x[0] * x[0] + exp(x[0]) * x[0]; }},
   };

@@ -65,11 +65,12 @@ TEST_F(CheckCommandTest, NielsenConfigPasses) {
 
 TEST_F(CheckCommandTest, MaximizeFailsTheDescentCheck) {
   if (!have_data()) GTEST_SKIP() << skip_message();
-  const std::string path = write_config(
-      "[model]\nlayers = [784, 16, 10]\n[optim]\nlr = 0.5\nmaximize = true\n[data]\ntrain_limit = 200\n");
+  const std::string path =
+      write_config("[model]\nlayers = [784, 16, 10]\n[optim]\nlr = 0.5\nmaximize = true\n[data]\ntrain_limit = 200\n");
   const Result r = run_cli({"check", path, "--data-dir", kFashionMnist, "--samples", "20"});
   EXPECT_EQ(r.status, 1) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "FAILED 0.weight: the update goes uphill: the optimizer moves 0.weight along +g")) << r.out;
+  EXPECT_TRUE(contains(r.out, "FAILED 0.weight: the update goes uphill: the optimizer moves 0.weight along +g"))
+      << r.out;
   EXPECT_TRUE(contains(r.out, "maximize = true")) << r.out;
   EXPECT_TRUE(contains(r.out, "Result: FAILED")) << r.out;
   // the gradients themselves are right
@@ -79,7 +80,8 @@ TEST_F(CheckCommandTest, MaximizeFailsTheDescentCheck) {
 TEST_F(CheckCommandTest, FlagsChooseBatchSamplesAndSeed) {
   if (!have_data()) GTEST_SKIP() << skip_message();
   const std::string path = write_config("[model]\nlayers = [784, 8, 10]\n[data]\ntrain_limit = 100\n");
-  const Result r = run_cli({"check", path, "--data-dir", kFashionMnist, "--batch", "4", "--samples", "0", "--seed", "7"});
+  const Result r =
+      run_cli({"check", path, "--data-dir", kFashionMnist, "--batch", "4", "--samples", "0", "--seed", "7"});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "the first 4 examples training draws with seed 7")) << r.out;
   EXPECT_TRUE(contains(r.out, "every element")) << r.out;
@@ -144,8 +146,8 @@ TEST_F(CheckCommandTest, InputSizeMismatch) {
 }
 
 TEST_F(CheckCommandTest, ExecutableExitsTwoOnBadInput) {
-  const std::string command = std::string("'") + DESCENT_EXE + "' check '" + (dir_ / "missing.toml").string() +
-                              "' >/dev/null 2>&1";
+  const std::string command =
+      std::string("'") + DESCENT_EXE + "' check '" + (dir_ / "missing.toml").string() + "' >/dev/null 2>&1";
   const int raw = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(raw));
   EXPECT_EQ(WEXITSTATUS(raw), 2);

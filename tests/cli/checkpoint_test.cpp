@@ -47,7 +47,8 @@ class CheckpointTest : public ::testing::Test {
 
   std::string config(const std::string& name, const std::string& optim, const std::string& extra = "") {
     std::ofstream(dir_.file(name)) << "[model]\nlayers = [9, 5, 3]\nactivation = \"tanh\"\n[data]\nclasses = 3\n"
-                                   << optim << "\n[train]\nbatch_size = 4\nseed = 7\nepochs = 2\n" << extra;
+                                   << optim << "\n[train]\nbatch_size = 4\nseed = 7\nepochs = 2\n"
+                                   << extra;
     return dir_.file(name);
   }
 
@@ -63,8 +64,8 @@ class CheckpointTest : public ::testing::Test {
   void expect_resume_is_bit_identical(const std::string& cfg) {
     ASSERT_EQ(train({cfg, "--epochs", "2", "--save", dir_.file("straight.safetensors")}).status, 0);
     ASSERT_EQ(train({cfg, "--epochs", "1", "--save", dir_.file("half.safetensors")}).status, 0);
-    const Result resumed = train({cfg, "--epochs", "2", "--resume", dir_.file("half.safetensors"), "--save",
-                                  dir_.file("resumed.safetensors")});
+    const Result resumed = train(
+        {cfg, "--epochs", "2", "--resume", dir_.file("half.safetensors"), "--save", dir_.file("resumed.safetensors")});
     ASSERT_EQ(resumed.status, 0) << resumed.err;
     EXPECT_NE(resumed.out.find("resumed from"), std::string::npos);
     EXPECT_EQ(resumed.out.find("Epoch 0:"), std::string::npos) << "epoch 0 ran again:\n" << resumed.out;
@@ -89,12 +90,14 @@ class CheckpointTest : public ::testing::Test {
 };
 
 TEST_F(CheckpointTest, ResumeEqualsAStraightRunSgdMomentum) {
-  expect_resume_is_bit_identical(config("sgd.toml", "[optim]\nname = \"sgd\"\nlr = 0.1\nmomentum = 0.9\nnesterov = true"));
+  expect_resume_is_bit_identical(
+      config("sgd.toml", "[optim]\nname = \"sgd\"\nlr = 0.1\nmomentum = 0.9\nnesterov = true"));
 }
 
 TEST_F(CheckpointTest, ResumeEqualsAStraightRunAdamWithASchedule) {
-  expect_resume_is_bit_identical(config(
-      "adam.toml", "[optim]\nname = \"adam\"\nlr = 0.01\namsgrad = true\n[scheduler]\nname = \"steplr\"\nstep_size = 1\ngamma = 0.5"));
+  expect_resume_is_bit_identical(config("adam.toml",
+                                        "[optim]\nname = \"adam\"\nlr = 0.01\namsgrad = true\n[scheduler]\nname = "
+                                        "\"steplr\"\nstep_size = 1\ngamma = 0.5"));
 }
 
 TEST_F(CheckpointTest, CorruptOrTruncatedCheckpointIsNamed) {
@@ -112,7 +115,8 @@ TEST_F(CheckpointTest, CorruptOrTruncatedCheckpointIsNamed) {
 TEST_F(CheckpointTest, CheckpointOfAnotherModelIsNamed) {
   const std::string small = config("sgd.toml", "[optim]\nname = \"sgd\"\nlr = 0.1");
   ASSERT_EQ(train({small, "--epochs", "1", "--save", dir_.file("c.safetensors")}).status, 0);
-  std::ofstream(dir_.file("wide.toml")) << "[model]\nlayers = [9, 7, 3]\n[data]\nclasses = 3\n[optim]\nname = \"sgd\"\nlr = 0.1\n";
+  std::ofstream(dir_.file("wide.toml"))
+      << "[model]\nlayers = [9, 7, 3]\n[data]\nclasses = 3\n[optim]\nname = \"sgd\"\nlr = 0.1\n";
   const Result r = train({dir_.file("wide.toml"), "--resume", dir_.file("c.safetensors")});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("does not fit the model of"), std::string::npos) << r.err;
@@ -121,8 +125,9 @@ TEST_F(CheckpointTest, CheckpointOfAnotherModelIsNamed) {
 
 TEST_F(CheckpointTest, DivergingRunStopsAtTheFirstNonFiniteValueAndKeepsTheCheckpoint) {
   // A sane first epoch, saved; then a schedule that multiplies the learning rate by 1e300.
-  const std::string cfg = config("bad.toml", "[optim]\nname = \"sgd\"\nlr = 0.1\n[scheduler]\nname = \"exponentiallr\"\ngamma = 1e300",
-                                 "[diagnostics]\nnonfinite_watch = true\n");
+  const std::string cfg =
+      config("bad.toml", "[optim]\nname = \"sgd\"\nlr = 0.1\n[scheduler]\nname = \"exponentiallr\"\ngamma = 1e300",
+             "[diagnostics]\nnonfinite_watch = true\n");
   const Result r = train({cfg, "--epochs", "3", "--save", dir_.file("c.safetensors")});
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.out.find("Epoch 0:"), std::string::npos) << r.out;

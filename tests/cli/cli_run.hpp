@@ -24,9 +24,7 @@ inline Result run_cli(const std::vector<std::string>& args) {
   return {status, out.str(), err.str()};
 }
 
-inline bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 inline void expect_bad_input(const Result& r, const std::string& part) {
   EXPECT_EQ(r.status, 2) << r.err;

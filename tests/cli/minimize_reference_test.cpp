@@ -20,9 +20,7 @@ namespace {
 
 // The reference script's functions, as minimize takes them (the weighted quadratic as an expression).
 const std::map<std::string, std::string> kFunctions = {
-    {"quadratic", "(x - 3)^2 + 10*(y + 1)^2 + 0.5*(z - 2)^2"},
-    {"rosenbrock", "rosenbrock"},
-    {"beale", "beale"}};
+    {"quadratic", "(x - 3)^2 + 10*(y + 1)^2 + 0.5*(z - 2)^2"}, {"rosenbrock", "rosenbrock"}, {"beale", "beale"}};
 
 TEST(MinimizeReference, EveryOptimizerFollowsPyTorchFromTheCommandLine) {
   std::ifstream in(std::string(DESCENT_SOURCE_DIR) + "/tests/reference/optimizer_trajectories.json");
@@ -48,9 +46,13 @@ TEST(MinimizeReference, EveryOptimizerFollowsPyTorchFromTheCommandLine) {
       x0 += buf;
     }
     const auto& trajectory = r["trajectory"];
-    std::vector<std::string> args = {"minimize", function, "--optimizer", optimizer, "--x0", x0, "--steps",
-                                     std::to_string(trajectory.size()), "--dtype", "float64", "--every", "1000000",
-                                     "--trace", dir.file("t.csv")};
+    std::vector<std::string> args = {"minimize",    function,
+                                     "--optimizer", optimizer,
+                                     "--x0",        x0,
+                                     "--steps",     std::to_string(trajectory.size()),
+                                     "--dtype",     "float64",
+                                     "--every",     "1000000",
+                                     "--trace",     dir.file("t.csv")};
     std::string label = optimizer;
     for (const auto& kv : r["options"]) {
       std::string flag = "--" + kv[0].get<std::string>();
@@ -81,7 +83,8 @@ TEST(MinimizeReference, EveryOptimizerFollowsPyTorchFromTheCommandLine) {
   }
   EXPECT_EQ(functions.size(), 3u);
   EXPECT_EQ(runs, 63);  // every run but the negated Rosenbrock and Beale ones (maximize is covered on the quadratic)
-  for (const auto& [name, e] : worst) std::printf("  descent minimize %-9s largest relative error: %.3g\n", name.c_str(), e);
+  for (const auto& [name, e] : worst)
+    std::printf("  descent minimize %-9s largest relative error: %.3g\n", name.c_str(), e);
 }
 
 }  // namespace

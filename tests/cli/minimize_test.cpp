@@ -47,7 +47,6 @@ std::vector<std::string> fields_of(const std::string& line) {
   return fields;
 }
 
-
 class MinimizeCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -95,7 +94,8 @@ TEST_F(MinimizeCliTest, WalksDownTheParabola) {
 }
 
 TEST_F(MinimizeCliTest, EveryKthStep) {
-  const Result r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3", "--steps", "25", "--every", "10"});
+  const Result r =
+      run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3", "--steps", "25", "--every", "10"});
   ASSERT_EQ(r.status, 0) << r.err;
   std::vector<std::string> steps;
   for (const std::string& line : lines_of(r.out))
@@ -105,8 +105,8 @@ TEST_F(MinimizeCliTest, EveryKthStep) {
 }
 
 TEST_F(MinimizeCliTest, TestFunctionShowsItsKnownMinimum) {
-  const Result r = run_minimize({"booth", "--optimizer", "sgd", "--lr", "0.05", "--x0", "-3,4", "--steps", "300",
-                            "--every", "100"});
+  const Result r =
+      run_minimize({"booth", "--optimizer", "sgd", "--lr", "0.05", "--x0", "-3,4", "--steps", "300", "--every", "100"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "step 0: (x, y) = (-3, 4), f = ")) << r.out;
   EXPECT_TRUE(contains(r.out, "final after 300 steps: (x, y) = (1, 3)")) << r.out;  // to 10 digits
@@ -138,8 +138,8 @@ TEST_F(MinimizeCliTest, ExpressionStartingWithMinusGoesAfterDoubleDash) {
 // Switches and valued flags reach the optimizer: SGD with Nesterov momentum on x^2/2 (gradient x),
 // two steps by hand as in tests/optim/sgd_test.cpp: 2 -> 1.62 -> 1.1502.
 TEST_F(MinimizeCliTest, OptimizerFlagsArePassedThrough) {
-  Result r = run_minimize({"x^2/2", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--nesterov", "--x0", "2",
-                      "--steps", "2"});
+  Result r = run_minimize(
+      {"x^2/2", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--nesterov", "--x0", "2", "--steps", "2"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "sgd (lr=0.1, momentum=0.9, nesterov=true)")) << r.out;
   EXPECT_TRUE(contains(r.out, "step 1: x = 1.62,")) << r.out;
@@ -151,13 +151,13 @@ TEST_F(MinimizeCliTest, OptimizerFlagsArePassedThrough) {
   r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--weight-decay", "0.5", "--x0", "2", "--steps", "1"});
   EXPECT_TRUE(contains(r.out, "step 1: x = 1.5,")) << r.out << r.err;
   r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--dampening", "0.5", "--x0", "2",
-               "--steps", "0"});
+                    "--steps", "0"});
   EXPECT_TRUE(contains(r.out, "(lr=0.1, momentum=0.9, dampening=0.5)")) << r.out << r.err;
 }
 
 TEST_F(MinimizeCliTest, Float32) {
-  const Result r = run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "0.1", "--steps", "1", "--dtype",
-                            "float32"});
+  const Result r =
+      run_minimize({"x^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "0.1", "--steps", "1", "--dtype", "float32"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "with sgd (lr=0.1), float32")) << r.out;
   EXPECT_TRUE(contains(r.out, "step 0: x = 0.1, f = 0.010000001, grad = 0.2")) << r.out;  // float32's 0.1f^2
@@ -167,8 +167,8 @@ TEST_F(MinimizeCliTest, Float32) {
 
 TEST_F(MinimizeCliTest, TraceFileFormat) {
   const std::string path = (dir_ / "walk.csv").string();
-  const Result r = run_minimize({"x^2 + y^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3,-1", "--steps", "2",
-                            "--trace", path});
+  const Result r =
+      run_minimize({"x^2 + y^2", "--optimizer", "sgd", "--lr", "0.1", "--x0", "3,-1", "--steps", "2", "--trace", path});
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string text = read(path);
   EXPECT_TRUE(text.ends_with("\r\n"));
@@ -190,15 +190,14 @@ TEST_F(MinimizeCliTest, TraceNumbersRoundTrip) {
   for (const std::string dtype : {"float64", "float32"}) {
     const std::string path = (dir_ / ("walk_" + dtype + ".csv")).string();
     const Result r = run_minimize({"rosenbrock", "--optimizer", "sgd", "--lr", "0.001", "--momentum", "0.9", "--x0",
-                              "-1.5,2", "--steps", "40", "--dtype", dtype, "--trace", path});
+                                   "-1.5,2", "--steps", "40", "--dtype", dtype, "--trace", path});
     ASSERT_EQ(r.status, 0) << r.err;
 
     const Dtype d = dtype == "float32" ? Dtype::Float32 : Dtype::Float64;
     std::vector<train::MinimizePoint> expected;
-    train::minimize(functions::Objective("rosenbrock"),
-                    {.name = "sgd", .options = {{"lr", "0.001"}, {"momentum", "0.9"}}},
-                    {.x0 = {-1.5, 2}, .steps = 40, .dtype = d},
-                    [&](const train::MinimizePoint& p) { expected.push_back(p); });
+    train::minimize(
+        functions::Objective("rosenbrock"), {.name = "sgd", .options = {{"lr", "0.001"}, {"momentum", "0.9"}}},
+        {.x0 = {-1.5, 2}, .steps = 40, .dtype = d}, [&](const train::MinimizePoint& p) { expected.push_back(p); });
 
     std::vector<std::string> rows;
     for (const std::string& line : lines_of(read(path), "\r\n"))
@@ -232,8 +231,9 @@ TEST_F(MinimizeCliTest, TraceCommandIsQuotedForTheShell) {
 
 TEST_F(MinimizeCliTest, BadInputWritesNoTrace) {
   const std::string path = (dir_ / "walk.csv").string();
-  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--lr", "-1", "--x0", "1", "--steps", "3", "--trace", path}),
-                   "lr >= 0");
+  expect_bad_input(
+      run_minimize({"x^2", "--optimizer", "sgd", "--lr", "-1", "--x0", "1", "--steps", "3", "--trace", path}),
+      "lr >= 0");
   EXPECT_TRUE(fs::is_empty(dir_));
 }
 
@@ -248,7 +248,8 @@ TEST_F(MinimizeCliTest, UnwritableTrace) {
 TEST_F(MinimizeCliTest, UnknownOptimizer) {
   expect_bad_input(run_minimize({"x^2", "--optimizer", "adamx", "--x0", "1", "--steps", "1"}),
                    "--optimizer = adamx: expected one of sgd, adagrad, adadelta, rmsprop, adam, adamw");
-  expect_bad_input(run_minimize({"x^2", "--optimizer", "SGD", "--x0", "1", "--steps", "1"}), "--optimizer = SGD: expected");
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "SGD", "--x0", "1", "--steps", "1"}),
+                   "--optimizer = SGD: expected");
 }
 
 TEST_F(MinimizeCliTest, OptionTheOptimizerDoesNotHave) {
@@ -266,7 +267,8 @@ TEST_F(MinimizeCliTest, BadOptionValues) {
                    "lr = fast: expected a number");
   expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--nesterov", "--x0", "1", "--steps", "1"}),
                    "SGD: nesterov = true: expected nesterov = true only with momentum > 0");
-  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--lr"}), "--lr: 1 required");
+  expect_bad_input(run_minimize({"x^2", "--optimizer", "sgd", "--x0", "1", "--steps", "1", "--lr"}),
+                   "--lr: 1 required");
 }
 
 TEST_F(MinimizeCliTest, MalformedExpressionShowsWhere) {
@@ -332,12 +334,46 @@ TEST_F(MinimizeCliTest, HelpDescribesEverything) {
   const Result r = run_minimize({"--help"});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.err, "");
-  for (const char* part :
-       {"FUNCTION", "--optimizer", "--lr", "--momentum", "--dampening", "--nesterov", "--weight-decay", "--maximize",
-        "--lr-decay", "--initial-accumulator-value", "--rho", "--eps", "--alpha", "--centered", "--betas", "--amsgrad",
-        "--x0", "--steps", "--every", "--dtype", "--trace", "quadratic", "rosenbrock", "beale", "booth", "himmelblau",
-        "rastrigin", "sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw", "-x^2 = -(x^2)", "exp log sqrt sin cos",
-        "RFC 4180", "step,x,y,loss,grad_norm", "17 significant digits", "Exit status", "2  bad input"})
+  for (const char* part : {"FUNCTION",
+                           "--optimizer",
+                           "--lr",
+                           "--momentum",
+                           "--dampening",
+                           "--nesterov",
+                           "--weight-decay",
+                           "--maximize",
+                           "--lr-decay",
+                           "--initial-accumulator-value",
+                           "--rho",
+                           "--eps",
+                           "--alpha",
+                           "--centered",
+                           "--betas",
+                           "--amsgrad",
+                           "--x0",
+                           "--steps",
+                           "--every",
+                           "--dtype",
+                           "--trace",
+                           "quadratic",
+                           "rosenbrock",
+                           "beale",
+                           "booth",
+                           "himmelblau",
+                           "rastrigin",
+                           "sgd",
+                           "adagrad",
+                           "adadelta",
+                           "rmsprop",
+                           "adam",
+                           "adamw",
+                           "-x^2 = -(x^2)",
+                           "exp log sqrt sin cos",
+                           "RFC 4180",
+                           "step,x,y,loss,grad_norm",
+                           "17 significant digits",
+                           "Exit status",
+                           "2  bad input"})
     EXPECT_TRUE(contains(r.out, part)) << part << " missing from:\n" << r.out;
   const Result top = run_minimize({});  // "descent minimize" alone reports the missing pieces
   EXPECT_EQ(top.status, 2);

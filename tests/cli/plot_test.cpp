@@ -24,7 +24,8 @@ Png read_png(const std::string& path) {
   in.read(reinterpret_cast<char*>(head), sizeof head);
   const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   Png png;
-  png.valid = in.gcount() == 24 && std::equal(signature, signature + 8, head) && std::string(head + 12, head + 16) == "IHDR";
+  png.valid =
+      in.gcount() == 24 && std::equal(signature, signature + 8, head) && std::string(head + 12, head + 16) == "IHDR";
   png.width = (head[16] << 24) | (head[17] << 16) | (head[18] << 8) | head[19];
   png.height = (head[20] << 24) | (head[21] << 16) | (head[22] << 8) | head[23];
   return png;
@@ -40,9 +41,13 @@ int run_plot(const std::vector<std::string>& args, std::string* err_text = nullp
 class PlotCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::ofstream(dir_.file("m.jsonl")) << R"({"epoch":0,"train_loss":0.2,"test_accuracy":0.9,"test_correct":9,"test_total":10})" "\n"
-                                        << R"({"epoch":1,"train_loss":0.1,"test_accuracy":0.95,"test_correct":9,"test_total":10})" "\n";
-    std::ofstream(dir_.file("t.csv")) << "# seed 1\nstep,\"0.weight[0,0]\",output,loss\n0,0.1,0.5,0.08\n1,0.09,0.52,0.07\n2,0.1,0.6,0.05\n";
+    std::ofstream(dir_.file("m.jsonl"))
+        << R"({"epoch":0,"train_loss":0.2,"test_accuracy":0.9,"test_correct":9,"test_total":10})"
+           "\n"
+        << R"({"epoch":1,"train_loss":0.1,"test_accuracy":0.95,"test_correct":9,"test_total":10})"
+           "\n";
+    std::ofstream(dir_.file("t.csv"))
+        << "# seed 1\nstep,\"0.weight[0,0]\",output,loss\n0,0.1,0.5,0.08\n1,0.09,0.52,0.07\n2,0.1,0.6,0.05\n";
   }
   TempDir dir_;
 };

@@ -36,7 +36,9 @@ class TrainDataErrors : public ::testing::Test {
   }
 
   std::string path(const std::string& name) const { return dir_.file(name); }
-  void write_images(const std::string& name, std::uint32_t n) { write_gz(path(name), idx_bytes({n, 2, 2}, iota_bytes(n * 4))); }
+  void write_images(const std::string& name, std::uint32_t n) {
+    write_gz(path(name), idx_bytes({n, 2, 2}, iota_bytes(n * 4)));
+  }
   void write_labels(const std::string& name, const Bytes& labels) {
     write_gz(path(name), idx_bytes({static_cast<std::uint32_t>(labels.size())}, labels, 0x08));
   }
@@ -51,7 +53,8 @@ class TrainDataErrors : public ::testing::Test {
     const Result r = train();
     EXPECT_EQ(r.status, 2) << r.err;
     EXPECT_TRUE(r.err.starts_with("descent: ")) << r.err;
-    for (const auto& part : parts) EXPECT_NE(r.err.find(part), std::string::npos) << "expected '" << part << "' in: " << r.err;
+    for (const auto& part : parts)
+      EXPECT_NE(r.err.find(part), std::string::npos) << "expected '" << part << "' in: " << r.err;
   }
 
   TempDir dir_;

@@ -178,11 +178,13 @@ TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
   std::vector<std::int64_t> labels(n, 0);
   Dataset d;
   d.pixels = Tensor::empty(Shape{n, width}, Dtype::UInt8);
-  for (std::int64_t i = 0; i < n * width; ++i) d.pixels.data<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 37) % 256);
+  for (std::int64_t i = 0; i < n * width; ++i)
+    d.pixels.data<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 37) % 256);
   d.pixel_scale = 1.0 / 255.0;
   d.inputs = Tensor::empty(Shape{n, width}, Dtype::Float32);
   for (std::int64_t i = 0; i < n * width; ++i)
-    d.inputs.data<float>()[i] = static_cast<float>(d.pixels.data<std::uint8_t>()[i]) * static_cast<float>(d.pixel_scale);
+    d.inputs.data<float>()[i] =
+        static_cast<float>(d.pixels.data<std::uint8_t>()[i]) * static_cast<float>(d.pixel_scale);
   d.targets = from_vector(std::vector<std::int64_t>(labels), Shape{n});
   for (std::int64_t i = 0; i < n; ++i) d.targets.data<std::int64_t>()[i] = i;
   DataLoader loader(d, {.batch_size = 8, .shuffle = true, .seed = 3});
@@ -200,4 +202,3 @@ TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
 
 }  // namespace
 }  // namespace descent::data
-

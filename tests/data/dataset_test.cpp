@@ -111,7 +111,8 @@ TEST(MnistTest, MissingFilesNameDirectoryAndNames) {
   TempDir dir;
   const std::string message =
       testing::error_message<IoError>([&] { load_mnist(dir.path(), false, 10, Dtype::Float32); });
-  expect_contains(message, {dir.path(), "missing t10k-images-idx3-ubyte.gz (or t10k-images-idx3-ubyte), "
+  expect_contains(message, {dir.path(),
+                            "missing t10k-images-idx3-ubyte.gz (or t10k-images-idx3-ubyte), "
                             "t10k-labels-idx1-ubyte.gz (or t10k-labels-idx1-ubyte)"});
   EXPECT_FALSE(has_idx_files(dir.path()));
 }

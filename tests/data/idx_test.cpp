@@ -59,13 +59,15 @@ TEST(IdxTest, CompressedTwiceIsNamed) {
   TempDir dir;
   testing::write_gz(dir.file("inner.gz"), idx_bytes({3}, {1, 2, 3}));
   testing::write_gz(dir.file("twice.gz"), testing::read_raw(dir.file("inner.gz")));
-  expect_contains(read_error(dir.file("twice.gz")), {dir.file("twice.gz"), "byte 0", "got 0x1f8b08", "compressed twice"});
+  expect_contains(read_error(dir.file("twice.gz")),
+                  {dir.file("twice.gz"), "byte 0", "got 0x1f8b08", "compressed twice"});
 }
 
 TEST(IdxTest, UnsupportedType) {
   TempDir dir;
   testing::write_raw(dir.file("f.idx"), idx_bytes({1}, {0, 0, 0, 0}, 0x0D));
-  expect_contains(read_error(dir.file("f.idx")), {dir.file("f.idx"), "byte 2", "expected IDX data type 0x08", "got 0x0d (float)"});
+  expect_contains(read_error(dir.file("f.idx")),
+                  {dir.file("f.idx"), "byte 2", "expected IDX data type 0x08", "got 0x0d (float)"});
 }
 
 TEST(IdxTest, NoDimensions) {
@@ -85,8 +87,8 @@ TEST(IdxTest, TruncatedHeader) {
   Bytes bytes = idx_bytes({60000, 28, 28}, {});
   bytes.resize(9);
   testing::write_raw(dir.file("t.idx"), bytes);
-  expect_contains(read_error(dir.file("t.idx")),
-                  {dir.file("t.idx"), "byte 9", "expected 16 header bytes", "3 dimension sizes", "found 9", "truncated"});
+  expect_contains(read_error(dir.file("t.idx")), {dir.file("t.idx"), "byte 9", "expected 16 header bytes",
+                                                  "3 dimension sizes", "found 9", "truncated"});
 }
 
 TEST(IdxTest, TruncatedDataRawAndGzip) {
@@ -143,12 +145,14 @@ TEST(IdxTest, CorruptGzipStream) {
   Bytes garbled = gz;  // deflate data overwritten past the 10-byte gzip header
   for (std::size_t i = 12; i < 40; ++i) garbled[i] = 0xFF;
   testing::write_raw(dir.file("garbled.gz"), garbled);
-  expect_contains(read_error(dir.file("garbled.gz")), {dir.file("garbled.gz"), "byte 0 or later", "expected a valid gzip stream"});
+  expect_contains(read_error(dir.file("garbled.gz")),
+                  {dir.file("garbled.gz"), "byte 0 or later", "expected a valid gzip stream"});
 
   Bytes bad_crc = gz;  // the CRC-32 of the trailer, found only after the last data byte
   bad_crc[gz.size() - 8] ^= 0xFF;
   testing::write_raw(dir.file("crc.gz"), bad_crc);
-  expect_contains(read_error(dir.file("crc.gz")), {dir.file("crc.gz"), "expected a valid gzip stream", "incorrect data check"});
+  expect_contains(read_error(dir.file("crc.gz")),
+                  {dir.file("crc.gz"), "expected a valid gzip stream", "incorrect data check"});
 }
 
 }  // namespace

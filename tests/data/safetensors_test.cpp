@@ -17,7 +17,8 @@ using testing::TempDir;
 
 SafetensorsFile sample() {
   SafetensorsFile f;
-  f.tensors["0.weight"] = from_vector(std::vector<double>{1.5, -2.25, 3.125, 0.1, 1e-300, -0.0}, Shape{2, 3}, Dtype::Float64);
+  f.tensors["0.weight"] =
+      from_vector(std::vector<double>{1.5, -2.25, 3.125, 0.1, 1e-300, -0.0}, Shape{2, 3}, Dtype::Float64);
   f.tensors["0.bias"] = tensor({0.5f, -1.0f});
   f.tensors["step"] = from_vector(std::vector<std::int64_t>{42}, Shape{1});
   f.metadata["epoch"] = "3";
@@ -52,7 +53,8 @@ TEST(Safetensors, TruncatedFileIsAnError) {
   TempDir dir;
   save_safetensors(dir.file("c.safetensors"), sample());
   std::filesystem::resize_file(dir.file("c.safetensors"), std::filesystem::file_size(dir.file("c.safetensors")) - 4);
-  EXPECT_NE(error_of(dir.file("c.safetensors")).find("truncated or corrupt"), std::string::npos) << error_of(dir.file("c.safetensors"));
+  EXPECT_NE(error_of(dir.file("c.safetensors")).find("truncated or corrupt"), std::string::npos)
+      << error_of(dir.file("c.safetensors"));
   std::filesystem::resize_file(dir.file("c.safetensors"), 20);
   EXPECT_NE(error_of(dir.file("c.safetensors")).find("header length"), std::string::npos);
   std::filesystem::resize_file(dir.file("c.safetensors"), 3);
@@ -71,18 +73,23 @@ TEST(Safetensors, CorruptHeadersAreErrors) {
     return error_of(dir.file("x.safetensors"));
   };
   EXPECT_NE(write("{not json", 0).find("the header is not JSON"), std::string::npos);
-  EXPECT_NE(write(R"({"w":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}})", 2).find("dtype \"F16\""), std::string::npos);
-  EXPECT_NE(write(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", 4).find("needs 8"), std::string::npos);
-  EXPECT_NE(write(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}})", 6)
-                .find("overlap or leave a gap"),
+  EXPECT_NE(write(R"({"w":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}})", 2).find("dtype \"F16\""),
             std::string::npos);
+  EXPECT_NE(write(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", 4).find("needs 8"), std::string::npos);
+  EXPECT_NE(
+      write(
+          R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}})",
+          6)
+          .find("overlap or leave a gap"),
+      std::string::npos);
   EXPECT_NE(write(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 9).find("5 bytes after the last tensor"),
             std::string::npos);
   EXPECT_NE(error_of(dir.file("missing.safetensors")).find("cannot open"), std::string::npos);
 }
 
 TEST(Safetensors, PythonReadsItWithNumpyAlone) {
-  if (std::system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) GTEST_SKIP() << "Debian's python3-numpy is not installed";
+  if (std::system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0)
+    GTEST_SKIP() << "Debian's python3-numpy is not installed";
   TempDir dir;
   save_safetensors(dir.file("c.safetensors"), sample());
   // A reader written from the format's description: no safetensors package.
@@ -104,7 +111,8 @@ assert t['0.bias'].dtype == np.float32 and list(t['0.bias']) == [0.5, -1.0]
 assert int(t['step'][0]) == 42 and header['__metadata__']['epoch'] == '3'
 print('ok')
 )";
-  EXPECT_EQ(std::system(("/usr/bin/python3 '" + script + "' '" + dir.file("c.safetensors") + "' >/dev/null").c_str()), 0);
+  EXPECT_EQ(std::system(("/usr/bin/python3 '" + script + "' '" + dir.file("c.safetensors") + "' >/dev/null").c_str()),
+            0);
 }
 
 }  // namespace

@@ -21,7 +21,8 @@ DirectionProbes probes(const std::vector<Step>& steps, double cosine, double pre
   p.measured.loss = 2;
   p.measured.lr = 0.1;
   for (const Step& s : steps)
-    p.measured.steps.push_back({.factor = s.factor, .lr = 0.1 * s.factor, .predicted = s.predicted, .actual = s.actual});
+    p.measured.steps.push_back(
+        {.factor = s.factor, .lr = 0.1 * s.factor, .predicted = s.predicted, .actual = s.actual});
   p.measured.parameters.push_back(
       {.name = "0.weight", .cosine = cosine, .predicted = predicted, .actual = alone.back()});
   p.alone_actual = {std::move(alone)};

@@ -54,12 +54,11 @@ TEST(DescentDirection, RightModelAndSgdGoDownhill) {
 TEST(DescentDirection, MomentumAndWeightDecayStillGoDownhill) {
   auto model = testing::mlp();
   const auto b = testing::batch();
-  const auto r = check_descent_direction(*model, testing::cross_entropy_loss(), b.inputs, b.targets,
-                                         [](const optim::NamedParameters& p) {
-                                           return std::make_unique<optim::SGD>(
-                                               p, optim::SGDOptions{.lr = 0.05, .momentum = 0.9, .weight_decay = 1e-4,
-                                                                    .nesterov = true});
-                                         });
+  const auto r = check_descent_direction(
+      *model, testing::cross_entropy_loss(), b.inputs, b.targets, [](const optim::NamedParameters& p) {
+        return std::make_unique<optim::SGD>(
+            p, optim::SGDOptions{.lr = 0.05, .momentum = 0.9, .weight_decay = 1e-4, .nesterov = true});
+      });
   EXPECT_TRUE(r.passed()) << r.report();
 }
 
@@ -73,7 +72,8 @@ TEST(DescentDirection, MaximizeGoesUphillAndNamesEachParameter) {
     EXPECT_NEAR(p.cosine, -1.0, 1e-12) << p.name;
     EXPECT_EQ(p.status, CheckStatus::Failure) << p.name;
   }
-  EXPECT_TRUE(any_contains(r.failures, "0.weight: the update goes uphill: the optimizer moves 0.weight along +g")) << joined(r.failures);
+  EXPECT_TRUE(any_contains(r.failures, "0.weight: the update goes uphill: the optimizer moves 0.weight along +g"))
+      << joined(r.failures);
   EXPECT_TRUE(any_contains(r.failures, "maximize = true")) << joined(r.failures);
   EXPECT_EQ(r.failures.size(), 4u) << joined(r.failures);
   for (std::size_t k = 0; k < 2; ++k) EXPECT_EQ(r.steps[k].status, CheckStatus::Failure);
@@ -90,7 +90,8 @@ TEST(DescentDirection, SignFlippedBackwardGoesUphillForTheParametersBelowIt) {
   EXPECT_EQ(r.parameters[0].status, CheckStatus::Failure);
   EXPECT_EQ(r.parameters[1].status, CheckStatus::Failure);
   EXPECT_EQ(r.parameters[2].status, CheckStatus::Ok);  // 2.weight is above the wrong op
-  EXPECT_TRUE(any_contains(r.failures, "0.weight: the update goes uphill: moving 0.weight alone")) << joined(r.failures);
+  EXPECT_TRUE(any_contains(r.failures, "0.weight: the update goes uphill: moving 0.weight alone"))
+      << joined(r.failures);
   EXPECT_TRUE(any_contains(r.failures, "a sign error in a backward; the custom function on its path: custom_tanh."))
       << joined(r.failures);
   EXPECT_FALSE(any_contains(r.failures, "2.weight")) << joined(r.failures);
@@ -99,8 +100,8 @@ TEST(DescentDirection, SignFlippedBackwardGoesUphillForTheParametersBelowIt) {
 TEST(DescentDirection, SignFlippedLossGoesUphillEverywhere) {
   auto model = testing::mlp();
   const auto b = testing::batch();
-  const auto r = check_descent_direction(*model, testing::custom_cross_entropy(Backward::SignFlipped), b.inputs, b.targets,
-                                         testing::sgd(0.1));
+  const auto r = check_descent_direction(*model, testing::custom_cross_entropy(Backward::SignFlipped), b.inputs,
+                                         b.targets, testing::sgd(0.1));
   EXPECT_FALSE(r.passed());
   EXPECT_EQ(r.failures.size(), 4u) << r.report();
   for (std::size_t k = 0; k < 2; ++k) {
@@ -132,8 +133,9 @@ TEST(DescentDirection, WrongScaleIsAWarning) {
 TEST(DescentDirection, ZeroGradientMovesNothing) {
   auto model = testing::mlp();
   const auto b = testing::batch();
-  const auto r = check_descent_direction(*model, [](const Tensor& out, const Tensor&) { return (out * 0.0).sum(); },
-                                         b.inputs, b.targets, testing::sgd(0.1));
+  const auto r = check_descent_direction(
+      *model, [](const Tensor& out, const Tensor&) { return (out * 0.0).sum(); }, b.inputs, b.targets,
+      testing::sgd(0.1));
   EXPECT_TRUE(r.passed()) << r.report();
   EXPECT_TRUE(any_contains(r.warnings, "does not move any parameter")) << r.report();
   EXPECT_TRUE(std::isnan(r.parameters[0].cosine));
@@ -158,7 +160,8 @@ TEST(DescentDirection, ReportShowsBothTables) {
   const auto b = testing::batch();
   const std::string text =
       check_descent_direction(*model, testing::cross_entropy_loss(), b.inputs, b.targets, testing::sgd(0.1)).report();
-  for (const char* part : {"predicted", "actual", "lr x 0.001", "lr x 0.0001", "configured lr", "cos(d, -g)", "0.weight"})
+  for (const char* part :
+       {"predicted", "actual", "lr x 0.001", "lr x 0.0001", "configured lr", "cos(d, -g)", "0.weight"})
     EXPECT_TRUE(contains(text, part)) << part << " missing from:\n" << text;
 }
 

@@ -9,7 +9,8 @@ namespace {
 
 TEST(Landscape, TheGradientDirectionGoesDownhillAndTheWeightsAreRestored) {
   Generator gen(3);
-  nn::Sequential model({std::make_shared<nn::Linear>(4, 3, nn::LinearOptions{.dtype = Dtype::Float64, .generator = &gen})});
+  nn::Sequential model(
+      {std::make_shared<nn::Linear>(4, 3, nn::LinearOptions{.dtype = Dtype::Float64, .generator = &gen})});
   const Tensor x = randn(Shape{8, 4}, Dtype::Float64, &gen);
   const Tensor y = from_vector(std::vector<std::int64_t>{0, 1, 2, 0, 1, 2, 0, 1}, Shape{8});
   const LossFn loss = [](const Tensor& out, const Tensor& t) { return nn::cross_entropy(out, t); };
@@ -24,7 +25,8 @@ TEST(Landscape, TheGradientDirectionGoesDownhillAndTheWeightsAreRestored) {
   EXPECT_GT(line.loss[0][1], line.loss[0][2]);  // and one against it raises it
   EXPECT_EQ(model.parameters()[0].to_vector(), before);
 
-  const Landscape plane = loss_landscape(model, loss, x, y, {.directions = {"gradient", "random"}, .span = 1, .points = 3});
+  const Landscape plane =
+      loss_landscape(model, loss, x, y, {.directions = {"gradient", "random"}, .span = 1, .points = 3});
   EXPECT_EQ(plane.loss.size(), 3u);
   EXPECT_EQ(plane.loss[1][1], plane.loss_at_origin);
   EXPECT_THROW(loss_landscape(model, loss, x, y, {.directions = {"sideways"}}), ValueError);

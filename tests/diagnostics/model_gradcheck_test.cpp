@@ -93,8 +93,8 @@ TEST(ModelGradcheck, WrongLossBackwardFailsEveryParameter) {
   // the loss lies above every parameter, the custom tanh only above 0.*
   EXPECT_TRUE(contains(row(r, "2.weight").explanation, "; the custom function on its path: custom_cross_entropy."))
       << r.report();
-  EXPECT_TRUE(contains(row(r, "0.weight").explanation,
-                       "; custom functions on its path: custom_cross_entropy, custom_tanh."))
+  EXPECT_TRUE(
+      contains(row(r, "0.weight").explanation, "; custom functions on its path: custom_cross_entropy, custom_tanh."))
       << r.report();
 }
 
@@ -116,16 +116,19 @@ TEST(ModelGradcheck, ReportHasOneRowPerParameterTensor) {
   auto model = testing::mlp();
   const auto b = testing::batch();
   const std::string text = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets).report();
-  for (const char* part : {"parameter", "max abs err", "max rel err", "worst element", "0.weight", "[8, 5]", "2.bias", " ok"})
+  for (const char* part :
+       {"parameter", "max abs err", "max rel err", "worst element", "0.weight", "[8, 5]", "2.bias", " ok"})
     EXPECT_TRUE(contains(text, part)) << part << " missing from:\n" << text;
 }
 
 TEST(ModelGradcheck, RejectsANonScalarLossAndBadOptions) {
   auto model = testing::mlp();
   const auto b = testing::batch();
-  EXPECT_THROW(gradcheck_model(*model, [](const Tensor& out, const Tensor&) { return out; }, b.inputs, b.targets),
+  EXPECT_THROW(gradcheck_model(
+                   *model, [](const Tensor& out, const Tensor&) { return out; }, b.inputs, b.targets),
                ValueError);
-  EXPECT_THROW(gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets, {.samples = -1}), ValueError);
+  EXPECT_THROW(gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets, {.samples = -1}),
+               ValueError);
   EXPECT_THROW(gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets, {.eps = 0}), ValueError);
   EXPECT_EQ(model->named_parameters()[0].second.dtype(), Dtype::Float32);  // restored after the throw
 }

@@ -36,7 +36,8 @@ TEST(TrainingMonitor, WarnsWhenTheLossRisesOverAWindow) {
   const double rising[] = {3, 4};
   for (int i = 0; i < 2; ++i) monitor.after_update(6 + i, rising[i]);
   EXPECT_EQ(monitor.warnings(), 1);
-  EXPECT_NE(out.str().find("warning: step 7: the mean loss of the last 3 steps (2.83333) is above that of the 3 before (2.5)"),
+  EXPECT_NE(out.str().find(
+                "warning: step 7: the mean loss of the last 3 steps (2.83333) is above that of the 3 before (2.5)"),
             std::string::npos)
       << out.str();
 }

@@ -22,8 +22,9 @@ std::vector<std::string> lines(const std::string& path) {
 
 nn::Sequential small_model() {
   Generator g(0);
-  return nn::Sequential({std::make_shared<nn::Linear>(2, 3, nn::LinearOptions{.dtype = Dtype::Float64, .generator = &g}),
-                         std::make_shared<nn::Linear>(3, 1, nn::LinearOptions{.bias = false, .dtype = Dtype::Float64, .generator = &g})});
+  return nn::Sequential(
+      {std::make_shared<nn::Linear>(2, 3, nn::LinearOptions{.dtype = Dtype::Float64, .generator = &g}),
+       std::make_shared<nn::Linear>(3, 1, nn::LinearOptions{.bias = false, .dtype = Dtype::Float64, .generator = &g})});
 }
 
 TEST(TrajectoryRecorder, WritesHeaderRowsAndExactNumbers) {
@@ -44,7 +45,8 @@ TEST(TrajectoryRecorder, WritesHeaderRowsAndExactNumbers) {
   std::snprintf(expected, sizeof expected, "0,%.17g", w.at(2));
   EXPECT_TRUE(l[3].starts_with(expected)) << l[3];
   // every number reads back exactly
-  const std::string loss_field = l[3].substr(l[3].find(",0.33") + 1, l[3].find(',', l[3].find(",0.33") + 1) - l[3].find(",0.33") - 1);
+  const std::string loss_field =
+      l[3].substr(l[3].find(",0.33") + 1, l[3].find(',', l[3].find(",0.33") + 1) - l[3].find(",0.33") - 1);
   EXPECT_EQ(std::stod(loss_field), 1.0 / 3.0);
 }
 
@@ -59,7 +61,8 @@ TEST(TrajectoryRecorder, RejectsUnknownNamesAndBadIndices) {
     }
     return std::string("no error");
   };
-  EXPECT_NE(error({"3.weight[0,0]"}).find("no parameter \"3.weight\" (parameters: 0.weight, 0.bias, 1.weight"), std::string::npos);
+  EXPECT_NE(error({"3.weight[0,0]"}).find("no parameter \"3.weight\" (parameters: 0.weight, 0.bias, 1.weight"),
+            std::string::npos);
   EXPECT_NE(error({"0.weight[3,0]"}).find("index 3 out of range for shape [3, 2]"), std::string::npos);
   EXPECT_NE(error({"0.weight[0]"}).find("1 indices for shape [3, 2]"), std::string::npos);
   EXPECT_NE(error({"0.weight"}).find("needs an element index"), std::string::npos);

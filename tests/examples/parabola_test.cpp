@@ -14,8 +14,8 @@ namespace {
 plot::Table walk(const data::testing::TempDir& dir, const std::string& lr, int steps) {
   std::ostringstream out, err;
   const std::string trace = dir.file("walk_" + lr + ".csv");
-  EXPECT_EQ(cli::run({"minimize", "x^2", "--optimizer", "sgd", "--lr", lr, "--x0", "2.7", "--steps", std::to_string(steps),
-                      "--trace", trace},
+  EXPECT_EQ(cli::run({"minimize", "x^2", "--optimizer", "sgd", "--lr", lr, "--x0", "2.7", "--steps",
+                      std::to_string(steps), "--trace", trace},
                      out, err),
             0)
       << err.str();
@@ -31,8 +31,8 @@ TEST(ParabolaExample, StepSizesConvergeOscillateAndDiverge) {
     EXPECT_LT(next, x);                               // always toward it
     EXPECT_NEAR(next, 0.8 * x, 1e-15 * std::abs(x));  // x <- (1 - 2 lr) x
     const double o = oscillate.rows[k][1], o_next = oscillate.rows[k + 1][1];
-    EXPECT_LT(o * o_next, 0.0);                       // jumps across every step
-    EXPECT_LT(std::abs(o_next), std::abs(o));         // and still converges
+    EXPECT_LT(o * o_next, 0.0);                                                 // jumps across every step
+    EXPECT_LT(std::abs(o_next), std::abs(o));                                   // and still converges
     EXPECT_GT(std::abs(diverge.rows[k + 1][1]), std::abs(diverge.rows[k][1]));  // overshoots further
   }
 }
@@ -68,8 +68,9 @@ TEST(ParabolaExample, CompareRejectsBadSpecs) {
             std::string::npos);
   EXPECT_NE(error({"minimize", "x^2", "--x0", "1", "--steps", "3", "--compare", "sgd:lr=0.1"}).find("give --output"),
             std::string::npos);
-  EXPECT_NE(error({"minimize", "x^2", "--x0", "1", "--steps", "3", "--compare", "sgd:lr=-1", "--output", png}).find("lr"),
-            std::string::npos);
+  EXPECT_NE(
+      error({"minimize", "x^2", "--x0", "1", "--steps", "3", "--compare", "sgd:lr=-1", "--output", png}).find("lr"),
+      std::string::npos);
 }
 
 }  // namespace

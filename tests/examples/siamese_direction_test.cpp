@@ -33,7 +33,8 @@ class Images : public nn::Module {
 // examples/siamese/cnn.toml's tower, built here as the layer-sequence config would build it.
 std::shared_ptr<nn::Module> lenet_tower(Generator& gen) {
   const auto conv = [&](std::int64_t in, std::int64_t out, std::int64_t padding) {
-    return std::make_shared<nn::Conv2d>(in, out, 5, nn::Conv2dOptions{.padding = padding, .dtype = Dtype::Float64, .generator = &gen});
+    return std::make_shared<nn::Conv2d>(
+        in, out, 5, nn::Conv2dOptions{.padding = padding, .dtype = Dtype::Float64, .generator = &gen});
   };
   const auto linear = [&](std::int64_t in, std::int64_t out) {
     return std::make_shared<nn::Linear>(in, out, nn::LinearOptions{.dtype = Dtype::Float64, .generator = &gen});
@@ -67,7 +68,8 @@ Case lenet() {
     const auto [a, b] = nn::Siamese::halves(e);
     return nn::cosine_embedding_loss(a, b, y, {.margin = 0.3});  // as cnn.toml
   };
-  return {"cnn.toml (built in C++)", std::make_shared<nn::Siamese>(lenet_tower(gen)), loss, nn::PairScore::Cosine, -1.0};
+  return {"cnn.toml (built in C++)", std::make_shared<nn::Siamese>(lenet_tower(gen)), loss, nn::PairScore::Cosine,
+          -1.0};
 }
 
 std::map<std::string, Tensor> snapshot(const nn::Module& m) {
@@ -139,8 +141,9 @@ TEST_F(SiameseDirection, ConvolutionalTowerStepsTowardTheTarget) { check_directi
 TEST_F(SiameseDirection, DescentCheckPassesOnTheExampleConfigs) {
   for (const char* file : {"cosine.toml", "contrastive.toml"}) {
     std::ostringstream out, err;
-    const int status = cli::run({"check", std::string(DESCENT_SOURCE_DIR) + "/examples/siamese/" + file, "--data-dir", kFashionMnist},
-                                out, err);
+    const int status =
+        cli::run({"check", std::string(DESCENT_SOURCE_DIR) + "/examples/siamese/" + file, "--data-dir", kFashionMnist},
+                 out, err);
     EXPECT_EQ(status, 0) << file << "\n" << out.str() << err.str();
   }
 }

@@ -34,7 +34,8 @@ std::vector<Step> closed_form(double w1, double w2, double x, double t, double l
 
 plot::Table train_with_trace(const std::string& config, const std::string& trace) {
   std::ostringstream out, err;
-  const int status = cli::run({"train", std::string(DESCENT_SOURCE_DIR) + "/examples/sigmoid_1_1_1/" + config, "--trace", trace}, out, err);
+  const int status = cli::run(
+      {"train", std::string(DESCENT_SOURCE_DIR) + "/examples/sigmoid_1_1_1/" + config, "--trace", trace}, out, err);
   EXPECT_EQ(status, 0) << err.str();
   return plot::read_csv(trace);
 }
@@ -66,7 +67,8 @@ TEST(Sigmoid111, ParadoxTraceMatchesTheClosedForm) {
   EXPECT_LT(t.rows[lowest][1], t.rows[0][1]);
   EXPECT_GT(t.rows.back()[1], t.rows[lowest][1]);
   for (std::size_t k = 0; k < lowest; ++k) EXPECT_LT(t.rows[k + 1][1], t.rows[k][1]) << "w1 at step " << k;
-  for (std::size_t k = lowest; k + 1 < t.rows.size(); ++k) EXPECT_GT(t.rows[k + 1][1], t.rows[k][1]) << "w1 at step " << k;
+  for (std::size_t k = lowest; k + 1 < t.rows.size(); ++k)
+    EXPECT_GT(t.rows[k + 1][1], t.rows[k][1]) << "w1 at step " << k;
   for (std::size_t k = 0; k + 1 < t.rows.size(); ++k) {
     EXPECT_GT(t.rows[k + 1][3], t.rows[k][3]) << "output at step " << k;
     EXPECT_LT(t.rows[k + 1][3], 0.9);

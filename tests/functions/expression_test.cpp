@@ -24,13 +24,13 @@ struct TreeCase {
 const TreeCase kTrees[] = {
     {"1+2*3", "(1+(2*3))"},
     {"1*2+3", "((1*2)+3)"},
-    {"1-2-3", "((1-2)-3)"},            // left-associative
+    {"1-2-3", "((1-2)-3)"},  // left-associative
     {"8/4/2", "((8/4)/2)"},
     {"2*3/4*5", "(((2*3)/4)*5)"},
-    {"2^3^2", "(2^(3^2))"},            // right-associative
-    {"-x^2", "(-(x^2))"},              // ^ binds tighter than a leading minus
-    {"-x*y", "((-x)*y)"},              // unary minus binds tighter than *
-    {"x^-2", "(x^(-2))"},              // a sign in the exponent
+    {"2^3^2", "(2^(3^2))"},  // right-associative
+    {"-x^2", "(-(x^2))"},    // ^ binds tighter than a leading minus
+    {"-x*y", "((-x)*y)"},    // unary minus binds tighter than *
+    {"x^-2", "(x^(-2))"},    // a sign in the exponent
     {"x^-y^2", "(x^(-(y^2)))"},
     {"2*-x", "(2*(-x))"},
     {"--x", "(-(-x))"},
@@ -152,16 +152,8 @@ TEST(Expression, AnalyticGradients) {
 // inside every domain (log, sqrt and a variable base need positive arguments).
 TEST(Expression, GradcheckEveryOperationAndFunction) {
   const char* cases[] = {
-      "x^2*y + sin(z)",
-      "exp(-x^2/2)*cos(y) - z",
-      "log(x)*sqrt(y)/z",
-      "tanh(x) - sigmoid(y)*abs(z)",
-      "x^y + 2^z",
-      "x^-2 + y^0.5 - z^3",
-      "(x + y + z)^3 / (1 + x*x)",
-      "-x^2 - -y*z + +x",
-      "sqrt(x*x + y*y + z*z)",
-      "x/y - z/x",
+      "x^2*y + sin(z)",     "exp(-x^2/2)*cos(y) - z",    "log(x)*sqrt(y)/z", "tanh(x) - sigmoid(y)*abs(z)", "x^y + 2^z",
+      "x^-2 + y^0.5 - z^3", "(x + y + z)^3 / (1 + x*x)", "-x^2 - -y*z + +x", "sqrt(x*x + y*y + z*z)",       "x/y - z/x",
   };
   const std::vector<Tensor> point = {scalar_tensor(0.7, Dtype::Float64), scalar_tensor(1.3, Dtype::Float64),
                                      scalar_tensor(-0.6, Dtype::Float64)};

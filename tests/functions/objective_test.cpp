@@ -49,8 +49,9 @@ TEST(Objective, AMisspelledNameIsReportedAsOne) {
     Objective f("rosenbrok");
     FAIL() << "no error";
   } catch (const ValueError& e) {
-    EXPECT_STREQ(e.what(), "\"rosenbrok\" is neither a test function (quadratic, rosenbrock, beale, booth, himmelblau, "
-                           "rastrigin) nor an expression in x, y, z");
+    EXPECT_STREQ(e.what(),
+                 "\"rosenbrok\" is neither a test function (quadratic, rosenbrock, beale, booth, himmelblau, "
+                 "rastrigin) nor an expression in x, y, z");
   }
   EXPECT_THROW(Objective("rosenbrok + x"), ExpressionError);  // in an expression it is an unknown variable
 }

@@ -83,7 +83,8 @@ TEST(Hardtanh, IsInTheRegistryTheMessagesTheDocsAndTheHelp) {
   EXPECT_NE(std::find(activations.begin(), activations.end(), "hardtanh"), activations.end());
   EXPECT_NE(config_error("[model]\n[[model.layer]]\ntype = \"hardtan\"\n").find("expected one of "), std::string::npos);
   EXPECT_NE(config_error("[model]\n[[model.layer]]\ntype = \"hardtan\"\n").find(", hardtanh, "), std::string::npos);
-  EXPECT_NE(config_error("[model]\nlayers = [4, 10]\nactivation = \"hardtan\"\n").find(" hardtanh, "), std::string::npos);
+  EXPECT_NE(config_error("[model]\nlayers = [4, 10]\nactivation = \"hardtan\"\n").find(" hardtanh, "),
+            std::string::npos);
   EXPECT_NE(layers_markdown().find("\n### hardtanh\n"), std::string::npos);
   EXPECT_NE(layers_markdown().find("| `min_val` | a number | `-1` | any |"), std::string::npos);
   EXPECT_NE(layers_help().find("  hardtanh"), std::string::npos);

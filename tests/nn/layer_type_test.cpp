@@ -37,7 +37,8 @@ TEST(LayerType, RegistryHoldsEveryLayerSortedByName) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   EXPECT_EQ(layer_types().size(), names.size());
   const std::vector<std::string> activations = activation_names();
-  for (const char* name : {"elu", "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus", "tanh"})
+  for (const char* name :
+       {"elu", "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus", "tanh"})
     EXPECT_NE(std::find(activations.begin(), activations.end(), name), activations.end()) << name;
   for (const char* name : {"conv2d", "linear", "dropout", "identity"})
     EXPECT_EQ(std::find(activations.begin(), activations.end(), name), activations.end()) << name;
@@ -68,16 +69,27 @@ TEST(LayerType, OptionsSayKindDefaultAllowedAndRequired) {
 
 TEST(LayerType, ChecksNameTheOptionAndWhatItAllows) {
   const LayerType& conv = find_layer_type("conv2d");
-  EXPECT_EQ(error_of([&] { conv.check({{"out_channels", "2"}, {"kernel_size", "0"}}); }),
+  EXPECT_EQ(error_of([&] {
+              conv.check({{"out_channels", "2"}, {"kernel_size", "0"}});
+            }),
             "Conv2d: kernel_size = 0: expected kernel_size >= 1, an integer or [height, width]");
-  EXPECT_EQ(error_of([&] { conv.check({{"out_channels", "2"}, {"kernel_size", "3,1,1"}}); }),
+  EXPECT_EQ(error_of([&] {
+              conv.check({{"out_channels", "2"}, {"kernel_size", "3,1,1"}});
+            }),
             "Conv2d: kernel_size = 3,1,1: expected kernel_size >= 1, an integer or [height, width]");
-  EXPECT_EQ(error_of([&] { conv.check({{"kernel_size", "3"}}); }),
+  EXPECT_EQ(error_of([&] {
+              conv.check({{"kernel_size", "3"}});
+            }),
             "Conv2d: missing required option out_channels (an integer out_channels >= 1)");
-  EXPECT_EQ(error_of([&] { conv.check({{"out_channels", "2"}, {"kernel_size", "3"}, {"in_channels", "1"}}); }),
+  EXPECT_EQ(error_of([&] {
+              conv.check({{"out_channels", "2"}, {"kernel_size", "3"}, {"in_channels", "1"}});
+            }),
             "Conv2d: unknown option in_channels (Conv2d takes out_channels, kernel_size, stride, padding, dilation, "
             "bias)");
-  EXPECT_EQ(error_of([] { find_layer_type("dropout").check({{"p", "1.5"}}); }), "Dropout: p = 1.5: expected p in [0, 1]");
+  EXPECT_EQ(error_of([] {
+              find_layer_type("dropout").check({{"p", "1.5"}});
+            }),
+            "Dropout: p = 1.5: expected p in [0, 1]");
   try {
     find_layer_type("dropout").check({{"p", "-1"}});
   } catch (const OptionError& e) {
@@ -150,8 +162,9 @@ TEST(LayerType, EveryEntryMakesAModuleOfItsOutputShape) {
 
 TEST(LayerType, MakesTheModulesWithTheirOptions) {
   Generator gen(1);
-  EXPECT_EQ(find_layer_type("conv2d").make({{"out_channels", "4"}, {"kernel_size", "3"}, {"bias", "false"}}, {2, 8, 8},
-                                           Dtype::Float32, gen)->describe(),
+  EXPECT_EQ(find_layer_type("conv2d")
+                .make({{"out_channels", "4"}, {"kernel_size", "3"}, {"bias", "false"}}, {2, 8, 8}, Dtype::Float32, gen)
+                ->describe(),
             "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), bias=False)");
   EXPECT_EQ(find_layer_type("leaky_relu").make({{"negative_slope", "0.2"}}, {3}, Dtype::Float32, gen)->describe(),
             "LeakyReLU(negative_slope=0.2)");
@@ -204,7 +217,8 @@ TEST(InitType, RowsSetWeightAndBias) {
   find_init_type("kaiming_normal").apply({.weight = w, .bias = b, .activation = "relu", .gen = gen}, {});
   EXPECT_EQ(max_abs(b), 0.0);
   // after an activation calculate_gain does not know, the gain is 1
-  EXPECT_NO_THROW(find_init_type("xavier_normal").apply({.weight = w, .bias = b, .activation = "gelu", .gen = gen}, {}));
+  EXPECT_NO_THROW(
+      find_init_type("xavier_normal").apply({.weight = w, .bias = b, .activation = "gelu", .gen = gen}, {}));
 }
 
 }  // namespace

@@ -89,10 +89,8 @@ TEST(Dropout, ZeroesAFractionAndScalesTheRestInTrainingOnly) {
   const Tensor y = drop(x);
   std::int64_t zero_count = 0;
   for (double v : y.to_vector()) {
-    if (v == 0)
-      ++zero_count;
-    else
-      EXPECT_FLOAT_EQ(v, 1.0 / 0.75);
+    if (v == 0) ++zero_count;
+    else EXPECT_FLOAT_EQ(v, 1.0 / 0.75);
   }
   EXPECT_NEAR(static_cast<double>(zero_count) / x.numel(), 0.25, 0.02);
 

@@ -71,7 +71,8 @@ TEST(CrossEntropyLoss, RejectsBadTargets) {
     cross_entropy(x, from_vector(std::vector<std::int64_t>{0, 3}, Shape{2}));
     FAIL();
   } catch (const ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find("target[1] = 3 is not a class index in [0, 3)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("target[1] = 3 is not a class index in [0, 3)"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(cross_entropy(x, from_vector(std::vector<std::int64_t>{0}, Shape{1})), ShapeError);
   EXPECT_THROW(cross_entropy(x, tensor({0, 1})), ValueError);  // float targets
@@ -89,7 +90,12 @@ TEST(LossGradcheck, EveryLossPassesInFloat64) {
   const std::vector<Tensor> x = {randn(Shape{3, 4}, Dtype::Float64, &gen)};
   for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
     EXPECT_TRUE(gradcheck([&](auto& v) { return mse_loss(v[0], target, r); }, x).passed) << to_string(r);
-    EXPECT_TRUE(gradcheck([&](auto& v) { return cross_entropy(v[0].slice(0, 3).reshape(Shape{3, 4}).slice(0, 3), t, r); }, x).passed);
+    EXPECT_TRUE(gradcheck(
+                    [&](auto& v) {
+                      return cross_entropy(v[0].slice(0, 3).reshape(Shape{3, 4}).slice(0, 3), t, r);
+                    },
+                    x)
+                    .passed);
     EXPECT_TRUE(gradcheck([&](auto& v) { return nll_loss(log_softmax(v[0], 1), t, r); }, x).passed);
   }
   EXPECT_TRUE(gradcheck([&](auto& v) { return quadratic_cost(sigmoid(v[0]), target); }, x).passed);

@@ -22,7 +22,8 @@ namespace {
 
 std::shared_ptr<Sequential> tower(Generator& gen) {
   return std::make_shared<Sequential>(std::initializer_list<std::shared_ptr<Module>>{
-      std::make_shared<Linear>(4, 5, LinearOptions{.dtype = Dtype::Float64, .generator = &gen}), std::make_shared<Tanh>(),
+      std::make_shared<Linear>(4, 5, LinearOptions{.dtype = Dtype::Float64, .generator = &gen}),
+      std::make_shared<Tanh>(),
       std::make_shared<Linear>(5, 3, LinearOptions{.dtype = Dtype::Float64, .generator = &gen})});
 }
 
@@ -112,8 +113,7 @@ TEST(Siamese, GradcheckThroughTheModelInFloat64) {
   EXPECT_TRUE(r2.passed) << r2.report();
   // And with respect to the pairs themselves, through both scores.
   for (PairScore score : {PairScore::Cosine, PairScore::Euclidean}) {
-    const auto r = gradcheck([&](const std::vector<Tensor>& in) { return pair_score(siamese(in[0]), score); },
-                                          {pairs});
+    const auto r = gradcheck([&](const std::vector<Tensor>& in) { return pair_score(siamese(in[0]), score); }, {pairs});
     EXPECT_TRUE(r.passed);
   }
 }

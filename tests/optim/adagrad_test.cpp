@@ -38,8 +38,8 @@ TEST(Adagrad, EpsIsAddedOutsideTheSquareRoot) {
 TEST(Adagrad, WeightDecayAndMaximize) {
   // maximize climbs: g = -p + 0.5 p = -1 (at p = 2), s1 = 1, p1 = 2 - 0.1 * (-1) / 1 = 2.1;
   // g2 = -1.05, s2 = 1 + 1.1025 = 2.1025 = 1.45^2, p2 = 2.1 + 0.1 * 1.05 / 1.45
-  const auto p = steps_on_half_square<Adagrad>(
-      AdagradOptions{.lr = 0.1, .weight_decay = 0.5, .eps = 0, .maximize = true}, 2.0);
+  const auto p =
+      steps_on_half_square<Adagrad>(AdagradOptions{.lr = 0.1, .weight_decay = 0.5, .eps = 0, .maximize = true}, 2.0);
   EXPECT_NEAR(p[0], 2.1, 1e-15);
   EXPECT_NEAR(p[1], 2.1 + 0.105 / 1.45, 1e-15);
 }

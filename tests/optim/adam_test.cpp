@@ -15,9 +15,9 @@ namespace {
 using testing::steps_on_half_square;
 
 TEST(Adam, TwoSteps) {
-  // m1 = 0.2, v1 = 0.004: m/(1 - 0.9) = 2, sqrt(v/(1 - 0.999)) = 2, so p1 = 2 - 0.1 = 1.9 (the first step is lr sign(g));
-  // m2 = 0.9 * 0.2 + 0.1 * 1.9 = 0.37, v2 = 0.999 * 0.004 + 0.001 * 3.61 = 0.007606,
-  // p2 = 1.9 - 0.1 / 0.19 * 0.37 / (sqrt(0.007606) / sqrt(0.001999))
+  // m1 = 0.2, v1 = 0.004: m/(1 - 0.9) = 2, sqrt(v/(1 - 0.999)) = 2, so p1 = 2 - 0.1 = 1.9 (the first step is lr
+  // sign(g)); m2 = 0.9 * 0.2 + 0.1 * 1.9 = 0.37, v2 = 0.999 * 0.004 + 0.001 * 3.61 = 0.007606, p2 = 1.9 - 0.1 / 0.19 *
+  // 0.37 / (sqrt(0.007606) / sqrt(0.001999))
   const auto p = steps_on_half_square<Adam>(AdamOptions{.lr = 0.1, .eps = 0}, 2.0);
   EXPECT_NEAR(p[0], 1.9, 1e-15);
   EXPECT_NEAR(p[1], 1.9 - 0.1 / 0.19 * 0.37 / (std::sqrt(0.007606) / std::sqrt(0.001999)), 1e-13);  // 1.80017...
@@ -31,7 +31,8 @@ TEST(Adam, EpsIsAddedToTheBiasCorrectedRoot) {
 
 TEST(Adam, AmsgradKeepsTheLargestSecondMoment) {
   // betas (0.5, 0.5), lr 1.9: m1 = 1, v1 = 2, p1 = 2 - 1.9 * (1/0.5) / (sqrt(2)/sqrt(0.5)) = 0.1;
-  // g2 = 0.1: m2 = 0.5 + 0.05 = 0.55, v2 = 1 + 0.005 = 1.005 < v1, so AMSGrad divides by sqrt(2) where Adam uses sqrt(1.005):
+  // g2 = 0.1: m2 = 0.5 + 0.05 = 0.55, v2 = 1 + 0.005 = 1.005 < v1, so AMSGrad divides by sqrt(2) where Adam uses
+  // sqrt(1.005):
   //   p2 = 0.1 - 1.9 / 0.75 * 0.55 / (sqrt(vmax) / sqrt(0.75))
   const AdamOptions o{.lr = 1.9, .betas = {0.5, 0.5}, .eps = 0};
   const auto plain = steps_on_half_square<Adam>(o, 2.0);

@@ -46,7 +46,8 @@ TEST(AdamW, DefaultWeightDecay) {
 
 TEST(AdamW, MaximizeClimbs) {
   // decay 2 * 0.95 = 1.9, then the ascent step +0.1: p1 = 2.0
-  const auto p = steps_on_half_square<AdamW>(AdamWOptions{.lr = 0.1, .eps = 0, .weight_decay = 0.5, .maximize = true}, 2.0, 1);
+  const auto p =
+      steps_on_half_square<AdamW>(AdamWOptions{.lr = 0.1, .eps = 0, .weight_decay = 0.5, .maximize = true}, 2.0, 1);
   EXPECT_NEAR(p[0], 2.0, 1e-15);
 }
 

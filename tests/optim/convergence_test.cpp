@@ -73,7 +73,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"rosenbrock", {"rmsprop", {{"lr", "0.001"}, {"momentum", "0.9"}}}, 3000, 1e-4},
                       Case{"rosenbrock", {"adam", {{"lr", "0.02"}}}, 7000, 1e-4},
                       Case{"rosenbrock", {"adamw", {{"lr", "0.02"}, {"weight_decay", "0"}}}, 7000, 1e-4}),
-    [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.spec.name + "_" + param_info.param.function; });
+    [](const ::testing::TestParamInfo<Case>& param_info) {
+      return param_info.param.spec.name + "_" + param_info.param.function;
+    });
 
 }  // namespace
 }  // namespace descent::optim

@@ -46,11 +46,13 @@ TEST(MakeOptimizer, ReadsEveryKindOfValue) {
 TEST(MakeOptimizer, OptionNamesArePyTorchs) {
   EXPECT_EQ(optimizer_option_names("sgd"),
             (std::vector<std::string>{"lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"}));
-  EXPECT_EQ(optimizer_option_names("adagrad"), (std::vector<std::string>{"lr", "lr_decay", "weight_decay",
-                                                                          "initial_accumulator_value", "eps", "maximize"}));
-  EXPECT_EQ(optimizer_option_names("adadelta"), (std::vector<std::string>{"lr", "rho", "eps", "weight_decay", "maximize"}));
-  EXPECT_EQ(optimizer_option_names("rmsprop"), (std::vector<std::string>{"lr", "alpha", "eps", "weight_decay", "momentum",
-                                                                          "centered", "maximize"}));
+  EXPECT_EQ(
+      optimizer_option_names("adagrad"),
+      (std::vector<std::string>{"lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"}));
+  EXPECT_EQ(optimizer_option_names("adadelta"),
+            (std::vector<std::string>{"lr", "rho", "eps", "weight_decay", "maximize"}));
+  EXPECT_EQ(optimizer_option_names("rmsprop"),
+            (std::vector<std::string>{"lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"}));
   EXPECT_EQ(optimizer_option_names("adam"),
             (std::vector<std::string>{"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"}));
   EXPECT_EQ(optimizer_option_names("adamw"), optimizer_option_names("adam"));
@@ -63,7 +65,8 @@ TEST(MakeOptimizer, OptionNamesArePyTorchs) {
 }
 
 TEST(MakeOptimizer, UnknownNameListsTheKnownOnes) {
-  EXPECT_EQ(error_for({"adamax", {}}), "unknown optimizer \"adamax\" (known: sgd, adagrad, adadelta, rmsprop, adam, adamw)");
+  EXPECT_EQ(error_for({"adamax", {}}),
+            "unknown optimizer \"adamax\" (known: sgd, adagrad, adadelta, rmsprop, adam, adamw)");
   EXPECT_THROW(optimizer_option_names("Adam"), ValueError);
 }
 
@@ -81,9 +84,10 @@ TEST(MakeOptimizer, BadValuesNameKeyValueAndExpectation) {
   EXPECT_EQ(error_for({"adam", {{"betas", "0.9"}}}), "Adam: betas = 0.9: expected two numbers, e.g. 0.9,0.999");
   EXPECT_EQ(error_for({"adam", {{"betas", "1.5,0.999"}}}), "Adam: betas[0] = 1.5: expected 0 <= beta < 1");
   EXPECT_EQ(error_for({"sgd", {{"lr", "-0.1"}}}), "SGD: lr = -0.1: expected lr >= 0");
-  EXPECT_EQ(error_for({"sgd", {{"nesterov", "true"}}}),
-            "SGD: nesterov = true: expected nesterov = true only with momentum > 0 and dampening = 0 (got momentum = 0, "
-            "dampening = 0)");
+  EXPECT_EQ(
+      error_for({"sgd", {{"nesterov", "true"}}}),
+      "SGD: nesterov = true: expected nesterov = true only with momentum > 0 and dampening = 0 (got momentum = 0, "
+      "dampening = 0)");
   try {
     check_optimizer_spec({"rmsprop", {{"alpha", "-1"}}});
     FAIL();

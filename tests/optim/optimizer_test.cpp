@@ -63,12 +63,13 @@ INSTANTIATE_TEST_SUITE_P(
     Optimizers, StateDictResume,
     ::testing::Values(OptimizerSpec{"sgd", {{"lr", "0.01"}, {"momentum", "0.9"}, {"nesterov", "true"}}},
                       OptimizerSpec{"sgd", {{"lr", "0.01"}, {"momentum", "0.8"}, {"dampening", "0.3"}}},
-                      OptimizerSpec{"adagrad", {{"lr", "0.1"}, {"lr_decay", "0.05"}}},
-                      OptimizerSpec{"adadelta", {}},
+                      OptimizerSpec{"adagrad", {{"lr", "0.1"}, {"lr_decay", "0.05"}}}, OptimizerSpec{"adadelta", {}},
                       OptimizerSpec{"rmsprop", {{"centered", "true"}, {"momentum", "0.5"}}},
                       OptimizerSpec{"adam", {{"lr", "0.05"}, {"amsgrad", "true"}}},
                       OptimizerSpec{"adamw", {{"lr", "0.05"}}}),
-    [](const ::testing::TestParamInfo<OptimizerSpec>& param_info) { return param_info.param.name + std::to_string(param_info.index); });
+    [](const ::testing::TestParamInfo<OptimizerSpec>& param_info) {
+      return param_info.param.name + std::to_string(param_info.index);
+    });
 
 TEST(OptimizerState, KeyedByParameterName) {
   Problem p;
@@ -78,13 +79,13 @@ TEST(OptimizerState, KeyedByParameterName) {
   std::vector<std::string> tensors, scalars;
   for (const auto& [k, v] : s.tensors) tensors.push_back(k);
   for (const auto& [k, v] : s.scalars) scalars.push_back(k);
-  EXPECT_EQ(tensors, (std::vector<std::string>{"layer.bias.exp_avg", "layer.bias.exp_avg_sq", "layer.bias.max_exp_avg_sq",
-                                               "layer.weight.exp_avg", "layer.weight.exp_avg_sq",
-                                               "layer.weight.max_exp_avg_sq"}));
-  EXPECT_EQ(scalars, (std::vector<std::string>{"layer.bias.step", "layer.weight.step", "param_groups.0.amsgrad",
-                                               "param_groups.0.betas[0]", "param_groups.0.betas[1]", "param_groups.0.eps",
-                                               "param_groups.0.lr", "param_groups.0.maximize",
-                                               "param_groups.0.weight_decay"}));
+  EXPECT_EQ(tensors, (std::vector<std::string>{"layer.bias.exp_avg", "layer.bias.exp_avg_sq",
+                                               "layer.bias.max_exp_avg_sq", "layer.weight.exp_avg",
+                                               "layer.weight.exp_avg_sq", "layer.weight.max_exp_avg_sq"}));
+  EXPECT_EQ(scalars,
+            (std::vector<std::string>{"layer.bias.step", "layer.weight.step", "param_groups.0.amsgrad",
+                                      "param_groups.0.betas[0]", "param_groups.0.betas[1]", "param_groups.0.eps",
+                                      "param_groups.0.lr", "param_groups.0.maximize", "param_groups.0.weight_decay"}));
   EXPECT_EQ(s.scalars.at("layer.weight.step"), 1.0);
   EXPECT_EQ(s.scalars.at("param_groups.0.amsgrad"), 1.0);
   EXPECT_EQ(s.tensors.at("layer.weight.exp_avg").shape(), (Shape{3, 2}));
@@ -133,7 +134,8 @@ TEST(OptimizerState, RejectsStateItCannotUse) {
     sgd.load_state_dict(adam_state);
     FAIL();
   } catch (const ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find("SGD keeps no buffer \"exp_avg\" (its buffers: momentum_buffer)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("SGD keeps no buffer \"exp_avg\" (its buffers: momentum_buffer)"),
+              std::string::npos)
         << e.what();
   }
 
@@ -169,7 +171,7 @@ TEST(ParamGroups, EachGroupHasItsOwnOptions) {
     (a * 2.0 + b * 2.0).sum().backward();
     opt.step();
   }
-  EXPECT_NEAR(a.item(), 1 - 2 * 0.2, 1e-15);            // two plain steps of 0.1 * 2
+  EXPECT_NEAR(a.item(), 1 - 2 * 0.2, 1e-15);           // two plain steps of 0.1 * 2
   EXPECT_NEAR(b.item(), 1 - 0.01 * (2 + 3.8), 1e-15);  // buffers 2, then 0.9 * 2 + 2
   opt.set_lr(0.5, 1);
   EXPECT_EQ(opt.lr(0), 0.1);

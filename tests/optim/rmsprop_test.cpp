@@ -32,7 +32,8 @@ TEST(RMSprop, EpsIsAddedOutsideTheSquareRoot) {
 TEST(RMSprop, Centered) {
   // alpha = 0.5: v1 = 2, m1 = 1, d1 = sqrt(2 - 1) = 1, p1 = 2 - 0.1 * 2 = 1.8;
   // v2 = 1 + 0.5 * 3.24 = 2.62, m2 = 0.5 + 0.9 = 1.4, d2 = sqrt(2.62 - 1.96) = sqrt(0.66), p2 = 1.8 - 0.18 / sqrt(0.66)
-  const auto p = steps_on_half_square<RMSprop>(RMSpropOptions{.lr = 0.1, .alpha = 0.5, .eps = 0, .centered = true}, 2.0);
+  const auto p =
+      steps_on_half_square<RMSprop>(RMSpropOptions{.lr = 0.1, .alpha = 0.5, .eps = 0, .centered = true}, 2.0);
   EXPECT_NEAR(p[0], 1.8, 1e-15);
   EXPECT_NEAR(p[1], 1.8 - 0.18 / std::sqrt(0.66), 1e-14);
 }
@@ -40,8 +41,7 @@ TEST(RMSprop, Centered) {
 TEST(RMSprop, Momentum) {
   // alpha = 0.5, momentum = 0.9: b1 = 2 / sqrt(2) = sqrt(2), p1 = 2 - 0.1 sqrt(2);
   // b2 = 0.9 sqrt(2) + p1 / sqrt(1 + 0.5 p1^2), p2 = p1 - 0.1 b2
-  const auto p = steps_on_half_square<RMSprop>(
-      RMSpropOptions{.lr = 0.1, .alpha = 0.5, .eps = 0, .momentum = 0.9}, 2.0);
+  const auto p = steps_on_half_square<RMSprop>(RMSpropOptions{.lr = 0.1, .alpha = 0.5, .eps = 0, .momentum = 0.9}, 2.0);
   const double p1 = 2 - 0.1 * std::sqrt(2.0);
   const double b2 = 0.9 * std::sqrt(2.0) + p1 / std::sqrt(1 + 0.5 * p1 * p1);
   EXPECT_NEAR(p[0], p1, 1e-15);

@@ -69,17 +69,19 @@ TEST(OptimizerTrajectory, EveryOptimizerFollowsPyTorch) {
       ++step;
       const auto expected = point.get<std::vector<double>>();
       for (std::size_t i = 0; i < expected.size(); ++i) {
-        const double err = std::abs(x.at(static_cast<std::int64_t>(i)) - expected[i]) / std::max(std::abs(expected[i]), 1.0);
+        const double err =
+            std::abs(x.at(static_cast<std::int64_t>(i)) - expected[i]) / std::max(std::abs(expected[i]), 1.0);
         run_worst = std::max(run_worst, err);
-        ASSERT_LT(err, 1e-9) << label << ": step " << step << ", coordinate " << i << ": " << x.at(static_cast<std::int64_t>(i))
-                             << " vs PyTorch's " << expected[i];
+        ASSERT_LT(err, 1e-9) << label << ": step " << step << ", coordinate " << i << ": "
+                             << x.at(static_cast<std::int64_t>(i)) << " vs PyTorch's " << expected[i];
       }
     }
     worst[spec.name] = std::max(worst[spec.name], run_worst);
     ++runs;
   }
   EXPECT_EQ(runs, 75u);
-  for (const auto& [name, err] : worst) std::printf("  %-9s largest relative error against PyTorch: %.3g\n", name.c_str(), err);
+  for (const auto& [name, err] : worst)
+    std::printf("  %-9s largest relative error against PyTorch: %.3g\n", name.c_str(), err);
 }
 
 }  // namespace

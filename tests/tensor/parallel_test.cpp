@@ -42,9 +42,10 @@ TEST(ParallelRun, NestedRegionRunsInline) {
 }
 
 TEST(ParallelRun, RethrowsAWorkersException) {
-  EXPECT_THROW(parallel_run(2, [](int t) {
-                 if (t == 1) throw std::runtime_error("worker failed");
-               }),
+  EXPECT_THROW(parallel_run(2,
+                            [](int t) {
+                              if (t == 1) throw std::runtime_error("worker failed");
+                            }),
                std::runtime_error);
   int runs = 0;
   parallel_run(1, [&](int) { ++runs; });  // the pool still works afterwards

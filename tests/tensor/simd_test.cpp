@@ -30,8 +30,8 @@ void check_gemm(Dtype dtype, double tol) {
                 s += a.at(ta ? p * m + i : i * k + p) * b.at(tb ? j * k + p : p * n + j);
               const double expected = 0.5 * s + (beta == 0 ? 0.0 : beta * c0[i * n + j]);
               ASSERT_NEAR(c.at(i * n + j), expected, tol * (1 + std::abs(s)))
-                  << m << "x" << n << "x" << k << " ta=" << ta << " tb=" << tb << " beta=" << beta << " at " << i
-                  << "," << j;
+                  << m << "x" << n << "x" << k << " ta=" << ta << " tb=" << tb << " beta=" << beta << " at " << i << ","
+                  << j;
             }
         }
 }
@@ -97,9 +97,13 @@ namespace {
 // one slice but whose operands fit in L2, which run whole (W1's forward product is the first).
 TEST(SmallGemm, SkinnyProductsMatchNaiveProduct) {
   Generator g(5);
-  for (const auto& [m, n, k, tb] : std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, bool>>{
-           {6, 4000, 100, false}, {100, 3000, 9, false}, {7, 23, 20000, true}, {17, 5, 30000, true},
-           {10, 30, 784, true}, {13, 9, 2001, true}}) {
+  for (const auto& [m, n, k, tb] :
+       std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, bool>>{{6, 4000, 100, false},
+                                                                               {100, 3000, 9, false},
+                                                                               {7, 23, 20000, true},
+                                                                               {17, 5, 30000, true},
+                                                                               {10, 30, 784, true},
+                                                                               {13, 9, 2001, true}}) {
     const Tensor a = randn(Shape{m, k}, Dtype::Float64, &g);
     const Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, Dtype::Float64, &g);
     Tensor c = zeros(Shape{m, n}, Dtype::Float64);
@@ -129,7 +133,8 @@ TEST(SmallGemm, ThreadsGiveTheOneThreadResult) {
     kernels::gemm(a, false, b, tb, one, 1.0, 0.0);
     kernels::set_num_threads(3);
     kernels::gemm(a, false, b, tb, three, 1.0, 0.0);
-    for (std::int64_t i = 0; i < m * n; ++i) ASSERT_EQ(one.at(i), three.at(i)) << m << "x" << n << "x" << k << " at " << i;
+    for (std::int64_t i = 0; i < m * n; ++i)
+      ASSERT_EQ(one.at(i), three.at(i)) << m << "x" << n << "x" << k << " at " << i;
   }
   kernels::set_num_threads(before);
 }
@@ -164,10 +169,11 @@ TEST(SimdConv, Float32AgreesWithFloat64) {
     const Tensor w = uniform(Shape{4, 2, 5, 3}, -1, 1, Dtype::Float64, &g);
     const Tensor b = uniform(Shape{4}, -1, 1, Dtype::Float64, &g);
     const auto r64 = kernels::conv2d(x, w, b, stride, padding, 1);
-    const auto r32 = kernels::conv2d(x.to(Dtype::Float32), w.to(Dtype::Float32), b.to(Dtype::Float32), stride, padding, 1);
+    const auto r32 =
+        kernels::conv2d(x.to(Dtype::Float32), w.to(Dtype::Float32), b.to(Dtype::Float32), stride, padding, 1);
     const auto d64 = kernels::conv2d_backward(r64, x, w, stride, padding, 1, true, true, true);
-    const auto d32 = kernels::conv2d_backward(r32, x.to(Dtype::Float32), w.to(Dtype::Float32), stride, padding, 1, true,
-                                              true, true);
+    const auto d32 =
+        kernels::conv2d_backward(r32, x.to(Dtype::Float32), w.to(Dtype::Float32), stride, padding, 1, true, true, true);
     for (const auto& [got, want] : std::vector<std::pair<Tensor, Tensor>>{
              {r32, r64}, {d32.input, d64.input}, {d32.weight, d64.weight}, {d32.bias, d64.bias}}) {
       const auto gv = got.to_vector(), wv = want.to_vector();

@@ -141,7 +141,8 @@ TEST(Tensor, GatherChecksIndices) {
 }
 
 TEST(Tensor, PrintsLikePyTorch) {
-  EXPECT_EQ(to_string(from_vector(V{1, 2, 3, 4}, Shape{2, 2})), "tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]])");
+  EXPECT_EQ(to_string(from_vector(V{1, 2, 3, 4}, Shape{2, 2})),
+            "tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]])");
   EXPECT_EQ(to_string(tensor({1.5}, Dtype::Float64)), "tensor([1.5000], dtype=float64)");
   EXPECT_EQ(to_string(full(Shape{}, 2.0)), "tensor(2.0000)");
 }

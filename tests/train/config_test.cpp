@@ -44,8 +44,12 @@ TEST(ParseConfig, NielsenExampleFile) {
   EXPECT_EQ(c.loss.name, "quadratic");
   EXPECT_EQ(c.loss.option("reduction"), "mean");
   EXPECT_EQ(c.optim.name, "sgd");
-  EXPECT_EQ(c.optim.options, (optim::NameValuePairs{{"lr", "3"}, {"momentum", "0"}, {"dampening", "0"}, {"weight_decay", "0"},
-                                                    {"nesterov", "false"}, {"maximize", "false"}}));
+  EXPECT_EQ(c.optim.options, (optim::NameValuePairs{{"lr", "3"},
+                                                    {"momentum", "0"},
+                                                    {"dampening", "0"},
+                                                    {"weight_decay", "0"},
+                                                    {"nesterov", "false"},
+                                                    {"maximize", "false"}}));
   EXPECT_FALSE(c.scheduler.has_value());
   EXPECT_EQ(c.data.classes, 10);
   EXPECT_EQ(c.data.train_limit, 50000);
@@ -140,9 +144,10 @@ TEST(ParseConfigError, SyntaxErrorWithLineAndColumn) {
 }
 
 TEST(ParseConfigError, UnknownKey) {
-  EXPECT_EQ(error_for(with("[train]\nepoch = 3\n")),
-            "cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype, clip_grad_norm, "
-            "clip_grad_value, flush_denormal)");
+  EXPECT_EQ(
+      error_for(with("[train]\nepoch = 3\n")),
+      "cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype, clip_grad_norm, "
+      "clip_grad_value, flush_denormal)");
 }
 
 TEST(ParseConfigError, UnknownOptimKeyForSgd) {
@@ -153,7 +158,8 @@ TEST(ParseConfigError, UnknownOptimKeyForSgd) {
 
 TEST(ParseConfigError, UnknownSection) {
   EXPECT_EQ(error_for(with("[optimizer]\nlr = 0.1\n")),
-            "cfg.toml: unknown section [optimizer] (known sections: model, loss, optim, scheduler, data, train, diagnostics)");
+            "cfg.toml: unknown section [optimizer] (known sections: model, loss, optim, scheduler, data, train, "
+            "diagnostics)");
 }
 
 TEST(ParseConfigError, KeyOutsideAnySection) {
@@ -254,8 +260,9 @@ TEST(ParseConfigError, UnknownActivation) {
 }
 
 TEST(ParseConfigError, UnknownOutputActivation) {
-  EXPECT_EQ(error_for(with("output_activation = \"swish\"\n")),
-            "cfg.toml: model.output_activation = \"swish\": expected one of none, " + util::join(nn::activation_names()));
+  EXPECT_EQ(
+      error_for(with("output_activation = \"swish\"\n")),
+      "cfg.toml: model.output_activation = \"swish\": expected one of none, " + util::join(nn::activation_names()));
 }
 
 TEST(ParseConfigError, UnknownInit) {
@@ -310,11 +317,13 @@ TEST(ParseConfigError, LastLayerIsNotClasses) {
 // Each option written in TOML as its kind is written.
 std::string toml_value(const optim::OptionInfo& info) {
   switch (info.kind) {
-    case optim::OptionKind::NumberPair: return "[" + info.default_value.substr(0, info.default_value.find(',')) + ", " +
-                                               info.default_value.substr(info.default_value.find(',') + 1) + "]";
+    case optim::OptionKind::NumberPair:
+      return "[" + info.default_value.substr(0, info.default_value.find(',')) + ", " +
+             info.default_value.substr(info.default_value.find(',') + 1) + "]";
     case optim::OptionKind::Text: return "\"" + info.default_value + "\"";
     case optim::OptionKind::Number:
-      return info.default_value.find_first_of(".e") == std::string::npos ? info.default_value + ".0" : info.default_value;
+      return info.default_value.find_first_of(".e") == std::string::npos ? info.default_value + ".0"
+                                                                         : info.default_value;
     default: return info.default_value;
   }
 }
@@ -336,13 +345,13 @@ TEST(ParseConfig, EveryOptionOfEveryOptimizer) {
 TEST(ParseConfig, AdamWithBetas) {
   const TrainConfig c = parse_config_string(
       with("[optim]\nname = \"adam\"\nlr = 1e-3\nbetas = [0.8, 0.99]\namsgrad = true\nweight_decay = 0\n"), "cfg.toml");
-  EXPECT_EQ(c.optim.options, (optim::NameValuePairs{{"lr", "0.001"}, {"betas", "0.8,0.99"}, {"weight_decay", "0"},
-                                                    {"amsgrad", "true"}}));
+  EXPECT_EQ(c.optim.options, (optim::NameValuePairs{
+                                 {"lr", "0.001"}, {"betas", "0.8,0.99"}, {"weight_decay", "0"}, {"amsgrad", "true"}}));
 }
 
 TEST(ParseConfig, SchedulerSection) {
-  const TrainConfig c =
-      parse_config_string(with("[scheduler]\nname = \"multisteplr\"\nmilestones = [10, 20]\ngamma = 0.5\n"), "cfg.toml");
+  const TrainConfig c = parse_config_string(
+      with("[scheduler]\nname = \"multisteplr\"\nmilestones = [10, 20]\ngamma = 0.5\n"), "cfg.toml");
   ASSERT_TRUE(c.scheduler.has_value());
   EXPECT_EQ(c.scheduler->name, "multisteplr");
   EXPECT_EQ(c.scheduler->options, (optim::NameValuePairs{{"milestones", "10,20"}, {"gamma", "0.5"}}));
@@ -358,7 +367,8 @@ TEST(ParseConfig, FullBatchAndClipping) {
   const TrainConfig c = parse_config_string(with("[train]\nbatch_size = \"full\"\nclip_grad_norm = 5\n"), "cfg.toml");
   EXPECT_EQ(c.batch_size, kFullBatch);
   EXPECT_EQ(c.clip_grad_norm, 5.0);
-  EXPECT_EQ(parse_config_string(with("[train]\nbatch_size = 1\nclip_grad_value = 0.5\n"), "cfg.toml").clip_grad_value, 0.5);
+  EXPECT_EQ(parse_config_string(with("[train]\nbatch_size = 1\nclip_grad_value = 0.5\n"), "cfg.toml").clip_grad_value,
+            0.5);
 }
 
 TEST(ParseConfigError, OptimizerOptionsOutOfRange) {
@@ -366,10 +376,12 @@ TEST(ParseConfigError, OptimizerOptionsOutOfRange) {
             "cfg.toml: optim.betas = [1.5, 0.999]: expected 0 <= beta < 1");
   EXPECT_EQ(error_for(with("[optim]\nname = \"adagrad\"\nlr_decay = -1\n")),
             "cfg.toml: optim.lr_decay = -1: expected lr_decay >= 0");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adadelta\"\nrho = 2\n")), "cfg.toml: optim.rho = 2: expected 0 <= rho <= 1");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adadelta\"\nrho = 2\n")),
+            "cfg.toml: optim.rho = 2: expected 0 <= rho <= 1");
   EXPECT_EQ(error_for(with("[optim]\nname = \"rmsprop\"\nalpha = -0.5\n")),
             "cfg.toml: optim.alpha = -0.5: expected alpha >= 0");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adamw\"\neps = -1e-8\n")), "cfg.toml: optim.eps = -1e-08: expected eps >= 0");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adamw\"\neps = -1e-8\n")),
+            "cfg.toml: optim.eps = -1e-08: expected eps >= 0");
 }
 
 TEST(ParseConfigError, OptimizerOptionsOfTheWrongType) {
@@ -379,7 +391,8 @@ TEST(ParseConfigError, OptimizerOptionsOfTheWrongType) {
             "cfg.toml: optim.betas = [0.9, \"x\"]: expected an array of two numbers, e.g. [0.9, 0.999]");
   EXPECT_EQ(error_for(with("[optim]\nname = \"rmsprop\"\ncentered = \"yes\"\n")),
             "cfg.toml: optim.centered = \"yes\": expected true or false");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\namsgrad = 1\n")), "cfg.toml: optim.amsgrad = 1: expected true or false");
+  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\namsgrad = 1\n")),
+            "cfg.toml: optim.amsgrad = 1: expected true or false");
 }
 
 TEST(ParseConfigError, KeyOfAnotherOptimizer) {
@@ -392,9 +405,10 @@ TEST(ParseConfigError, KeyOfAnotherOptimizer) {
 }
 
 TEST(ParseConfigError, SchedulerName) {
-  EXPECT_EQ(error_for(with("[scheduler]\nstep_size = 3\n")),
-            "cfg.toml: missing required key scheduler.name (one of steplr, multisteplr, exponentiallr, cosineannealinglr, "
-            "linearlr, onecyclelr, reducelronplateau)");
+  EXPECT_EQ(
+      error_for(with("[scheduler]\nstep_size = 3\n")),
+      "cfg.toml: missing required key scheduler.name (one of steplr, multisteplr, exponentiallr, cosineannealinglr, "
+      "linearlr, onecyclelr, reducelronplateau)");
   EXPECT_EQ(error_for(with("[scheduler]\nname = \"cosine\"\n")),
             "cfg.toml: scheduler.name = \"cosine\": expected one of steplr, multisteplr, exponentiallr, "
             "cosineannealinglr, linearlr, onecyclelr, reducelronplateau");
@@ -418,15 +432,17 @@ TEST(ParseConfigError, SchedulerOptions) {
 }
 
 TEST(ParseConfigError, OneCycleLr) {
-  EXPECT_NE(error_for(with("[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\ntotal_steps = 100\n"))
-                .find("cfg.toml: unknown key scheduler.total_steps (known keys in [scheduler] for onecyclelr: name, max_lr, "
-                      "pct_start,"),
-            std::string::npos);
+  EXPECT_NE(
+      error_for(with("[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\ntotal_steps = 100\n"))
+          .find("cfg.toml: unknown key scheduler.total_steps (known keys in [scheduler] for onecyclelr: name, max_lr, "
+                "pct_start,"),
+      std::string::npos);
   EXPECT_EQ(error_for(with("[scheduler]\nname = \"onecyclelr\"\n")),
             "cfg.toml: missing required key scheduler.max_lr (for onecyclelr: expected max_lr > 0)");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adagrad\"\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\n")),
-            "cfg.toml: scheduler.cycle_momentum = true (the default): expected false, as optim.name = \"adagrad\" has no "
-            "momentum or betas to cycle");
+  EXPECT_EQ(
+      error_for(with("[optim]\nname = \"adagrad\"\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\n")),
+      "cfg.toml: scheduler.cycle_momentum = true (the default): expected false, as optim.name = \"adagrad\" has no "
+      "momentum or betas to cycle");
   EXPECT_NO_THROW(parse_config_string(
       with("[optim]\nname = \"adagrad\"\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\ncycle_momentum = false\n"),
       "cfg.toml"));

@@ -45,8 +45,7 @@ TEST(EpochReport, MetricsKeysOfEachKind) {
                                                "test_correct", "test_total", "train_loss"}));
   EXPECT_EQ(keys(TaskKind::Pairs), (V{"epoch", "lr", "samples_per_second", "seconds", "test_accuracy", "test_correct",
                                       "test_total", "threshold", "train_loss"}));
-  EXPECT_EQ(keys(TaskKind::Regression),
-            (V{"epoch", "lr", "samples_per_second", "seconds", "test_loss", "train_loss"}));
+  EXPECT_EQ(keys(TaskKind::Regression), (V{"epoch", "lr", "samples_per_second", "seconds", "test_loss", "train_loss"}));
   const auto j = nlohmann::json::parse(metrics_line(TaskKind::Classification, result()));
   EXPECT_DOUBLE_EQ(j["test_accuracy"].get<double>(), 0.9022);
 }
@@ -54,7 +53,8 @@ TEST(EpochReport, MetricsKeysOfEachKind) {
 TEST(EpochReport, RegressionMetricsHoldTheLr) {
   data::testing::TempDir dir;
   const TrainConfig config = parse_config_string(
-      "[model]\nlayers = [1, 1]\n[loss]\nname = \"mse\"\n[optim]\nlr = 0.05\n[data]\ninputs = [[1.0], [2.0]]\ntargets = [[2.0], [4.0]]\n"
+      "[model]\nlayers = [1, 1]\n[loss]\nname = \"mse\"\n[optim]\nlr = 0.05\n[data]\ninputs = [[1.0], [2.0]]\ntargets "
+      "= [[2.0], [4.0]]\n"
       "[train]\nepochs = 2\nbatch_size = 2\n",
       "regression.toml");
   RunOptions options;

@@ -172,8 +172,9 @@ TEST(LayerConfig, BadTypesKeysAndValuesNameTheLayer) {
             "type, out_channels, kernel_size, stride, padding, dilation, bias)");
   EXPECT_EQ(error_for(model("[[model.layer]]\ntype = \"conv2d\"\nout_channels = 2.5\nkernel_size = 3\n")),
             "lenet.toml: model.layer[0].out_channels = 2.5: expected an integer");
-  EXPECT_EQ(error_for(model("[[model.layer]]\ntype = \"conv2d\"\nout_channels = 2\nkernel_size = [3, 3, 3]\n")),
-            "lenet.toml: model.layer[0].kernel_size = [3, 3, 3]: expected kernel_size >= 1, an integer or [height, width]");
+  EXPECT_EQ(
+      error_for(model("[[model.layer]]\ntype = \"conv2d\"\nout_channels = 2\nkernel_size = [3, 3, 3]\n")),
+      "lenet.toml: model.layer[0].kernel_size = [3, 3, 3]: expected kernel_size >= 1, an integer or [height, width]");
   EXPECT_EQ(error_for(model(std::string(kConv) + "padding = -1\n")),
             "lenet.toml: model.layer[0].padding = -1: expected padding >= 0, an integer or [height, width]");
   EXPECT_EQ(error_for(model(std::string(kConv) + "bias = 1\n")),
@@ -182,9 +183,10 @@ TEST(LayerConfig, BadTypesKeysAndValuesNameTheLayer) {
             "lenet.toml: model.layer[0].p = 1.5: expected p in [0, 1]");
   EXPECT_EQ(error_for(model("[[model.layer]]\ntype = \"softplus\"\nbeta = 0\n")),
             "lenet.toml: model.layer[0].beta = 0: expected beta > 0");
-  EXPECT_EQ(error_for(model("[[model.layer]]\ntype = \"relu\"\nnegative_slope = 0.1\n")),
-            "lenet.toml: unknown key model.layer[0].negative_slope (known keys in [model.layer[0]] for type = \"relu\": "
-            "type)");
+  EXPECT_EQ(
+      error_for(model("[[model.layer]]\ntype = \"relu\"\nnegative_slope = 0.1\n")),
+      "lenet.toml: unknown key model.layer[0].negative_slope (known keys in [model.layer[0]] for type = \"relu\": "
+      "type)");
 }
 
 TEST(LayerConfig, TheTwoModelFormsAreExclusive) {
@@ -222,8 +224,9 @@ TEST(LayerConfig, ShapeErrorsNameTheLayerAndItsInput) {
 }
 
 TEST(LayerConfig, LossOptions) {
-  const TrainConfig c = parse_config_string(model("") + "[loss]\nname = \"cross_entropy\"\nlabel_smoothing = 0.1\n"
-                                                       "weight = [1, 2, 1, 1, 1, 1, 1, 1, 1, 0.5]\nreduction = \"sum\"\n",
+  const TrainConfig c = parse_config_string(model("") +
+                                                "[loss]\nname = \"cross_entropy\"\nlabel_smoothing = 0.1\n"
+                                                "weight = [1, 2, 1, 1, 1, 1, 1, 1, 1, 0.5]\nreduction = \"sum\"\n",
                                             "lenet.toml");
   EXPECT_EQ(c.loss.number("label_smoothing"), 0.1);
   EXPECT_EQ(c.loss.numbers("weight")[1], 2.0);

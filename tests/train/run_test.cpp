@@ -66,8 +66,9 @@ TEST(RunTraining, OneCycleStepsOncePerBatch) {
   TempDir dir;
   write_data(dir);
   // 12 examples in batches of 4: 3 batches an epoch, so total_steps = 2 x 3 and epoch 1 begins at step 3
-  const TrainConfig config = config_with("[optim]\nmomentum = 0.9\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 1\n"
-                                         "[train]\nepochs = 2\nbatch_size = 4\n");
+  const TrainConfig config = config_with(
+      "[optim]\nmomentum = 0.9\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 1\n"
+      "[train]\nepochs = 2\nbatch_size = 4\n");
   const RunSummary s = run(config, dir);
   Tensor p = zeros(Shape{1}).requires_grad_();
   optim::SGD opt(std::vector<Tensor>{p}, {.momentum = 0.9});
@@ -102,8 +103,10 @@ TEST(RunTraining, FullBatchIsGradientDescentOnTheWholeSet) {
   write_data(dir);
   std::vector<std::vector<double>> runs;
   for (const std::string clip : {"", "clip_grad_norm = 0.05\n"}) {
-    const TrainConfig config = config_with("[optim]\nlr = 0.5\n[train]\nepochs = 4\nbatch_size = \"full\"\n"
-                                           "dtype = \"float64\"\n" + clip);
+    const TrainConfig config = config_with(
+        "[optim]\nlr = 0.5\n[train]\nepochs = 4\nbatch_size = \"full\"\n"
+        "dtype = \"float64\"\n" +
+        clip);
     const RunSummary s = run(config, dir);
     const auto expected = full_batch_losses(config, dir, config.clip_grad_norm);
     ASSERT_EQ(s.epochs.size(), expected.size());
@@ -126,7 +129,8 @@ TEST(RunTraining, FlushDenormalIsSetForTheRunOnly) {
   const RunSummary flushed = run(config_with(train + "flush_denormal = true\n"), dir);
   EXPECT_FALSE(flush_denormal());
   ASSERT_EQ(plain.epochs.size(), flushed.epochs.size());
-  for (std::size_t e = 0; e < plain.epochs.size(); ++e) EXPECT_EQ(plain.epochs[e].train_loss, flushed.epochs[e].train_loss);
+  for (std::size_t e = 0; e < plain.epochs.size(); ++e)
+    EXPECT_EQ(plain.epochs[e].train_loss, flushed.epochs[e].train_loss);
 }
 
 TEST(RunTraining, ReduceLROnPlateauWatchesTheTrainingLoss) {

@@ -92,10 +92,12 @@ TEST(SiameseConfig, ErrorsNameFileKeyAndValue) {
                "label_smoothing, weight)");
   expect_error(replace(kCosine, "margin = 0.1", "margin = 1.5"),
                "s.toml: loss.margin = 1.5: expected margin in [-1, 1] (a cosine similarity)");
-  expect_error(replace(kContrastive, "[data]", "margin = -1\n[data]"), "s.toml: loss.margin = -1: expected margin > 0 (a distance)");
+  expect_error(replace(kContrastive, "[data]", "margin = -1\n[data]"),
+               "s.toml: loss.margin = -1: expected margin > 0 (a distance)");
   expect_error(replace(kCosine, "test_pairs = 20\n", ""),
                "s.toml: missing required key data.test_pairs (the number of pairs for model.siamese = \"cosine\")");
-  expect_error(replace(kCosine, "train_pairs = 40", "train_pairs = 0"), "s.toml: data.train_pairs = 0: expected train_pairs >= 1");
+  expect_error(replace(kCosine, "train_pairs = 40", "train_pairs = 0"),
+               "s.toml: data.train_pairs = 0: expected train_pairs >= 1");
   expect_error(replace(kCosine, "\"cosine\"\n", "\"manhattan\"\n"),
                "s.toml: model.siamese = \"manhattan\": expected one of none, cosine, euclidean");
   const std::string plain = "[model]\nlayers = [4, 2]\n[data]\nclasses = 2\n";
@@ -103,8 +105,9 @@ TEST(SiameseConfig, ErrorsNameFileKeyAndValue) {
                "s.toml: loss.name = \"contrastive\": expected one of bce_with_logits, cross_entropy, huber, l1, mse, "
                "nll, quadratic, smooth_l1 without model.siamese "
                "(contrastive compares pairs)");
-  expect_error(plain + "train_pairs = 10\n",
-               "s.toml: data.train_pairs = 10: expected no pair count without model.siamese = \"cosine\" or \"euclidean\"");
+  expect_error(
+      plain + "train_pairs = 10\n",
+      "s.toml: data.train_pairs = 10: expected no pair count without model.siamese = \"cosine\" or \"euclidean\"");
   expect_error(plain + "[loss]\nmargin = 1\n",
                "s.toml: unknown key loss.margin (known keys in [loss] for cross_entropy: name, reduction, "
                "label_smoothing, weight)");

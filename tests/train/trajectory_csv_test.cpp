@@ -69,8 +69,14 @@ TEST_F(TrajectoryCsvTest, NumbersReadBackExactly) {
   std::mt19937_64 gen(42);
   std::uniform_real_distribution<double> mantissa(-1, 1);
   std::uniform_int_distribution<int> exponent(-320, 300);
-  std::vector<double> values = {0.1, 1.0 / 3, -2.0 / 3, 1e-310, std::numeric_limits<double>::max(),
-                                std::numeric_limits<double>::min(), 5e-324, 123456789.123456789};
+  std::vector<double> values = {0.1,
+                                1.0 / 3,
+                                -2.0 / 3,
+                                1e-310,
+                                std::numeric_limits<double>::max(),
+                                std::numeric_limits<double>::min(),
+                                5e-324,
+                                123456789.123456789};
   for (int i = 0; i < 2000; ++i) values.push_back(mantissa(gen) * std::pow(10.0, exponent(gen)));
   for (double v : values) {
     EXPECT_EQ(std::strtod(format_exact(v, Dtype::Float64).c_str(), nullptr), v) << format_exact(v, Dtype::Float64);

@@ -52,7 +52,8 @@ TEST(OptionField, Size2AsTextAndBack) {
 }
 
 TEST(OptionField, LimitsAreCheckedAndDescribed) {
-  EXPECT_EQ(error_of({{"kernel_size", "3,0"}}), "Window: kernel_size = 3,0: expected kernel_size >= 1, an integer or [height, width]");
+  EXPECT_EQ(error_of({{"kernel_size", "3,0"}}),
+            "Window: kernel_size = 3,0: expected kernel_size >= 1, an integer or [height, width]");
   EXPECT_EQ(error_of({{"kernel_size", "3"}, {"p", "1.5"}}), "Window: p = 1.5: expected p in [0, 1]");
   EXPECT_EQ(error_of({{"kernel_size", "3"}, {"beta", "0"}}), "Window: beta = 0: expected beta > 0");
   EXPECT_EQ(error_of({{"kernel_size", "3"}, {"dim", "x"}}), "Window: dim = x: expected an integer");
@@ -62,7 +63,8 @@ TEST(OptionField, LimitsAreCheckedAndDescribed) {
 }
 
 TEST(OptionField, RequiredOptionsMustBeGiven) {
-  EXPECT_EQ(error_of({{"p", "0.1"}}), "Window: missing required option kernel_size (kernel_size >= 1, an integer or [height, width])");
+  EXPECT_EQ(error_of({{"p", "0.1"}}),
+            "Window: missing required option kernel_size (kernel_size >= 1, an integer or [height, width])");
   const std::vector<OptionInfo> infos = option_infos<WindowOptions>();
   EXPECT_TRUE(infos[0].required);
   EXPECT_FALSE(infos[1].required);

@@ -50,6 +50,7 @@ class LayerScope {
 std::string describe_range(const Tensor& t);
 std::string describe_ranges(std::span<const Tensor* const> inputs);
 // Throws NonFiniteError when `t` holds a NaN or an infinity.
-void check_finite(const Tensor& t, const char* op, const char* phase, const std::string& layer, const std::string& inputs);
+void check_finite(const Tensor& t, const char* op, const char* phase, const std::string& layer,
+                  const std::string& inputs);
 
 }  // namespace descent

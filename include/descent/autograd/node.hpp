@@ -21,8 +21,8 @@ struct Node;
 
 struct AutogradMeta {
   bool requires_grad = false;
-  Tensor grad;                     // accumulated gradient of a leaf
-  std::shared_ptr<Node> grad_fn;   // the op that made this tensor; null for a leaf
+  Tensor grad;                    // accumulated gradient of a leaf
+  std::shared_ptr<Node> grad_fn;  // the op that made this tensor; null for a leaf
 };
 
 // Where an input's gradient goes: the node that made it, or the leaf's metadata.
@@ -43,8 +43,8 @@ struct Node {
   const char* name = "";  // the op's name, for error messages and diagnostics
   std::vector<Edge, PoolAllocator<Edge>> next;
   bool released = false;
-  Tensor grad;  // the output's gradient, accumulated while the engine runs
-  std::uint64_t visit_mark = 0;  // the engine's topological sort: last pass that reached this node
+  Tensor grad;                      // the output's gradient, accumulated while the engine runs
+  std::uint64_t visit_mark = 0;     // the engine's topological sort: last pass that reached this node
   std::string layer, input_ranges;  // filled only under anomaly detection, for its reports
 
   bool needs_grad(std::size_t input) const { return input < next.size() && next[input].defined(); }

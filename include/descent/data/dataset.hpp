@@ -12,7 +12,7 @@ struct Dataset {
   Tensor targets;  // (N), int64 class labels
   // The same examples as raw bytes, inputs = pixels * pixel_scale, when they came from bytes: batches of
   // shuffled rows are gathered from here, reading a quarter of the memory that float rows would take.
-  Tensor pixels;   // (N, features), uint8, or undefined
+  Tensor pixels;  // (N, features), uint8, or undefined
   double pixel_scale = 1.0;
   std::int64_t size() const { return targets.defined() ? targets.size(0) : 0; }
 };
@@ -20,8 +20,8 @@ struct Dataset {
 // Images from a 3-d IDX file (N, rows, cols) as (N, rows*cols) in `dtype`, pixels scaled to [0, 1];
 // labels from a 1-d IDX file (N), each checked against [0, classes). limit > 0 keeps the first `limit`
 // examples. Throws IoError naming the file(s) on mismatched counts, wrong dimensions or bad labels.
-Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path, std::int64_t classes,
-                      Dtype dtype, std::int64_t limit = 0);
+Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path, std::int64_t classes, Dtype dtype,
+                      std::int64_t limit = 0);
 
 // MNIST's file names, shared by Fashion-MNIST: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in `dir`.
 // Throws IoError naming the directory and the names it looked for when a file is missing.

@@ -12,10 +12,10 @@
 namespace descent::data {
 
 struct PairOptions {
-  std::int64_t count = 0;   // pairs drawn; even indices are similar pairs, odd ones dissimilar
+  std::int64_t count = 0;  // pairs drawn; even indices are similar pairs, odd ones dissimilar
   std::uint64_t seed = 0;
-  double similar = 1;       // the target of a same-class pair
-  double dissimilar = -1;   // the target of a different-class pair
+  double similar = 1;      // the target of a same-class pair
+  double dissimilar = -1;  // the target of a different-class pair
 };
 
 // Pair i: a first example drawn uniformly from `source`, then a second drawn uniformly from the other

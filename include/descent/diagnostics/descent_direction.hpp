@@ -46,10 +46,10 @@ struct DescentCheckOptions {
 
 // One step of the whole model at one learning rate.
 struct StepProbe {
-  double factor = 1;      // of the configured lr; 1 is the configured step
+  double factor = 1;  // of the configured lr; 1 is the configured step
   double lr = 0;
-  double predicted = 0;   // g . d, the first-order change of the loss
-  double actual = 0;      // L(theta + d) - L(theta)
+  double predicted = 0;  // g . d, the first-order change of the loss
+  double actual = 0;     // L(theta + d) - L(theta)
   CheckStatus status = CheckStatus::Ok;
 };
 
@@ -63,11 +63,11 @@ struct ParameterDirection {
 };
 
 struct DescentCheckResult {
-  double loss = 0;  // at the starting parameters, float64
-  double lr = 0;    // the optimizer's configured lr
-  std::vector<StepProbe> steps;  // the probes, in the order of probe_factors, then the configured lr
+  double loss = 0;                             // at the starting parameters, float64
+  double lr = 0;                               // the optimizer's configured lr
+  std::vector<StepProbe> steps;                // the probes, in the order of probe_factors, then the configured lr
   std::vector<ParameterDirection> parameters;  // in named_parameters() order
-  std::vector<std::string> failures;  // one sentence each
+  std::vector<std::string> failures;           // one sentence each
   std::vector<std::string> warnings;
   bool passed() const { return failures.empty(); }
   std::string report() const;  // a header line, both tables, then failures and warnings
@@ -78,6 +78,6 @@ struct DescentCheckResult {
 // that is not a single number, or an optimizer whose lr is not positive.
 DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss, const Tensor& inputs,
                                            const Tensor& targets, const OptimizerFactory& make_optimizer,
-                                           DescentCheckOptions options = {});
+                                           const DescentCheckOptions& options = {});
 
 }  // namespace descent::diagnostics

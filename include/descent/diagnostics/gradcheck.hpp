@@ -19,7 +19,7 @@ struct GradcheckOptions {
 
 struct InputCheck {
   double max_abs_error = 0;
-  double max_rel_error = 0;        // |a - n| / max(|a|, |n|) at the worst entry (0 when both are 0)
+  double max_rel_error = 0;              // |a - n| / max(|a|, |n|) at the worst entry (0 when both are 0)
   std::int64_t worst_input_index = -1;   // flat index into the input
   std::int64_t worst_output_index = -1;  // flat index into the output
   double analytic = 0, numerical = 0;    // the Jacobian entries at the worst place

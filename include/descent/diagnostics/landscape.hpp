@@ -20,8 +20,8 @@ struct LandscapeOptions {
 };
 
 struct Landscape {
-  std::vector<double> a, b;                 // the axes (b empty for a line)
-  std::vector<std::vector<double>> loss;    // loss[j][i] at (a[i], b[j]); one row for a line
+  std::vector<double> a, b;               // the axes (b empty for a line)
+  std::vector<std::vector<double>> loss;  // loss[j][i] at (a[i], b[j]); one row for a line
   double loss_at_origin = 0;
 };
 

@@ -30,6 +30,6 @@ struct ModelCheckResult {
 };
 
 ModelCheckResult check_model(nn::Module& model, const LossFn& loss, const Tensor& inputs, const Tensor& targets,
-                             const OptimizerFactory& make_optimizer, ModelCheckOptions options = {});
+                             const OptimizerFactory& make_optimizer, const ModelCheckOptions& options = {});
 
 }  // namespace descent::diagnostics

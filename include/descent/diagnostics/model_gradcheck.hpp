@@ -37,10 +37,10 @@ struct ModelGradcheckOptions {
 struct ParameterGradcheck {
   std::string name;  // as named_parameters() names it: "0.weight"
   Shape shape;
-  std::int64_t checked = 0;     // elements compared
-  double max_abs_error = 0;     // max |analytic - numerical| over the checked elements
-  double max_rel_error = 0;     // max |a - n| / max(|a|, |n|, atol)
-  std::int64_t worst_index = -1;  // flat index of the element furthest outside its tolerance
+  std::int64_t checked = 0;            // elements compared
+  double max_abs_error = 0;            // max |analytic - numerical| over the checked elements
+  double max_rel_error = 0;            // max |a - n| / max(|a|, |n|, atol)
+  std::int64_t worst_index = -1;       // flat index of the element furthest outside its tolerance
   double analytic = 0, numerical = 0;  // the two gradients there
   // Least-squares factor a ~ scale * n over the checked elements, and whether it explains them all:
   // a backward off by a constant (2, 1/N, -1) shows here.

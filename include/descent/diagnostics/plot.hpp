@@ -12,8 +12,8 @@ namespace descent::plot {
 struct Series {
   std::string name = {};  // the legend entry
   std::vector<double> x = {}, y = {};
-  bool right_axis = false;        // drawn against the y2 axis
-  bool points = false;            // mark each point (paths), else a plain line
+  bool right_axis = false;  // drawn against the y2 axis
+  bool points = false;      // mark each point (paths), else a plain line
 };
 
 // z[i][j] = f(xs[j], ys[i]) on a grid, drawn as contour lines under the series.

@@ -46,7 +46,7 @@ class TrajectoryRecorder {
   struct Column {
     enum class Kind { Parameter, Output, Loss, GradNorm, Lr } kind;
     Tensor parameter;
-    std::int64_t flat = 0;                  // element index within the parameter
+    std::int64_t flat = 0;                   // element index within the parameter
     std::vector<std::int64_t> output_index;  // "output[i,j]"; empty for a one-element output
   };
   std::vector<Column> columns_;

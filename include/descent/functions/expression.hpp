@@ -33,7 +33,7 @@ namespace descent::functions {
 //       ^
 class ExpressionError : public ValueError {
  public:
-  ExpressionError(std::string expression, std::size_t column, const std::string& reason);
+  ExpressionError(const std::string& expression, std::size_t column, const std::string& reason);
   std::size_t column() const { return column_; }  // 1-based, in bytes
   const std::string& reason() const { return reason_; }
 

@@ -25,7 +25,7 @@ struct TestFunction {
   std::string_view formula;  // as in the table above, for help texts
   std::size_t dimension;     // the number of variables; 0: any number >= 1
   Tensor (*f)(const std::vector<Tensor>& x);
-  double minimum = 0;        // the value at the global minimizers
+  double minimum = 0;                                 // the value at the global minimizers
   std::vector<std::vector<double>> known_minimizers;  // empty: the origin, in any dimension
 
   // The global minimizers with `n` variables (all four for himmelblau).

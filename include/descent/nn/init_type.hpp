@@ -23,8 +23,8 @@ struct InitTarget {
 };
 
 struct InitType {
-  std::string_view name;     // the config's init: "xavier_uniform"
-  std::string_view summary;  // one line, for the docs and --help
+  std::string_view name;                     // the config's init: "xavier_uniform"
+  std::string_view summary;                  // one line, for the docs and --help
   std::span<const std::string_view> params;  // names of the numbers it takes; empty for the rows below
   void (*apply)(const InitTarget& target, std::span<const double> args);
 };

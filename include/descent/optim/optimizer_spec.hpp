@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "descent/optim/option_field.hpp"
 #include "descent/optim/optimizer.hpp"
+#include "descent/optim/option_field.hpp"
 
 namespace descent::optim {
 

@@ -18,13 +18,27 @@ std::string_view to_string(Dtype d);
 // Parses "float32" / "float64" / "int64"; throws ValueError naming the value otherwise.
 Dtype dtype_from_string(std::string_view name);
 
-template <class T> constexpr Dtype dtype_of();
-template <> constexpr Dtype dtype_of<float>() { return Dtype::Float32; }
-template <> constexpr Dtype dtype_of<double>() { return Dtype::Float64; }
-template <> constexpr Dtype dtype_of<std::int64_t>() { return Dtype::Int64; }
-template <> constexpr Dtype dtype_of<std::uint8_t>() { return Dtype::UInt8; }
+template <class T>
+constexpr Dtype dtype_of();
+template <>
+constexpr Dtype dtype_of<float>() {
+  return Dtype::Float32;
+}
+template <>
+constexpr Dtype dtype_of<double>() {
+  return Dtype::Float64;
+}
+template <>
+constexpr Dtype dtype_of<std::int64_t>() {
+  return Dtype::Int64;
+}
+template <>
+constexpr Dtype dtype_of<std::uint8_t>() {
+  return Dtype::UInt8;
+}
 
-// Calls f(T{}) with T the C++ type of a floating dtype: dispatch_floating(d, [&](auto tag) { using T = decltype(tag); ... }).
+// Calls f(T{}) with T the C++ type of a floating dtype: dispatch_floating(d, [&](auto tag) { using T = decltype(tag);
+// ... }).
 template <class F>
 decltype(auto) dispatch_floating(Dtype d, F&& f) {
   switch (d) {

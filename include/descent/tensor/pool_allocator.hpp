@@ -23,7 +23,9 @@ struct PoolAllocator {
   T* allocate(std::size_t n) { return static_cast<T*>(pool_detail::allocate(n * sizeof(T))); }
   void deallocate(T* p, std::size_t n) noexcept { pool_detail::deallocate(p, n * sizeof(T)); }
   template <class U>
-  bool operator==(const PoolAllocator<U>&) const noexcept { return true; }
+  bool operator==(const PoolAllocator<U>&) const noexcept {
+    return true;
+  }
 };
 
 template <class T, class... Args>

@@ -27,7 +27,7 @@ struct MemoryStats {
   std::uint64_t system_allocations = 0;  // buffers obtained from the system allocator
   std::uint64_t pool_hits = 0;           // requests served from a free list
   std::size_t bytes_in_use = 0;
-  std::size_t bytes_cached = 0;          // held in free lists, ready for reuse
+  std::size_t bytes_cached = 0;  // held in free lists, ready for reuse
 };
 
 MemoryStats memory_stats();

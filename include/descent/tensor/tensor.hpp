@@ -43,7 +43,8 @@ class Tensor {
   bool is_contiguous() const;
 
   // Typed pointer to the first element; throws ValueError when T does not match dtype().
-  template <class T> T* data() const;
+  template <class T>
+  T* data() const;
   void* raw_data() const;
 
   // Element access by flat index in row-major order of this view (slow; for tests and printing).
@@ -52,7 +53,7 @@ class Tensor {
   std::vector<double> to_vector() const;  // all elements, row-major, as double
 
   // Views share storage (no gradient recorded: see the ops in autograd/ for differentiable ones).
-  Tensor view_as_shape(const Shape& shape) const;          // requires contiguous
+  Tensor view_as_shape(const Shape& shape) const;  // requires contiguous
   Tensor view_transposed(int d0, int d1) const;
   Tensor view_narrowed(std::int64_t start, std::int64_t length) const;  // along dim 0
 

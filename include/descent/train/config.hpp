@@ -55,14 +55,14 @@ struct LayerConfig {
 
 struct ModelConfig {
   // The MLP form. Empty in the layer form.
-  std::vector<std::int64_t> layers;      // [784, 30, 10]: sizes from input to output, at least two
+  std::vector<std::int64_t> layers;  // [784, 30, 10]: sizes from input to output, at least two
   // Between layers and after the last: an activation layer of nn::layer_types() (output_activation
   // also "none"), with its options at their defaults; the init is one of nn::init_types(). Both lists
   // are in docs/layers.md.
   std::string activation = "sigmoid";
   std::string output_activation = "none";
-  std::string init = "default";          // default: PyTorch's Linear
-  bool bias = true;                      // false: the Linear layers have no bias
+  std::string init = "default";  // default: PyTorch's Linear
+  bool bias = true;              // false: the Linear layers have no bias
   // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
   // flattened row-major; the shape is checked when the model is built.
   std::vector<std::pair<std::string, std::vector<double>>> weights;
@@ -136,8 +136,8 @@ struct TrainConfig {
   std::int64_t batch_size = 10;  // or kFullBatch
   std::uint64_t seed = 0;
   Dtype dtype = Dtype::Float32;
-  double clip_grad_norm = 0;   // 0: no clipping
-  double clip_grad_value = 0;  // 0: no clipping
+  double clip_grad_norm = 0;    // 0: no clipping
+  double clip_grad_value = 0;   // 0: no clipping
   bool flush_denormal = false;  // subnormals as zero during the run (descent/tensor/flush_denormal.hpp)
 };
 

@@ -32,8 +32,7 @@ struct MinimizePoint {
 // Evaluates `f` and its gradient at options.x0, then `steps` times: one optimizer step, and `f` and its
 // gradient at the new point. Calls `on_point` with each of the steps + 1 points and returns the last.
 // Throws ValueError for a variable count `f` does not take, an unknown optimizer or a bad option.
-MinimizePoint minimize(const functions::Objective& f, const optim::OptimizerSpec& spec,
-                       const MinimizeOptions& options,
+MinimizePoint minimize(const functions::Objective& f, const optim::OptimizerSpec& spec, const MinimizeOptions& options,
                        const std::function<void(const MinimizePoint&)>& on_point = {});
 
 }  // namespace descent::train

@@ -18,16 +18,16 @@
 namespace descent::train {
 
 struct RunOptions {
-  std::string data_dir;                   // holds the four IDX files (resolve_data_dir)
-  std::optional<std::int64_t> epochs;     // overrides the config
-  std::optional<std::uint64_t> seed;      // overrides the config
-  int threads = 0;                        // 0: leave the BLAS default
-  std::string metrics_path;               // JSON Lines, one object per epoch; empty: none
-  std::string trace_path;                 // CSV of [diagnostics] record, every record_every updates
-  std::string command;                    // the command line, recorded in the trace's comments
-  std::string save_path;                  // checkpoint after every epoch (train/checkpoint.hpp)
-  std::string resume_path;                // continue from this checkpoint; epochs stays the total
-  bool progress = false;                  // a progress bar (for terminals); else plain lines only
+  std::string data_dir;                // holds the four IDX files (resolve_data_dir)
+  std::optional<std::int64_t> epochs;  // overrides the config
+  std::optional<std::uint64_t> seed;   // overrides the config
+  int threads = 0;                     // 0: leave the BLAS default
+  std::string metrics_path;            // JSON Lines, one object per epoch; empty: none
+  std::string trace_path;              // CSV of [diagnostics] record, every record_every updates
+  std::string command;                 // the command line, recorded in the trace's comments
+  std::string save_path;               // checkpoint after every epoch (train/checkpoint.hpp)
+  std::string resume_path;             // continue from this checkpoint; epochs stays the total
+  bool progress = false;               // a progress bar (for terminals); else plain lines only
 };
 
 struct RunSummary {

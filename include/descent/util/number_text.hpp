@@ -7,8 +7,8 @@
 namespace descent::util {
 
 // `x` formatted by a format spec of std::format / libfmt, without the braces: "" (the default) is the
-// shortest text that reads back as x exactly (0.1, 1e-08, 1e+05, 3, inf, nan), as std::to_chars; ".6g", ".3e", ".0f", "g" are
-// printf's %.6g, %.3e, %.0f, %g.
+// shortest text that reads back as x exactly (0.1, 1e-08, 1e+05, 3, inf, nan), as std::to_chars; ".6g", ".3e", ".0f",
+// "g" are printf's %.6g, %.3e, %.0f, %g.
 std::string format_number(double x, std::string_view spec = {});
 // A float32 value as the shortest text that reads back as the same float, as format_number("") does for
 // doubles: 0.1f is 0.1, where format_number(0.1f) is 0.10000000149011612.

@@ -151,8 +151,9 @@ std::vector<OptionInfo> option_infos() {
   const O defaults{};
   std::vector<OptionInfo> out;
   for (const OptionField<O>& f : O::fields())
-    out.push_back({std::string(f.name), f.kind, f.default_text.empty() ? f.format(defaults) : std::string(f.default_text),
-                   allowed_values(f), f.is_required});
+    out.push_back({std::string(f.name), f.kind,
+                   f.default_text.empty() ? f.format(defaults) : std::string(f.default_text), allowed_values(f),
+                   f.is_required});
   return out;
 }
 
@@ -220,7 +221,8 @@ constexpr OptionKind kind_for() {
   else if constexpr (std::is_same_v<V, Size2>) return OptionKind::Size2;
   else if constexpr (std::is_same_v<V, std::vector<double>>) return OptionKind::NumberList;
   else {
-    static_assert(std::is_same_v<V, std::vector<std::int64_t>>, "an option is a number, integer, flag, pair, text or list");
+    static_assert(std::is_same_v<V, std::vector<std::int64_t>>,
+                  "an option is a number, integer, flag, pair, text or list");
     return OptionKind::IntegerList;
   }
 }
@@ -242,7 +244,8 @@ std::string format_value(const V& v) {
   if constexpr (std::is_same_v<V, double>) return format_number(v);
   else if constexpr (std::is_same_v<V, std::int64_t>) return std::to_string(v);
   else if constexpr (std::is_same_v<V, bool>) return v ? "true" : "false";
-  else if constexpr (std::is_same_v<V, std::pair<double, double>>) return format_number(v.first) + "," + format_number(v.second);
+  else if constexpr (std::is_same_v<V, std::pair<double, double>>)
+    return format_number(v.first) + "," + format_number(v.second);
   else if constexpr (std::is_same_v<V, std::string>) return v;
   else if constexpr (std::is_same_v<V, Size2>) return format_size2(v);
   else if constexpr (std::is_same_v<V, std::vector<double>>) return format_numbers(v);
@@ -262,7 +265,8 @@ constexpr int numbers_in() {
 
 template <class V>
 constexpr bool within(const V& v, const Limits& limits) {
-  if constexpr (std::is_same_v<V, Size2>) return limits.admits(static_cast<double>(v.h)) && limits.admits(static_cast<double>(v.w));
+  if constexpr (std::is_same_v<V, Size2>)
+    return limits.admits(static_cast<double>(v.h)) && limits.admits(static_cast<double>(v.w));
   else if constexpr (std::is_arithmetic_v<V> && !std::is_same_v<V, bool>) return limits.admits(static_cast<double>(v));
   else return true;
 }

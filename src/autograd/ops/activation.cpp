@@ -13,36 +13,30 @@ Tensor sigmoid(const Tensor& a) {
   Tensor out = kernels::unary(UnaryOp::Sigmoid, a);
   if (!any_requires_grad({&a})) return out;
   // d/dx s(x) = s(1 - s)
-  return record(out, "sigmoid", {&a}, [s = out.detach()](const Tensor& g) {
-    return Grads{kernels::sigmoid_backward(g, s)};
-  });
+  return record(out, "sigmoid", {&a},
+                [s = out.detach()](const Tensor& g) { return Grads{kernels::sigmoid_backward(g, s)}; });
 }
 
 Tensor tanh(const Tensor& a) {
   Tensor out = kernels::unary(UnaryOp::Tanh, a);
   if (!any_requires_grad({&a})) return out;
   // d/dx tanh x = 1 - tanh^2 x
-  return record(out, "tanh", {&a}, [t = out.detach()](const Tensor& g) {
-    return Grads{kernels::tanh_backward(g, t)};
-  });
+  return record(out, "tanh", {&a}, [t = out.detach()](const Tensor& g) { return Grads{kernels::tanh_backward(g, t)}; });
 }
 
 Tensor relu(const Tensor& a) {
   Tensor out = kernels::unary(UnaryOp::Relu, a);
   if (!any_requires_grad({&a})) return out;
   // d/dx max(x, 0) = [x > 0]
-  return record(out, "relu", {&a}, [x = a](const Tensor& g) {
-    return Grads{kernels::relu_backward(g, x)};
-  });
+  return record(out, "relu", {&a}, [x = a](const Tensor& g) { return Grads{kernels::relu_backward(g, x)}; });
 }
 
 Tensor clamp(const Tensor& a, double min, double max) {
   Tensor out = kernels::clamp(a, min, max);
   if (!any_requires_grad({&a})) return out;
   // d/dx clamp(x, min, max) = [min <= x <= max]
-  return record(out, "clamp", {&a}, [x = a, min, max](const Tensor& g) {
-    return Grads{kernels::clamp_backward(g, x, min, max)};
-  });
+  return record(out, "clamp", {&a},
+                [x = a, min, max](const Tensor& g) { return Grads{kernels::clamp_backward(g, x, min, max)}; });
 }
 
 Tensor leaky_relu(const Tensor& a, double negative_slope) {
@@ -58,18 +52,15 @@ Tensor elu(const Tensor& a, double alpha) {
   Tensor out = kernels::elu(a, alpha);
   if (!any_requires_grad({&a})) return out;
   // d/dx = x > 0 ? 1 : alpha e^x
-  return record(out, "elu", {&a}, [x = a, alpha](const Tensor& g) {
-    return Grads{kernels::elu_backward(g, x, alpha)};
-  });
+  return record(out, "elu", {&a},
+                [x = a, alpha](const Tensor& g) { return Grads{kernels::elu_backward(g, x, alpha)}; });
 }
 
 Tensor gelu(const Tensor& a) {
   Tensor out = kernels::gelu(a);
   if (!any_requires_grad({&a})) return out;
   // d/dx x Phi(x) = Phi(x) + x phi(x)
-  return record(out, "gelu", {&a}, [x = a](const Tensor& g) {
-    return Grads{kernels::gelu_backward(g, x)};
-  });
+  return record(out, "gelu", {&a}, [x = a](const Tensor& g) { return Grads{kernels::gelu_backward(g, x)}; });
 }
 
 Tensor softplus(const Tensor& a, double beta, double threshold) {
@@ -85,18 +76,16 @@ Tensor softmax(const Tensor& a, std::int64_t dim) {
   Tensor out = kernels::softmax(a, dim);
   if (!any_requires_grad({&a})) return out;
   // ds_i/dx_j = s_i (delta_ij - s_j)
-  return record(out, "softmax", {&a}, [s = out.detach(), dim](const Tensor& g) {
-    return Grads{kernels::softmax_backward(g, s, dim)};
-  });
+  return record(out, "softmax", {&a},
+                [s = out.detach(), dim](const Tensor& g) { return Grads{kernels::softmax_backward(g, s, dim)}; });
 }
 
 Tensor log_softmax(const Tensor& a, std::int64_t dim) {
   Tensor out = kernels::log_softmax(a, dim);
   if (!any_requires_grad({&a})) return out;
   // dl_i/dx_j = delta_ij - s_j
-  return record(out, "log_softmax", {&a}, [l = out.detach(), dim](const Tensor& g) {
-    return Grads{kernels::log_softmax_backward(g, l, dim)};
-  });
+  return record(out, "log_softmax", {&a},
+                [l = out.detach(), dim](const Tensor& g) { return Grads{kernels::log_softmax_backward(g, l, dim)}; });
 }
 
 }  // namespace descent

@@ -11,15 +11,14 @@
 
 namespace descent {
 
-using kernels::BinaryOp;
-using kernels::UnaryOp;
 using kernels::binary;
+using kernels::BinaryOp;
 using kernels::unary;
+using kernels::UnaryOp;
 
 Tensor add(const Tensor& a, const Tensor& b) {
   // d(a+b)/da = 1, d(a+b)/db = 1
-  return record(binary(BinaryOp::Add, a, b), "add", {&a, &b},
-                [](const Tensor& g) { return Grads{g, g}; });
+  return record(binary(BinaryOp::Add, a, b), "add", {&a, &b}, [](const Tensor& g) { return Grads{g, g}; });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
@@ -46,15 +45,13 @@ Tensor div(const Tensor& a, const Tensor& b) {
   const bool ga = a.requires_grad(), gb = b.requires_grad();
   return record(out, "div", {&a, &b}, [b, out = out.detach(), ga, gb](const Tensor& g) {
     const Tensor g_over_b = binary(BinaryOp::Div, g, b);
-    return Grads{ga ? g_over_b : Tensor(),
-                               gb ? unary(UnaryOp::Neg, binary(BinaryOp::Mul, g_over_b, out)) : Tensor()};
+    return Grads{ga ? g_over_b : Tensor(), gb ? unary(UnaryOp::Neg, binary(BinaryOp::Mul, g_over_b, out)) : Tensor()};
   });
 }
 
 Tensor neg(const Tensor& a) {
   // d(-a)/da = -1
-  return record(unary(UnaryOp::Neg, a), "neg", {&a},
-                [](const Tensor& g) { return Grads{unary(UnaryOp::Neg, g)}; });
+  return record(unary(UnaryOp::Neg, a), "neg", {&a}, [](const Tensor& g) { return Grads{unary(UnaryOp::Neg, g)}; });
 }
 
 Tensor affine(const Tensor& a, double scale, double shift) {
@@ -81,7 +78,8 @@ Tensor pow(const Tensor& a, const Tensor& b) {
   const bool ga = a.requires_grad(), gb = b.requires_grad();
   return record(out, "pow", {&a, &b}, [a, b, out = out.detach(), ga, gb](const Tensor& g) {
     Tensor da, db;
-    if (ga) da = binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, b, binary(BinaryOp::Pow, a, kernels::affine(b, 1.0, -1.0))));
+    if (ga)
+      da = binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, b, binary(BinaryOp::Pow, a, kernels::affine(b, 1.0, -1.0))));
     if (gb) db = binary(BinaryOp::Mul, g, binary(BinaryOp::Mul, out, unary(UnaryOp::Log, a)));
     return Grads{da, db};
   });
@@ -90,16 +88,14 @@ Tensor pow(const Tensor& a, const Tensor& b) {
 Tensor exp(const Tensor& a) {
   // d/dx e^x = e^x
   Tensor out = unary(UnaryOp::Exp, a);
-  return record(out, "exp", {&a}, [out = out.detach()](const Tensor& g) {
-    return Grads{binary(BinaryOp::Mul, g, out)};
-  });
+  return record(out, "exp", {&a},
+                [out = out.detach()](const Tensor& g) { return Grads{binary(BinaryOp::Mul, g, out)}; });
 }
 
 Tensor log(const Tensor& a) {
   // d/dx ln x = 1/x
-  return record(unary(UnaryOp::Log, a), "log", {&a}, [a](const Tensor& g) {
-    return Grads{binary(BinaryOp::Div, g, a)};
-  });
+  return record(unary(UnaryOp::Log, a), "log", {&a},
+                [a](const Tensor& g) { return Grads{binary(BinaryOp::Div, g, a)}; });
 }
 
 Tensor sqrt(const Tensor& a) {
@@ -112,16 +108,14 @@ Tensor sqrt(const Tensor& a) {
 
 Tensor abs(const Tensor& a) {
   // d/dx |x| = sign(x)
-  return record(unary(UnaryOp::Abs, a), "abs", {&a}, [a](const Tensor& g) {
-    return Grads{binary(BinaryOp::Mul, g, unary(UnaryOp::Sign, a))};
-  });
+  return record(unary(UnaryOp::Abs, a), "abs", {&a},
+                [a](const Tensor& g) { return Grads{binary(BinaryOp::Mul, g, unary(UnaryOp::Sign, a))}; });
 }
 
 Tensor sin(const Tensor& a) {
   // d/dx sin x = cos x
-  return record(unary(UnaryOp::Sin, a), "sin", {&a}, [a](const Tensor& g) {
-    return Grads{binary(BinaryOp::Mul, g, unary(UnaryOp::Cos, a))};
-  });
+  return record(unary(UnaryOp::Sin, a), "sin", {&a},
+                [a](const Tensor& g) { return Grads{binary(BinaryOp::Mul, g, unary(UnaryOp::Cos, a))}; });
 }
 
 Tensor cos(const Tensor& a) {

@@ -27,9 +27,8 @@ Tensor dropout_with_mask(const Tensor& input, const Tensor& mask, double p) {
   const Tensor scaled = kernels::affine(mask, p < 1.0 ? 1.0 / (1.0 - p) : 0.0, 0.0);
   Tensor out = kernels::binary(kernels::BinaryOp::Mul, input, scaled);
   // d out / d x = mask / (1 - p)
-  return record(out, "dropout", {&input}, [scaled](const Tensor& g) {
-    return Grads{kernels::binary(kernels::BinaryOp::Mul, g, scaled)};
-  });
+  return record(out, "dropout", {&input},
+                [scaled](const Tensor& g) { return Grads{kernels::binary(kernels::BinaryOp::Mul, g, scaled)}; });
 }
 
 Tensor dropout(const Tensor& input, double p, bool training, Generator* gen) {

@@ -35,7 +35,8 @@ Tensor embedding(const Tensor& indices_in, const Tensor& weight, std::optional<s
   const Tensor indices = kernels::contiguous(indices_in);
   Shape out_shape = indices.shape();
   out_shape.push_back(width);
-  Tensor out = kernels::index_select_rows(weight, indices.data<std::int64_t>(), indices.numel()).view_as_shape(out_shape);
+  Tensor out =
+      kernels::index_select_rows(weight, indices.data<std::int64_t>(), indices.numel()).view_as_shape(out_shape);
   if (!any_requires_grad({&weight})) return out;
   // d out[i] / d weight[indices[i]] = 1: gradients scatter-add into the rows they came from
   return record(out, "embedding", {&weight}, [indices, shape = weight.shape(), padding_idx](const Tensor& g) {

@@ -29,8 +29,9 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     }
     // Fold every operand to 2-d.
     const Tensor a2 = a.dim() == 1 ? as_row(a)
-                      : a.dim() == 2 ? a
-                                     : kernels::contiguous(a).view_as_shape(Shape{a.numel() / a.shape().back(), a.shape().back()});
+                      : a.dim() == 2
+                          ? a
+                          : kernels::contiguous(a).view_as_shape(Shape{a.numel() / a.shape().back(), a.shape().back()});
     const Tensor b2 = b.dim() == 1 ? as_col(b) : b;
     const Tensor g2 = gc.view_as_shape(Shape{a2.shape()[0], b2.shape()[1]});
     if (ga) {

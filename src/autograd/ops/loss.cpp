@@ -44,8 +44,9 @@ Tensor softmax_cross_entropy(const Tensor& logits, const Tensor& target, Reducti
   const Tensor log_probs = kernels::log_softmax(logits, 1);
   const Tensor index = kernels::contiguous(target).view_as_shape(Shape{n, 1});
   // per-sample loss: -log_softmax(x)[y]
-  const Tensor picked = kernels::unary(kernels::UnaryOp::Neg, kernels::gather(log_probs, 1, index)).view_as_shape(Shape{n});
-  Tensor out = reduction == Reduction::None ? picked
+  const Tensor picked =
+      kernels::unary(kernels::UnaryOp::Neg, kernels::gather(log_probs, 1, index)).view_as_shape(Shape{n});
+  Tensor out = reduction == Reduction::None  ? picked
                : reduction == Reduction::Sum ? kernels::sum(picked)
                                              : kernels::mean(picked);
   if (!any_requires_grad({&logits})) return out;
@@ -53,9 +54,11 @@ Tensor softmax_cross_entropy(const Tensor& logits, const Tensor& target, Reducti
   // dl_i/dx_ij = softmax(x_i)_j - [j = y_i]
   return record(out, "softmax_cross_entropy", {&logits}, [log_probs, index, scale, n](const Tensor& g) {
     Tensor d = kernels::unary(kernels::UnaryOp::Exp, log_probs);
-    const Tensor minus_one = kernels::scatter_add(d.shape(), 1, index, kernels::affine(kernels::gather(d, 1, index), 0.0, -1.0));
+    const Tensor minus_one =
+        kernels::scatter_add(d.shape(), 1, index, kernels::affine(kernels::gather(d, 1, index), 0.0, -1.0));
     kernels::add_(d, minus_one);
-    const Tensor weight = g.dim() == 0 ? kernels::affine(g, scale, 0.0) : kernels::contiguous(g).view_as_shape(Shape{n, 1});
+    const Tensor weight =
+        g.dim() == 0 ? kernels::affine(g, scale, 0.0) : kernels::contiguous(g).view_as_shape(Shape{n, 1});
     return Grads{kernels::binary(BinaryOp::Mul, d, weight)};
   });
 }
@@ -71,17 +74,17 @@ Tensor elementwise_binary_cross_entropy(const Tensor& input, const Tensor& targe
   });
 }
 
-Tensor elementwise_binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& pos_weight) {
+Tensor elementwise_binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
+                                                    const Tensor& pos_weight) {
   Tensor out = kernels::binary_cross_entropy_with_logits(input, target, pos_weight);
   if (!any_requires_grad({&input, &target})) return out;
   const bool gi = input.requires_grad(), gt = target.requires_grad();
   // dl/dx = (pw y + 1 - y) sigmoid(x) - pw y; dl/dy = log sigmoid(-x) - pw log sigmoid(x)
-  return record(out, "binary_cross_entropy_with_logits", {&input, &target},
-                [input, target, pos_weight, gi, gt](const Tensor& g) {
-                  return Grads{
-                      gi ? kernels::binary_cross_entropy_with_logits_backward(g, input, target, pos_weight) : Tensor(),
-                      gt ? kernels::binary_cross_entropy_with_logits_target_backward(g, input, pos_weight) : Tensor()};
-                });
+  return record(
+      out, "binary_cross_entropy_with_logits", {&input, &target}, [input, target, pos_weight, gi, gt](const Tensor& g) {
+        return Grads{gi ? kernels::binary_cross_entropy_with_logits_backward(g, input, target, pos_weight) : Tensor(),
+                     gt ? kernels::binary_cross_entropy_with_logits_target_backward(g, input, pos_weight) : Tensor()};
+      });
 }
 
 }  // namespace descent

@@ -16,7 +16,9 @@ Tensor vector_norm(const Tensor& v, double p, bool keepdim) {
   Tensor out;
   if (p == 2.0) out = kernels::unary(UnaryOp::Sqrt, kernels::sum(kernels::unary(UnaryOp::Square, v), dim, keepdim));
   else if (p == 1.0) out = kernels::sum(kernels::unary(UnaryOp::Abs, v), dim, keepdim);
-  else out = kernels::pow_scalar(kernels::sum(kernels::pow_scalar(kernels::unary(UnaryOp::Abs, v), p), dim, keepdim), 1.0 / p);
+  else
+    out = kernels::pow_scalar(kernels::sum(kernels::pow_scalar(kernels::unary(UnaryOp::Abs, v), p), dim, keepdim),
+                              1.0 / p);
   if (!any_requires_grad({&v})) return out;
   // d||v||_p/dv = sign(v) |v|^(p-1) / ||v||_p^(p-1) (v / ||v|| for p = 2, sign(v) for p = 1), 0 where
   // the norm is 0 (it has no derivative there), as PyTorch's norm backward
@@ -33,11 +35,13 @@ Tensor vector_norm(const Tensor& v, double p, bool keepdim) {
       d = kernels::unary(UnaryOp::Sign, v);
     } else {
       // where the norm is 0, v is 0 too: divide by 1 there to give 0
-      const Tensor safe = kernels::binary(BinaryOp::Add, nk, kernels::binary(BinaryOp::Eq, nk, zeros(Shape{}, nk.dtype())));
+      const Tensor safe =
+          kernels::binary(BinaryOp::Add, nk, kernels::binary(BinaryOp::Eq, nk, zeros(Shape{}, nk.dtype())));
       d = p == 2.0 ? kernels::binary(BinaryOp::Div, v, safe)
-                   : kernels::binary(BinaryOp::Mul, kernels::unary(UnaryOp::Sign, v),
-                                     kernels::binary(BinaryOp::Div, kernels::pow_scalar(kernels::unary(UnaryOp::Abs, v), p - 1.0),
-                                                     kernels::pow_scalar(safe, p - 1.0)));
+                   : kernels::binary(
+                         BinaryOp::Mul, kernels::unary(UnaryOp::Sign, v),
+                         kernels::binary(BinaryOp::Div, kernels::pow_scalar(kernels::unary(UnaryOp::Abs, v), p - 1.0),
+                                         kernels::pow_scalar(safe, p - 1.0)));
     }
     return Grads{kernels::binary(BinaryOp::Mul, d, gk)};
   });

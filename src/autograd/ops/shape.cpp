@@ -36,9 +36,8 @@ Tensor reshape(const Tensor& a, const Shape& shape_in) {
   const Shape shape = infer_shape(shape_in, a.numel(), a.shape());
   Tensor out = kernels::contiguous(a).view_as_shape(shape);
   // the gradient of a reshape is the gradient reshaped back
-  return record(out, "reshape", {&a}, [from = a.shape()](const Tensor& g) {
-    return Grads{kernels::contiguous(g).view_as_shape(from)};
-  });
+  return record(out, "reshape", {&a},
+                [from = a.shape()](const Tensor& g) { return Grads{kernels::contiguous(g).view_as_shape(from)}; });
 }
 
 Tensor transpose(const Tensor& a, std::int64_t d0, std::int64_t d1) {
@@ -86,8 +85,7 @@ Tensor Tensor::slice(std::int64_t start, std::int64_t end) const { return descen
 Tensor Tensor::contiguous() const {
   if (is_contiguous()) return *this;
   Tensor self = *this;
-  return record(kernels::contiguous(*this), "contiguous", {&self},
-                [](const Tensor& g) { return Grads{g}; });
+  return record(kernels::contiguous(*this), "contiguous", {&self}, [](const Tensor& g) { return Grads{g}; });
 }
 
 Tensor Tensor::clone() const {

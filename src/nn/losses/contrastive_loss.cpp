@@ -39,9 +39,10 @@ struct ContrastiveOptions {
   std::string reduction = "mean";
   double margin = 1.0;
   static const auto& fields() {
-    static const std::array table{reduction_field<ContrastiveOptions>(),
-                      LossField<ContrastiveOptions>{util::field<&ContrastiveOptions::margin>("margin"), "margin > 0 (a distance)",
-                                                    [](const ContrastiveOptions& o) { return o.margin > 0; }}};
+    static const std::array table{
+        reduction_field<ContrastiveOptions>(),
+        LossField<ContrastiveOptions>{util::field<&ContrastiveOptions::margin>("margin"), "margin > 0 (a distance)",
+                                      [](const ContrastiveOptions& o) { return o.margin > 0; }}};
     return table;
   }
 };

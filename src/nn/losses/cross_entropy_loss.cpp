@@ -36,9 +36,9 @@ void check_targets(const Tensor& input, const Tensor& target, const char* loss) 
   const std::int64_t classes = input.shape()[1];
   const std::int64_t at = kernels::find_outside(target, 0.0, static_cast<double>(classes - 1));
   if (at >= 0)
-    throw ValueError(std::string(loss) + ": target[" + std::to_string(at) + "] = " +
-                     std::to_string(static_cast<std::int64_t>(target.at(at))) + " is not a class index in [0, " +
-                     std::to_string(classes) + ")");
+    throw ValueError(std::string(loss) + ": target[" + std::to_string(at) +
+                     "] = " + std::to_string(static_cast<std::int64_t>(target.at(at))) +
+                     " is not a class index in [0, " + std::to_string(classes) + ")");
 }
 
 // The class weights as a constant (C) tensor of the input's dtype, or undefined.
@@ -64,7 +64,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
   const double eps = options.label_smoothing;
   checks::option(loss, eps >= 0 && eps <= 1, "label_smoothing", eps, "a value in [0, 1]");
   const Tensor weight = class_weights(options.weight, logits, loss);
-  if (!weight.defined() && eps == 0) return softmax_cross_entropy(logits, target, options.reduction);  // the hot path: one op
+  if (!weight.defined() && eps == 0)
+    return softmax_cross_entropy(logits, target, options.reduction);  // the hot path: one op
   // l_i = -sum_c a_ic log_softmax(x_i)_c with the constant a_ic = w[c] ((1 - eps) [c = y_i] + eps / C)
   const std::int64_t classes = logits.shape()[1];
   const Tensor onehot = kernels::one_hot(target, classes, logits.dtype());
@@ -113,11 +114,12 @@ struct CrossEntropyOptions {
   double label_smoothing = 0;
   std::vector<double> weight;
   static const auto& fields() {
-    static const std::array table{reduction_field<CrossEntropyOptions>(),
-                      LossField<CrossEntropyOptions>{
-                          util::field<&CrossEntropyOptions::label_smoothing>("label_smoothing"), "label_smoothing in [0, 1]",
-                          [](const CrossEntropyOptions& o) { return o.label_smoothing >= 0 && o.label_smoothing <= 1; }},
-                      weight_field<CrossEntropyOptions>()};
+    static const std::array table{
+        reduction_field<CrossEntropyOptions>(),
+        LossField<CrossEntropyOptions>{
+            util::field<&CrossEntropyOptions::label_smoothing>("label_smoothing"), "label_smoothing in [0, 1]",
+            [](const CrossEntropyOptions& o) { return o.label_smoothing >= 0 && o.label_smoothing <= 1; }},
+        weight_field<CrossEntropyOptions>()};
     return table;
   }
 };
@@ -136,7 +138,8 @@ struct NLLOptions {
 // The config's entries, on class labels.
 const LossType& cross_entropy_loss_type() {
   static const LossType type{
-      "cross_entropy", "-log softmax(x)[y] on logits, with class weights and label smoothing, torch.nn.CrossEntropyLoss",
+      "cross_entropy",
+      "-log softmax(x)[y] on logits, with class weights and label smoothing, torch.nn.CrossEntropyLoss",
       LossTargets::ClassLabels, loss_options<CrossEntropyOptions>,
       [](const util::NameValuePairs& options, const LossContext& context) -> LossFunction {
         const auto o = loss_options_from_text<CrossEntropyOptions>("cross_entropy", options);
@@ -148,13 +151,14 @@ const LossType& cross_entropy_loss_type() {
 }
 
 const LossType& nll_loss_type() {
-  static const LossType type{
-      "nll", "-x[y] on log-probabilities (after log_softmax), with class weights, torch.nn.NLLLoss",
-      LossTargets::ClassLabels, loss_options<NLLOptions>,
-      [](const util::NameValuePairs& options, const LossContext& context) -> LossFunction {
-        const auto o = loss_options_from_text<NLLOptions>("nll", options);
-        return NLLLoss{.weight = weight_tensor(o.weight, context.dtype), .reduction = reduction_from_string(o.reduction)};
-      }};
+  static const LossType type{"nll",
+                             "-x[y] on log-probabilities (after log_softmax), with class weights, torch.nn.NLLLoss",
+                             LossTargets::ClassLabels, loss_options<NLLOptions>,
+                             [](const util::NameValuePairs& options, const LossContext& context) -> LossFunction {
+                               const auto o = loss_options_from_text<NLLOptions>("nll", options);
+                               return NLLLoss{.weight = weight_tensor(o.weight, context.dtype),
+                                              .reduction = reduction_from_string(o.reduction)};
+                             }};
   return type;
 }
 

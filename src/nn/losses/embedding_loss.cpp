@@ -55,10 +55,11 @@ struct CosineEmbeddingOptions {
   std::string reduction = "mean";
   double margin = 0.0;
   static const auto& fields() {
-    static const std::array table{reduction_field<CosineEmbeddingOptions>(),
-                      LossField<CosineEmbeddingOptions>{
-                          util::field<&CosineEmbeddingOptions::margin>("margin"), "margin in [-1, 1] (a cosine similarity)",
-                          [](const CosineEmbeddingOptions& o) { return o.margin >= -1 && o.margin <= 1; }}};
+    static const std::array table{
+        reduction_field<CosineEmbeddingOptions>(),
+        LossField<CosineEmbeddingOptions>{
+            util::field<&CosineEmbeddingOptions::margin>("margin"), "margin in [-1, 1] (a cosine similarity)",
+            [](const CosineEmbeddingOptions& o) { return o.margin >= -1 && o.margin <= 1; }}};
     return table;
   }
 };
@@ -68,7 +69,8 @@ struct CosineEmbeddingOptions {
 // The config's entry: a Siamese model's pairs (model.siamese = "cosine"), targets +1 / -1.
 const LossType& cosine_embedding_loss_type() {
   static const LossType type{
-      "cosine_embedding", "1 - cos(x1, x2) for y = 1, max(0, cos(x1, x2) - margin) for y = -1, torch.nn.CosineEmbeddingLoss",
+      "cosine_embedding",
+      "1 - cos(x1, x2) for y = 1, max(0, cos(x1, x2) - margin) for y = -1, torch.nn.CosineEmbeddingLoss",
       LossTargets::Pairs, loss_options<CosineEmbeddingOptions>,
       [](const util::NameValuePairs& options, const LossContext&) {
         const auto o = loss_options_from_text<CosineEmbeddingOptions>("cosine_embedding", options);

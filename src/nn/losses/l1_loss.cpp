@@ -61,8 +61,8 @@ struct HuberOptions {
   double delta = 1.0;
   static const auto& fields() {
     static const std::array table{reduction_field<HuberOptions>(),
-                      LossField<HuberOptions>{util::field<&HuberOptions::delta>("delta"), "delta > 0",
-                                              [](const HuberOptions& o) { return o.delta > 0; }}};
+                                  LossField<HuberOptions>{util::field<&HuberOptions::delta>("delta"), "delta > 0",
+                                                          [](const HuberOptions& o) { return o.delta > 0; }}};
     return table;
   }
 };
@@ -72,8 +72,8 @@ struct SmoothL1Options {
   double beta = 1.0;
   static const auto& fields() {
     static const std::array table{reduction_field<SmoothL1Options>(),
-                      LossField<SmoothL1Options>{util::field<&SmoothL1Options::beta>("beta"), "beta >= 0",
-                                                 [](const SmoothL1Options& o) { return o.beta >= 0; }}};
+                                  LossField<SmoothL1Options>{util::field<&SmoothL1Options::beta>("beta"), "beta >= 0",
+                                                             [](const SmoothL1Options& o) { return o.beta >= 0; }}};
     return table;
   }
 };

@@ -75,8 +75,8 @@ O loss_options_from_text(std::string_view loss, const util::NameValuePairs& pair
       if (f.field.name == name) field = &f;
     const bool repeated = std::find(seen.begin(), seen.end(), name) != seen.end();
     if (!field || repeated)
-      throw ValueError(std::string(loss) + ": " + (repeated ? "option given twice: " : "unknown option ") + name + " (" +
-                       std::string(loss) + " takes " + util::join(known) + ")");
+      throw ValueError(std::string(loss) + ": " + (repeated ? "option given twice: " : "unknown option ") + name +
+                       " (" + std::string(loss) + " takes " + util::join(known) + ")");
     seen.push_back(name);
     if (!field->field.parse(o, text)) util::reject_option(loss, name, text, util::describe(field->field.kind));
     if (field->ok && !field->ok(o)) util::reject_option(loss, name, text, field->allowed);

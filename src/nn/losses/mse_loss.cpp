@@ -13,7 +13,8 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELoss& option
   checks::same_shape("MSELoss", input, "input", target, "target");
   const Reduction reduction = options.reduction;
   if (reduction == Reduction::None) return squared_error(input, target);
-  const double scale = reduction == Reduction::Mean ? 1.0 / static_cast<double>(std::max<std::int64_t>(input.numel(), 1)) : 1.0;
+  const double scale =
+      reduction == Reduction::Mean ? 1.0 / static_cast<double>(std::max<std::int64_t>(input.numel(), 1)) : 1.0;
   return squared_error_sum(input, target, scale);
 }
 
@@ -39,13 +40,13 @@ const LossType& mse_loss_type() {
 }
 
 const LossType& quadratic_loss_type() {
-  static const LossType type{
-      "quadratic", "Nielsen's quadratic cost 1/(2n) sum |a - y|^2, the batch mean whatever the reduction",
-      LossTargets::Values, loss_options<ReductionOptions>,
-      [](const util::NameValuePairs& options, const LossContext& context) {
-        loss_options_from_text<ReductionOptions>("quadratic", options);  // checked, then ignored
-        return against_values(QuadraticCost{}, context.classes);
-      }};
+  static const LossType type{"quadratic",
+                             "Nielsen's quadratic cost 1/(2n) sum |a - y|^2, the batch mean whatever the reduction",
+                             LossTargets::Values, loss_options<ReductionOptions>,
+                             [](const util::NameValuePairs& options, const LossContext& context) {
+                               loss_options_from_text<ReductionOptions>("quadratic", options);  // checked, then ignored
+                               return against_values(QuadraticCost{}, context.classes);
+                             }};
   return type;
 }
 

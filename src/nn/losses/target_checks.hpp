@@ -19,7 +19,8 @@ void same_dtype(const char* loss, const Tensor& a, const char* a_name, const Ten
 // ValueError unless `t` is a float32 or float64 tensor.
 void is_floating(const char* loss, const Tensor& t, const char* name);
 
-// ValueError naming the first element outside [low, high] (or NaN): "BCELoss: input[0, 2] = 1.5: expected a value in [0, 1]".
+// ValueError naming the first element outside [low, high] (or NaN): "BCELoss: input[0, 2] = 1.5: expected a value in
+// [0, 1]".
 void values_in(const char* loss, const Tensor& t, const char* name, double low, double high);
 // ValueError naming the first element equal to neither v0 nor v1: "...: target[3] = 0: expected 1 or -1".
 void labels_in(const char* loss, const Tensor& t, const char* name, double v0, double v1);

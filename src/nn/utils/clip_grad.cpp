@@ -12,9 +12,11 @@
 
 namespace descent::nn::utils {
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type) {
-  if (!(max_norm >= 0)) throw ValueError("clip_grad_norm_: max_norm = " + util::format_number(max_norm) + ": expected max_norm >= 0");
+  if (!(max_norm >= 0))
+    throw ValueError("clip_grad_norm_: max_norm = " + util::format_number(max_norm) + ": expected max_norm >= 0");
   if (!(norm_type > 0))
-    throw ValueError("clip_grad_norm_: norm_type = " + util::format_number(norm_type) + ": expected norm_type > 0 (or infinity)");
+    throw ValueError("clip_grad_norm_: norm_type = " + util::format_number(norm_type) +
+                     ": expected norm_type > 0 (or infinity)");
   std::vector<Tensor> grads;
   for (const Tensor& p : parameters)
     if (p.grad().defined()) grads.push_back(p.grad());
@@ -36,7 +38,8 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
 
 void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) {
   if (!(clip_value >= 0))
-    throw ValueError("clip_grad_value_: clip_value = " + util::format_number(clip_value) + ": expected clip_value >= 0");
+    throw ValueError("clip_grad_value_: clip_value = " + util::format_number(clip_value) +
+                     ": expected clip_value >= 0");
   for (const Tensor& p : parameters)
     if (p.grad().defined()) kernels::clamp_(p.grad(), -clip_value, clip_value);
 }

@@ -34,7 +34,8 @@ std::vector<double> CosineAnnealingLR::get_lr() {
   const double e = static_cast<double>(last_epoch_), t = static_cast<double>(options_.T_max);
   const double eta_min = options_.eta_min;
   if ((last_epoch_ - 1 - options_.T_max) % (2 * options_.T_max) == 0) {
-    for (std::size_t g = 0; g < lrs.size(); ++g) lrs[g] = lrs[g] + (base_lrs_[g] - eta_min) * (1 - std::cos(pi / t)) / 2;
+    for (std::size_t g = 0; g < lrs.size(); ++g)
+      lrs[g] = lrs[g] + (base_lrs_[g] - eta_min) * (1 - std::cos(pi / t)) / 2;
     return lrs;
   }
   const double ratio = (1 + std::cos(pi * e / t)) / (1 + std::cos(pi * (e - 1) / t));

@@ -35,9 +35,9 @@ std::vector<double> LinearLR::get_lr() {
     return lrs;
   }
   if (last_epoch_ > o.total_iters) return lrs;
-  const double factor = 1. + (o.end_factor - o.start_factor) /
-                                 (static_cast<double>(o.total_iters) * o.start_factor +
-                                  static_cast<double>(last_epoch_ - 1) * (o.end_factor - o.start_factor));
+  const double factor =
+      1. + (o.end_factor - o.start_factor) / (static_cast<double>(o.total_iters) * o.start_factor +
+                                              static_cast<double>(last_epoch_ - 1) * (o.end_factor - o.start_factor));
   for (double& lr : lrs) lr *= factor;
   return lrs;
 }

@@ -58,8 +58,9 @@ void LRScheduler::load_state_dict(const SchedulerState& state) {
       if (index && *index >= 0) g = static_cast<std::size_t>(*index);
     }
     if (g >= groups)
-      throw ValueError(who + "unknown key \"" + key + "\" (expected last_epoch, base_lrs.<group> or last_lr.<group>, for " +
-                       std::to_string(groups) + " groups)");
+      throw ValueError(who + "unknown key \"" + key +
+                       "\" (expected last_epoch, base_lrs.<group> or last_lr.<group>, for " + std::to_string(groups) +
+                       " groups)");
     (head == "base_lrs" ? base : last)[g] = value;
   }
   base_lrs_ = base;

@@ -19,7 +19,8 @@ std::span<const OptionField<MultiStepLROptions>> MultiStepLROptions::fields() { 
 
 void MultiStepLROptions::check() const {
   const std::string text = format_integers(milestones);
-  const bool increasing = std::adjacent_find(milestones.begin(), milestones.end(), std::greater_equal<>()) == milestones.end();
+  const bool increasing =
+      std::adjacent_find(milestones.begin(), milestones.end(), std::greater_equal<>()) == milestones.end();
   if (milestones.empty() || milestones.front() < 0 || !increasing)
     reject_option(kName, "milestones", text.empty() ? "(none)" : text, "increasing epochs >= 0, e.g. 30,80");
   check_option(gamma >= 0, kName, "gamma", gamma, "gamma >= 0");

@@ -58,7 +58,9 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, OneCycleLROptions options)
     phases_ = {{o.pct_start * total - 1, initial_lr, o.max_lr, o.max_momentum, o.base_momentum},
                {total - 1, o.max_lr, min_lr, o.base_momentum, o.max_momentum}};
   if (o.cycle_momentum) {
-    momentum_option_ = optimizer_.has_option("betas[0]") ? "betas[0]" : optimizer_.has_option("momentum") ? "momentum" : "";
+    momentum_option_ = optimizer_.has_option("betas[0]")   ? "betas[0]"
+                       : optimizer_.has_option("momentum") ? "momentum"
+                                                           : "";
     if (momentum_option_.empty())
       throw ValueError("OneCycleLR: cycle_momentum = true needs an optimizer with momentum or betas; " +
                        std::string(optimizer_.name()) + " has neither (set cycle_momentum = false)");
@@ -92,7 +94,8 @@ std::vector<double> OneCycleLR::get_lr() {
     start_step = p.end_step;
   }
   if (!momentum_option_.empty())
-    for (std::size_t g = 0; g < optimizer_.num_param_groups(); ++g) optimizer_.set_group_option(g, momentum_option_, momentum);
+    for (std::size_t g = 0; g < optimizer_.num_param_groups(); ++g)
+      optimizer_.set_group_option(g, momentum_option_, momentum);
   return std::vector<double>(optimizer_.num_param_groups(), lr);
 }
 

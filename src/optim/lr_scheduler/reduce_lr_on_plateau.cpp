@@ -32,7 +32,8 @@ void ReduceLROnPlateauOptions::check() const {
   check_option(factor >= 0 && factor < 1, kName, "factor", factor, "0 <= factor < 1");
   check_option(patience >= 0, kName, "patience", static_cast<double>(patience), "patience >= 0");
   check_option(threshold >= 0, kName, "threshold", threshold, "threshold >= 0");
-  if (threshold_mode != "rel" && threshold_mode != "abs") reject_option(kName, "threshold_mode", threshold_mode, "rel or abs");
+  if (threshold_mode != "rel" && threshold_mode != "abs")
+    reject_option(kName, "threshold_mode", threshold_mode, "rel or abs");
   check_option(cooldown >= 0, kName, "cooldown", static_cast<double>(cooldown), "cooldown >= 0");
   check_option(min_lr >= 0, kName, "min_lr", min_lr, "min_lr >= 0");
   check_option(eps >= 0, kName, "eps", eps, "eps >= 0");
@@ -95,7 +96,8 @@ void ReduceLROnPlateau::load_state_dict(const SchedulerState& state) {
   for (std::string_view key : kOwnKeys) base.erase(std::string(key));
   LRScheduler::load_state_dict(base);
   if (auto it = state.find("best"); it != state.end()) best_ = it->second;
-  if (auto it = state.find("num_bad_epochs"); it != state.end()) num_bad_epochs_ = static_cast<std::int64_t>(it->second);
+  if (auto it = state.find("num_bad_epochs"); it != state.end())
+    num_bad_epochs_ = static_cast<std::int64_t>(it->second);
   if (auto it = state.find("cooldown_counter"); it != state.end())
     cooldown_counter_ = static_cast<std::int64_t>(it->second);
 }

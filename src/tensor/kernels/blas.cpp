@@ -84,14 +84,17 @@ void require(bool ok, Message&& message) {
 
 void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta) {
   require(a.dim() == 2 && b.dim() == 2 && c.dim() == 2, [&] { return std::string("gemm needs 2-d operands"); });
-  require(a.dtype() == b.dtype() && a.dtype() == c.dtype(), [&] { return std::string("gemm: operands differ in dtype"); });
+  require(a.dtype() == b.dtype() && a.dtype() == c.dtype(),
+          [&] { return std::string("gemm: operands differ in dtype"); });
   require(c.is_contiguous(), [&] { return std::string("gemm: output must be contiguous"); });
   const std::int64_t m = trans_a ? a.shape()[1] : a.shape()[0];
   const std::int64_t k = trans_a ? a.shape()[0] : a.shape()[1];
   const std::int64_t kb = trans_b ? b.shape()[1] : b.shape()[0];
   const std::int64_t n = trans_b ? b.shape()[0] : b.shape()[1];
-  require(k == kb && c.shape()[0] == m && c.shape()[1] == n, [&] { return std::string("matmul: cannot multiply " + to_string(a.shape()) + (trans_a ? "^T" : "") + " by " + to_string(b.shape()) +
-              (trans_b ? "^T" : "") + " into " + to_string(c.shape())); });
+  require(k == kb && c.shape()[0] == m && c.shape()[1] == n, [&] {
+    return std::string("matmul: cannot multiply " + to_string(a.shape()) + (trans_a ? "^T" : "") + " by " +
+                       to_string(b.shape()) + (trans_b ? "^T" : "") + " into " + to_string(c.shape()));
+  });
   if (m == 0 || n == 0) return;
   const BlasOperand oa = blas_operand(a), ob = blas_operand(b);
   const auto ta = (trans_a != oa.transposed) ? CblasTrans : CblasNoTrans;
@@ -123,9 +126,11 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
         };
         if (threads == 1) dot(m, n, pa, pb, pc);
         else if (m > n)
-          in_blocks(m, 4, threads, [&](std::int64_t lo, std::int64_t hi) { dot(hi - lo, n, pa + lo * oa.ld, pb, pc + lo * ldc); });
+          in_blocks(m, 4, threads,
+                    [&](std::int64_t lo, std::int64_t hi) { dot(hi - lo, n, pa + lo * oa.ld, pb, pc + lo * ldc); });
         else
-          in_blocks(n, 4, threads, [&](std::int64_t lo, std::int64_t hi) { dot(m, hi - lo, pa, pb + lo * ob.ld, pc + lo); });
+          in_blocks(n, 4, threads,
+                    [&](std::int64_t lo, std::int64_t hi) { dot(m, hi - lo, pa, pb + lo * ob.ld, pc + lo); });
       } else {
         // The axpy form vectorizes along n: blocks of whole vectors of columns.
         in_blocks(n, 64, threads, [&](std::int64_t lo, std::int64_t hi) {
@@ -149,13 +154,18 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  require(a.dim() >= 1 && b.dim() >= 1, [&] { return std::string("matmul: operands must have at least one dimension, got shapes " +
-                                           to_string(a.shape()) + " and " + to_string(b.shape())); });
+  require(a.dim() >= 1 && b.dim() >= 1, [&] {
+    return std::string("matmul: operands must have at least one dimension, got shapes " + to_string(a.shape()) +
+                       " and " + to_string(b.shape()));
+  });
   if (a.dim() == 1 && b.dim() == 1) {
-    require(a.shape()[0] == b.shape()[0], [&] { return std::string("matmul: vectors of sizes " + std::to_string(a.shape()[0]) + " and " +
-                                              std::to_string(b.shape()[0]) + " differ"); });
+    require(a.shape()[0] == b.shape()[0], [&] {
+      return std::string("matmul: vectors of sizes " + std::to_string(a.shape()[0]) + " and " +
+                         std::to_string(b.shape()[0]) + " differ");
+    });
     Tensor out = Tensor::empty(Shape{1, 1}, a.dtype());
-    gemm(a.view_as_shape(Shape{1, a.numel()}), false, contiguous(b).view_as_shape(Shape{b.numel(), 1}), false, out, 1, 0);
+    gemm(a.view_as_shape(Shape{1, a.numel()}), false, contiguous(b).view_as_shape(Shape{b.numel(), 1}), false, out, 1,
+         0);
     return out.view_as_shape(Shape{});
   }
   if (a.dim() == 1) {  // (k) x (k, n) -> (n)
@@ -171,7 +181,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     return r.view_as_shape(out_shape);
   }
   if (b.dim() == 2) {  // (..., m, k) x (k, n): fold the batch into the rows
-    const Tensor a2 = a.dim() == 2 ? a : contiguous(a).view_as_shape(Shape{a.numel() / a.shape().back(), a.shape().back()});
+    const Tensor a2 =
+        a.dim() == 2 ? a : contiguous(a).view_as_shape(Shape{a.numel() / a.shape().back(), a.shape().back()});
     Tensor out = Tensor::empty(Shape{a2.shape()[0], b.shape()[1]}, a.dtype());
     gemm(a2, false, b, false, out, 1, 0);
     if (a.dim() == 2) return out;
@@ -179,8 +190,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     out_shape[out_shape.size() - 1] = b.shape()[1];
     return out.view_as_shape(out_shape);
   }
-  require(a.dim() == 3 && b.dim() == 3 && a.shape()[0] == b.shape()[0], [&] { return std::string("matmul: batched operands must be (b, m, k) and (b, k, n), got " + to_string(a.shape()) + " and " +
-              to_string(b.shape())); });
+  require(a.dim() == 3 && b.dim() == 3 && a.shape()[0] == b.shape()[0], [&] {
+    return std::string("matmul: batched operands must be (b, m, k) and (b, k, n), got " + to_string(a.shape()) +
+                       " and " + to_string(b.shape()));
+  });
   const std::int64_t batch = a.shape()[0];
   Tensor out = Tensor::empty(Shape{batch, a.shape()[1], b.shape()[2]}, a.dtype());
   const Tensor ac = contiguous(a), bc = contiguous(b);
@@ -194,12 +207,16 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
-  require(x.dim() == 2 && w.dim() == 2 && x.shape()[1] == w.shape()[1], [&] { return std::string("linear: input " + to_string(x.shape()) + " does not fit weight " + to_string(w.shape()) +
-              " (expected input (N, " + std::to_string(w.dim() == 2 ? w.shape()[1] : 0) + "))"); });
+  require(x.dim() == 2 && w.dim() == 2 && x.shape()[1] == w.shape()[1], [&] {
+    return std::string("linear: input " + to_string(x.shape()) + " does not fit weight " + to_string(w.shape()) +
+                       " (expected input (N, " + std::to_string(w.dim() == 2 ? w.shape()[1] : 0) + "))");
+  });
   Tensor out = Tensor::empty(Shape{x.shape()[0], w.shape()[0]}, x.dtype());
   double beta = 0;
   if (bias.defined()) {
-    require(bias.dim() == 1 && bias.shape()[0] == w.shape()[0], [&] { return std::string("linear: bias " + to_string(bias.shape()) + " does not fit weight " + to_string(w.shape())); });
+    require(bias.dim() == 1 && bias.shape()[0] == w.shape()[0], [&] {
+      return std::string("linear: bias " + to_string(bias.shape()) + " does not fit weight " + to_string(w.shape()));
+    });
     dispatch_floating(out.dtype(), [&](auto tag) {  // every row starts as the bias; GEMM adds x w^T
       using T = decltype(tag);
       const Tensor bc = contiguous(bias);

@@ -118,7 +118,6 @@ void require_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
                      " but the input is " + std::string(to_string(a.dtype())));
 }
 
-
 }  // namespace
 
 Tensor im2col(const Tensor& input_in, const Window2d& window) {
@@ -164,8 +163,8 @@ struct Plan {
 Plan plan(const Geometry& g, std::size_t itemsize, std::int64_t out_channels) {
   const std::size_t image_cols =
       static_cast<std::size_t>(std::max<std::int64_t>(g.rows() * g.plane(), 1)) * itemsize;  // one image's columns
-  std::int64_t per = std::clamp<std::int64_t>(static_cast<std::int64_t>(kChunkBytes / image_cols), 1,
-                                              std::max<std::int64_t>(g.n, 1));
+  std::int64_t per =
+      std::clamp<std::int64_t>(static_cast<std::int64_t>(kChunkBytes / image_cols), 1, std::max<std::int64_t>(g.n, 1));
   const bool parallel = out_channels * g.rows() * g.cols() >= kParallelWork;
   const int threads = parallel ? static_cast<int>(std::min<std::int64_t>(std::max(get_num_threads(), 1), g.n)) : 1;
   if (threads > 1) per = std::min(per, (g.n + threads - 1) / threads);  // a chunk for every thread

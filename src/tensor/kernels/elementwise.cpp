@@ -57,17 +57,18 @@ void binary_typed(const Tensor& a, const Tensor& b, const Tensor& out) {
   } else {
     const Strides sa = broadcast_strides(a.shape(), a.strides(), out.shape());
     const Strides sb = broadcast_strides(b.shape(), b.strides(), out.shape());
-    strided_loop(out.shape(), sa, sb,
-                 [&](std::int64_t oa, std::int64_t ob, std::int64_t oo, std::int64_t len, std::int64_t ia, std::int64_t ib) {
-                   if (ia == 1 && ib == 1) {
-                     for (std::int64_t k = 0; k < len; ++k) po[oo + k] = bin<Op>(pa[oa + k], pb[ob + k]);
-                   } else if (ia == 1 && ib == 0) {
-                     const T s = pb[ob];
-                     for (std::int64_t k = 0; k < len; ++k) po[oo + k] = bin<Op>(pa[oa + k], s);
-                   } else {
-                     for (std::int64_t k = 0; k < len; ++k) po[oo + k] = bin<Op>(pa[oa + k * ia], pb[ob + k * ib]);
-                   }
-                 });
+    strided_loop(
+        out.shape(), sa, sb,
+        [&](std::int64_t oa, std::int64_t ob, std::int64_t oo, std::int64_t len, std::int64_t ia, std::int64_t ib) {
+          if (ia == 1 && ib == 1) {
+            for (std::int64_t k = 0; k < len; ++k) po[oo + k] = bin<Op>(pa[oa + k], pb[ob + k]);
+          } else if (ia == 1 && ib == 0) {
+            const T s = pb[ob];
+            for (std::int64_t k = 0; k < len; ++k) po[oo + k] = bin<Op>(pa[oa + k], s);
+          } else {
+            for (std::int64_t k = 0; k < len; ++k) po[oo + k] = bin<Op>(pa[oa + k * ia], pb[ob + k * ib]);
+          }
+        });
   }
 }
 

@@ -37,7 +37,8 @@ GatherGeometry geometry(const Shape& a, int dim, const Tensor& index, const char
 
 std::int64_t checked(std::int64_t v, std::int64_t n, const char* what) {
   if (v < 0 || v >= n)
-    throw ValueError(std::string(what) + ": index " + std::to_string(v) + " out of range [0, " + std::to_string(n) + ")");
+    throw ValueError(std::string(what) + ": index " + std::to_string(v) + " out of range [0, " + std::to_string(n) +
+                     ")");
   return v;
 }
 
@@ -89,7 +90,8 @@ Tensor index_select_rows(const Tensor& a_in, const std::int64_t* rows, std::int6
   shape[0] = count;
   if (!out.defined() || !(out.shape() == shape) || out.dtype() != a.dtype()) out = Tensor::empty(shape, a.dtype());
   const std::int64_t n = a.shape()[0];
-  const std::size_t row_bytes = static_cast<std::size_t>(a.numel() / std::max<std::int64_t>(n, 1)) * itemsize(a.dtype());
+  const std::size_t row_bytes =
+      static_cast<std::size_t>(a.numel() / std::max<std::int64_t>(n, 1)) * itemsize(a.dtype());
   const char* src = static_cast<const char*>(a.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
   if (row_bytes == 8) {  // class labels: one int64 a row, a plain copy instead of a memcpy call each
@@ -141,7 +143,8 @@ Tensor gather_rows_scaled(const Tensor& a_in, const std::int64_t* rows, std::int
       const std::uint8_t* row = src + checked(rows[r], n, "gather_rows_scaled") * width;
       T* o = dst + r * width;
       if constexpr (std::is_same_v<T, float>) simd::bytes_to_float(width, row, s, o);
-      else for (std::int64_t j = 0; j < width; ++j) o[j] = static_cast<T>(row[j]) * s;
+      else
+        for (std::int64_t j = 0; j < width; ++j) o[j] = static_cast<T>(row[j]) * s;
     }
   });
   return out;
@@ -150,7 +153,8 @@ Tensor gather_rows_scaled(const Tensor& a_in, const std::int64_t* rows, std::int
 void prefetch_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count) {
   if (!a.is_contiguous() || a.dim() == 0) return;
   const std::int64_t n = a.shape()[0];
-  const std::size_t row_bytes = static_cast<std::size_t>(a.numel() / std::max<std::int64_t>(n, 1)) * itemsize(a.dtype());
+  const std::size_t row_bytes =
+      static_cast<std::size_t>(a.numel() / std::max<std::int64_t>(n, 1)) * itemsize(a.dtype());
   const char* base = static_cast<const char*>(a.raw_data());
   for (std::int64_t r = 0; r < count; ++r) {
     if (rows[r] < 0 || rows[r] >= n) continue;

@@ -126,14 +126,14 @@ Tensor binary_cross_entropy_with_logits(const Tensor& x, const Tensor& y, const 
 Tensor binary_cross_entropy_with_logits_backward(const Tensor& grad, const Tensor& x, const Tensor& y,
                                                  const Tensor& pos_weight) {
   const char* what = "binary_cross_entropy_with_logits backward";
-  const Tensor d = pos_weight.defined()
-                       ? map_elements(x, y, pos_weight, what,
-                                      [](auto xi, auto yi, auto pw) {
-                                        using T = decltype(xi);
-                                        const T t = pw * yi;
-                                        return (t + T(1) - yi) * stable_sigmoid(xi) - t;
-                                      })
-                       : map_elements(x, y, Tensor(), what, [](auto xi, auto yi, auto) { return stable_sigmoid(xi) - yi; });
+  const Tensor d = pos_weight.defined() ? map_elements(x, y, pos_weight, what,
+                                                       [](auto xi, auto yi, auto pw) {
+                                                         using T = decltype(xi);
+                                                         const T t = pw * yi;
+                                                         return (t + T(1) - yi) * stable_sigmoid(xi) - t;
+                                                       })
+                                        : map_elements(x, y, Tensor(), what,
+                                                       [](auto xi, auto yi, auto) { return stable_sigmoid(xi) - yi; });
   return binary(BinaryOp::Mul, grad, d);
 }
 

@@ -40,7 +40,7 @@ class Pool {
     while (threads_ < count - 1) {
       const int index = ++threads_;
       const std::uint64_t now = generation_.load(std::memory_order_relaxed);  // it waits for the next region
-      std::thread([this, index, now] { serve(index, now); }).detach();  // the pool lives as long as the process
+      std::thread([this, index, now] { serve(index, now); }).detach();        // the pool lives as long as the process
     }
     work_ = work;
     context_ = context;

@@ -11,7 +11,8 @@
 namespace descent::kernels {
 namespace {
 
-template <class T> using Acc = double;  // accumulator type for both float types
+template <class T>
+using Acc = double;  // accumulator type for both float types
 
 // Shape of `a` with `dim` set to 1.
 Shape keep_shape(const Shape& s, int dim) {
@@ -173,15 +174,11 @@ std::pair<Tensor, Tensor> max(const Tensor& a_in, std::int64_t dim_in, bool keep
   return {values, indices};
 }
 
-Tensor max(const Tensor& a) {
-  return max(contiguous(a).view_as_shape(Shape{a.numel()}), 0, false).first;
-}
+Tensor max(const Tensor& a) { return max(contiguous(a).view_as_shape(Shape{a.numel()}), 0, false).first; }
 
 Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim) { return max(a, dim, keepdim).second; }
 
-Tensor argmax(const Tensor& a) {
-  return max(contiguous(a).view_as_shape(Shape{a.numel()}), 0, false).second;
-}
+Tensor argmax(const Tensor& a) { return max(contiguous(a).view_as_shape(Shape{a.numel()}), 0, false).second; }
 
 double norm(const Tensor& a_in, double p) {
   if (!(p > 0)) throw ValueError("norm: p = " + std::to_string(p) + ": expected p > 0 (or infinity)");

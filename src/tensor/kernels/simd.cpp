@@ -163,9 +163,9 @@ constexpr std::int64_t kPadElements = 16384;
 // C = alpha A B^T + beta C in blocks sized to the register file: 5 x 4 accumulators of the 32
 // AVX-512 registers (a mini-batch of 10 is two blocks), 2 x 4 of AVX2's and SSE2's 16.
 template <class T, int Bytes>
-__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
-                                                     std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
-                                                     std::int64_t ldc) {
+__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                     const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T beta,
+                                                     T* c, std::int64_t ldc) {
   constexpr int RI = Bytes == 64 ? 5 : 2, RJ = 4;
   constexpr int L = Simd<T, Bytes>::lanes;
   if (k > 0 && k < L && (m + n) * k <= kPadElements) {
@@ -189,7 +189,8 @@ __attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_
     const int ri = static_cast<int>(std::min<std::int64_t>(RI, m - i0));
     for (std::int64_t j0 = 0; j0 < n; j0 += RJ) {
       const int rj = static_cast<int>(std::min<std::int64_t>(RJ, n - j0));
-      nt_block_upto<T, Bytes, RI, RJ>(ri, rj, k, alpha, a + i0 * lda, lda, b + j0 * ldb, ldb, beta, c + i0 * ldc + j0, ldc);
+      nt_block_upto<T, Bytes, RI, RJ>(ri, rj, k, alpha, a + i0 * lda, lda, b + j0 * ldb, ldb, beta, c + i0 * ldc + j0,
+                                      ldc);
     }
   }
 }
@@ -228,8 +229,9 @@ __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_
 // one strip, then scalars. Registers: AVX-512's 32 hold 2 x 12 rows of B, AVX2's and SSE2's 16 hold
 // 2 x 6 (pairs) or 8 (single strips) rows.
 template <class T, int Bytes, bool At>
-__attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-                      const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+__attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                     const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T beta,
+                                                     T* c, std::int64_t ldc) {
   constexpr int L = Simd<T, Bytes>::lanes;
   constexpr int P1 = Bytes == 64 ? 16 : 8, P2 = Bytes == 64 ? 12 : 6;
   // alpha * A, laid out row by row of op(A): each multiplier below is then one broadcast load.
@@ -250,11 +252,14 @@ __attribute__((always_inline)) inline void xn_kernel( std::int64_t m, std::int64
   strip.assign(static_cast<std::size_t>((k + m) * L), T(0));
   T* tb = strip.data();
   T* tc = tb + k * L;
-  for (std::int64_t p = 0; p < k; ++p) std::memcpy(tb + p * L, b + p * ldb + nv, static_cast<std::size_t>(tail) * sizeof(T));
+  for (std::int64_t p = 0; p < k; ++p)
+    std::memcpy(tb + p * L, b + p * ldb + nv, static_cast<std::size_t>(tail) * sizeof(T));
   if (beta != T(0))
-    for (std::int64_t i = 0; i < m; ++i) std::memcpy(tc + i * L, c + i * ldc + nv, static_cast<std::size_t>(tail) * sizeof(T));
+    for (std::int64_t i = 0; i < m; ++i)
+      std::memcpy(tc + i * L, c + i * ldc + nv, static_cast<std::size_t>(tail) * sizeof(T));
   xn_strips<T, Bytes, 1, P1>(0, m, k, sa, tb, L, beta, tc, L);
-  for (std::int64_t i = 0; i < m; ++i) std::memcpy(c + i * ldc + nv, tc + i * L, static_cast<std::size_t>(tail) * sizeof(T));
+  for (std::int64_t i = 0; i < m; ++i)
+    std::memcpy(c + i * ldc + nv, tc + i * L, static_cast<std::size_t>(tail) * sizeof(T));
 }
 
 // y += alpha x: the optimizer's update of a whole parameter tensor.
@@ -279,41 +284,57 @@ __attribute__((always_inline)) inline void sigmoid_kernel(std::int64_t n, const 
 
 template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void sigmoid_avx512(std::int64_t n, const T* x, T* y) {
-  if constexpr (sizeof(T) == 4) sigmoid_kernel<T, 64>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf16_u10avx512f(v); });
-  else sigmoid_kernel<T, 64>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd8_u10avx512f(v); });
+  if constexpr (sizeof(T) == 4)
+    sigmoid_kernel<T, 64>(
+        n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf16_u10avx512f(v); });
+  else
+    sigmoid_kernel<T, 64>(
+        n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd8_u10avx512f(v); });
 }
 template <class T>
 __attribute__((target("avx2,fma"))) void sigmoid_avx2(std::int64_t n, const T* x, T* y) {
-  if constexpr (sizeof(T) == 4) sigmoid_kernel<T, 32>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf8_u10avx2(v); });
-  else sigmoid_kernel<T, 32>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd4_u10avx2(v); });
+  if constexpr (sizeof(T) == 4)
+    sigmoid_kernel<T, 32>(
+        n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf8_u10avx2(v); });
+  else
+    sigmoid_kernel<T, 32>(
+        n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd4_u10avx2(v); });
 }
 template <class T>
 void sigmoid_sse2(std::int64_t n, const T* x, T* y) {
-  if constexpr (sizeof(T) == 4) sigmoid_kernel<T, 16>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf4_u10sse2(v); });
-  else sigmoid_kernel<T, 16>(n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd2_u10sse2(v); });
+  if constexpr (sizeof(T) == 4)
+    sigmoid_kernel<T, 16>(
+        n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expf4_u10sse2(v); });
+  else
+    sigmoid_kernel<T, 16>(
+        n, x, y, [](auto v) __attribute__((always_inline)) { return Sleef_expd2_u10sse2(v); });
 }
 
 // One entry point per instruction set, each compiling the inlined kernels for its registers;
 // the best the CPU supports is chosen once, at start-up.
 template <class T>
-__attribute__((target("avx512f,avx512vl,fma"))) void nt_avx512(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
-                                                             std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+__attribute__((target("avx512f,avx512vl,fma"))) void nt_avx512(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                               const T* a, std::int64_t lda, const T* b,
+                                                               std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   nt_kernel<T, 64>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 template <class T>
-__attribute__((target("avx512f,avx512vl,fma"))) void xn_avx512(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-                                                             const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+__attribute__((target("avx512f,avx512vl,fma"))) void xn_avx512(bool at, std::int64_t m, std::int64_t n, std::int64_t k,
+                                                               T alpha, const T* a, std::int64_t lda, const T* b,
+                                                               std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   at ? xn_kernel<T, 64, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
      : xn_kernel<T, 64, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 template <class T>
-__attribute__((target("avx2,fma"))) void nt_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
-                                                 std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+__attribute__((target("avx2,fma"))) void nt_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
+                                                 std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
+                                                 std::int64_t ldc) {
   nt_kernel<T, 32>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 template <class T>
-__attribute__((target("avx2,fma"))) void xn_avx2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-                                                 const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+__attribute__((target("avx2,fma"))) void xn_avx2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                 const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T beta,
+                                                 T* c, std::int64_t ldc) {
   at ? xn_kernel<T, 32, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
      : xn_kernel<T, 32, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
@@ -323,8 +344,8 @@ void nt_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a
   nt_kernel<T, 16>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 template <class T>
-void xn_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-             const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+void xn_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
+             std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   at ? xn_kernel<T, 16, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
      : xn_kernel<T, 16, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

@@ -49,7 +49,7 @@ void bytes_to_float(std::int64_t n, const std::uint8_t* src, float scale, float*
 // Max pooling with 2 x 2 windows, stride 2, no padding (LeNet's): `planes` planes of h x w floats
 // to oh x ow outputs, with each maximum's flat index in its plane; the first maximum wins ties and a
 // NaN wins over numbers, as in kernels::max_pool2d (simd_pool.cpp).
-void max_pool_2x2(std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh, std::int64_t ow,
-                  const float* x, float* y, std::int64_t* idx);
+void max_pool_2x2(std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh, std::int64_t ow, const float* x,
+                  float* y, std::int64_t* idx);
 
 }  // namespace descent::kernels::simd

@@ -9,8 +9,7 @@
 namespace descent::kernels::simd {
 namespace {
 
-__attribute__((target("avx512f"))) void bytes_avx512(std::int64_t n, const std::uint8_t* src, float scale,
-                                                     float* dst) {
+__attribute__((target("avx512f"))) void bytes_avx512(std::int64_t n, const std::uint8_t* src, float scale, float* dst) {
   const __m512 s = _mm512_set1_ps(scale);
   std::int64_t i = 0;
   for (; i + 16 <= n; i += 16) {

@@ -92,12 +92,9 @@ void rows_plain(std::int64_t rows, std::int64_t len, const T* src, std::int64_t 
 template <class T, bool Add>
 void rows(std::int64_t rows, std::int64_t len, const T* src, std::int64_t ss, T* dst, std::int64_t ds) {
   switch (isa()) {
-    case Isa::Avx512:
-      return rows_avx512<T, Add>(rows, len, src, ss, dst, ds);
-    case Isa::Avx2:
-      return rows_avx2<T, Add>(rows, len, src, ss, dst, ds);
-    case Isa::Sse2:
-      return rows_plain<T, Add>(rows, len, src, ss, dst, ds);
+    case Isa::Avx512: return rows_avx512<T, Add>(rows, len, src, ss, dst, ds);
+    case Isa::Avx2: return rows_avx2<T, Add>(rows, len, src, ss, dst, ds);
+    case Isa::Sse2: return rows_plain<T, Add>(rows, len, src, ss, dst, ds);
   }
 }
 

@@ -67,7 +67,8 @@ Tensor softmax_backward(const Tensor& g_in, const Tensor& s_in, std::int64_t dim
     for_each_line(s.shape(), dim, [&](std::int64_t off, std::int64_t n, std::int64_t st) {
       double dot = 0;
       for (std::int64_t k = 0; k < n; ++k) dot += pg[off + k * st] * ps[off + k * st];
-      for (std::int64_t k = 0; k < n; ++k) q[off + k * st] = ps[off + k * st] * (pg[off + k * st] - static_cast<T>(dot));
+      for (std::int64_t k = 0; k < n; ++k)
+        q[off + k * st] = ps[off + k * st] * (pg[off + k * st] - static_cast<T>(dot));
     });
   });
   return out;

@@ -74,25 +74,43 @@ TEST(BCEWithLogitsLoss, IsFiniteForLogitsOf1000) {
 
 TEST(BinaryCrossEntropy, RejectsValuesOutsideTheUnitInterval) {
   const Tensor ok = f64({0.5, 0.5}, {1, 2});
-  expect_error<ValueError>([&] { binary_cross_entropy(f64({0.5, 1.5}, {1, 2}), ok); },
-                           "BCELoss: input[0, 1] = 1.5: expected a value in [0, 1]");
-  expect_error<ValueError>([&] { binary_cross_entropy(ok, f64({-0.25, 0.5}, {1, 2})); },
-                           "BCELoss: target[0, 0] = -0.25: expected a value in [0, 1]");
+  expect_error<ValueError>(
+      [&] {
+        binary_cross_entropy(f64({0.5, 1.5}, {1, 2}), ok);
+      },
+      "BCELoss: input[0, 1] = 1.5: expected a value in [0, 1]");
+  expect_error<ValueError>(
+      [&] {
+        binary_cross_entropy(ok, f64({-0.25, 0.5}, {1, 2}));
+      },
+      "BCELoss: target[0, 0] = -0.25: expected a value in [0, 1]");
   expect_error<ValueError>([&] { binary_cross_entropy(f64({NAN, 0.5}, {1, 2}), ok); }, "BCELoss: input[0, 0] = nan");
-  expect_error<ValueError>([&] { binary_cross_entropy_with_logits(f64({5, -5}, {1, 2}), f64({1, 2}, {1, 2})); },
-                           "BCEWithLogitsLoss: target[0, 1] = 2: expected a value in [0, 1]");
+  expect_error<ValueError>(
+      [&] {
+        binary_cross_entropy_with_logits(f64({5, -5}, {1, 2}), f64({1, 2}, {1, 2}));
+      },
+      "BCEWithLogitsLoss: target[0, 1] = 2: expected a value in [0, 1]");
   // logits may be anything
   EXPECT_NO_THROW(binary_cross_entropy_with_logits(f64({5, -5}, {1, 2}), ok));
 }
 
 TEST(BinaryCrossEntropy, RejectsMismatchedShapesAndWeights) {
   const Tensor x = f64({0.5, 0.5, 0.5, 0.5}, {2, 2});
-  expect_error<ShapeError>([&] { binary_cross_entropy(x, f64({1, 0})); },
-                           "BCELoss: input of shape [2, 2] and target of shape [2] differ");
-  expect_error<ShapeError>([&] { binary_cross_entropy(x, x, {.weight = f64({1, 2, 3})}); },
-                           "BCELoss: weight of shape [3] does not broadcast to the input's shape [2, 2]");
-  expect_error<ShapeError>([&] { binary_cross_entropy_with_logits(x, x, {.pos_weight = f64({1, 2, 3})}); },
-                           "BCEWithLogitsLoss: pos_weight of shape [3] does not broadcast");
+  expect_error<ShapeError>(
+      [&] {
+        binary_cross_entropy(x, f64({1, 0}));
+      },
+      "BCELoss: input of shape [2, 2] and target of shape [2] differ");
+  expect_error<ShapeError>(
+      [&] {
+        binary_cross_entropy(x, x, {.weight = f64({1, 2, 3})});
+      },
+      "BCELoss: weight of shape [3] does not broadcast to the input's shape [2, 2]");
+  expect_error<ShapeError>(
+      [&] {
+        binary_cross_entropy_with_logits(x, x, {.pos_weight = f64({1, 2, 3})});
+      },
+      "BCEWithLogitsLoss: pos_weight of shape [3] does not broadcast");
   expect_error<ValueError>([&] { binary_cross_entropy(x, x.to(Dtype::Float32)); },
                            "BCELoss: target is float32 but input is float64");
 }

@@ -22,7 +22,8 @@ TEST(ContrastiveLoss, PullsSimilarPairsAndPushesDissimilarOnesPastTheMargin) {
   l.backward();
   expect_near(x1.grad().to_vector(), {-1, -4.0 / 3, 0.1, 0.4 / 3, 0, 0}, 1e-15);
   // margin 6: the third pair is now inside, (6 - 5)^2 / 2
-  expect_near(contrastive_loss(x1, x2, y, {.margin = 6, .reduction = Reduction::None}).to_vector(), {12.5, 15.125, 0.5});
+  expect_near(contrastive_loss(x1, x2, y, {.margin = 6, .reduction = Reduction::None}).to_vector(),
+              {12.5, 15.125, 0.5});
 }
 
 TEST(ContrastiveLoss, IdenticalEmbeddingsGiveAFiniteGradient) {
@@ -37,14 +38,26 @@ TEST(ContrastiveLoss, IdenticalEmbeddingsGiveAFiniteGradient) {
 
 TEST(ContrastiveLoss, RejectsLabelsOtherThanZeroOrOne) {
   const Tensor x = f64({1, 2, 3, 4}, {2, 2});
-  expect_error<ValueError>([&] { contrastive_loss(x, x, f64({1, -1})); },
-                           "ContrastiveLoss: target[1] = -1: expected 0 or 1");
-  expect_error<ValueError>([&] { contrastive_loss(x, x, from_vector(std::vector<std::int64_t>{2, 0}, Shape{2})); },
-                           "ContrastiveLoss: target[0] = 2: expected 0 or 1");
-  expect_error<ShapeError>([&] { contrastive_loss(x, x, f64({1, 0, 1})); },
-                           "ContrastiveLoss: target of shape [3]: expected shape [2]");
-  expect_error<ShapeError>([&] { contrastive_loss(x, f64({1, 2}), f64({1, 0})); },
-                           "ContrastiveLoss: input1 of shape [2, 2] and input2 of shape [2] differ");
+  expect_error<ValueError>(
+      [&] {
+        contrastive_loss(x, x, f64({1, -1}));
+      },
+      "ContrastiveLoss: target[1] = -1: expected 0 or 1");
+  expect_error<ValueError>(
+      [&] {
+        contrastive_loss(x, x, from_vector(std::vector<std::int64_t>{2, 0}, Shape{2}));
+      },
+      "ContrastiveLoss: target[0] = 2: expected 0 or 1");
+  expect_error<ShapeError>(
+      [&] {
+        contrastive_loss(x, x, f64({1, 0, 1}));
+      },
+      "ContrastiveLoss: target of shape [3]: expected shape [2]");
+  expect_error<ShapeError>(
+      [&] {
+        contrastive_loss(x, f64({1, 2}), f64({1, 0}));
+      },
+      "ContrastiveLoss: input1 of shape [2, 2] and input2 of shape [2] differ");
 }
 
 }  // namespace

@@ -47,21 +47,28 @@ TEST(CrossEntropyLoss, LabelSmoothingWithWeightsWeighsEachClassTerm) {
   // mean divides by w[y_0] + w[y_1] = 4
   const double l0 = 0.9 * std::log(4.0) + 0.3 * std::log(4.0 / 3.0), l1 = 2.8 * std::log(2.0);
   const Tensor x = logits();
-  EXPECT_NEAR(cross_entropy(x, targets(), {.weight = f64({1, 3}), .label_smoothing = 0.2}).item(), (l0 + l1) / 4, 1e-15);
-  EXPECT_NEAR(cross_entropy(x, targets(), {.weight = f64({1, 3}), .label_smoothing = 0.2, .reduction = Reduction::Sum})
-                  .item(),
-              l0 + l1, 1e-15);
+  EXPECT_NEAR(cross_entropy(x, targets(), {.weight = f64({1, 3}), .label_smoothing = 0.2}).item(), (l0 + l1) / 4,
+              1e-15);
+  EXPECT_NEAR(
+      cross_entropy(x, targets(), {.weight = f64({1, 3}), .label_smoothing = 0.2, .reduction = Reduction::Sum}).item(),
+      l0 + l1, 1e-15);
 }
 
 TEST(CrossEntropyLoss, RejectsBadWeightsAndSmoothing) {
   const Tensor x = zeros(Shape{2, 3}, Dtype::Float64);
   const Tensor t = from_vector(std::vector<std::int64_t>{0, 2}, Shape{2});
-  expect_error<ShapeError>([&] { cross_entropy(x, t, {.weight = f64({1, 2})}); },
-                           "CrossEntropyLoss: weight of shape [2]: expected shape [3]");
+  expect_error<ShapeError>(
+      [&] {
+        cross_entropy(x, t, {.weight = f64({1, 2})});
+      },
+      "CrossEntropyLoss: weight of shape [2]: expected shape [3]");
   expect_error<ValueError>([&] { cross_entropy(x, t, {.label_smoothing = 1.5}); },
                            "CrossEntropyLoss: label_smoothing = 1.5: expected a value in [0, 1]");
-  expect_error<ValueError>([&] { nll_loss(x, from_vector(std::vector<std::int64_t>{0, -1}, Shape{2})); },
-                           "NLLLoss: target[1] = -1 is not a class index in [0, 3)");
+  expect_error<ValueError>(
+      [&] {
+        nll_loss(x, from_vector(std::vector<std::int64_t>{0, -1}, Shape{2}));
+      },
+      "NLLLoss: target[1] = -1 is not a class index in [0, 3)");
 }
 
 }  // namespace

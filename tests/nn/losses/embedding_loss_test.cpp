@@ -21,9 +21,11 @@ TEST(HingeEmbeddingLoss, IsTheInputForSimilarAndTheMarginHingeForDissimilar) {
   l.backward();
   expect_near(x.grad().to_vector(), {0.25, -0.25, 0, 0.25});
   // margin 2.5: the third element crosses, 2.5 - 2 = 0.5
-  expect_near(hinge_embedding_loss(x, y, {.margin = 2.5, .reduction = Reduction::None}).to_vector(), {0.3, 2.2, 0.5, -0.5});
+  expect_near(hinge_embedding_loss(x, y, {.margin = 2.5, .reduction = Reduction::None}).to_vector(),
+              {0.3, 2.2, 0.5, -0.5});
   // int64 labels work as well
-  EXPECT_NEAR(hinge_embedding_loss(x, from_vector(std::vector<std::int64_t>{1, -1, -1, 1}, Shape{4})).item(), 0.125, 1e-15);
+  EXPECT_NEAR(hinge_embedding_loss(x, from_vector(std::vector<std::int64_t>{1, -1, -1, 1}, Shape{4})).item(), 0.125,
+              1e-15);
 }
 
 TEST(CosineEmbeddingLoss, PullsSimilarPairsAndPushesDissimilarOnesBelowTheMargin) {
@@ -47,22 +49,40 @@ TEST(CosineEmbeddingLoss, PullsSimilarPairsAndPushesDissimilarOnesBelowTheMargin
 
 TEST(EmbeddingLosses, RejectTargetsOtherThanPlusOrMinusOne) {
   const Tensor x = f64({0.5, 0.5, 0.5, 0.5}, {2, 2});
-  expect_error<ValueError>([&] { hinge_embedding_loss(x, f64({1, -1, 0, 1}, {2, 2})); },
-                           "HingeEmbeddingLoss: target[1, 0] = 0: expected 1 or -1");
-  expect_error<ValueError>([&] { cosine_embedding_loss(x, x, f64({-1, 0.5})); },
-                           "CosineEmbeddingLoss: target[1] = 0.5: expected 1 or -1");
-  expect_error<ValueError>([&] { cosine_embedding_loss(x, x, from_vector(std::vector<std::int64_t>{2, 1}, Shape{2})); },
-                           "CosineEmbeddingLoss: target[0] = 2: expected 1 or -1");
+  expect_error<ValueError>(
+      [&] {
+        hinge_embedding_loss(x, f64({1, -1, 0, 1}, {2, 2}));
+      },
+      "HingeEmbeddingLoss: target[1, 0] = 0: expected 1 or -1");
+  expect_error<ValueError>(
+      [&] {
+        cosine_embedding_loss(x, x, f64({-1, 0.5}));
+      },
+      "CosineEmbeddingLoss: target[1] = 0.5: expected 1 or -1");
+  expect_error<ValueError>(
+      [&] {
+        cosine_embedding_loss(x, x, from_vector(std::vector<std::int64_t>{2, 1}, Shape{2}));
+      },
+      "CosineEmbeddingLoss: target[0] = 2: expected 1 or -1");
 }
 
 TEST(EmbeddingLosses, RejectMismatchedShapes) {
   const Tensor x = f64({0.5, 0.5, 0.5, 0.5}, {2, 2});
-  expect_error<ShapeError>([&] { hinge_embedding_loss(x, f64({1, -1})); },
-                           "HingeEmbeddingLoss: input of shape [2, 2] and target of shape [2] differ");
-  expect_error<ShapeError>([&] { cosine_embedding_loss(x, f64({1, 1}), f64({1, 1})); },
-                           "CosineEmbeddingLoss: input1 of shape [2, 2] and input2 of shape [2] differ");
-  expect_error<ShapeError>([&] { cosine_embedding_loss(x, x, f64({1, 1, 1})); },
-                           "CosineEmbeddingLoss: target of shape [3]: expected shape [2]");
+  expect_error<ShapeError>(
+      [&] {
+        hinge_embedding_loss(x, f64({1, -1}));
+      },
+      "HingeEmbeddingLoss: input of shape [2, 2] and target of shape [2] differ");
+  expect_error<ShapeError>(
+      [&] {
+        cosine_embedding_loss(x, f64({1, 1}), f64({1, 1}));
+      },
+      "CosineEmbeddingLoss: input1 of shape [2, 2] and input2 of shape [2] differ");
+  expect_error<ShapeError>(
+      [&] {
+        cosine_embedding_loss(x, x, f64({1, 1, 1}));
+      },
+      "CosineEmbeddingLoss: target of shape [3]: expected shape [2]");
 }
 
 }  // namespace

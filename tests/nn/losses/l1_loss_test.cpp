@@ -52,7 +52,8 @@ TEST(AbsoluteErrorLosses, RejectBadShapesAndOptions) {
   expect_error<ShapeError>([&] { l1_loss(x, y); }, "L1Loss: input of shape [2, 2] and target of shape [2] differ");
   expect_error<ShapeError>([&] { huber_loss(x, y); }, "HuberLoss: input of shape [2, 2] and target of shape [2]");
   expect_error<ValueError>([&] { huber_loss(x, x, {.delta = -1}); }, "HuberLoss: delta = -1: expected delta > 0");
-  expect_error<ValueError>([&] { smooth_l1_loss(x, x, {.beta = -0.5}); }, "SmoothL1Loss: beta = -0.5: expected beta >= 0");
+  expect_error<ValueError>([&] { smooth_l1_loss(x, x, {.beta = -0.5}); },
+                           "SmoothL1Loss: beta = -0.5: expected beta >= 0");
 }
 
 }  // namespace

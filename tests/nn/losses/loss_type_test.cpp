@@ -21,8 +21,8 @@ std::string default_of(std::string_view loss, std::string_view option) {
 
 TEST(LossType, EveryConfigLossIsListedOnceSortedByName) {
   const std::vector<std::string> names = loss_type_names();
-  EXPECT_EQ(names, (std::vector<std::string>{"bce_with_logits", "contrastive", "cosine_embedding", "cross_entropy", "huber",
-                                             "l1", "mse", "nll", "quadratic", "smooth_l1"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"bce_with_logits", "contrastive", "cosine_embedding", "cross_entropy",
+                                             "huber", "l1", "mse", "nll", "quadratic", "smooth_l1"}));
   for (const LossType* type : loss_types()) {
     EXPECT_FALSE(type->summary.empty()) << type->name;
     const auto options = type->options();
@@ -37,8 +37,9 @@ TEST(LossType, UnknownNameListsTheKnownOnes) {
     find_loss_type("hinge");
     FAIL();
   } catch (const ValueError& e) {
-    EXPECT_STREQ(e.what(), "unknown loss \"hinge\" (known: bce_with_logits, contrastive, cosine_embedding, cross_entropy, "
-                           "huber, l1, mse, nll, quadratic, smooth_l1)");
+    EXPECT_STREQ(e.what(),
+                 "unknown loss \"hinge\" (known: bce_with_logits, contrastive, cosine_embedding, cross_entropy, "
+                 "huber, l1, mse, nll, quadratic, smooth_l1)");
   }
 }
 

@@ -46,8 +46,9 @@ std::vector<LossCase> loss_cases() {
   const Tensor hy = f64({1, -1, -1, 1, -1, -1, 1, -1}, {2, 4});
   // cosines 0.53, 0.43, 0.22, -0.04, -0.31, -0.52 (y = -1 rows: 0.43, -0.04, -0.31; margin 0.3)
   const Tensor e1 = det({6, 4}, 0.3);
-  const Tensor e2 = kernels::binary(kernels::BinaryOp::Add, det({6, 4}, 1.9),
-                                    det({6, 5}, 0.1, 0.5).view_transposed(0, 1).view_narrowed(0, 4).view_transposed(0, 1));
+  const Tensor e2 =
+      kernels::binary(kernels::BinaryOp::Add, det({6, 4}, 1.9),
+                      det({6, 5}, 0.1, 0.5).view_transposed(0, 1).view_narrowed(0, 4).view_transposed(0, 1));
   const Tensor ey = f64({1, -1, 1, -1, -1, 1}, {6});
   // -y (x1 - x2) + 0.5 = 1.2, 1.5, -0.4, -0.3, 1.4, 0.7
   const Tensor r1 = f64({0.3, 1.2, 1.4, 0.9, 2.0, -1.1}, {6}), r2 = f64({1.0, 0.2, 0.5, 0.1, 1.1, -1.3}, {6});
@@ -55,9 +56,9 @@ std::vector<LossCase> loss_cases() {
   // triplets: d(a, p) - d(a, n) = 0.28, -1.39, -0.48, -1.78, -0.61 (margins 1 and 0.5 off every one)
   const Tensor a = det({5, 3}, 0.0);
   const Tensor pos = kernels::binary(kernels::BinaryOp::Add, a, det({5, 3}, 1.3, 0.4));
-  const Tensor neg = kernels::binary(kernels::BinaryOp::Add, a,
-                                     kernels::binary(kernels::BinaryOp::Mul, f64({0.3, 1.5, 0.6, 2.5, 0.9}, {5, 1}),
-                                                     det({5, 3}, 2.6)));
+  const Tensor neg = kernels::binary(
+      kernels::BinaryOp::Add, a,
+      kernels::binary(kernels::BinaryOp::Mul, f64({0.3, 1.5, 0.6, 2.5, 0.9}, {5, 1}), det({5, 3}, 2.6)));
   // pairs at distances 0.19 .. 1.36; y = 0 rows on both sides of margin 1
   const Tensor c1 = det({6, 3}, 0.9);
   const Tensor c2 = kernels::binary(kernels::BinaryOp::Add, c1, det({6, 3}, 0.2, 0.7));
@@ -67,68 +68,89 @@ std::vector<LossCase> loss_cases() {
       {"l1_loss", {x, y}, [](auto& v, Reduction rd) { return l1_loss(v[0], v[1], rd); }},
       {"mse_loss", {x, y}, [](auto& v, Reduction rd) { return mse_loss(v[0], v[1], rd); }},
       {"huber_loss", {x, y}, [](auto& v, Reduction rd) { return huber_loss(v[0], v[1], rd); }},
-      {"huber_loss_delta_0.5", {x, y},
+      {"huber_loss_delta_0.5",
+       {x, y},
        [](auto& v, Reduction rd) { return huber_loss(v[0], v[1], {.delta = 0.5, .reduction = rd}); }},
       {"smooth_l1_loss", {x, y}, [](auto& v, Reduction rd) { return smooth_l1_loss(v[0], v[1], rd); }},
-      {"smooth_l1_loss_beta_0.5", {x, y},
+      {"smooth_l1_loss_beta_0.5",
+       {x, y},
        [](auto& v, Reduction rd) { return smooth_l1_loss(v[0], v[1], {.beta = 0.5, .reduction = rd}); }},
-      {"smooth_l1_loss_beta_0", {x, y},
+      {"smooth_l1_loss_beta_0",
+       {x, y},
        [](auto& v, Reduction rd) { return smooth_l1_loss(v[0], v[1], {.beta = 0.0, .reduction = rd}); }},
-      {"binary_cross_entropy", {prob, soft},
+      {"binary_cross_entropy",
+       {prob, soft},
        [](auto& v, Reduction rd) { return binary_cross_entropy(v[0], v[1], rd); }},
-      {"binary_cross_entropy_weight", {prob, soft},
+      {"binary_cross_entropy_weight",
+       {prob, soft},
        [w](auto& v, Reduction rd) { return binary_cross_entropy(v[0], v[1], {.weight = w, .reduction = rd}); }},
-      {"binary_cross_entropy_with_logits", {logit, soft},
+      {"binary_cross_entropy_with_logits",
+       {logit, soft},
        [](auto& v, Reduction rd) { return binary_cross_entropy_with_logits(v[0], v[1], rd); }},
-      {"binary_cross_entropy_with_logits_weights", {logit, soft},
+      {"binary_cross_entropy_with_logits_weights",
+       {logit, soft},
        [w, pw](auto& v, Reduction rd) {
          return binary_cross_entropy_with_logits(v[0], v[1], {.weight = w, .pos_weight = pw, .reduction = rd});
        }},
       // targets of 0 and 1 cannot move both ways: only the logits are differentiated here
-      {"binary_cross_entropy_with_logits_large", {big},
+      {"binary_cross_entropy_with_logits_large",
+       {big},
        [big_target](auto& v, Reduction rd) {
          return binary_cross_entropy_with_logits(v[0], big_target.to(v[0].dtype()), rd);
        }},
-      {"binary_cross_entropy_with_logits_large_pos_weight", {big},
+      {"binary_cross_entropy_with_logits_large_pos_weight",
+       {big},
        [big_target](auto& v, Reduction rd) {
          return binary_cross_entropy_with_logits(v[0], big_target.to(v[0].dtype()),
                                                  {.pos_weight = scalar_tensor(2.5, Dtype::Float64), .reduction = rd});
        }},
       {"nll_loss", {det({5, 4}, 0.2, 2.0)}, [classes](auto& v, Reduction rd) { return nll_loss(v[0], classes, rd); }},
-      {"nll_loss_weight", {det({5, 4}, 0.2, 2.0)},
+      {"nll_loss_weight",
+       {det({5, 4}, 0.2, 2.0)},
        [classes, cw](auto& v, Reduction rd) { return nll_loss(v[0], classes, {.weight = cw, .reduction = rd}); }},
-      {"cross_entropy", {det({5, 4}, 0.2, 2.0)}, [classes](auto& v, Reduction rd) { return cross_entropy(v[0], classes, rd); }},
-      {"cross_entropy_weight", {det({5, 4}, 0.2, 2.0)},
+      {"cross_entropy",
+       {det({5, 4}, 0.2, 2.0)},
+       [classes](auto& v, Reduction rd) { return cross_entropy(v[0], classes, rd); }},
+      {"cross_entropy_weight",
+       {det({5, 4}, 0.2, 2.0)},
        [classes, cw](auto& v, Reduction rd) { return cross_entropy(v[0], classes, {.weight = cw, .reduction = rd}); }},
-      {"cross_entropy_weight_label_smoothing", {det({5, 4}, 0.2, 2.0)},
+      {"cross_entropy_weight_label_smoothing",
+       {det({5, 4}, 0.2, 2.0)},
        [classes, cw](auto& v, Reduction rd) {
          return cross_entropy(v[0], classes, {.weight = cw, .label_smoothing = 0.2, .reduction = rd});
        }},
-      {"cross_entropy_label_smoothing", {det({5, 4}, 0.2, 2.0)},
-       [classes](auto& v, Reduction rd) { return cross_entropy(v[0], classes, {.label_smoothing = 0.1, .reduction = rd}); }},
-      {"hinge_embedding_loss", {h},
-       [hy](auto& v, Reduction rd) { return hinge_embedding_loss(v[0], hy, rd); }},
-      {"cosine_embedding_loss", {e1, e2},
+      {"cross_entropy_label_smoothing",
+       {det({5, 4}, 0.2, 2.0)},
+       [classes](auto& v, Reduction rd) {
+         return cross_entropy(v[0], classes, {.label_smoothing = 0.1, .reduction = rd});
+       }},
+      {"hinge_embedding_loss", {h}, [hy](auto& v, Reduction rd) { return hinge_embedding_loss(v[0], hy, rd); }},
+      {"cosine_embedding_loss",
+       {e1, e2},
        [ey](auto& v, Reduction rd) { return cosine_embedding_loss(v[0], v[1], ey, {.margin = 0.3, .reduction = rd}); }},
-      {"margin_ranking_loss", {r1, r2},
+      {"margin_ranking_loss",
+       {r1, r2},
        [ry](auto& v, Reduction rd) { return margin_ranking_loss(v[0], v[1], ry, {.margin = 0.5, .reduction = rd}); }},
-      {"triplet_margin_loss", {a, pos, neg},
+      {"triplet_margin_loss",
+       {a, pos, neg},
        [](auto& v, Reduction rd) { return triplet_margin_loss(v[0], v[1], v[2], rd); }},
-      {"triplet_margin_loss_swap_p_3", {a, pos, neg},
+      {"triplet_margin_loss_swap_p_3",
+       {a, pos, neg},
        [](auto& v, Reduction rd) {
          return triplet_margin_loss(v[0], v[1], v[2], {.margin = 0.5, .p = 3.0, .swap = true, .reduction = rd});
        }},
-      {"contrastive_loss", {c1, c2},
-       [cy](auto& v, Reduction rd) { return contrastive_loss(v[0], v[1], cy, rd); }},
+      {"contrastive_loss", {c1, c2}, [cy](auto& v, Reduction rd) { return contrastive_loss(v[0], v[1], cy, rd); }},
       // the distances have no reduction: each case reduces their output as a loss would
-      {"pairwise_distance", {e1, e2},
-       [](auto& v, Reduction rd) { return reduce(pairwise_distance(v[0], v[1]), rd); }},
-      {"pairwise_distance_p_1_keepdim", {e1, e2},
+      {"pairwise_distance", {e1, e2}, [](auto& v, Reduction rd) { return reduce(pairwise_distance(v[0], v[1]), rd); }},
+      {"pairwise_distance_p_1_keepdim",
+       {e1, e2},
        [](auto& v, Reduction rd) { return reduce(pairwise_distance(v[0], v[1], 1.0, 1e-6, true), rd); }},
-      {"pairwise_distance_p_3_broadcast", {e1, det({4}, 0.5)},
+      {"pairwise_distance_p_3_broadcast",
+       {e1, det({4}, 0.5)},
        [](auto& v, Reduction rd) { return reduce(pairwise_distance(v[0], v[1], 3.0), rd); }},
       {"cosine_similarity", {e1, e2}, [](auto& v, Reduction rd) { return reduce(cosine_similarity(v[0], v[1]), rd); }},
-      {"cosine_similarity_dim_0_broadcast", {e1, det({6, 1}, 0.8)},
+      {"cosine_similarity_dim_0_broadcast",
+       {e1, det({6, 1}, 0.8)},
        [](auto& v, Reduction rd) { return reduce(cosine_similarity(v[0], v[1], 0), rd); }},
   };
 }
@@ -163,13 +185,12 @@ TEST_P(LossGradcheck, Float32AgreesWithFloat64) {
     EXPECT_NEAR(single[i], twice[i], 1e-4 * std::max(1.0, std::abs(twice[i]))) << c.name << " at " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryLoss, LossGradcheck, ::testing::ValuesIn(loss_cases()),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param.name;
-                           for (char& ch : name)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(EveryLoss, LossGradcheck, ::testing::ValuesIn(loss_cases()), [](const auto& param_info) {
+  std::string name = param_info.param.name;
+  for (char& ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return name;
+});
 
 }  // namespace
 }  // namespace descent::nn

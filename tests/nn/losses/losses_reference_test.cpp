@@ -55,18 +55,17 @@ Tensor call(const std::string& f, Inputs& in, const json& o) {
     return hinge_embedding_loss(in["input"], in["target"], {.margin = o["margin"], .reduction = reduction_of(o)});
   if (f == "cosine_embedding_loss")
     return CosineEmbeddingLoss{.margin = o["margin"], .reduction = reduction_of(o)}(in["input1"], in["input2"],
-                                                                                      in["target"]);
+                                                                                    in["target"]);
   if (f == "margin_ranking_loss")
     return margin_ranking_loss(in["input1"], in["input2"], in["target"],
                                {.margin = o["margin"], .reduction = reduction_of(o)});
   if (f == "triplet_margin_loss")
-    return TripletMarginLoss{.margin = o["margin"],
-                             .p = o["p"],
-                             .eps = o["eps"],
-                             .swap = o["swap"],
-                             .reduction = reduction_of(o)}(in["anchor"], in["positive"], in["negative"]);
+    return TripletMarginLoss{
+        .margin = o["margin"], .p = o["p"], .eps = o["eps"], .swap = o["swap"], .reduction = reduction_of(o)}(
+        in["anchor"], in["positive"], in["negative"]);
   if (f == "contrastive_loss")
-    return contrastive_loss(in["input1"], in["input2"], in["target"], {.margin = o["margin"], .reduction = reduction_of(o)});
+    return contrastive_loss(in["input1"], in["input2"], in["target"],
+                            {.margin = o["margin"], .reduction = reduction_of(o)});
   if (f == "pairwise_distance") return pairwise_distance(in["x1"], in["x2"], o["p"], o["eps"], o["keepdim"]);
   if (f == "cosine_similarity") return cosine_similarity(in["x1"], in["x2"], o["dim"], o["eps"]);
   ADD_FAILURE() << "no such function: " << f;

@@ -27,10 +27,16 @@ TEST(MarginRankingLoss, HingesOnTheSignedScoreDifference) {
 
 TEST(MarginRankingLoss, RejectsBadTargetsAndShapes) {
   const Tensor x = f64({1, 2, 3});
-  expect_error<ValueError>([&] { margin_ranking_loss(x, x, f64({1, 0, -1})); },
-                           "MarginRankingLoss: target[1] = 0: expected 1 or -1");
-  expect_error<ShapeError>([&] { margin_ranking_loss(x, x, f64({1, -1})); },
-                           "MarginRankingLoss: input1 of shape [3] and target of shape [2] differ");
+  expect_error<ValueError>(
+      [&] {
+        margin_ranking_loss(x, x, f64({1, 0, -1}));
+      },
+      "MarginRankingLoss: target[1] = 0: expected 1 or -1");
+  expect_error<ShapeError>(
+      [&] {
+        margin_ranking_loss(x, x, f64({1, -1}));
+      },
+      "MarginRankingLoss: input1 of shape [3] and target of shape [2] differ");
 }
 
 }  // namespace

@@ -43,8 +43,11 @@ TEST(TripletMarginLoss, SwapUsesTheHarderNegativeDistance) {
 
 TEST(TripletMarginLoss, RejectsMismatchedShapes) {
   const Tensor x = f64({1, 2, 3, 4}, {2, 2});
-  expect_error<ShapeError>([&] { triplet_margin_loss(x, x, f64({1, 2})); },
-                           "TripletMarginLoss: anchor of shape [2, 2] and negative of shape [2] differ");
+  expect_error<ShapeError>(
+      [&] {
+        triplet_margin_loss(x, x, f64({1, 2}));
+      },
+      "TripletMarginLoss: anchor of shape [2, 2] and negative of shape [2] differ");
   expect_error<ValueError>([&] { triplet_margin_loss(x, x, x, {.p = 0.5}); }, "p = 0.5: expected p >= 1");
 }
 

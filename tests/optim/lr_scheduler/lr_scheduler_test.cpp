@@ -27,7 +27,8 @@ struct TwoGroups {
   std::unique_ptr<Optimizer> opt;
 
   explicit TwoGroups(const std::string& name) {
-    if (name == "sgd") opt = with_groups<SGD>(SGDOptions{.lr = 0.1, .momentum = 0.9}, SGDOptions{.lr = 0.01, .momentum = 0.9});
+    if (name == "sgd")
+      opt = with_groups<SGD>(SGDOptions{.lr = 0.1, .momentum = 0.9}, SGDOptions{.lr = 0.01, .momentum = 0.9});
     else if (name == "adam") opt = with_groups<Adam>(AdamOptions{.lr = 0.1}, AdamOptions{.lr = 0.01});
     else opt = with_groups<Adagrad>(AdagradOptions{.lr = 0.1}, AdagradOptions{.lr = 0.01});
   }
@@ -99,7 +100,7 @@ TEST_P(SchedulerResume, ContinuesWhereItStopped) {
 
   TwoGroups resumed("sgd");
   auto again = make_scheduler(GetParam(), *resumed.opt);  // build both as for the first run,
-  resumed.opt->load_state_dict(opt_state);                 // then load both
+  resumed.opt->load_state_dict(opt_state);                // then load both
   again->load_state_dict(sched_state);
   EXPECT_EQ(again->last_epoch(), sched_state.at("last_epoch"));
   for (int i = kBefore; i < kBefore + kAfter; ++i) {
@@ -109,14 +110,17 @@ TEST_P(SchedulerResume, ContinuesWhereItStopped) {
   EXPECT_EQ(resumed.momentum(), straight.momentum());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Schedules, SchedulerResume,
-    ::testing::Values(SchedulerSpec{"steplr", {{"step_size", "4"}}}, SchedulerSpec{"multisteplr", {{"milestones", "3,8,12"}}},
-                      SchedulerSpec{"exponentiallr", {{"gamma", "0.8"}}}, SchedulerSpec{"cosineannealinglr", {{"T_max", "5"}}},
-                      SchedulerSpec{"linearlr", {{"total_iters", "10"}}},
-                      SchedulerSpec{"onecyclelr", {{"max_lr", "0.5"}, {"total_steps", "20"}}},
-                      SchedulerSpec{"reducelronplateau", {{"patience", "1"}, {"cooldown", "1"}}}),
-    [](const ::testing::TestParamInfo<SchedulerSpec>& param_info) { return param_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Schedules, SchedulerResume,
+                         ::testing::Values(SchedulerSpec{"steplr", {{"step_size", "4"}}},
+                                           SchedulerSpec{"multisteplr", {{"milestones", "3,8,12"}}},
+                                           SchedulerSpec{"exponentiallr", {{"gamma", "0.8"}}},
+                                           SchedulerSpec{"cosineannealinglr", {{"T_max", "5"}}},
+                                           SchedulerSpec{"linearlr", {{"total_iters", "10"}}},
+                                           SchedulerSpec{"onecyclelr", {{"max_lr", "0.5"}, {"total_steps", "20"}}},
+                                           SchedulerSpec{"reducelronplateau", {{"patience", "1"}, {"cooldown", "1"}}}),
+                         [](const ::testing::TestParamInfo<SchedulerSpec>& param_info) {
+                           return param_info.param.name;
+                         });
 
 std::string error_for(const SchedulerSpec& spec, Optimizer& opt) {
   try {
@@ -130,11 +134,12 @@ std::string error_for(const SchedulerSpec& spec, Optimizer& opt) {
 
 TEST(MakeScheduler, NamesAndOptions) {
   EXPECT_EQ(scheduler_names(), (std::vector<std::string>{"steplr", "multisteplr", "exponentiallr", "cosineannealinglr",
-                                                          "linearlr", "onecyclelr", "reducelronplateau"}));
+                                                         "linearlr", "onecyclelr", "reducelronplateau"}));
   EXPECT_EQ(scheduler_option_names("steplr"), (std::vector<std::string>{"step_size", "gamma"}));
   EXPECT_EQ(scheduler_option_names("cosineannealinglr"), (std::vector<std::string>{"T_max", "eta_min"}));
   EXPECT_EQ(scheduler_option_names("reducelronplateau"),
-            (std::vector<std::string>{"mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps"}));
+            (std::vector<std::string>{"mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr",
+                                      "eps"}));
   EXPECT_EQ(scheduler_options("multisteplr")[0].kind, OptionKind::IntegerList);
   EXPECT_EQ(scheduler_options("onecyclelr")[5].default_value, "cos");
 }
@@ -144,7 +149,8 @@ TEST(MakeScheduler, RejectsBadOptions) {
   EXPECT_EQ(error_for({"cosine", {}}, *g.opt),
             "unknown scheduler \"cosine\" (known: steplr, multisteplr, exponentiallr, cosineannealinglr, linearlr, "
             "onecyclelr, reducelronplateau)");
-  EXPECT_EQ(error_for({"steplr", {{"step", "3"}}}, *g.opt), "StepLR: unknown option step (StepLR takes step_size, gamma)");
+  EXPECT_EQ(error_for({"steplr", {{"step", "3"}}}, *g.opt),
+            "StepLR: unknown option step (StepLR takes step_size, gamma)");
   EXPECT_EQ(error_for({"steplr", {}}, *g.opt), "StepLR: step_size = 0: expected step_size >= 1");
   EXPECT_EQ(error_for({"steplr", {{"step_size", "2.5"}}}, *g.opt), "StepLR: step_size = 2.5: expected an integer");
   EXPECT_EQ(error_for({"multisteplr", {{"milestones", "30,10"}}}, *g.opt),

@@ -40,7 +40,9 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1Loss& options = {});
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction);
 
-inline Tensor L1Loss::operator()(const Tensor& input, const Tensor& target) const { return l1_loss(input, target, *this); }
+inline Tensor L1Loss::operator()(const Tensor& input, const Tensor& target) const {
+  return l1_loss(input, target, *this);
+}
 inline Tensor HuberLoss::operator()(const Tensor& input, const Tensor& target) const {
   return huber_loss(input, target, *this);
 }

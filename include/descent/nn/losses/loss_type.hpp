@@ -43,7 +43,7 @@ struct LossOption {
 
 // What a loss is made for besides its options.
 struct LossContext {
-  std::int64_t classes = 0;  // the class count: one-hot targets
+  std::int64_t classes = 0;      // the class count: one-hot targets
   Dtype dtype = Dtype::Float32;  // the model's: class weights
 };
 

@@ -19,7 +19,9 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELoss& option
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction);
 Tensor quadratic_cost(const Tensor& output, const Tensor& target);
 
-inline Tensor MSELoss::operator()(const Tensor& input, const Tensor& target) const { return mse_loss(input, target, *this); }
+inline Tensor MSELoss::operator()(const Tensor& input, const Tensor& target) const {
+  return mse_loss(input, target, *this);
+}
 
 struct QuadraticCost {
   Tensor operator()(const Tensor& output, const Tensor& target) const { return quadratic_cost(output, target); }

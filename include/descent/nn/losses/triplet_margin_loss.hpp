@@ -27,7 +27,8 @@ Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const T
                            const TripletMarginLoss& options = {});
 Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative, Reduction reduction);
 
-inline Tensor TripletMarginLoss::operator()(const Tensor& anchor, const Tensor& positive, const Tensor& negative) const {
+inline Tensor TripletMarginLoss::operator()(const Tensor& anchor, const Tensor& positive,
+                                            const Tensor& negative) const {
   return triplet_margin_loss(anchor, positive, negative, *this);
 }
 

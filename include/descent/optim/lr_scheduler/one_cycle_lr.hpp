@@ -21,7 +21,7 @@
 namespace descent::optim {
 
 struct OneCycleLROptions {
-  double max_lr = 0;            // required
+  double max_lr = 0;             // required
   std::int64_t total_steps = 0;  // else epochs * steps_per_epoch
   std::int64_t epochs = 0;
   std::int64_t steps_per_epoch = 0;

@@ -7,7 +7,7 @@
 
 namespace descent::kernels {
 
-Tensor sum(const Tensor& a);                                        // all elements -> 0-d
+Tensor sum(const Tensor& a);  // all elements -> 0-d
 Tensor sum(const Tensor& a, std::int64_t dim, bool keepdim);
 Tensor mean(const Tensor& a);
 Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim);
