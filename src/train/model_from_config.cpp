@@ -10,6 +10,7 @@
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
+#include "descent/util/join.hpp"
 
 #include <algorithm>
 
@@ -57,8 +58,9 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
     const std::string& wanted = name;  // clang cannot capture a structured binding yet
     auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == wanted; });
     if (it == params.end()) {
-      std::string known;
-      for (const auto& p : params) known += (known.empty() ? "" : ", ") + p.first;
+      std::vector<std::string> names;
+      for (const auto& p : params) names.push_back(p.first);
+      const std::string known = util::join(names);
       throw ConfigError(config.path + ": model.weights." + name + ": no such parameter (the model has " + known + ")");
     }
     if (static_cast<std::int64_t>(values.size()) != it->second.numel())
