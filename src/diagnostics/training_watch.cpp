@@ -66,7 +66,11 @@ TrainingWatch::TrainingWatch(nn::Module& model, WatchContext context)
   sample_every_ = std::max<std::int64_t>(1, context_.budget / 200);
 }
 
-double TrainingWatch::initial_loss() const { return mean(losses_, 0, std::min<std::size_t>(3, losses_.size())); }
+double TrainingWatch::initial_loss() const {
+  if (!points_.empty() && points_.front().step == 0 && std::isfinite(points_.front().train_loss))
+    return points_.front().train_loss;
+  return losses_.empty() ? NAN : losses_.front();
+}
 
 double TrainingWatch::recent_loss() const {
   const std::size_t n = losses_.size();
@@ -276,7 +280,7 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   if (std::getenv("DESCENT_WATCH_DEBUG")) {
     std::cerr << "watch step " << s << " loss0 " << initial_loss() << " recent " << recent_loss() << " upd "
               << median_update_ratio(samples_.size() / 2) << " depth " << median_depth_ratio(samples_.size() / 2)
-              << " decay " << median_decay_share(samples_.size() / 2) << " train " << point.train_loss << "/"
+              << " decay " << median_decay_share(samples_.size() / 2) << " pred " << predicted_decrease(s) << " train " << point.train_loss << "/"
               << point.train_accuracy << " test " << point.test_loss << "/" << point.test_accuracy;
     for (const ActivationStats& a : acts) std::cerr << " [" << a.layer << " dead " << a.dead << " sat " << a.saturated << " stuck " << a.stuck << "]";
     if (!samples_.empty()) std::cerr << " gnorm " << samples_.back().grad_total;
@@ -289,7 +293,7 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   const std::size_t half = samples_.size() / 2;
   const double ratio = median_update_ratio(half);
   // Early in the budget a slow start is normal: rules about slow progress wait for this many updates.
-  const std::int64_t settle = std::max<std::int64_t>(20, context_.budget / 20);
+  const std::int64_t settle = std::max<std::int64_t>(20, context_.budget / 25);
 
   // The loss climbs: steps overshoot (unless gradients explode, which the rule below names).
   const double depth = median_depth_ratio(half);
@@ -297,6 +301,13 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
                             ? samples_.back().grad_total / samples_.front().grad_total
                             : 1.0;
   const bool exploding = depth > 1e3 || growth > 1e3;
+  const double peak = *std::max_element(losses_.begin(), losses_.end());
+  if (!exploding && peak > 3 * l0 && recent <= 1.5 * l0)
+    add(make("lr_too_high", "optim.lr",
+             "the batch loss spiked to " + num(peak) + ", " + num(peak / l0) + " times its start " + num(l0) +
+                 ": a step overshot (the loss is back at " + num(recent) + ", often with units it killed)",
+             "a learning rate 10 times smaller", {0.1}),
+        s);
   if (!exploding && (confirmed("rising", recent > 1.5 * l0) || recent > 3 * l0))
     add(make("lr_too_high", "optim.lr",
              "the mean loss of the last updates is " + num(recent) + ", above its start " + num(l0) +
@@ -402,11 +413,18 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
                    "% of always answering the most frequent class: the test labels follow another mapping",
                "check that the test labels use the training set's class numbering"),
           s);
-    if (s >= settle && predicted >= std::abs(l0) && progress < 0.1 && recent <= 1.2 * l0 &&
-        confirmed("no_signal", !ever_above && point.train_accuracy < context_.chance + 0.3))
+    // The diagnosis of exclusion: the mechanics look healthy (no other problem, steps large enough to
+    // matter), yet the loss keeps less than a tenth of the decrease the steps predict, and the held-out
+    // loss never improves: each batch's gradient undoes the last one's.
+    double best = INFINITY;
+    for (const EvalPoint& p : points_) best = std::min(best, p.test_loss);
+    if (s >= settle && predicted >= 0.25 * std::abs(l0) && l0 - recent < 0.1 * predicted && recent <= 1.2 * l0 &&
+        is_healthy(findings_) &&
+        confirmed("no_signal", best >= 0.95 * l0 && point.train_accuracy < context_.chance + 0.3))
       add(make("no_signal", "data",
-               "after " + std::to_string(s) + " updates whose first-order prediction (" + num(predicted) +
-                   ") exceeds the whole starting loss, the test accuracy is " + num(100 * point.test_accuracy) + "% against " +
+               "after " + std::to_string(s) + " updates that predict a loss decrease of " + num(predicted) +
+                   " (first order), the training loss fell " + num(l0 - recent) + "; the test loss never fell below " + num(best) + " (it started at " +
+                   num(l0) + "), the test accuracy is " + num(100 * point.test_accuracy) + "% against " +
                    num(100 * context_.chance) + "% by chance, and the training loss fell " + num(100 * progress) +
                    "%: the labels carry nothing the inputs predict",
                "check that labels and inputs are paired correctly"),

@@ -45,8 +45,8 @@ constexpr std::array<std::string_view, 7> kModelKeys = {"layers",  "activation",
 constexpr std::array<std::string_view, 4> kLayerModelKeys = {"input_shape", "layer", "weights", "siamese"};
 constexpr std::array<std::string_view, 7> kDataKeys = {"classes", "train_limit", "test_limit", "inputs",
                                                        "targets", "train_pairs", "test_pairs"};
-constexpr std::array<std::string_view, 5> kDiagnosticsKeys = {"record", "record_every", "nonfinite_watch",
-                                                              "monitor_every", "loss_window"};
+constexpr std::array<std::string_view, 6> kDiagnosticsKeys = {"record",        "record_every", "nonfinite_watch",
+                                                              "monitor_every", "loss_window",  "diagnose"};
 constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch_size",      "seed",          "dtype",
                                                         "clip_grad_norm", "clip_grad_value", "flush_denormal"};
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
@@ -422,6 +422,7 @@ void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
   s.get("record_every", d.record_every);
   s.check("record_every", d.record_every >= 1, "record_every >= 1");
   s.get("nonfinite_watch", d.nonfinite_watch);
+  s.get("diagnose", d.diagnose);
   s.get("monitor_every", d.monitor_every);
   s.check("monitor_every", d.monitor_every >= 0, "monitor_every >= 0 (0: off)");
   s.get("loss_window", d.loss_window);

@@ -9,6 +9,7 @@
 #include "descent/diagnostics/model_check.hpp"
 #include "descent/diagnostics/model_inspection.hpp"
 #include "descent/diagnostics/optimizer_inspection.hpp"
+#include "descent/error.hpp"
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/train/doctor_fix.hpp"
@@ -147,7 +148,8 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
   const SessionResult run = run_session(config, data,
                                         {.budget = budget,
                                          .stop_early = true,
-                                         .min_steps = 100,
+                                         // --try-fix compares at equal updates: enough for a fix to show.
+                                         .min_steps = options.try_fix ? 300 : 100,
                                          .known_problem = !diagnostics::is_healthy(found),
                                          .live = &out});
   for (const Finding& f : run.findings) found.push_back(f);
@@ -163,7 +165,12 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
     FixResult fix;
     fix.applied = report.findings.front().fix;
     fix.before = run.metrics;
-    TrainConfig fixed = apply_config_change(config_path, fix.applied);
+    TrainConfig fixed;
+    try {
+      fixed = apply_config_change(config_path, fix.applied);
+    } catch (const ConfigError& e) {
+      throw ConfigError(std::string("--try-fix: the fix does not apply: ") + e.what());
+    }
     if (options.seed) fixed.seed = *options.seed;
     const TrainData fixed_data = load_data(fixed, data_dir);
     // The same number of updates; a run that was its whole plan is compared with the fixed plan, under

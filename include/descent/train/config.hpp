@@ -120,6 +120,9 @@ struct DiagnosticsConfig {
   bool nonfinite_watch = false;
   std::int64_t monitor_every = 0;  // print gradient norms and update/weight ratios every N updates
   std::int64_t loss_window = 0;    // warn when the mean loss of N steps exceeds the N before
+  // Run the detectors of `descent doctor` during training (train --diagnose): each finding printed
+  // once as it appears, and each epoch's metrics line gets a "findings" array (docs/diagnosis.md).
+  bool diagnose = false;
 };
 
 struct TrainConfig {
