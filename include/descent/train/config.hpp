@@ -56,13 +56,19 @@ struct LayerConfig {
 struct ModelConfig {
   // The MLP form. Empty in the layer form.
   std::vector<std::int64_t> layers;  // [784, 30, 10]: sizes from input to output, at least two
-  // Between layers and after the last: an activation layer of nn::layer_types() (output_activation
-  // also "none"), with its options at their defaults; the init is one of nn::init_types(). Both lists
+  // Between layers and after the last: an activation layer of nn::layer_types(), with its options at
+  // their defaults, or "none" (activation = "none": a linear model); the init is one of nn::init_types(). Both lists
   // are in docs/layers.md.
   std::string activation = "sigmoid";
   std::string output_activation = "none";
   std::string init = "default";  // default: PyTorch's Linear
   bool bias = true;              // false: the Linear layers have no bias
+  // Inits of one tensor (nn/tensor_init_type.hpp, docs/layers.md) as written: "normal(0, 0.01)". The
+  // MLP form: every Linear layer's weight and bias, the output layer's included, set after init
+  // ("default" keeps init's draw). The layer form: the default of each linear and conv2d layer that
+  // sets no key of its own (bias_init: of each that has a bias).
+  std::string weight_init = "default";
+  std::string bias_init = "default";
   // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
   // flattened row-major; the shape is checked when the model is built.
   std::vector<std::pair<std::string, std::vector<double>>> weights;
@@ -102,6 +108,13 @@ struct DataConfig {
   std::int64_t classes = 10;
   std::int64_t train_limit = 0;  // 0: every training example; else the first N
   std::int64_t test_limit = 0;   // 0: every test example
+  // The IDX images' pixels as inputs, as torchvision writes it: "unit" is ToTensor's pixels / 255,
+  // "none" the bytes 0-255 as numbers, "standardize" ToTensor then Normalize(mean, std) with one mean
+  // and one (population) standard deviation per channel over every pixel of the training set (after
+  // train_limit), applied to both sets. Channels: model.input_shape's first of three, else one. Not
+  // with inline examples, which are used as written.
+  std::string normalize = "unit";
+  bool shuffle = true;  // false: the training batches in the stored order, every epoch
   // model.siamese only: pairs drawn (data/pairs.hpp, seeded by train.seed) from the training and the
   // test set; both required then.
   std::int64_t train_pairs = 0;
