@@ -31,7 +31,8 @@ void normalize_inputs(const TrainConfig& config, TrainData& d) {
     if (!(stats.std[c] > 0))
       throw ConfigError(config.path + ": data.normalize = \"standardize\": channel " + std::to_string(c) +
                         " of the training set has standard deviation 0 (every value is " +
-                        util::format_number(stats.mean[c]) + "): expected \"unit\" or \"none\" for constant inputs");
+                        util::format_number(stats.mean[c], ".6g") +
+                        "): expected \"unit\" or \"none\" for constant inputs");
   data::normalize_(d.train, stats);
   data::normalize_(d.test, stats);
 }

@@ -5,11 +5,15 @@
 //
 // The file has six sections, each optional except [model]; absent keys keep the defaults below.
 // examples/nielsen/config.toml sets every key.
-//   [model]     either layers (an MLP), activation, output_activation, init, bias
+//   [model]     either layers (an MLP), activation (or none), output_activation, init, bias
 //               or input_shape and a list of [[model.layer]] tables, one per layer with its type and
 //               PyTorch's option names (examples/lenet/mnist.toml); either form may be the tower of a
-//               Siamese model (siamese = cosine | euclidean; examples/siamese/). The layer types, their
-//               keys, the activations and the inits: docs/layers.md, generated from nn's registries.
+//               Siamese model (siamese = cosine | euclidean; examples/siamese/). Both forms take
+//               weight_init and bias_init (torch.nn.init by name: "zeros", "normal(0, 0.01)",
+//               "kaiming_uniform", ...): the MLP's for every Linear layer, over init; the layer
+//               form's as the default of its linear and conv2d layers, which take them too. The
+//               layer types, their keys, the activations and the inits: docs/layers.md, generated
+//               from nn's registries.
 //   [loss]      name, then that loss's options: reduction (mean | sum) and its own (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
@@ -18,7 +22,9 @@
 //               per epoch, except onecyclelr, stepped after every batch, whose total_steps the run sets
 //               to epochs x batches per epoch; reducelronplateau watches the epoch's mean training loss.
 //   [data]      classes (must equal the last layer size, unless siamese), train_limit, test_limit,
-//               train_pairs, test_pairs (siamese only)
+//               normalize (unit | none | standardize: pixels / 255, the bytes, or per-channel mean 0
+//               and std 1 by the training set's statistics), shuffle (true | false), train_pairs,
+//               test_pairs (siamese only), or inline inputs and targets
 //   [train]     epochs, batch_size (an integer, 1 for stochastic gradient descent, or "full" for the
 //               whole training set in one batch), seed, dtype (float32 | float64), clip_grad_norm (the
 //               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|)
