@@ -283,7 +283,7 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
               << " decay " << median_decay_share(samples_.size() / 2) << " pred " << predicted_decrease(s) << " train " << point.train_loss << "/"
               << point.train_accuracy << " test " << point.test_loss << "/" << point.test_accuracy;
     for (const ActivationStats& a : acts) std::cerr << " [" << a.layer << " dead " << a.dead << " sat " << a.saturated << " stuck " << a.stuck << "]";
-    if (!samples_.empty()) std::cerr << " gnorm " << samples_.back().grad_total;
+    if (!samples_.empty()) std::cerr << " gnorm " << samples_.back().grad_total << " g0 " << samples_.front().grad_total;
     std::cerr << "\n";
   }
   if (losses_.empty() || s == 0) return {};
@@ -300,9 +300,12 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   const double growth = !samples_.empty() && samples_.front().grad_total > 0
                             ? samples_.back().grad_total / samples_.front().grad_total
                             : 1.0;
-  const bool exploding = depth > 1e3 || growth > 1e3;
+  // A gradient norm above 100 at the start: losses averaged over the batch (the default reduction) give
+  // about 1 in healthy models (0.05 to 2 over the suite's healthy configs).
+  const double g0 = samples_.empty() ? 0.0 : samples_.front().grad_total;
+  const bool exploding = depth > 1e3 || growth > 1e3 || g0 > 100;
   const double peak = *std::max_element(losses_.begin(), losses_.end());
-  if (!exploding && peak > 3 * l0 && recent <= 1.5 * l0)
+  if (!exploding && peak > 3 * l0 && progress < 0.1 && recent <= 1.5 * l0)
     add(make("lr_too_high", "optim.lr",
              "the batch loss spiked to " + num(peak) + ", " + num(peak / l0) + " times its start " + num(l0) +
                  ": a step overshot (the loss is back at " + num(recent) + ", often with units it killed)",
@@ -332,10 +335,10 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   }
   // Gradients grow toward the input, or over time.
   if (!samples_.empty() && samples_.front().grad_total > 0) {
-    if (confirmed("exploding", exploding))
+    if (confirmed("exploding", exploding) || g0 > 100)
       add(make("exploding_gradient", weights_.empty() ? "gradients" : weights_.front().first,
-               "the first layer's relative gradient is " + num(depth) + " times the last layer's, and the gradient norm " +
-                   "grew " + num(growth) + " times since the start",
+               "the gradient norm was " + num(g0) + " at the start (about 1 is healthy), grew " + num(growth) +
+                   " times since, and the first layer's relative gradient is " + num(depth) + " times the last layer's",
                "clip the gradient norm to 1 (or a smaller init)", {1.0}),
           s);
   }
@@ -391,7 +394,10 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
         s);
   // Steps too small to matter: even to first order they could not remove a quarter of the loss.
   const double predicted = predicted_decrease(s);
-  if (s >= settle && progress < 0.2 && confirmed("small_steps", predicted < 0.25 * std::abs(l0)))
+  bool units_dead = false;
+  for (const ActivationStats& a : acts) units_dead = units_dead || (a.kind == LayerKind::Relu && a.dead >= 0.7);
+  const bool explained = units_dead || (std::isfinite(depth) && depth < 1e-3);
+  if (s >= settle && progress < 0.2 && !explained && confirmed("small_steps", predicted < 0.25 * std::abs(l0)))
     add(make("lr_too_low", "optim.lr",
              "in " + std::to_string(s) + " updates the loss fell " + num(100 * progress) + "%; the updates, " +
                  num(ratio) + " of the weights' norm per step, predict a decrease of " + num(predicted) +

@@ -149,7 +149,7 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
                                         {.budget = budget,
                                          .stop_early = true,
                                          // --try-fix compares at equal updates: enough for a fix to show.
-                                         .min_steps = options.try_fix ? 300 : 100,
+                                         .min_steps = options.try_fix ? 500 : 100,
                                          .known_problem = !diagnostics::is_healthy(found),
                                          .live = &out});
   for (const Finding& f : run.findings) found.push_back(f);

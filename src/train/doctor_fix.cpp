@@ -74,13 +74,34 @@ long last_layer(const TrainConfig& c) {
   return -1;
 }
 
+// The init that keeps the signal's scale through the model's activations: He's (kaiming_uniform, gain
+// sqrt(2)) for the ReLU family, Glorot's (xavier_uniform) for sigmoid and tanh, else PyTorch's default.
+std::string fitting_init(const TrainConfig& c) {
+  std::string act = c.model.activation;
+  for (const LayerConfig& l : c.model.layer)
+    if (l.type == "relu" || l.type == "leaky_relu" || l.type == "sigmoid" || l.type == "tanh" || l.type == "gelu" ||
+        l.type == "elu") {
+      act = l.type;
+      break;
+    }
+  if (act == "relu" || act == "leaky_relu" || act == "gelu" || act == "elu") return "kaiming_uniform";
+  if (act == "sigmoid" || act == "tanh") return "xavier_uniform";
+  return "default";
+}
+
 }  // namespace
 
 ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
   const std::string& cause = f.cause;
   const double factor = f.suggestion.empty() ? NAN : f.suggestion.front();
   if (cause == "lr_too_high" || cause == "lr_too_low") return {{"optim.lr", number(lr_of(c) * factor)}};
-  if (cause == "exploding_gradient") return {{"train.clip_grad_norm", "1.0"}};
+  if (cause == "exploding_gradient") {
+    // An init the config chose is the likely source; else bound the steps.
+    bool chosen = c.model.weight_init != "default" || (c.model.layer.empty() && c.model.init != "default");
+    for (const LayerConfig& l : c.model.layer) chosen = chosen || !l.option("weight_init").empty();
+    if (chosen) return weight_init_change(c, fitting_init(c));
+    return {{"train.clip_grad_norm", "1.0"}};
+  }
   if (cause == "uphill_update") {
     for (const auto& [key, value] : c.optim.options)
       if (key == "maximize" && value == "true") return {{"optim.maximize", "false"}};
@@ -105,7 +126,7 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
     return {{layer_key(static_cast<std::size_t>(last), "type"), "\"identity\""}};
   }
   if (cause == "linear_model") return layer_form(c) ? ConfigChange{} : ConfigChange{{"model.activation", "\"relu\""}};
-  if (cause == "bad_init") return weight_init_change(c, "default");
+  if (cause == "bad_init") return weight_init_change(c, fitting_init(c));
   if (cause == "saturation") return weight_init_change(c, "xavier_uniform");
   if (cause == "vanishing_gradient") {
     // ReLU, with the init that keeps its signal's scale through depth (He et al. 2015).

@@ -21,11 +21,11 @@ InputScale input_scale(const Tensor& inputs);
 std::vector<Finding> inspect_inputs(const Tensor& train_inputs);
 
 // class_imbalance when the most frequent training class has 10 times (problem) or 3 times (warning)
-// the examples of the least frequent, or a class has none; suggestion: the weights n / (C count_c)
-// that torch.nn.CrossEntropyLoss(weight=...) takes to balance them. A test set's imbalance is a
-// warning (accuracy then says little). unshuffled_data when `shuffle` is false and consecutive
-// training labels are equal far more often than chance gives (above 0.5 and above 3 times the rate of
-// a shuffled order): each batch then holds one or few classes.
+// the examples of the least frequent, or a class has none; suggestion: per-class loss weights, the
+// square roots of n / (C count_c). A test set's imbalance is a warning (accuracy then says little).
+// unshuffled_data when `shuffle` is false and consecutive training labels are equal far more often
+// than chance gives (above 0.5 and above 3 times the rate of a shuffled order): each batch then holds
+// one or few classes.
 std::vector<Finding> inspect_labels(const Tensor& train_labels, const Tensor& test_labels, std::int64_t classes,
                                     bool shuffle);
 
