@@ -29,6 +29,7 @@ using diagnostics::Severity;
 constexpr std::int64_t kDefaultBudget = 2000;
 
 std::string num(double x) { return util::format_number(x, ".4g"); }
+std::string percent(double x) { return std::isfinite(x) ? num(100 * x) + "%" : std::string("n/a"); }
 
 // Dropout layers of the layer form, with their p, for inspect_dropout.
 std::vector<std::pair<std::string, double>> dropout_layers(const TrainConfig& config) {
@@ -112,7 +113,7 @@ void print_verdict(const DoctorReport& r, std::ostream& out) {
     out << "Verdict: " << r.findings.front().cause << " (root cause), after " << r.steps_run << " of "
         << r.planned_steps << " planned updates";
   }
-  out << " (" << num(r.seconds) << " s; test accuracy " << num(100 * r.metrics.test_accuracy) << "%, train loss "
+  out << " (" << num(r.seconds) << " s; test accuracy " << percent(r.metrics.test_accuracy) << ", train loss "
       << num(r.metrics.train_loss) << ")\n";
   for (const Finding& f : r.findings) out << "- " << diagnostics::describe(f) << "\n";
 }
@@ -189,7 +190,7 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
   if (report.fix_result) {
     const FixResult& f = *report.fix_result;
     out << "try-fix: " << (f.confirmed ? "CONFIRMED" : "not confirmed") << ": test accuracy "
-        << num(100 * f.before.test_accuracy) << "% -> " << num(100 * f.after.test_accuracy) << "%, train loss "
+        << percent(f.before.test_accuracy) << " -> " << percent(f.after.test_accuracy) << ", train loss "
         << num(f.before.train_loss) << " -> " << num(f.after.train_loss) << " over the same " << report.steps_run
         << " updates\n";
   }
