@@ -432,7 +432,10 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   bool units_dead = false;
   for (const ActivationStats& a : acts) units_dead = units_dead || (a.kind == LayerKind::Relu && a.dead >= 0.7);
   const bool explained = units_dead || (std::isfinite(depth) && depth < 1e-3);
-  if (s >= settle && progress < 0.2 && !explained && confirmed("small_steps", predicted < 0.25 * std::abs(l0)))
+  // Both measures must agree: a small first-order prediction with updates of the healthy size (1e-3 of
+  // the weights and up) is a problem whose gradients are small, not a learning rate that is.
+  if (s >= settle && progress < 0.2 && !explained &&
+      confirmed("small_steps", predicted < 0.25 * std::abs(l0) && ratio < 1e-3))
     add(make("lr_too_low", "optim.lr",
              "in " + std::to_string(s) + " updates the loss fell " + num(100 * progress) + "%; the updates, " +
                  num(ratio) + " of the weights' norm per step, predict a decrease of " + num(predicted) +
