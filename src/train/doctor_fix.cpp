@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "descent/diagnostics/optimizer_inspection.hpp"
 #include "descent/error.hpp"
 #include "descent/util/number_text.hpp"
 
@@ -22,11 +23,8 @@ std::string number(double x) {
 }
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-double lr_of(const TrainConfig& config) {
-  for (const auto& [key, value] : config.optim.options)
-    if (key == "lr") return std::stod(value);
-  return config.optim.name == "sgd" ? 1e-3 : 1e-3;  // sgd requires lr; the others default to 1e-3
-}
+// The config's lr, else the optimizer's default (Adagrad's and RMSprop's 1e-2, Adadelta's 1.0).
+double lr_of(const TrainConfig& config) { return diagnostics::optimizer_option(config.optim, "lr"); }
 
 // The layer index of a parameter name ("3.weight", "tower.3.weight") or of a child name ("3"); -1 if none.
 long layer_index(const std::string& where) {
