@@ -129,7 +129,7 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
   if (cause == "vanishing_gradient") {
     // ReLU, with the init that keeps its signal's scale through depth (He et al. 2015).
     if (!layer_form(c)) return {{"model.activation", "\"relu\""}, {"model.weight_init", "\"kaiming_uniform\""}};
-    ConfigChange change{{"model.weight_init", "\"kaiming_uniform\""}};
+    ConfigChange change = weight_init_change(c, "kaiming_uniform");
     for (std::size_t i : layers_of_type(c, {"sigmoid", "tanh"}))
       if (static_cast<long>(i) != last_layer(c)) change.push_back({layer_key(i, "type"), "\"relu\""});
     return change;
