@@ -2,8 +2,15 @@
 that README.md's acceptance asks for, for the tuning part, the held-out part and all together."""
 import json, os, re, sys
 
+if sys.argv[1] == "--program":
+    # The "diagnosis: CAUSE at WHERE" lines of a founding program, as the doctor's JSON.
+    found = re.findall(r"^diagnosis: (\w+) at (\S+)", open(sys.argv[2]).read(), re.M)
+    findings = [{"cause": c, "severity": "problem", "where": w, "step": 0} for c, w in found]
+    print(json.dumps({"healthy": not findings, "steps_run": 0, "planned_steps": 0, "findings": findings}))
+    sys.exit(0)
+
 cases_path, results, pattern = sys.argv[1], sys.argv[2], (sys.argv[3] if len(sys.argv) > 3 else ".")
-rows = [l.rstrip("\n").split("\t") for l in open(cases_path) if not l.startswith("#") and l.strip()]
+rows = [l.rstrip("\n").split("\t")[:4] for l in open(cases_path) if not l.startswith("#") and l.strip()]
 rows = [r for r in rows if re.search(pattern, "\t".join(r))]
 print("| case | split | expected | causes found (first three) | verdict step / planned | seconds | try-fix |")
 print("|---|---|---|---|---|---|---|")
@@ -20,7 +27,7 @@ for name, expected, data, split in rows:
         continue
     j = json.load(open(path))
     problems = [f for f in j["findings"] if f["severity"] == "problem"]
-    causes = [f["cause"] for f in problems]
+    causes = list(dict.fromkeys(f["cause"] for f in problems))
     step = min((f["step"] for f in problems), default=None)
     fix = j.get("fix_result")
     fixtext = "" if not fix else ("confirmed" if fix["confirmed"] else "not confirmed") + " (" + ", ".join(
@@ -37,7 +44,7 @@ for s, items in sorted(stats.items()):
     detected = sum(1 for i in faulty if i[1])
     first = sum(1 for i in faulty if i[1][:1] == [i[0]])
     top3 = sum(1 for i in faulty if i[0] in i[1][:3])
-    early = sum(1 for i in faulty if i[2] is not None and i[3] and i[2] <= 0.1 * i[3])
+    early = sum(1 for i in faulty if i[2] is not None and (i[2] == 0 or (i[3] and i[2] <= 0.1 * i[3])))
     fixable = [i for i in faulty if i[6] is not None]
     confirmed = sum(1 for i in fixable if i[6]["confirmed"])
     flagged = sum(1 for i in healthy if i[1])

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/tensor/kernels/indexing.hpp"
 #include "descent/util/number_text.hpp"
 
 namespace descent::diagnostics {
@@ -53,22 +54,18 @@ InputScale input_scale(const Tensor& inputs) {
   const std::int64_t n = inputs.shape()[0];
   if (n == 0) return s;
   const std::int64_t rows = std::min<std::int64_t>(n, 2000);
-  const std::int64_t per_row = inputs.numel() / n;
-  const Tensor flat = inputs.contiguous().view_as_shape({n, per_row});
+  std::vector<std::int64_t> picked(static_cast<std::size_t>(rows));
+  for (std::int64_t r = 0; r < rows; ++r) picked[static_cast<std::size_t>(r)] = r * n / rows;
+  const std::vector<double> v = kernels::index_select_rows(inputs, picked.data(), rows).to_vector();
   double sum = 0, sq = 0;
-  std::int64_t count = 0;
-  for (std::int64_t r = 0; r < rows; ++r) {
-    const std::int64_t row = r * n / rows;
-    for (std::int64_t j = 0; j < per_row; ++j) {
-      const double x = flat.at(row * per_row + j);
-      sum += x;
-      sq += x * x;
-      s.max_abs = std::max(s.max_abs, std::abs(x));
-      ++count;
-    }
+  for (double x : v) {
+    sum += x;
+    sq += x * x;
+    s.max_abs = std::max(s.max_abs, std::abs(x));
   }
-  s.mean = sum / static_cast<double>(count);
-  s.std = std::sqrt(std::max(0.0, sq / static_cast<double>(count) - s.mean * s.mean));
+  const auto count = static_cast<double>(v.size());
+  s.mean = sum / count;
+  s.std = std::sqrt(std::max(0.0, sq / count - s.mean * s.mean));
   return s;
 }
 

@@ -17,9 +17,40 @@ namespace {
 
 std::string num(double x) { return util::format_number(x, ".3g"); }
 
-double norm(const Tensor& t) {
-  if (!t.defined()) return 0;
-  return std::sqrt(kernels::sum(kernels::binary(kernels::BinaryOp::Mul, t, t)).item());
+// Sums over the elements of contiguous floating tensors of one dtype, in double, without temporaries:
+// the watch samples during training, where an allocation per tensor would show in the step time.
+double dot(const Tensor& a, const Tensor& b) {
+  if (!a.defined() || !b.defined()) return 0;
+  const Tensor x = a.contiguous(), y = b.contiguous();
+  return dispatch_floating(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = x.data<T>();
+    const T* q = y.data<T>();
+    double s = 0;
+    for (std::int64_t i = 0, n = x.numel(); i < n; ++i) s += static_cast<double>(p[i]) * static_cast<double>(q[i]);
+    return s;
+  });
+}
+
+double norm(const Tensor& t) { return std::sqrt(dot(t, t)); }
+
+// |a - b| and -g . (a - b) in one pass.
+std::pair<double, double> change(const Tensor& after, const Tensor& before, const Tensor& grad) {
+  const Tensor x = after.contiguous(), y = before.contiguous();
+  const Tensor g = grad.defined() ? grad.contiguous() : Tensor();
+  return dispatch_floating(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = x.data<T>();
+    const T* q = y.data<T>();
+    const T* d = g.defined() ? g.template data<T>() : nullptr;
+    double sq = 0, predicted = 0;
+    for (std::int64_t i = 0, n = x.numel(); i < n; ++i) {
+      const double delta = static_cast<double>(p[i]) - static_cast<double>(q[i]);
+      sq += delta * delta;
+      if (d) predicted -= static_cast<double>(d[i]) * delta;
+    }
+    return std::make_pair(std::sqrt(sq), predicted);
+  });
 }
 
 double median(std::vector<double> v) {
@@ -60,8 +91,10 @@ double lr_factor(double x) {
 
 TrainingWatch::TrainingWatch(nn::Module& model, WatchContext context)
     : model_(model), context_(std::move(context)), outline_(outline(model)) {
-  for (const auto& [name, p] : model.named_parameters())
+  for (const auto& [name, p] : model.named_parameters()) {
+    parameters_.push_back(p);
     if (p.dim() >= 2) weights_.emplace_back(name, p);
+  }
   // About 200 samples over the budget: enough for medians, cheap next to the updates themselves.
   sample_every_ = std::max<std::int64_t>(1, context_.budget / 200);
 }
@@ -84,16 +117,20 @@ void TrainingWatch::after_backward(std::int64_t step, double loss) {
   if (step % sample_every_ != 0 || weights_.empty()) return;
   Sample s;
   s.step = step;
-  before_.clear();
-  for (const auto& [name, p] : weights_) {
+  // The copies are kept from sample to sample: one allocation per weight for the whole run.
+  if (before_.size() != weights_.size()) {
+    before_.clear();
+    for (const auto& [name, p] : weights_) before_.push_back(Tensor::empty(p.shape(), p.dtype()));
+  }
+  for (std::size_t i = 0; i < weights_.size(); ++i) {
+    const Tensor& p = weights_[i].second;
     s.grad.push_back(norm(p.grad()));
     s.weight.push_back(norm(p));
-    Tensor copy = Tensor::empty(p.shape(), p.dtype());
-    kernels::copy_(copy, p);
-    before_.push_back(copy);
+    if (before_[i].dtype() != p.dtype()) before_[i] = Tensor::empty(p.shape(), p.dtype());
+    kernels::copy_(before_[i], p);
   }
   double total = 0;
-  for (const auto& [name, p] : model_.named_parameters()) total += std::pow(norm(p.grad()), 2);
+  for (const Tensor& p : parameters_) total += dot(p.grad(), p.grad());
   s.grad_total = std::sqrt(total);
   samples_.push_back(std::move(s));
 }
@@ -102,13 +139,11 @@ void TrainingWatch::after_step(std::int64_t step) {
   if (samples_.empty() || samples_.back().step != step || before_.size() != weights_.size()) return;
   Sample& s = samples_.back();
   for (std::size_t i = 0; i < weights_.size(); ++i) {
-    const Tensor delta = kernels::binary(kernels::BinaryOp::Sub, weights_[i].second, before_[i]);
-    s.update.push_back(norm(delta));
-    const Tensor& g = weights_[i].second.grad();
-    if (g.defined()) s.predicted -= kernels::sum(kernels::binary(kernels::BinaryOp::Mul, g, delta)).item();
+    const auto [moved, predicted] = change(weights_[i].second, before_[i], weights_[i].second.grad());
+    s.update.push_back(moved);
+    s.predicted += predicted;
     if (!std::isfinite(s.update.back()) || !std::isfinite(s.weight[i])) diverged_ = true;
   }
-  before_.clear();
 }
 
 std::vector<ActivationStats> TrainingWatch::probe_activations(const Tensor& probe, const Tensor& labels) {
@@ -397,7 +432,10 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   bool units_dead = false;
   for (const ActivationStats& a : acts) units_dead = units_dead || (a.kind == LayerKind::Relu && a.dead >= 0.7);
   const bool explained = units_dead || (std::isfinite(depth) && depth < 1e-3);
-  if (s >= settle && progress < 0.2 && !explained && confirmed("small_steps", predicted < 0.25 * std::abs(l0)))
+  // Both measures must agree: a small first-order prediction with updates of the healthy size (1e-3 of
+  // the weights and up) is a problem whose gradients are small, not a learning rate that is.
+  if (s >= settle && progress < 0.2 && !explained &&
+      confirmed("small_steps", predicted < 0.25 * std::abs(l0) && ratio < 1e-3))
     add(make("lr_too_low", "optim.lr",
              "in " + std::to_string(s) + " updates the loss fell " + num(100 * progress) + "%; the updates, " +
                  num(ratio) + " of the weights' norm per step, predict a decrease of " + num(predicted) +

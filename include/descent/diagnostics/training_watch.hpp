@@ -99,6 +99,7 @@ class TrainingWatch {
   nn::Module& model_;
   WatchContext context_;
   std::vector<LayerOutline> outline_;
+  std::vector<Tensor> parameters_;
   std::vector<std::pair<std::string, Tensor>> weights_;  // the dim >= 2 parameters
   std::int64_t sample_every_ = 1;
   std::vector<double> losses_;  // every batch loss, in step order
