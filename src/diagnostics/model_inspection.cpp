@@ -126,7 +126,11 @@ std::vector<Finding> inspect_weights(const nn::Module& model, const std::vector<
       return l.kind == LayerKind::Weight;
     });
     const bool constant = std::all_of(w.begin(), w.end(), [&](double x) { return x == w.front(); });
-    if (constant && w.size() > 1 && (hidden || w.front() == 0.0)) {
+    // Zeros in a layer known to feed no other (logistic or linear regression, an output layer) are fine:
+    // each output's gradient differs, so nothing stays symmetric. Where the outline does not know the
+    // layer, zeros are still suspect.
+    const bool unknown = it == layers.end();
+    if (constant && w.size() > 1 && (hidden || (unknown && w.front() == 0.0))) {
       Finding f;
       f.cause = "bad_init";
       f.where = name;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "descent/diagnostics/optimizer_inspection.hpp"
 #include "descent/error.hpp"
 #include "descent/util/number_text.hpp"
 
@@ -22,11 +23,8 @@ std::string number(double x) {
 }
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-double lr_of(const TrainConfig& config) {
-  for (const auto& [key, value] : config.optim.options)
-    if (key == "lr") return std::stod(value);
-  return config.optim.name == "sgd" ? 1e-3 : 1e-3;  // sgd requires lr; the others default to 1e-3
-}
+// The config's lr, else the optimizer's default (Adagrad's and RMSprop's 1e-2, Adadelta's 1.0).
+double lr_of(const TrainConfig& config) { return diagnostics::optimizer_option(config.optim, "lr"); }
 
 // The layer index of a parameter name ("3.weight", "tower.3.weight") or of a child name ("3"); -1 if none.
 long layer_index(const std::string& where) {
@@ -131,7 +129,7 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
   if (cause == "vanishing_gradient") {
     // ReLU, with the init that keeps its signal's scale through depth (He et al. 2015).
     if (!layer_form(c)) return {{"model.activation", "\"relu\""}, {"model.weight_init", "\"kaiming_uniform\""}};
-    ConfigChange change{{"model.weight_init", "\"kaiming_uniform\""}};
+    ConfigChange change = weight_init_change(c, "kaiming_uniform");
     for (std::size_t i : layers_of_type(c, {"sigmoid", "tanh"}))
       if (static_cast<long>(i) != last_layer(c)) change.push_back({layer_key(i, "type"), "\"relu\""});
     return change;

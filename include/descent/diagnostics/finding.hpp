@@ -34,7 +34,7 @@ std::span<const std::string_view> root_causes();
 bool is_root_cause(std::string_view cause);
 
 // Problems before warnings, then in root_causes() order, then earliest step first; one finding per
-// cause and severity (the first).
+// cause (the first in that order: a problem before a warning of the same cause).
 void order_findings(std::vector<Finding>& findings);
 bool is_healthy(const std::vector<Finding>& findings);  // no finding is a problem
 

@@ -42,7 +42,8 @@ nn::Module* outlined_module(nn::Module& model);
 std::vector<Finding> inspect_structure(const std::vector<LayerOutline>& layers, const std::string& loss);
 
 // bad_init: a weight tensor whose elements are all equal (zeros, a constant) in a layer whose units
-// feed another weight layer: the units stay identical copies of each other, a problem. A weight whose
+// feed another weight layer (or all zeros in a layer the outline does not know): the units stay
+// identical copies of each other, a problem. A weight whose
 // scale std * sqrt(fan_in) is above 4 or below 0.05 (PyTorch's default gives 0.58, Kaiming's 1.41):
 // a warning, since the activations then grow or shrink layer by layer and saturate or vanish; the
 // watch of training confirms or not.
