@@ -254,7 +254,10 @@ double TrainingWatch::median_decay_share(std::size_t from) const {
       u += s.update[k] * s.update[k];
       g += s.grad[k] * s.grad[k];
     }
-    const double decay = context_.weight_decay * std::sqrt(w) * (direct ? context_.lr : 1.0);
+    // With momentum, SGD's decay term adds up in the velocity to about 1 / (1 - momentum) times itself,
+    // as the gradient's does; the update is then compared with that sum.
+    const double carried = context_.optimizer == "sgd" ? 1 / (1 - std::clamp(context_.momentum, 0.0, 0.99)) : 1.0;
+    const double decay = context_.weight_decay * std::sqrt(w) * (direct ? context_.lr * carried : 1.0);
     const double step = direct ? std::sqrt(u) : std::sqrt(g);
     if (step > 0) r.push_back(decay / step);
   }

@@ -45,14 +45,7 @@ SessionResult run_session(const TrainConfig& config, const TrainData& data, cons
   SessionResult result;
   result.planned_steps = config.epochs * loader.num_batches();
   const std::int64_t budget = std::min(options.budget, result.planned_steps);
-  const double weight_decay = diagnostics::optimizer_option(config.optim, "weight_decay");
-  diagnostics::TrainingWatch watch(*model, {.planned_steps = result.planned_steps,
-                                            .budget = budget,
-                                            .classification = data.classification,
-                                            .chance = chance_accuracy(test_probe, config.data.classes),
-                                            .optimizer = config.optim.name,
-                                            .lr = optimizer->lr(),
-                                            .weight_decay = std::isfinite(weight_decay) ? weight_decay : 0.0});
+  diagnostics::TrainingWatch watch(*model, watch_context(config, data, result.planned_steps, budget));
   // About 40 points over the budget: a problem confirmed at two points is named within a tenth of it.
   const std::int64_t every = std::clamp<std::int64_t>(budget / 40, 5, 100);
   auto evaluate = [&](std::int64_t step) {

@@ -21,16 +21,8 @@ struct LiveDiagnosis::Probe {
 LiveDiagnosis::LiveDiagnosis(const TrainConfig& config, const TrainData& data, nn::Module& model,
                              const LossFn& loss_fn, std::int64_t planned_steps, std::ostream& out)
     : config_(config), data_(data), model_(model), loss_fn_(loss_fn), out_(out), probe_(std::make_unique<Probe>()) {
-  const double decay = diagnostics::optimizer_option(config.optim, "weight_decay");
-  const double lr = diagnostics::optimizer_option(config.optim, "lr");
-  watch_ = std::make_unique<diagnostics::TrainingWatch>(
-      model, diagnostics::WatchContext{.planned_steps = planned_steps,
-                                       .budget = planned_steps,
-                                       .classification = data.classification,
-                                       .chance = chance_accuracy(spread_rows(data.test, 1000), config.data.classes),
-                                       .optimizer = config.optim.name,
-                                       .lr = std::isfinite(lr) ? lr : 0.0,
-                                       .weight_decay = std::isfinite(decay) ? decay : 0.0});
+  watch_ = std::make_unique<diagnostics::TrainingWatch>(model,
+                                                        watch_context(config, data, planned_steps, planned_steps));
   probe_->train = spread_rows(data.train, 1000);
   probe_->test = spread_rows(data.test, 1000);
   const std::int64_t rows = std::min<std::int64_t>(256, probe_->train.size());
@@ -57,6 +49,13 @@ void LiveDiagnosis::start() {
   add(diagnostics::inspect_structure(layers, config_.loss.name));
   add(diagnostics::inspect_weights(model_, layers));
   add(diagnostics::inspect_optimizer(config_.optim));
+  std::vector<std::pair<std::string, double>> dropout;
+  for (std::size_t i = 0; i < config_.model.layer.size(); ++i)
+    if (config_.model.layer[i].type == "dropout") {
+      const std::string p = config_.model.layer[i].option("p");
+      dropout.emplace_back(std::to_string(i), p.empty() ? 0.5 : std::stod(p));
+    }
+  add(diagnostics::inspect_dropout(dropout));
   print(found);
   pending_ = std::move(found);
   watch_->evaluate({.step = 0, .train_loss = measure(model_, loss_fn_, probe_->train, data_.classification).loss},

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "descent/autograd/grad_mode.hpp"
+#include "descent/diagnostics/optimizer_inspection.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
 
@@ -46,6 +47,22 @@ double chance_accuracy(const data::Dataset& test, std::int64_t classes) {
   for (double y : test.targets.to_vector())
     if (y >= 0 && y < static_cast<double>(classes)) ++counts[static_cast<std::size_t>(y)];
   return static_cast<double>(*std::max_element(counts.begin(), counts.end())) / static_cast<double>(test.size());
+}
+
+diagnostics::WatchContext watch_context(const TrainConfig& config, const TrainData& data, std::int64_t planned_steps,
+                                        std::int64_t budget) {
+  const auto option = [&config](const char* name) {
+    const double v = diagnostics::optimizer_option(config.optim, name);
+    return std::isfinite(v) ? v : 0.0;
+  };
+  return {.planned_steps = planned_steps,
+          .budget = budget,
+          .classification = data.classification,
+          .chance = chance_accuracy(spread_rows(data.test, 1000), config.data.classes),
+          .optimizer = config.optim.name,
+          .lr = option("lr"),
+          .weight_decay = option("weight_decay"),
+          .momentum = config.optim.name == "sgd" ? option("momentum") : 0.0};
 }
 
 }  // namespace descent::train

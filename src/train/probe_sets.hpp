@@ -6,6 +6,9 @@
 #include <cstdint>
 
 #include "descent/data/dataset.hpp"
+#include "descent/diagnostics/training_watch.hpp"
+#include "descent/train/config.hpp"
+#include "descent/train/datasets.hpp"
 #include "descent/nn/module.hpp"
 #include "descent/train/model_from_config.hpp"
 
@@ -22,5 +25,10 @@ Measured measure(nn::Module& model, const LossFn& loss_fn, const data::Dataset& 
 
 // The fraction of `set` in its most frequent class.
 double chance_accuracy(const data::Dataset& set, std::int64_t classes);
+
+// What the watch needs to know of a run: its length, its task, chance on its test probe, and the
+// optimizer's lr, weight decay and momentum.
+diagnostics::WatchContext watch_context(const TrainConfig& config, const TrainData& data, std::int64_t planned_steps,
+                                        std::int64_t budget);
 
 }  // namespace descent::train

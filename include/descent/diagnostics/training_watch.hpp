@@ -34,6 +34,7 @@ struct WatchContext {
   std::string optimizer;           // sgd, adam, ...: how weight decay enters the update
   double lr = 0;
   double weight_decay = 0;
+  double momentum = 0;  // SGD's: a decay term stays in the velocity for about 1 / (1 - momentum) steps
 };
 
 // The metrics at an evaluation point; NaN where unknown. train_*: a fixed probe of training examples

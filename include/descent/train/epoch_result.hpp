@@ -21,7 +21,7 @@ struct EpochResult {
   double threshold = 0;           // Siamese runs: the score threshold chosen on the training pairs
   // With [diagnostics] diagnose: the findings new in this epoch (diagnostics/finding.hpp).
   bool diagnosed = false;
-  std::vector<diagnostics::Finding> findings;
+  std::vector<diagnostics::Finding> findings = {};
 };
 
 }  // namespace descent::train
