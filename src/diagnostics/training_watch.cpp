@@ -96,7 +96,7 @@ TrainingWatch::TrainingWatch(nn::Module& model, WatchContext context)
     if (p.dim() >= 2) weights_.emplace_back(name, p);
   }
   // About 200 samples over the budget: enough for medians, cheap next to the updates themselves.
-  sample_every_ = std::max<std::int64_t>(1, context_.budget / 200);
+  sample_every_ = context_.sample_every > 0 ? context_.sample_every : std::max<std::int64_t>(1, context_.budget / 200);
 }
 
 double TrainingWatch::initial_loss() const {

@@ -43,6 +43,7 @@ std::string metrics_line(TaskKind kind, const EpochResult& r) {
   }
   if (kind == TaskKind::Pairs) j["threshold"] = r.threshold;
   if (r.diagnosed) {
+    j["diagnosis_seconds"] = r.diagnosis_seconds;
     j["findings"] = nlohmann::json::array();
     for (const diagnostics::Finding& f : r.findings)
       j["findings"].push_back({{"cause", f.cause},

@@ -35,6 +35,8 @@ struct WatchContext {
   double lr = 0;
   double weight_decay = 0;
   double momentum = 0;  // SGD's: a decay term stays in the velocity for about 1 / (1 - momentum) steps
+  // Updates between two measurements of gradients and updates; 0: budget / 200 (at least 1).
+  std::int64_t sample_every = 0;
 };
 
 // The metrics at an evaluation point; NaN where unknown. train_*: a fixed probe of training examples

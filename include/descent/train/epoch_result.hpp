@@ -21,6 +21,7 @@ struct EpochResult {
   double threshold = 0;           // Siamese runs: the score threshold chosen on the training pairs
   // With [diagnostics] diagnose: the findings new in this epoch (diagnostics/finding.hpp).
   bool diagnosed = false;
+  double diagnosis_seconds = 0;  // the rules' evaluation after the epoch (the samples are in `seconds`)
   std::vector<diagnostics::Finding> findings = {};
 };
 
