@@ -4,15 +4,14 @@
 // A ReLU whose input is within eps of 0, or a max-pool window whose two largest values are within
 // eps of each other, puts a kink in that interval, and the central difference then averages the two
 // slopes: neither the analytic gradient nor a wrong one. The sign of it: the one-sided differences
-// (f(p + eps) - f(p)) / eps and (f(p) - f(p - eps)) / eps disagree, while the analytic gradient
-// (PyTorch's subgradient at p) matches one of them or lies between them.
+// (f(p + eps) - f(p)) / eps and (f(p) - f(p - eps)) / eps disagree.
 //
-// Such an element is re-tested with eps / 100, then eps / 10^4: a kink 3e-8 away is outside the
-// interval at 1e-8, and there the differences are the derivative again. An element still at a kink
-// after that (p exactly at the kink: a tie, a ReLU input of exactly 0) is left out of the verdict,
-// never called wrong. A wrong derivative next to a kink is still caught: once eps is small enough
-// the one-sided differences agree with each other and not with it; and when a wrong derivative lies
-// outside both one-sided differences, it is not taken for a kink at all.
+// An element that fails and shows that sign is re-tested with eps / 100, then eps / 10^4: a kink
+// 3e-8 away is outside the interval at 1e-8, and there the differences are the derivative again, to
+// pass or fail the element. One whose one-sided differences still disagree at eps / 10^4 sits on
+// the kink (a tie, a ReLU input of exactly 0), where f has no derivative to compare with: it is left
+// out of the verdict, never called wrong. A wrong derivative next to a kink is still caught, at the
+// smaller eps where the one-sided differences agree with each other and not with it.
 #include <functional>
 
 namespace descent::diagnostics {

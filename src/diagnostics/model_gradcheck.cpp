@@ -225,12 +225,12 @@ std::vector<std::string> ModelGradcheckResult::unchecked() const {
   std::vector<std::string> out;
   for (const auto& c : parameters)
     if (c.unchecked())
-      out.push_back(c.name + ": not checked: " +
+      out.push_back(c.name + ": " +
                     (c.checked == 1 ? std::string("its one checked element sits")
                                     : "all " + std::to_string(c.checked) + " checked elements sit") +
                     " at a kink of the loss (a ReLU input at 0, a tie in a max-pool window), where it has one-sided "
                     "derivatives only" +
-                    kink_example(c.at_kink, c.shape, options.eps) + ".");
+                    kink_example(c.at_kink, c.shape, options.eps) + ": its gradient could not be checked.");
   return out;
 }
 
@@ -248,7 +248,8 @@ std::string ModelGradcheckResult::report() const {
     table.add_row({c.name, to_string(c.shape), std::to_string(c.checked), util::format_number(c.max_abs_error, ".3e"),
                    util::format_number(c.max_rel_error, ".3e"),
                    c.worst_index >= 0 ? index_string(c.worst_index, c.shape) : "-",
-                   util::format_number(c.analytic, ".6g"), util::format_number(c.numerical, ".6g"), status(c)});
+                   c.worst_index >= 0 ? util::format_number(c.analytic, ".6g") : "-",
+                   c.worst_index >= 0 ? util::format_number(c.numerical, ".6g") : "-", status(c)});
   out += table.str();
   for (const auto& c : parameters) out += kink_notes(c, options.eps);
   for (const std::string& f : failures()) out += "  FAILED " + f + "\n";
