@@ -128,6 +128,16 @@ TEST(ModelGradcheckKinks, ATensorWithEveryElementAtAKinkIsNotChecked) {
   EXPECT_TRUE(contains(r.report(), "unchecked")) << r.report();  // the status column
 }
 
+TEST(ModelGradcheckKinks, ModelCheckCountsATensorItCouldNotCheckAsAWarning) {
+  KinkModel m = relu_mlp(0.5);
+  auto* first = dynamic_cast<nn::Linear*>((*m.model)[0].get());
+  fill_(first->weight(), 0.0);
+  fill_(first->bias(), 0.0);
+  const auto r = check_model(*m.model, testing::cross_entropy_loss(), m.inputs, m.targets, testing::sgd(0.1));
+  EXPECT_TRUE(r.passed()) << r.report();
+  EXPECT_TRUE(contains(r.report(), "Result: passed, with 2 warnings above.")) << r.report();
+}
+
 TEST(ModelGradcheckKinks, AWrongBackwardNextToAKinkIsStillCaught) {
   // The backward drops the gradient of inputs in (0, 1e-7]: only example 0's unit 2, at 3e-8, is
   // affected. At eps = 1e-6 the interval crosses 0 and the one-sided differences disagree; at 1e-8 it
