@@ -8,6 +8,7 @@
 #include "check_command.hpp"
 #include "commands_help.hpp"
 #include "descent/error.hpp"
+#include "doctor_command.hpp"
 #include "exit_status.hpp"
 #include "landscape_command.hpp"
 #include "minimize_command.hpp"
@@ -30,6 +31,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   app.require_subcommand(0, 1);
   TrainCommand train(app);
   CheckCommand check(app);
+  DoctorCommand doctor(app);
   MinimizeCommand minimize(app);
   PlotCommand plot(app);
   LandscapeCommand landscape(app);
@@ -61,6 +63,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   try {
     if (train.selected()) return train.run(out);
     if (check.selected()) return check.run(out);
+    if (doctor.selected()) return doctor.run(out);
     if (minimize.selected()) return minimize.run(args, out);
     if (plot.selected()) return plot.run(out);
     if (landscape.selected()) return landscape.run(out);

@@ -58,6 +58,9 @@ TrainCommand::TrainCommand(CLI::App& parent)
   app_->add_option("--trace", trace_path_,
                    "Write the values [diagnostics] record names, every record_every updates, to FILE (CSV)")
       ->type_name("FILE");
+  app_->add_flag("--diagnose", diagnose_,
+                 "Run the detectors of 'descent doctor' during training: findings printed as they appear and "
+                 "added to the metrics lines ([diagnostics] diagnose = true)");
   app_->add_option("--save", save_path_,
                    "Checkpoint to FILE (safetensors) after every epoch: weights, optimizer and schedule state, "
                    "random generators, config")
@@ -85,6 +88,7 @@ int TrainCommand::run(std::ostream& out) const {
   options.trace_path = trace_path_;
   options.save_path = save_path_;
   options.resume_path = resume_path_;
+  options.diagnose = diagnose_;
   options.command = "descent train " + config_path_;
 
   const train::TrainConfig config = train::parse_config(config_path_);

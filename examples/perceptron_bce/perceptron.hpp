@@ -85,6 +85,9 @@ inline bool check_and_train(const std::string& title, Derivative dz) {
 
   const auto result = diagnostics::check_model(model, loss, data.x, data.y, make_sgd);
   std::printf("%s\n", result.report().c_str());
+  // The same failures as the root causes `descent doctor` names.
+  for (const diagnostics::Finding& f : diagnostics::check_findings(result))
+    std::printf("diagnosis: %s at %s\n", f.cause.c_str(), f.where.c_str());
 
   std::printf("Training: full-batch gradient descent, lr %g, %d epochs\n", kLearningRate, kEpochs);
   optim::SGD sgd(model.named_parameters(), {.lr = kLearningRate});

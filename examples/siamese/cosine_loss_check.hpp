@@ -90,6 +90,9 @@ inline bool check_cosine_toml(const std::string& config_path, const std::string&
       *model, loss, batch.inputs, batch.targets,
       [&](const optim::NamedParameters& parameters) { return optim::make_optimizer(config.optim, parameters); });
   std::printf("%s", result.report().c_str());
+  // The same failures as the root causes `descent doctor` names.
+  for (const diagnostics::Finding& f : diagnostics::check_findings(result))
+    std::printf("diagnosis: %s at %s\n", f.cause.c_str(), f.where.c_str());
   return result.passed();
 }
 

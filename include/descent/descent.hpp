@@ -2,9 +2,12 @@
 // descent: the whole public API. Include the headers of one layer for less.
 #include "descent/autograd/anomaly.hpp"
 #include "descent/autograd/autograd.hpp"
+#include "descent/diagnostics/check_findings.hpp"
+#include "descent/diagnostics/finding.hpp"
 #include "descent/diagnostics/gradcheck.hpp"
 #include "descent/diagnostics/model_check.hpp"
 #include "descent/diagnostics/training_monitor.hpp"
+#include "descent/diagnostics/training_watch.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
 #include "descent/error.hpp"
 #include "descent/functions/expression.hpp"

@@ -7,6 +7,7 @@
 #include "descent/error.hpp"
 #include "descent/nn/init.hpp"
 #include "descent/tensor/creation.hpp"
+#include "layer_entry.hpp"
 #include "python_repr.hpp"
 #include "window_shape.hpp"
 
@@ -65,6 +66,8 @@ struct Conv2dArgs {
   Size2 padding = Conv2dOptions{}.padding;
   Size2 dilation = Conv2dOptions{}.dilation;
   bool bias = Conv2dOptions{}.bias;
+  std::string weight_init = "default";
+  std::string bias_init = "default";
 
   static std::span<const OptionField<Conv2dArgs>> fields() {
     static constexpr OptionField<Conv2dArgs> kFields[] = {
@@ -74,10 +77,12 @@ struct Conv2dArgs {
         field<&Conv2dArgs::padding>("padding").at_least(0),
         field<&Conv2dArgs::dilation>("dilation").at_least(1),
         field<&Conv2dArgs::bias>("bias"),
+        field<&Conv2dArgs::weight_init>("weight_init"),
+        field<&Conv2dArgs::bias_init>("bias_init"),
     };
     return kFields;
   }
-  void check() const {}
+  void check() const { entry::check_inits(kName, weight_init, bias_init, bias); }
 };
 
 }  // namespace
@@ -86,18 +91,20 @@ const LayerType& conv2d_layer() {
   static const LayerType type{
       .name = "conv2d",
       .summary = "2-d convolution over [channels, height, width]; in_channels from the input",
-      .options = util::option_infos<Conv2dArgs>,
+      .options = [] { return entry::with_init_forms(util::option_infos<Conv2dArgs>()); },
       .check = util::check_options_text<Conv2dArgs>,
       .make = [](const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
                  Generator& gen) -> std::shared_ptr<Module> {
         const Conv2dArgs a = util::options_from_text<Conv2dArgs>(options);
-        return std::make_shared<Conv2d>(in.at(0), a.out_channels, a.kernel_size,
-                                        Conv2dOptions{.stride = a.stride,
-                                                      .padding = a.padding,
-                                                      .dilation = a.dilation,
-                                                      .bias = a.bias,
-                                                      .dtype = dtype,
-                                                      .generator = &gen});
+        auto layer = std::make_shared<Conv2d>(in.at(0), a.out_channels, a.kernel_size,
+                                              Conv2dOptions{.stride = a.stride,
+                                                            .padding = a.padding,
+                                                            .dilation = a.dilation,
+                                                            .bias = a.bias,
+                                                            .dtype = dtype,
+                                                            .generator = &gen});
+        entry::apply_inits(a.weight_init, a.bias_init, layer->weight(), layer->bias(), gen);
+        return layer;
       },
       .output_shape =
           [](const util::NameValuePairs& options, const ExampleShape& in) {

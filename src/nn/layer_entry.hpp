@@ -12,6 +12,15 @@ using util::OptionField;
 // [16, 5, 5]
 std::string shape_text(const ExampleShape& shape);
 
+// weight_init and bias_init of a layer with a weight and a bias (linear, conv2d): inits of one tensor
+// (descent/nn/tensor_init_type.hpp), applied after the layer's own draw ("default" keeps it).
+// `infos` with what the two keys allow, for the docs and messages.
+std::vector<util::OptionInfo> with_init_forms(std::vector<util::OptionInfo> infos);
+// OptionError naming the key unless both parse, and bias_init is "default" when the layer has no bias.
+void check_inits(std::string_view owner, const std::string& weight_init, const std::string& bias_init, bool bias);
+void apply_inits(const std::string& weight_init, const std::string& bias_init, const Tensor& weight, const Tensor& bias,
+                 Generator& gen);
+
 // The options struct of a layer without options.
 struct NoOptions {
   static constexpr std::string_view kName = "layer";

@@ -4,6 +4,7 @@
 
 #include "descent/nn/init_type.hpp"
 #include "descent/nn/layer_type.hpp"
+#include "descent/nn/tensor_init_type.hpp"
 #include "descent/util/join.hpp"
 
 namespace descent::nn {
@@ -58,12 +59,26 @@ std::string layers_markdown() {
       "\n## Activations\n\n"
       "The MLP form (`layers = [784, 30, 10]`) puts `activation` between its Linear layers and\n"
       "`output_activation` after the last: one of the layer types above that are activations, with their\n"
-      "keys at their defaults; `output_activation` may also be `none`.\n\n" +
+      "keys at their defaults, or `none` (activation = \"none\": no nonlinearity between the Linear\n"
+      "layers, a linear model).\n\n" +
       quoted_list(activation_names()) +
       "\n\n## Initialisers\n\n"
       "The MLP form's `init` sets each Linear layer's weight and bias; the gains follow the activation\n"
       "after the layer.\n\n| init | what it draws |\n|---|---|\n";
   for (const InitType& init : init_types()) md += "| " + code(init.name) + " | " + std::string(init.summary) + " |\n";
+  md +=
+      "\n## Initialisers of one tensor\n\n"
+      "`weight_init` and `bias_init` set a layer's weight and bias as torch.nn.init's function of that name\n"
+      "with its default arguments. They are keys of each `[[model.layer]]` of type `linear` or `conv2d`, and\n"
+      "of `[model]`: there they apply to every Linear layer of the MLP form, the output layer included, after\n"
+      "`init` (which keeps setting what they leave at `default`), or are the default of every linear and\n"
+      "conv2d layer of the layer form. fan_in is a weight's second dimension times its kernel's size\n"
+      "(in_features; in_channels kh kw), fan_out its first times the kernel's size. The xavier and kaiming\n"
+      "rows need both, so a bias (one dimension) takes only the others.\n\n"
+      "| value | what it sets | bias_init |\n|---|---|---|\n";
+  for (const TensorInitType& init : tensor_init_types())
+    md += "| " + code(tensor_init_form(init)) + " | " + std::string(init.summary) + " | " +
+          (init.needs_fans ? "no" : "yes") + " |\n";
   return md;
 }
 
@@ -78,8 +93,10 @@ std::string layers_help() {
     line.resize(width + 4, ' ');
     help += line + (keys.empty() ? std::string("(no keys)") : util::join(keys)) + "\n";
   }
-  help += "Activations (activation; output_activation also none): " + util::join(activation_names()) + "\n";
+  help += "Activations (activation, output_activation; or none): " + util::join(activation_names()) + "\n";
   help += "Inits (init): " + util::join(init_names()) + "\n";
+  help += "Inits of one tensor (weight_init; bias_init without xavier and kaiming): " +
+          tensor_init_forms(InitParam::Weight) + "\n";
   return help;
 }
 

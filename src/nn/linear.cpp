@@ -46,15 +46,19 @@ struct LinearArgs {
   static constexpr std::string_view kName = "Linear";
   std::int64_t out_features = 0;
   bool bias = LinearOptions{}.bias;
+  std::string weight_init = "default";
+  std::string bias_init = "default";
 
   static std::span<const OptionField<LinearArgs>> fields() {
     static constexpr OptionField<LinearArgs> kFields[] = {
         field<&LinearArgs::out_features>("out_features").at_least(1).required(),
         field<&LinearArgs::bias>("bias"),
+        field<&LinearArgs::weight_init>("weight_init"),
+        field<&LinearArgs::bias_init>("bias_init"),
     };
     return kFields;
   }
-  void check() const {}
+  void check() const { entry::check_inits(kName, weight_init, bias_init, bias); }
 };
 
 }  // namespace
@@ -63,13 +67,15 @@ const LayerType& linear_layer() {
   static const LayerType type{
       .name = "linear",
       .summary = "x W^T + b over [features]; in_features from the input",
-      .options = util::option_infos<LinearArgs>,
+      .options = [] { return entry::with_init_forms(util::option_infos<LinearArgs>()); },
       .check = util::check_options_text<LinearArgs>,
       .make = [](const util::NameValuePairs& options, const ExampleShape& in, Dtype dtype,
                  Generator& gen) -> std::shared_ptr<Module> {
         const LinearArgs a = util::options_from_text<LinearArgs>(options);
-        return std::make_shared<Linear>(in.at(0), a.out_features,
-                                        LinearOptions{.bias = a.bias, .dtype = dtype, .generator = &gen});
+        auto layer = std::make_shared<Linear>(in.at(0), a.out_features,
+                                              LinearOptions{.bias = a.bias, .dtype = dtype, .generator = &gen});
+        entry::apply_inits(a.weight_init, a.bias_init, layer->weight(), layer->bias(), gen);
+        return layer;
       },
       .output_shape = [](const util::NameValuePairs& options, const ExampleShape& in) -> ExampleShape {
         if (in.size() != 1) throw LayerInputError("", "one dimension (add a flatten layer before it)");

@@ -20,6 +20,7 @@ Tensor Sequential::forward(const Tensor& input) {
   for (std::size_t i = 0; i < modules_.size(); ++i) {
     LayerScope scope(std::to_string(i));
     x = modules_[i]->forward(x);
+    if (hook_) hook_(i, x);
   }
   return x;
 }

@@ -6,23 +6,21 @@
 // The keys of [optim] and [scheduler] come from the factories (make_optimizer, make_scheduler): each
 // option is read as its kind (number, flag, pair, ...), written back as the text the factories read,
 // and the whole spec checked by them, so a config accepts exactly what the command line does; their
-// OptionError is restated here with the file and key.
-// toml++ is used header-only (TOML_HEADER_ONLY=1, set by the build) and only in this file.
+// OptionError is restated here with the file and key. Each section is read through a Section
+// (config_section.hpp); the inits of one tensor ([model] weight_init, bias_init) in config_inits.cpp.
 #include "descent/train/config.hpp"
-
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <span>
 #include <sstream>
 #include <string_view>
 
+#include "config_inits.hpp"
+#include "config_section.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/init_type.hpp"
 #include "descent/nn/layer_type.hpp"
@@ -35,18 +33,26 @@
 namespace descent::train {
 namespace {
 
-using Names = std::span<const std::string_view>;
+using config_reader::contains;
+using config_reader::Names;
+using config_reader::render;
+using config_reader::Section;
+using config_reader::toml_string;
 using util::join;
 
 constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim",      "scheduler",
                                                        "data",  "train", "diagnostics"};
-constexpr std::array<std::string_view, 7> kModelKeys = {"layers",  "activation", "output_activation", "init", "bias",
-                                                        "weights", "siamese"};
-constexpr std::array<std::string_view, 4> kLayerModelKeys = {"input_shape", "layer", "weights", "siamese"};
-constexpr std::array<std::string_view, 7> kDataKeys = {"classes", "train_limit", "test_limit", "inputs",
-                                                       "targets", "train_pairs", "test_pairs"};
-constexpr std::array<std::string_view, 5> kDiagnosticsKeys = {"record", "record_every", "nonfinite_watch",
-                                                              "monitor_every", "loss_window"};
+constexpr std::array<std::string_view, 9> kModelKeys = {
+    "layers", "activation", "output_activation", "init", "bias", "weights", "siamese", "weight_init", "bias_init"};
+constexpr std::array<std::string_view, 6> kLayerModelKeys = {"input_shape", "layer",       "weights",
+                                                             "siamese",     "weight_init", "bias_init"};
+constexpr std::array<std::string_view, 9> kDataKeys = {"classes",     "train_limit", "test_limit", "inputs", "targets",
+                                                       "train_pairs", "test_pairs",  "normalize",  "shuffle"};
+// [data] normalize: pixels / 255 as torchvision's ToTensor, the raw bytes, or Normalize with the
+// training set's per-channel mean and standard deviation.
+constexpr std::array<std::string_view, 3> kNormalizations = {"unit", "none", "standardize"};
+constexpr std::array<std::string_view, 6> kDiagnosticsKeys = {"record",        "record_every", "nonfinite_watch",
+                                                              "monitor_every", "loss_window",  "diagnose"};
 constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch_size",      "seed",          "dtype",
                                                         "clip_grad_norm", "clip_grad_value", "flush_denormal"};
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
@@ -56,291 +62,6 @@ constexpr std::array<std::string_view, 3> kSiameseScores = {"none", "cosine", "e
 constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
 
 std::vector<std::string_view> views(const std::vector<std::string>& names);
-
-bool contains(Names names, std::string_view name) {
-  for (std::string_view n : names)
-    if (n == name) return true;
-  return false;
-}
-
-std::string toml_string(std::string_view s) {
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      q += '\\';
-      q += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      q += buf;
-    } else {
-      q += c;
-    }
-  }
-  return q + '"';
-}
-
-// Shortest text that reads back as `x`, with a ".0" so 3.0 does not print as the integer 3.
-std::string render_double(double x) {
-  std::string s = util::format_number(x);
-  if (std::isfinite(x) && s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
-
-// A value as it would be written in the file: "swish", 3.0, [784, 30, 10].
-std::string render(const toml::node& node) {
-  if (const auto* s = node.as_string()) return toml_string(s->get());
-  if (const auto* i = node.as_integer()) return std::to_string(i->get());
-  if (const auto* f = node.as_floating_point()) return render_double(f->get());
-  if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
-  if (const auto* a = node.as_array()) {
-    std::string s = "[";
-    for (std::size_t k = 0; k < a->size(); ++k) s += (k ? ", " : "") + render((*a)[k]);
-    return s + "]";
-  }
-  if (const auto* t = node.as_table()) {
-    std::string s;
-    for (auto&& [key, value] : *t) s += (s.empty() ? "{ " : ", ") + std::string(key.str()) + " = " + render(value);
-    return s.empty() ? "{}" : s + " }";
-  }
-  std::ostringstream os;  // dates and times
-  node.visit([&](const auto& v) { os << v; });
-  return os.str();
-}
-
-// One [section] of the file. The getters leave `out` unchanged (the struct's default) when the key is
-// absent and throw ConfigError when it is present with the wrong type.
-class Section {
- public:
-  Section(const std::string& path, std::string_view name, const toml::table* table)
-      : path_(path), name_(name), table_(table) {}
-
-  bool present() const { return table_ != nullptr; }
-  const toml::node* find(std::string_view key) const { return table_ ? table_->get(key) : nullptr; }
-  std::string full(std::string_view key) const { return std::string(name_) + "." + std::string(key); }
-  const std::string& path() const { return path_; }
-
-  [[noreturn]] void fail(std::string_view key, std::string_view expected) const {
-    const toml::node* node = find(key);
-    throw ConfigError(path_ + ": " + full(key) + " = " + (node ? render(*node) : std::string("(default)")) +
-                      ": expected " + std::string(expected));
-  }
-  void check(std::string_view key, bool ok, std::string_view expected) const {
-    if (!ok) fail(key, expected);
-  }
-
-  // Every key must be in `known`; `note` says what decides the list ("for sgd").
-  void reject_unknown(Names known, std::string_view note = {}) const {
-    if (!table_) return;
-    for (auto&& [key, value] : *table_) {
-      if (contains(known, key.str())) continue;
-      throw ConfigError(path_ + ": unknown key " + full(key.str()) + " (known keys in [" + std::string(name_) + "]" +
-                        std::string(note) + ": " + join(known) + ")");
-    }
-  }
-
-  void get(std::string_view key, std::int64_t& out) const {
-    const toml::node* node = find(key);
-    if (!node) return;
-    if (!node->is_integer()) fail(key, "an integer");
-    out = node->as_integer()->get();
-  }
-  void get(std::string_view key, double& out) const {
-    const toml::node* node = find(key);
-    if (!node) return;
-    if (const auto* i = node->as_integer()) {
-      out = static_cast<double>(i->get());  // lr = 3 means 3.0
-      return;
-    }
-    if (!node->is_floating_point()) fail(key, "a number");
-    out = node->as_floating_point()->get();
-    if (!std::isfinite(out)) fail(key, "a finite number");
-  }
-  void get(std::string_view key, bool& out) const {
-    const toml::node* node = find(key);
-    if (!node) return;
-    if (!node->is_boolean()) fail(key, "true or false");
-    out = node->as_boolean()->get();
-  }
-  void get_choice(std::string_view key, std::string& out, Names allowed) const {
-    const toml::node* node = find(key);
-    if (!node) return;
-    const auto* s = node->as_string();
-    if (!s || !contains(allowed, s->get())) fail(key, "one of " + join(allowed));
-    out = s->get();
-  }
-  // An array of arrays of numbers (one row per example), every row of the same length.
-  void get_rows(std::string_view key, std::vector<std::vector<double>>& out) const {
-    const toml::node* node = find(key);
-    if (!node) return;
-    constexpr std::string_view expected = "an array of rows of numbers, e.g. [[0.9], [0.1]]";
-    const auto* a = node->as_array();
-    if (!a || a->empty()) fail(key, expected);
-    out.clear();
-    for (const toml::node& row : *a) {
-      const auto* r = row.as_array();
-      if (!r || r->empty()) fail(key, expected);
-      std::vector<double> values;
-      for (const toml::node& e : *r) {
-        if (const auto* i = e.as_integer()) values.push_back(static_cast<double>(i->get()));
-        else if (const auto* f = e.as_floating_point(); f && std::isfinite(f->get())) values.push_back(f->get());
-        else fail(key, expected);
-      }
-      if (!out.empty() && values.size() != out.front().size()) fail(key, "rows of equal length");
-      out.push_back(std::move(values));
-    }
-  }
-  // An array of strings.
-  void get_strings(std::string_view key, std::vector<std::string>& out) const {
-    const toml::node* node = find(key);
-    if (!node) return;
-    const auto* a = node->as_array();
-    if (!a) fail(key, "an array of strings");
-    out.clear();
-    for (const toml::node& e : *a) {
-      if (!e.is_string()) fail(key, "an array of strings");
-      out.push_back(e.as_string()->get());
-    }
-  }
-  // A table of name = (nested) array of numbers, flattened row-major.
-  void get_weights(std::string_view key, std::vector<std::pair<std::string, std::vector<double>>>& out) const {
-    const toml::node* node = find(key);
-    if (!node) return;
-    const auto* t = node->as_table();
-    if (!t) fail(key, "a table of parameter name = array of numbers, e.g. \"0.weight\" = [[0.1]]");
-    for (auto&& [name, value] : *t) {
-      std::vector<double> flat;
-      bool ok = true;
-      auto flatten = [&](auto&& self, const toml::node& n) -> void {
-        if (const auto* a = n.as_array()) {
-          for (const toml::node& e : *a) self(self, e);
-        } else if (const auto* i = n.as_integer()) {
-          flat.push_back(static_cast<double>(i->get()));
-        } else if (const auto* f = n.as_floating_point()) {
-          flat.push_back(f->get());
-        } else {
-          ok = false;
-        }
-      };
-      flatten(flatten, value);
-      if (!ok || flat.empty())
-        throw ConfigError(path_ + ": " + full(key) + "." + std::string(name.str()) + " = " + render(value) +
-                          ": expected an array of numbers");
-      out.emplace_back(std::string(name.str()), std::move(flat));
-    }
-  }
-  // A required key that is absent.
-  [[noreturn]] void missing(std::string_view key, std::string_view what) const {
-    throw ConfigError(path_ + ": missing required key " + full(key) + " (" + std::string(what) + ")");
-  }
-
-  // An optimizer's, schedule's or layer's option, read as its kind and written as the factories' text.
-  // `size2_allows` is what a Size2 allows ("kernel_size >= 1, an integer or [height, width]").
-  std::string option_text(std::string_view key, optim::OptionKind kind, std::string_view size2_allows = {}) const {
-    switch (kind) {
-      case optim::OptionKind::Number: {
-        double x = 0;
-        get(key, x);
-        return optim::format_number(x);
-      }
-      case optim::OptionKind::Integer: {
-        std::int64_t x = 0;
-        get(key, x);
-        return std::to_string(x);
-      }
-      case optim::OptionKind::Flag: {
-        bool x = false;
-        get(key, x);
-        return x ? "true" : "false";
-      }
-      case optim::OptionKind::Text: {
-        const auto* str = find(key)->as_string();
-        if (!str) fail(key, "a string");
-        return str->get();
-      }
-      case optim::OptionKind::NumberPair: {
-        const auto* a = find(key)->as_array();
-        constexpr std::string_view expected = "an array of two numbers, e.g. [0.9, 0.999]";
-        if (!a || a->size() != 2) fail(key, expected);
-        std::vector<std::string> parts;
-        for (const toml::node& e : *a) {
-          const double x = e.is_integer()          ? static_cast<double>(e.as_integer()->get())
-                           : e.is_floating_point() ? e.as_floating_point()->get()
-                                                   : std::nan("");
-          if (!std::isfinite(x)) fail(key, expected);
-          parts.push_back(optim::format_number(x));
-        }
-        return optim::join(parts, ",");
-      }
-      case optim::OptionKind::IntegerList: {
-        const auto* a = find(key)->as_array();
-        constexpr std::string_view expected = "an array of integers, e.g. [30, 80]";
-        if (!a) fail(key, expected);
-        std::vector<std::int64_t> values;
-        for (const toml::node& e : *a) {
-          if (!e.is_integer()) fail(key, expected);
-          values.push_back(e.as_integer()->get());
-        }
-        return optim::format_integers(values);
-      }
-      case optim::OptionKind::Size2: {  // 3, or [3, 1]
-        const toml::node& node = *find(key);
-        if (node.is_integer()) return std::to_string(node.as_integer()->get());
-        const auto* a = node.as_array();
-        if (!a || a->size() != 2 || !(*a)[0].is_integer() || !(*a)[1].is_integer())
-          fail(key, size2_allows.empty() ? util::describe(kind) : size2_allows);
-        return util::format_size2(Size2((*a)[0].as_integer()->get(), (*a)[1].as_integer()->get()));
-      }
-      case optim::OptionKind::NumberList: {
-        const auto* a = find(key)->as_array();
-        constexpr std::string_view expected = "an array of numbers, e.g. [1.0, 2.0]";
-        if (!a) fail(key, expected);
-        std::vector<double> values;
-        for (const toml::node& e : *a) {
-          const double x = e.is_integer()          ? static_cast<double>(e.as_integer()->get())
-                           : e.is_floating_point() ? e.as_floating_point()->get()
-                                                   : std::nan("");
-          if (!std::isfinite(x)) fail(key, expected);
-          values.push_back(x);
-        }
-        return util::format_numbers(values);
-      }
-    }
-    return {};
-  }
-
-  // Runs a factory's check; its OptionError becomes a ConfigError naming this file and key.
-  template <class Check>
-  void check_options(std::string_view for_name, Check&& check) const {
-    try {
-      check();
-    } catch (const OptionError& e) {
-      if (find(e.option())) fail(e.option(), e.expected());
-      missing(e.option(), "for " + std::string(for_name) + ": expected " + e.expected());
-    }
-  }
-
-  // The required list of layer sizes.
-  void get_sizes(std::string_view key, std::vector<std::int64_t>& out) const {
-    const toml::node* node = find(key);
-    constexpr std::string_view expected = "an array of at least 2 positive integers, e.g. [784, 30, 10]";
-    if (!node)
-      throw ConfigError(path_ + ": missing required key " + full(key) + " (" + std::string(key) +
-                        " = [784, 30, 10] in [" + std::string(name_) + "])");
-    const auto* a = node->as_array();
-    if (!a || a->size() < 2) fail(key, expected);
-    out.clear();
-    for (const toml::node& e : *a) {
-      if (!e.is_integer() || e.as_integer()->get() <= 0) fail(key, expected);
-      out.push_back(e.as_integer()->get());
-    }
-  }
-
- private:
-  const std::string& path_;
-  std::string_view name_;
-  const toml::table* table_;  // null when the file has no such section
-};
 
 // One [[model.layer]] table through its type's registry entry: its keys (unknown ones and missing
 // required ones are errors), each read as its kind into the text the entry reads, then checked by it
@@ -393,6 +114,7 @@ void read_layer_model(const Section& s, ModelConfig& m) {
   }
   s.get_weights("weights", m.weights);
   infer_layer_shapes(m, s.path());
+  config_reader::read_model_inits(s, m);
 }
 
 void read_model(const Section& s, ModelConfig& m) {
@@ -405,13 +127,15 @@ void read_model(const Section& s, ModelConfig& m) {
   }
   s.reject_unknown(kModelKeys);
   s.get_sizes("layers", m.layers);
+  // "none" between the layers too: a linear model, as a fault to diagnose or on purpose.
   const std::vector<std::string> activations = nn::activation_names();
-  std::vector<std::string> output_activations = {"none"};
-  output_activations.insert(output_activations.end(), activations.begin(), activations.end());
-  s.get_choice("activation", m.activation, views(activations));
-  s.get_choice("output_activation", m.output_activation, views(output_activations));
+  std::vector<std::string> or_none = {"none"};
+  or_none.insert(or_none.end(), activations.begin(), activations.end());
+  s.get_choice("activation", m.activation, views(or_none));
+  s.get_choice("output_activation", m.output_activation, views(or_none));
   s.get_choice("init", m.init, views(nn::init_names()));
   s.get("bias", m.bias);
+  config_reader::read_model_inits(s, m);
   s.get_weights("weights", m.weights);
   s.get_choice("siamese", m.siamese, kSiameseScores);
 }
@@ -422,6 +146,7 @@ void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
   s.get("record_every", d.record_every);
   s.check("record_every", d.record_every >= 1, "record_every >= 1");
   s.get("nonfinite_watch", d.nonfinite_watch);
+  s.get("diagnose", d.diagnose);
   s.get("monitor_every", d.monitor_every);
   s.check("monitor_every", d.monitor_every >= 0, "monitor_every >= 0 (0: off)");
   s.get("loss_window", d.loss_window);
@@ -520,6 +245,8 @@ void read_data(const Section& s, DataConfig& d) {
   s.check("train_limit", d.train_limit >= 0, "train_limit >= 0 (0: every example)");
   s.get("test_limit", d.test_limit);
   s.check("test_limit", d.test_limit >= 0, "test_limit >= 0 (0: every example)");
+  s.get_choice("normalize", d.normalize, kNormalizations);
+  s.get("shuffle", d.shuffle);
   s.get("train_pairs", d.train_pairs);
   s.check("train_pairs", !s.find("train_pairs") || d.train_pairs >= 1, "train_pairs >= 1");
   s.get("test_pairs", d.test_pairs);
@@ -530,6 +257,8 @@ void read_data(const Section& s, DataConfig& d) {
     s.fail(d.inputs.empty() ? "targets" : "inputs", "data.inputs and data.targets given together");
   if (d.inputs.size() != d.targets.size())
     s.fail("targets", "as many rows as data.inputs (" + std::to_string(d.inputs.size()) + ")");
+  if (!d.inputs.empty() && s.find("normalize"))
+    s.fail("normalize", "no normalize with inline data: data.inputs are used as written");
 }
 
 void read_train(const Section& s, TrainConfig& c) {

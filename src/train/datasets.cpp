@@ -1,8 +1,10 @@
 #include "descent/train/datasets.hpp"
 
+#include "descent/data/normalize.hpp"
 #include "descent/data/pairs.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
+#include "descent/util/number_text.hpp"
 
 namespace descent::train {
 namespace {
@@ -12,6 +14,27 @@ Tensor rows_to_tensor(const std::vector<std::vector<double>>& rows, Dtype dtype)
   for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
   return from_vector(
       flat, Shape{static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(rows.front().size())}, dtype);
+}
+
+// data.normalize on the IDX sets: "unit" is how they are read; "standardize" uses the training set's
+// statistics for both sets, one channel unless model.input_shape is [C, H, W].
+void normalize_inputs(const TrainConfig& config, TrainData& d) {
+  const std::string& how = config.data.normalize;
+  if (how == "none") {
+    data::rescale_pixels_(d.train, 1.0);
+    data::rescale_pixels_(d.test, 1.0);
+  }
+  if (how != "standardize") return;
+  const std::vector<std::int64_t>& shape = config.model.input_shape;
+  const data::ChannelStats stats = data::channel_stats(d.train.inputs, shape.size() == 3 ? shape[0] : 1);
+  for (std::size_t c = 0; c < stats.std.size(); ++c)
+    if (!(stats.std[c] > 0))
+      throw ConfigError(config.path + ": data.normalize = \"standardize\": channel " + std::to_string(c) +
+                        " of the training set has standard deviation 0 (every value is " +
+                        util::format_number(stats.mean[c], ".6g") +
+                        "): expected \"unit\" or \"none\" for constant inputs");
+  data::normalize_(d.train, stats);
+  data::normalize_(d.test, stats);
 }
 
 }  // namespace
@@ -34,6 +57,7 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
                       (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +
                       std::to_string(config.model.input_size()) + ": expected the input size of the data, " +
                       std::to_string(d.train.inputs.shape()[1]));
+  normalize_inputs(config, d);  // before pairs are drawn: a pair holds two normalized images
   if (config.model.siamese != "none") {
     const double dissimilar = config.loss.name == "contrastive" ? 0.0 : -1.0;
     d.train =

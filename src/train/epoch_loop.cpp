@@ -67,12 +67,14 @@ double EpochLoop::update(std::int64_t epoch) {
     throw diverged(epoch, lr, e.what());
   }
   record(output, loss);
+  if (parts_.watch) parts_.watch->after_backward(step_, value);
   if (monitoring_) parts_.monitor.before_update(step_);
   if (config.clip_grad_norm > 0) nn::utils::clip_grad_norm_(parameters_, config.clip_grad_norm);
   if (config.clip_grad_value > 0) nn::utils::clip_grad_value_(parameters_, config.clip_grad_value);
   optimizer.step();
   if (schedule_per_batch_) parts_.scheduler->step();
   if (monitoring_) parts_.monitor.after_update(step_, value);
+  if (parts_.watch) parts_.watch->after_step(step_);
   ++step_;
   return value;
 }

@@ -11,6 +11,7 @@
 
 #include "descent/data/data_loader.hpp"
 #include "descent/diagnostics/training_monitor.hpp"
+#include "descent/diagnostics/training_watch.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/module.hpp"
@@ -30,6 +31,7 @@ struct EpochLoopParts {
   const LossFn& loss_fn;
   TrainingMonitor& monitor;
   TrajectoryRecorder* recorder;  // may be null
+  diagnostics::TrainingWatch* watch = nullptr;  // [diagnostics] diagnose; may be null
 };
 
 class EpochLoop {

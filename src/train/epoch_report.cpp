@@ -42,6 +42,16 @@ std::string metrics_line(TaskKind kind, const EpochResult& r) {
     j["test_accuracy"] = r.test_total ? static_cast<double>(r.test_correct) / static_cast<double>(r.test_total) : 0.0;
   }
   if (kind == TaskKind::Pairs) j["threshold"] = r.threshold;
+  if (r.diagnosed) {
+    j["findings"] = nlohmann::json::array();
+    for (const diagnostics::Finding& f : r.findings)
+      j["findings"].push_back({{"cause", f.cause},
+                               {"severity", diagnostics::severity_name(f.severity)},
+                               {"where", f.where},
+                               {"step", f.step},
+                               {"evidence", f.evidence},
+                               {"fix_text", f.fix_text}});
+  }
   return j.dump();
 }
 

@@ -7,6 +7,7 @@
 #include "descent/nn/linear.hpp"
 #include "descent/nn/losses/loss_type.hpp"
 #include "descent/nn/pooling.hpp"
+#include "descent/nn/tensor_init_type.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
@@ -32,6 +33,21 @@ class ShapedSequential : public nn::Sequential {
   std::vector<std::int64_t> input_shape_;
 };
 
+// A layer's options with [model] weight_init and bias_init as defaults: for the types that take them
+// (linear, conv2d) where the table sets none of its own; bias_init only where the layer has a bias.
+util::NameValuePairs with_model_inits(const ModelConfig& m, const LayerConfig& l) {
+  util::NameValuePairs options = l.options;
+  const std::vector<util::OptionInfo> keys = nn::find_layer_type(l.type).options();
+  auto takes = [&](std::string_view key) {
+    return std::any_of(keys.begin(), keys.end(), [&](const util::OptionInfo& o) { return o.name == key; });
+  };
+  if (m.weight_init != "default" && takes("weight_init") && l.option("weight_init").empty())
+    options.emplace_back("weight_init", m.weight_init);
+  if (m.bias_init != "default" && takes("bias_init") && l.option("bias_init").empty() && l.option("bias") != "false")
+    options.emplace_back("bias_init", m.bias_init);
+  return options;
+}
+
 }  // namespace
 
 std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen) {
@@ -39,16 +55,20 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
   auto model = m.layer.empty() ? std::make_shared<nn::Sequential>() : std::make_shared<ShapedSequential>(m.input_shape);
   // The layer form: each [[model.layer]] through its registry entry, sized by its in_shape.
   for (const LayerConfig& l : m.layer)
-    model->push_back(nn::find_layer_type(l.type).make(l.options, l.in_shape, config.dtype, gen));
-  // The MLP form: Linear layers initialised by model.init, each followed by an activation layer with
-  // its options at their defaults.
+    model->push_back(nn::find_layer_type(l.type).make(with_model_inits(m, l), l.in_shape, config.dtype, gen));
+  // The MLP form: Linear layers initialised by model.init, then weight_init and bias_init, each
+  // followed by an activation layer with its options at their defaults.
   const nn::InitType& init = nn::find_init_type(m.init);
+  const nn::TensorInit weight_init = nn::parse_tensor_init(m.weight_init, nn::InitParam::Weight);
+  const nn::TensorInit bias_init = nn::parse_tensor_init(m.bias_init, nn::InitParam::Bias);
   for (std::size_t i = 0; i + 1 < m.layers.size(); ++i) {
     const bool last = i + 2 == m.layers.size();
     const std::string& act = last ? m.output_activation : m.activation;
     auto layer = std::make_shared<nn::Linear>(
         m.layers[i], m.layers[i + 1], nn::LinearOptions{.bias = m.bias, .dtype = config.dtype, .generator = &gen});
     init.apply({.weight = layer->weight(), .bias = layer->bias(), .activation = act, .gen = gen}, {});
+    weight_init.apply(layer->weight(), gen);
+    if (layer->bias().defined()) bias_init.apply(layer->bias(), gen);
     model->push_back(layer);
     if (act != "none") model->push_back(nn::find_layer_type(act).make({}, {m.layers[i + 1]}, config.dtype, gen));
   }

@@ -17,6 +17,7 @@
 #include "descent/train/datasets.hpp"
 #include "descent/train/epoch_report.hpp"
 #include "descent/train/evaluator.hpp"
+#include "descent/train/live_diagnosis.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/train_loader.hpp"
 #include "epoch_loop.hpp"
@@ -97,14 +98,21 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   DetectAnomalyGuard watch(config.diagnostics.nonfinite_watch);
   EpochReporter reporter(task_kind(data), out, options.metrics_path);
   const std::unique_ptr<TrajectoryRecorder> recorder = open_trace(config, options, *model);
-  EpochLoop loop({config, *model, *optimizer, scheduler.get(), loss_fn, monitor, recorder.get()}, out, options.progress,
-                 progress.step, options.resume_path);
+  std::unique_ptr<LiveDiagnosis> diagnosis;
+  if (config.diagnostics.diagnose || options.diagnose) {
+    diagnosis = std::make_unique<LiveDiagnosis>(config, data, *model, loss_fn, config.epochs * loader.num_batches(), out);
+    diagnosis->start();
+  }
+  EpochLoop loop({config, *model, *optimizer, scheduler.get(), loss_fn, monitor, recorder.get(),
+                  diagnosis ? &diagnosis->watch() : nullptr},
+                 out, options.progress, progress.step, options.resume_path);
 
   RunSummary summary;
   for (std::int64_t epoch = progress.epochs_done; epoch < config.epochs; ++epoch) {
     EpochResult r = loop.train_epoch(loader, epoch);
     model->eval();
     evaluator->evaluate(*model, r);
+    if (diagnosis) diagnosis->end_epoch(loop.step(), r);
     loop.end_epoch(r.train_loss);
     reporter.report(r);
     if (!options.save_path.empty()) {

@@ -51,7 +51,7 @@ TEST(LayerType, UnknownNameListsTheKnownOnes) {
 
 TEST(LayerType, OptionsSayKindDefaultAllowedAndRequired) {
   const std::vector<util::OptionInfo> conv = find_layer_type("conv2d").options();
-  ASSERT_EQ(conv.size(), 6u);
+  ASSERT_EQ(conv.size(), 8u);  // and weight_init, bias_init
   EXPECT_EQ(conv[0].name, "out_channels");
   EXPECT_TRUE(conv[0].required);
   EXPECT_EQ(conv[0].allows, "an integer out_channels >= 1");
@@ -85,7 +85,7 @@ TEST(LayerType, ChecksNameTheOptionAndWhatItAllows) {
               conv.check({{"out_channels", "2"}, {"kernel_size", "3"}, {"in_channels", "1"}});
             }),
             "Conv2d: unknown option in_channels (Conv2d takes out_channels, kernel_size, stride, padding, dilation, "
-            "bias)");
+            "bias, weight_init, bias_init)");
   EXPECT_EQ(error_of([] {
               find_layer_type("dropout").check({{"p", "1.5"}});
             }),
@@ -184,7 +184,7 @@ TEST(LayerReference, DocsAndHelpListEveryTypeActivationAndInit) {
   EXPECT_NE(md.find("| `kernel_size` | an integer or [height, width] | required | kernel_size >= 1, an integer or "
                     "[height, width] |"),
             std::string::npos);
-  EXPECT_NE(help.find("Activations (activation; output_activation also none): " + util::join(activation_names())),
+  EXPECT_NE(help.find("Activations (activation, output_activation; or none): " + util::join(activation_names())),
             std::string::npos);
 }
 

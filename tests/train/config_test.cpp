@@ -256,7 +256,7 @@ TEST(ParseConfigError, NegativeSeed) {
 // The allowed activations are the layer registry's activations, sorted by name.
 TEST(ParseConfigError, UnknownActivation) {
   EXPECT_EQ(error_for(with("activation = \"swish\"\n")),
-            "cfg.toml: model.activation = \"swish\": expected one of " + util::join(nn::activation_names()));
+            "cfg.toml: model.activation = \"swish\": expected one of none, " + util::join(nn::activation_names()));
 }
 
 TEST(ParseConfigError, UnknownOutputActivation) {

@@ -169,7 +169,7 @@ TEST(LayerConfig, BadTypesKeysAndValuesNameTheLayer) {
             "out_channels >= 1)");
   EXPECT_EQ(error_for(model(std::string(kConv) + "in_channels = 1\n")),
             "lenet.toml: unknown key model.layer[0].in_channels (known keys in [model.layer[0]] for type = \"conv2d\": "
-            "type, out_channels, kernel_size, stride, padding, dilation, bias)");
+            "type, out_channels, kernel_size, stride, padding, dilation, bias, weight_init, bias_init)");
   EXPECT_EQ(error_for(model("[[model.layer]]\ntype = \"conv2d\"\nout_channels = 2.5\nkernel_size = 3\n")),
             "lenet.toml: model.layer[0].out_channels = 2.5: expected an integer");
   EXPECT_EQ(
@@ -196,7 +196,7 @@ TEST(LayerConfig, TheTwoModelFormsAreExclusive) {
   EXPECT_EQ(error_for("[model]\ninput_shape = [784]\nactivation = \"relu\"\n[[model.layer]]\ntype = \"linear\"\n"
                       "out_features = 10\n"),
             "lenet.toml: unknown key model.activation (known keys in [model] with [[model.layer]]; layers = [...] is "
-            "the other, exclusive form: input_shape, layer, weights, siamese)");
+            "the other, exclusive form: input_shape, layer, weights, siamese, weight_init, bias_init)");
   EXPECT_EQ(error_for("[model]\ninput_shape = [1, 0, 28]\n"),
             "lenet.toml: model.input_shape = [1, 0, 28]: expected an array of positive integers, e.g. [1, 28, 28]");
 }

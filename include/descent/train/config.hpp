@@ -5,11 +5,15 @@
 //
 // The file has six sections, each optional except [model]; absent keys keep the defaults below.
 // examples/nielsen/config.toml sets every key.
-//   [model]     either layers (an MLP), activation, output_activation, init, bias
+//   [model]     either layers (an MLP), activation (or none), output_activation, init, bias
 //               or input_shape and a list of [[model.layer]] tables, one per layer with its type and
 //               PyTorch's option names (examples/lenet/mnist.toml); either form may be the tower of a
-//               Siamese model (siamese = cosine | euclidean; examples/siamese/). The layer types, their
-//               keys, the activations and the inits: docs/layers.md, generated from nn's registries.
+//               Siamese model (siamese = cosine | euclidean; examples/siamese/). Both forms take
+//               weight_init and bias_init (torch.nn.init by name: "zeros", "normal(0, 0.01)",
+//               "kaiming_uniform", ...): the MLP's for every Linear layer, over init; the layer
+//               form's as the default of its linear and conv2d layers, which take them too. The
+//               layer types, their keys, the activations and the inits: docs/layers.md, generated
+//               from nn's registries.
 //   [loss]      name, then that loss's options: reduction (mean | sum) and its own (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
@@ -18,7 +22,9 @@
 //               per epoch, except onecyclelr, stepped after every batch, whose total_steps the run sets
 //               to epochs x batches per epoch; reducelronplateau watches the epoch's mean training loss.
 //   [data]      classes (must equal the last layer size, unless siamese), train_limit, test_limit,
-//               train_pairs, test_pairs (siamese only)
+//               normalize (unit | none | standardize: pixels / 255, the bytes, or per-channel mean 0
+//               and std 1 by the training set's statistics), shuffle (true | false), train_pairs,
+//               test_pairs (siamese only), or inline inputs and targets
 //   [train]     epochs, batch_size (an integer, 1 for stochastic gradient descent, or "full" for the
 //               whole training set in one batch), seed, dtype (float32 | float64), clip_grad_norm (the
 //               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|)
@@ -56,13 +62,19 @@ struct LayerConfig {
 struct ModelConfig {
   // The MLP form. Empty in the layer form.
   std::vector<std::int64_t> layers;  // [784, 30, 10]: sizes from input to output, at least two
-  // Between layers and after the last: an activation layer of nn::layer_types() (output_activation
-  // also "none"), with its options at their defaults; the init is one of nn::init_types(). Both lists
+  // Between layers and after the last: an activation layer of nn::layer_types(), with its options at
+  // their defaults, or "none" (activation = "none": a linear model); the init is one of nn::init_types(). Both lists
   // are in docs/layers.md.
   std::string activation = "sigmoid";
   std::string output_activation = "none";
   std::string init = "default";  // default: PyTorch's Linear
   bool bias = true;              // false: the Linear layers have no bias
+  // Inits of one tensor (nn/tensor_init_type.hpp, docs/layers.md) as written: "normal(0, 0.01)". The
+  // MLP form: every Linear layer's weight and bias, the output layer's included, set after init
+  // ("default" keeps init's draw). The layer form: the default of each linear and conv2d layer that
+  // sets no key of its own (bias_init: of each that has a bias).
+  std::string weight_init = "default";
+  std::string bias_init = "default";
   // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
   // flattened row-major; the shape is checked when the model is built.
   std::vector<std::pair<std::string, std::vector<double>>> weights;
@@ -102,6 +114,13 @@ struct DataConfig {
   std::int64_t classes = 10;
   std::int64_t train_limit = 0;  // 0: every training example; else the first N
   std::int64_t test_limit = 0;   // 0: every test example
+  // The IDX images' pixels as inputs, as torchvision writes it: "unit" is ToTensor's pixels / 255,
+  // "none" the bytes 0-255 as numbers, "standardize" ToTensor then Normalize(mean, std) with one mean
+  // and one (population) standard deviation per channel over every pixel of the training set (after
+  // train_limit), applied to both sets. Channels: model.input_shape's first of three, else one. Not
+  // with inline examples, which are used as written.
+  std::string normalize = "unit";
+  bool shuffle = true;  // false: the training batches in the stored order, every epoch
   // model.siamese only: pairs drawn (data/pairs.hpp, seeded by train.seed) from the training and the
   // test set; both required then.
   std::int64_t train_pairs = 0;
@@ -120,6 +139,9 @@ struct DiagnosticsConfig {
   bool nonfinite_watch = false;
   std::int64_t monitor_every = 0;  // print gradient norms and update/weight ratios every N updates
   std::int64_t loss_window = 0;    // warn when the mean loss of N steps exceeds the N before
+  // Run the detectors of `descent doctor` during training (train --diagnose): each finding printed
+  // once as it appears, and each epoch's metrics line gets a "findings" array (docs/diagnosis.md).
+  bool diagnose = false;
 };
 
 struct TrainConfig {

@@ -16,7 +16,8 @@ struct TrainData {
 
 // True when the config reads its examples from a data directory.
 bool needs_data_dir(const TrainConfig& config);
-// `data_dir` is used only when needs_data_dir(config). Inline examples serve as both sets. With
+// `data_dir` is used only when needs_data_dir(config). Inline examples serve as both sets, as written.
+// The IDX images are scaled as data.normalize says (the training set's statistics for both). With
 // model.siamese, data.train_pairs pairs are drawn from the training set (seed train.seed) and
 // data.test_pairs from the test set (seed train.seed + 1), targets +1 / -1 (cosine_embedding) or
 // 1 / 0 (contrastive).

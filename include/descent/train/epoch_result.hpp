@@ -3,6 +3,10 @@
 // with) and the evaluation after it, whose fields depend on the task (train/evaluator.hpp).
 #include <cstdint>
 
+#include <vector>
+
+#include "descent/diagnostics/finding.hpp"
+
 namespace descent::train {
 
 struct EpochResult {
@@ -15,6 +19,9 @@ struct EpochResult {
   double samples_per_second = 0;  // likewise
   double lr = 0;                  // the learning rate (of the first parameter group) the epoch began with
   double threshold = 0;           // Siamese runs: the score threshold chosen on the training pairs
+  // With [diagnostics] diagnose: the findings new in this epoch (diagnostics/finding.hpp).
+  bool diagnosed = false;
+  std::vector<diagnostics::Finding> findings;
 };
 
 }  // namespace descent::train

@@ -14,9 +14,10 @@
 namespace descent::train {
 
 // The MLP form: Linear layers of the sizes in model.layers, the activation between them,
-// output_activation after the last; initialised as model.init says from `gen`, in the config's dtype.
-// The layer form: each [[model.layer]] in order (PyTorch's default init, drawn from `gen`), after a
-// view of each flat example as model.input_shape. Either way child "i" is layer i.
+// output_activation after the last; initialised as model.init, then model.weight_init and bias_init
+// say, from `gen`, in the config's dtype. The layer form: each [[model.layer]] in order (PyTorch's
+// default init, or its weight_init and bias_init, else [model]'s, drawn from `gen`), after a view of
+// each flat example as model.input_shape. Either way child "i" is layer i.
 std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen);
 
 // The network a run trains: build_model's, or with model.siamese an nn::Siamese whose tower it is.

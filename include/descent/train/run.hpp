@@ -28,6 +28,7 @@ struct RunOptions {
   std::string save_path;               // checkpoint after every epoch (train/checkpoint.hpp)
   std::string resume_path;             // continue from this checkpoint; epochs stays the total
   bool progress = false;               // a progress bar (for terminals); else plain lines only
+  bool diagnose = false;               // as [diagnostics] diagnose = true
 };
 
 struct RunSummary {
