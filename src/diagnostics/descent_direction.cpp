@@ -195,6 +195,7 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
   validate(options);
   Float64Model f64(model);
   const Tensor x = as_float64(inputs), y = as_float64(targets);
+  f64.rewind_randomness();  // the gradient's forward draws the masks every later forward draws
   const Gradient start = gradient_at_start(model, loss, x, y, Parameters(f64.parameters()));
   DirectionProbes probes = probe_steps(f64, loss, x, y, start, make_optimizer, options.probe_factors);
   return judge_descent_direction(std::move(probes), options.rise_tolerance);

@@ -147,6 +147,7 @@ ModelGradcheckResult gradcheck_model(nn::Module& model, const LossFn& loss, cons
       p.set_grad(Tensor());
       params.push_back(p);
     }
+    f64.rewind_randomness();  // the masks of dropout, if any, that every later forward draws too
     const Tensor l = loss(model(x), y);
     result.loss = scalar_loss(l);
     if (l.requires_grad()) l.backward();

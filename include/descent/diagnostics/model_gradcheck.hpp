@@ -94,8 +94,10 @@ struct ModelGradcheckResult {
 
 // Checks loss(model(inputs), targets). The model is converted to float64 for the check and restored
 // exactly afterwards (dtype, values, gradients); floating inputs and targets are converted too, int64
-// targets (class labels) are kept. The model's forward must be deterministic (no dropout in training
-// mode). Throws ValueError when the loss is not a single number or the model has no parameters.
+// targets (class labels) are kept. Every forward pass of the check starts from the same state of
+// default_generator(), put back afterwards, so dropout in training mode draws the same masks in each
+// (a Dropout with a generator of its own must not be in training mode). Throws ValueError when the
+// loss is not a single number or the model has no parameters.
 ModelGradcheckResult gradcheck_model(nn::Module& model, const LossFn& loss, const Tensor& inputs, const Tensor& targets,
                                      ModelGradcheckOptions options = {});
 
