@@ -36,6 +36,20 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return s;
 }
 
+// cos(d, -g); NaN when either is zero.
+double cosine_with_minus(const std::vector<double>& g, const std::vector<double>& d) {
+  const double norms = std::sqrt(dot(g, g) * dot(d, d));
+  return norms > 0 ? -dot(g, d) / norms : std::numeric_limits<double>::quiet_NaN();
+}
+
+// Whether any group of the optimizer has a weight_decay other than 0.
+bool has_weight_decay(const optim::Optimizer& optimizer) {
+  for (std::size_t group = 0; group < optimizer.num_param_groups(); ++group)
+    for (const auto& [name, value] : optimizer.group_options(group))
+      if (name == "weight_decay" && value != 0) return true;
+  return false;
+}
+
 // The model's parameters (float64, contiguous) as plain vectors, and back.
 class Parameters {
  public:
@@ -100,9 +114,13 @@ DirectionProbes probe_steps(Float64Model& f64, const LossFn& loss, const Tensor&
   const std::size_t n = params.size();
   const Values& g = start.g;
   const Values theta0 = params.values();
-  auto fresh_optimizer = [&] {
+  // without_decay: the same optimizer with every group's weight_decay set to 0
+  auto fresh_optimizer = [&](bool without_decay = false) {
     std::unique_ptr<optim::Optimizer> optimizer = make_optimizer(f64.parameters());
     if (!optimizer) throw ValueError("check_descent_direction: the optimizer factory returned no optimizer");
+    if (without_decay)
+      for (std::size_t group = 0; group < optimizer->num_param_groups(); ++group)
+        optimizer->set_group_option(group, "weight_decay", 0.0);
     return optimizer;
   };
   DirectionProbes probes;
@@ -114,7 +132,7 @@ DirectionProbes probe_steps(Float64Model& f64, const LossFn& loss, const Tensor&
                      ": expected lr > 0, or no step can be probed");
 
   // One step of a fresh optimizer from theta0 with gradient g; returns the update d.
-  auto update_at = [&](double lr) {
+  auto update_at = [&](double lr, bool without_decay = false) {
     params.set_all(theta0);
     for (std::size_t i = 0; i < n; ++i) {
       const Tensor& p = params.tensor(i);
@@ -123,7 +141,7 @@ DirectionProbes probe_steps(Float64Model& f64, const LossFn& loss, const Tensor&
       std::copy(g[i].begin(), g[i].end(), gd);
       p.set_grad(grad);
     }
-    auto optimizer = fresh_optimizer();
+    auto optimizer = fresh_optimizer(without_decay);
     optimizer->set_lr(lr);
     optimizer->step();
     Values d = params.values();
@@ -139,6 +157,7 @@ DirectionProbes probe_steps(Float64Model& f64, const LossFn& loss, const Tensor&
     return l - result.loss;
   };
 
+  const bool decays = has_weight_decay(*fresh_optimizer());
   std::vector<double> factors = probe_factors;
   const double smallest = *std::min_element(factors.begin(), factors.end());
   factors.push_back(1.0);
@@ -146,6 +165,7 @@ DirectionProbes probe_steps(Float64Model& f64, const LossFn& loss, const Tensor&
   for (std::size_t i = 0; i < n; ++i) {
     result.parameters[i].name = params.name(i);
     result.parameters[i].cosine = std::numeric_limits<double>::quiet_NaN();
+    result.parameters[i].cosine_without_decay = std::numeric_limits<double>::quiet_NaN();
   }
   probes.alone_actual.resize(n);
   probes.suspects = start.suspects;
@@ -154,6 +174,7 @@ DirectionProbes probe_steps(Float64Model& f64, const LossFn& loss, const Tensor&
     s.factor = factor;
     s.lr = result.lr * factor;
     const Values d = update_at(s.lr);
+    const Values d_without_decay = decays && factor == smallest ? update_at(s.lr, true) : Values();
     for (std::size_t i = 0; i < n; ++i) s.predicted += dot(g[i], d[i]);
     s.actual = loss_with(d);
     if (factor == 1) {
@@ -168,8 +189,8 @@ DirectionProbes probe_steps(Float64Model& f64, const LossFn& loss, const Tensor&
           ParameterDirection& p = result.parameters[i];
           p.predicted = dot(g[i], d[i]);
           p.actual = probes.alone_actual[i].back();
-          const double norms = std::sqrt(dot(g[i], g[i]) * dot(d[i], d[i]));
-          if (norms > 0) p.cosine = -dot(g[i], d[i]) / norms;
+          p.cosine = cosine_with_minus(g[i], d[i]);
+          if (decays) p.cosine_without_decay = cosine_with_minus(g[i], d_without_decay[i]);
         }
       }
     }
@@ -195,6 +216,7 @@ DescentCheckResult check_descent_direction(nn::Module& model, const LossFn& loss
   validate(options);
   Float64Model f64(model);
   const Tensor x = as_float64(inputs), y = as_float64(targets);
+  f64.rewind_randomness();  // the gradient's forward draws the masks every later forward draws
   const Gradient start = gradient_at_start(model, loss, x, y, Parameters(f64.parameters()));
   DirectionProbes probes = probe_steps(f64, loss, x, y, start, make_optimizer, options.probe_factors);
   return judge_descent_direction(std::move(probes), options.rise_tolerance);

@@ -29,7 +29,13 @@ void judge_parameters(const DirectionProbes& probes, const StepProbe& smallest, 
     const std::vector<double>& alone = probes.alone_actual[i];
     const bool rises_always = std::all_of(alone.begin(), alone.end(), [&](double a) { return a > tolerance; });
     const std::string at = lr_with_label(smallest.factor, smallest.lr);
-    if (p.cosine < 0) {
+    if (p.cosine < 0 && p.cosine_without_decay >= 0) {
+      p.status = CheckStatus::Warning;
+      result.warnings.push_back(
+          p.name + ": the update moves " + p.name + " against -g (cosine " + util::format_number(p.cosine, ".3f") +
+          ") only through weight decay (cosine " + util::format_number(p.cosine_without_decay, ".3f") +
+          " without it): the decay outweighs the gradient, and a smaller weight_decay lets the data move it.");
+    } else if (p.cosine < 0) {
       p.status = CheckStatus::Failure;
       result.failures.push_back(
           p.name + ": the update goes uphill: the optimizer moves " + p.name + " along +g instead of -g (cosine " +

@@ -2,6 +2,7 @@
 
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/error.hpp"
+#include "descent/tensor/generator.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 
 namespace descent::diagnostics {
@@ -22,17 +23,22 @@ Float64Model::Float64Model(nn::Module& model) : model_(model) {
   }
   model_.to(Dtype::Float64);
   parameters_ = model_.named_parameters();
+  generator_state_ = default_generator().state();
 }
 
 Float64Model::~Float64Model() {
+  rewind_randomness();
   model_.to(dtype_);
   std::map<std::string, Tensor> state = model_.state_dict();
   for (auto& [name, value] : saved_values_) kernels::copy_(state.at(name), value);
   for (std::size_t i = 0; i < parameters_.size(); ++i) parameters_[i].second.set_grad(saved_grads_[i]);
 }
 
+void Float64Model::rewind_randomness() const { default_generator().set_state(generator_state_); }
+
 double Float64Model::loss(const LossFn& loss_fn, const Tensor& inputs, const Tensor& targets) {
   NoGradGuard no_grad;
+  rewind_randomness();
   return scalar_loss(loss_fn(model_(inputs), targets));
 }
 

@@ -7,7 +7,7 @@
 
 namespace descent::diagnostics::testing {
 
-enum class Backward { Right, Doubled, Zero, SignFlipped };
+enum class Backward { Right, Doubled, Zero, SignFlipped, HalfPercentOff };
 
 inline double factor(Backward b) {
   switch (b) {
@@ -15,6 +15,7 @@ inline double factor(Backward b) {
     case Backward::Doubled: return 2.0;
     case Backward::Zero: return 0.0;
     case Backward::SignFlipped: return -1.0;
+    case Backward::HalfPercentOff: return 1.005;
   }
   return 1.0;
 }

@@ -56,6 +56,21 @@ TEST(DescentDirectionJudge, UphillCosineIsAFailureNamingTheParameter) {
   EXPECT_TRUE(r.warnings.empty());
 }
 
+TEST(DescentDirectionJudge, UphillCosineOnlyThroughWeightDecayIsAWarning) {
+  DirectionProbes p = probes({{1e-3, -1e-3, -1e-3}, {1e-4, -1e-4, -1e-4}, {1, -1, -0.9}}, -0.05, 1e-6, {1e-5, 1e-6});
+  p.measured.parameters[0].cosine_without_decay = 0.6;
+  const auto r = judge_descent_direction(p, 1e-12);
+  EXPECT_TRUE(r.passed());
+  EXPECT_EQ(r.parameters[0].status, CheckStatus::Warning);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0],
+            "0.weight: the update moves 0.weight against -g (cosine -0.050) only through weight decay (cosine 0.600 "
+            "without it): the decay outweighs the gradient, and a smaller weight_decay lets the data move it.");
+  // uphill without the decay too: the sign is wrong, a failure
+  p.measured.parameters[0].cosine_without_decay = -0.4;
+  EXPECT_EQ(judge_descent_direction(p, 1e-12).parameters[0].status, CheckStatus::Failure);
+}
+
 TEST(DescentDirectionJudge, GradientPointingUphillNamesTheCustomFunctionsAboveIt) {
   DirectionProbes p = probes({{1e-3, -1e-3, 2e-3}, {1e-4, -1e-4, 2e-4}, {1, -1, 3}}, 1.0, -1e-5, {2e-3, 2e-4});
   p.suspects = {{"custom_tanh"}};

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "descent/util/number_text.hpp"
 #include "diagnostics/check_models.hpp"
 
 namespace descent::diagnostics {
@@ -60,6 +61,39 @@ TEST(DescentDirection, MomentumAndWeightDecayStillGoDownhill) {
             p, optim::SGDOptions{.lr = 0.05, .momentum = 0.9, .weight_decay = 1e-4, .nesterov = true});
       });
   EXPECT_TRUE(r.passed()) << r.report();
+}
+
+// SGD with weight_decay 100: d = -lr (g + 100 theta), which turns against -g wherever theta . g < 0.
+OptimizerFactory sgd_with_decay(bool maximize) {
+  return [maximize](const optim::NamedParameters& p) {
+    return std::make_unique<optim::SGD>(p, optim::SGDOptions{.lr = 0.1, .weight_decay = 100, .maximize = maximize});
+  };
+}
+
+TEST(DescentDirection, WeightDecayOutweighingTheGradientIsAWarningNotAnUphillFailure) {
+  auto model = testing::mlp();
+  const auto b = testing::batch();
+  const auto r =
+      check_descent_direction(*model, testing::cross_entropy_loss(), b.inputs, b.targets, sgd_with_decay(false));
+  EXPECT_TRUE(r.passed()) << r.report();
+  int against = 0;
+  for (const auto& p : r.parameters) {
+    EXPECT_NEAR(p.cosine_without_decay, 1.0, 1e-12) << p.name;  // plain SGD without the decay: d = -lr g
+    if (p.cosine < 0) {
+      ++against;
+      EXPECT_EQ(p.status, CheckStatus::Warning) << p.name;
+      EXPECT_TRUE(any_contains(r.warnings, p.name + ": the update moves " + p.name + " against -g (cosine " +
+                                               util::format_number(p.cosine, ".3f") +
+                                               ") only through weight decay (cosine 1.000 without it)"))
+          << r.report();
+    }
+  }
+  EXPECT_GE(against, 1) << r.report();  // the case this test is about
+  // the same decay with maximize = true still goes uphill without it: a failure, as before
+  const auto up =
+      check_descent_direction(*model, testing::cross_entropy_loss(), b.inputs, b.targets, sgd_with_decay(true));
+  EXPECT_FALSE(up.passed()) << up.report();
+  EXPECT_TRUE(any_contains(up.failures, "along +g instead of -g")) << up.report();
 }
 
 TEST(DescentDirection, MaximizeGoesUphillAndNamesEachParameter) {

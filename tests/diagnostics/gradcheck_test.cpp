@@ -59,6 +59,56 @@ TEST(Gradcheck, RejectsFloat32Inputs) {
   EXPECT_THROW(gradcheck([](auto& x) { return x[0]; }, {tensor({1.0})}), ValueError);
 }
 
+// relu whose hand-written backward passes the gradient where x > threshold (0 is right).
+Tensor relu_with_threshold_backward(const Tensor& x, double threshold) {
+  return custom_function(
+      "relu_threshold", {x},
+      [threshold](FunctionCtx& ctx, const std::vector<Tensor>& in) {
+        std::vector<double> mask = in[0].to_vector();
+        for (double& m : mask) m = m > threshold ? 1.0 : 0.0;
+        ctx.save_for_backward({from_vector(mask, in[0].shape(), in[0].dtype())});
+        return relu(in[0]);
+      },
+      [](FunctionCtx& ctx, const Tensor& g) { return std::vector<Tensor>{g * ctx.saved_tensors()[0]}; });
+}
+
+TEST(Gradcheck, RetestsAnEntryWhoseDifferenceStraddlesAKink) {
+  // at 3e-8 the central difference at eps 1e-6 is (1e-6 + 3e-8) / 2e-6 = 0.515; at 1e-8 it is 1
+  const auto r = gradcheck([](auto& x) { return relu(x[0]); }, {tensor({3e-8, -0.5, 1.0}, Dtype::Float64)});
+  EXPECT_TRUE(r.passed) << r.report();
+  EXPECT_EQ(r.inputs[0].retested, 1);
+  EXPECT_EQ(r.inputs[0].at_kink, 0);
+  EXPECT_EQ(r.inputs[0].entries, 9);
+  EXPECT_NE(r.report().find("1 re-tested with a smaller eps at a kink"), std::string::npos) << r.report();
+}
+
+TEST(Gradcheck, LeavesOutAnEntryExactlyAtAKink) {
+  const auto r = gradcheck([](auto& x) { return relu(x[0]); }, {tensor({0.0, -0.5, 1.0}, Dtype::Float64)});
+  EXPECT_TRUE(r.passed) << r.report();
+  EXPECT_EQ(r.inputs[0].at_kink, 1);
+  EXPECT_EQ(r.report().rfind("input 0: ok   max abs error ", 0), 0u) << r.report();
+  EXPECT_NE(r.report().find("; 1 at a kink left out"), std::string::npos) << r.report();
+}
+
+TEST(Gradcheck, SaysATiedMaxPoolWindowCouldNotBeChecked) {
+  // every element of a window of zeros is a maximum: moving any one changes which
+  const auto r = gradcheck([](auto& x) { return max_pool2d(x[0], 2); }, {zeros({1, 1, 2, 2}, Dtype::Float64)});
+  EXPECT_TRUE(r.passed) << r.report();
+  EXPECT_EQ(r.inputs[0].at_kink, 4);
+  EXPECT_EQ(r.report(), "input 0: not checked: each of its 4 Jacobian entries sits at a kink\n");
+}
+
+TEST(Gradcheck, CatchesAWrongBackwardNextToAKink) {
+  // the backward drops the gradient of inputs in (0, 1e-7]: wrong at 3e-8 only, next to the kink
+  const Tensor x = tensor({3e-8, -0.5, 1.0}, Dtype::Float64);
+  const auto r = gradcheck([](auto& v) { return relu_with_threshold_backward(v[0], 1e-7); }, {x});
+  EXPECT_FALSE(r.passed) << r.report();
+  EXPECT_EQ(r.inputs[0].worst_input_index, 0);
+  EXPECT_EQ(r.inputs[0].analytic, 0.0);
+  EXPECT_NEAR(r.inputs[0].numerical, 1.0, 1e-6);  // the derivative at eps 1e-8, past the kink
+  EXPECT_TRUE(gradcheck([](auto& v) { return relu_with_threshold_backward(v[0], 0.0); }, {x}).passed);
+}
+
 TEST(Gradcheck, LeavesTheCallersInputsAlone) {
   const Tensor x = inputs();
   gradcheck([](auto& v) { return square_with_backward(v[0], 1.0); }, {x});

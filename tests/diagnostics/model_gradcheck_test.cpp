@@ -84,6 +84,23 @@ TEST(ModelGradcheck, SignFlippedBackwardIsNamed) {
   EXPECT_TRUE(contains(row(r, "0.bias").explanation, "a sign error in a backward")) << row(r, "0.bias").explanation;
 }
 
+TEST(ModelGradcheck, ARatioWithinOnePercentOfOneIsNoConstantFactor) {
+  // 0.5% off fails the tolerance (1e-4 relative), but "1.005 times the numerical one: a wrong
+  // constant factor" would read as "1 times" at a glance: the sentence says how far they differ
+  auto model = testing::mlp(Backward::HalfPercentOff);
+  const auto b = testing::batch();
+  const auto r = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets);
+  EXPECT_FALSE(row(r, "0.weight").passed);
+  EXPECT_TRUE(row(r, "0.weight").uniform_scale);
+  EXPECT_NEAR(row(r, "0.weight").scale, 1.005, 1e-6);
+  for (const std::string& f : r.failures()) {
+    EXPECT_TRUE(contains(f, "the analytic gradient differs from the numerical one by up to")) << f;
+    EXPECT_FALSE(contains(f, "constant factor")) << f;
+    EXPECT_FALSE(contains(f, "times the numerical one")) << f;
+  }
+  EXPECT_EQ(r.failures().size(), 2u) << r.report();
+}
+
 TEST(ModelGradcheck, WrongLossBackwardFailsEveryParameter) {
   auto model = testing::mlp();
   const auto b = testing::batch();

@@ -8,7 +8,8 @@
 //
 // Training minimizes the loss, so
 //   - a negative cosine is a FAILURE: the optimizer moves the parameter uphill (a sign error in its
-//     update, or maximize = true);
+//     update, or maximize = true), unless the cosine is positive once weight_decay is set to 0: then
+//     the decay outweighs the gradient (a WARNING: too much regularization, not a wrong sign);
 //   - a loss that rises at every probe lr is a FAILURE: the gradient itself points uphill (a sign
 //     error in a backward; the gradient check locates it);
 //   - a rise only at the configured lr is a WARNING: the step is too large, not the wrong way.
@@ -22,6 +23,7 @@
 // measure), and the judge (diagnostics/descent_direction_judge.hpp), which alone gives the verdicts.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,7 +58,10 @@ struct StepProbe {
 // One parameter tensor at the smallest probe lr.
 struct ParameterDirection {
   std::string name;
-  double cosine = 0;     // between d and -g; NaN when either is zero
+  double cosine = 0;  // between d and -g; NaN when either is zero
+  // The same for the update with the optimizer's weight_decay set to 0; NaN when it has none. A
+  // negative cosine that turns positive without the decay is the decay outweighing the gradient.
+  double cosine_without_decay = std::numeric_limits<double>::quiet_NaN();
   double predicted = 0;  // g . d over this tensor
   double actual = 0;     // the change of the loss when this tensor alone moves by its d
   CheckStatus status = CheckStatus::Ok;

@@ -2,7 +2,8 @@
 // The last part of the descent-direction check (diagnostics/descent_direction.hpp): what the probes
 // measured, and the verdict on it. The probes only measure; the judge alone decides what is a failure
 // and what a warning, and says so in one sentence each:
-//   - a parameter whose update has a negative cosine with -g: FAILURE (the optimizer goes uphill);
+//   - a parameter whose update has a negative cosine with -g: FAILURE (the optimizer goes uphill),
+//     or a WARNING when the cosine without weight decay is not negative (the decay outweighs g);
 //   - a parameter whose loss rises, when it alone moves, at every probe lr where g . d predicts a
 //     fall: FAILURE (the gradient reaching it points uphill; the custom functions above it are named);
 //   - the whole step rising at every probe lr: FAILURE (each probe row), with a sentence of its own
