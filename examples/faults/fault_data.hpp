@@ -95,4 +95,3 @@ inline void write(const std::string& kind, const std::string& source, const std:
 }
 
 }  // namespace fault_data
-

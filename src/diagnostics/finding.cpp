@@ -11,12 +11,13 @@ namespace {
 // Causes found before training (a check, the config, the data) come first: they explain what the
 // watch of training sees later. Among the dynamic ones, the causes of a failing step (lr, gradients,
 // units) come before the slow-progress and generalisation ones; nonfinite is the fallback.
-constexpr std::array<std::string_view, 21> kCauses = {
-    "wrong_gradient",      "uphill_update",      "loss_output_mismatch", "unscaled_input",     "label_mismatch",
-    "no_signal",           "unshuffled_data",    "class_imbalance",      "bad_optimizer_setting",
-    "over_regularization", "linear_model",       "saturation",           "exploding_gradient", "bad_init",
-    "lr_too_high",         "lr_too_low",         "dead_relu",            "vanishing_gradient", "undertrained",
-    "overfitting",         "nonfinite"};
+constexpr std::array<std::string_view, 21> kCauses = {"wrong_gradient",      "uphill_update",   "loss_output_mismatch",
+                                                      "unscaled_input",      "label_mismatch",  "no_signal",
+                                                      "unshuffled_data",     "class_imbalance", "bad_optimizer_setting",
+                                                      "over_regularization", "linear_model",    "saturation",
+                                                      "exploding_gradient",  "bad_init",        "lr_too_high",
+                                                      "lr_too_low",          "dead_relu",       "vanishing_gradient",
+                                                      "undertrained",        "overfitting",     "nonfinite"};
 
 std::size_t rank(std::string_view cause) {
   return static_cast<std::size_t>(std::find(kCauses.begin(), kCauses.end(), cause) - kCauses.begin());
@@ -47,9 +48,7 @@ bool is_healthy(const std::vector<Finding>& findings) {
                       [](const Finding& f) { return f.severity == Severity::Problem; });
 }
 
-std::string_view severity_name(Severity severity) {
-  return severity == Severity::Problem ? "problem" : "warning";
-}
+std::string_view severity_name(Severity severity) { return severity == Severity::Problem ? "problem" : "warning"; }
 
 std::string describe(const Finding& f) {
   std::string s = f.cause + " (" + std::string(severity_name(f.severity));

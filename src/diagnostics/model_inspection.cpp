@@ -123,8 +123,8 @@ std::vector<Finding> inspect_weights(const nn::Module& model, const std::vector<
     const std::string layer = child.rfind("tower.", 0) == 0 ? child.substr(6) : child;
     auto it = std::find_if(layers.begin(), layers.end(), [&](const LayerOutline& l) { return l.name == layer; });
     const bool hidden = it != layers.end() && std::any_of(it + 1, layers.end(), [](const LayerOutline& l) {
-      return l.kind == LayerKind::Weight;
-    });
+                          return l.kind == LayerKind::Weight;
+                        });
     const bool constant = std::all_of(w.begin(), w.end(), [&](double x) { return x == w.front(); });
     // Zeros in a layer known to feed no other (logistic or linear regression, an output layer) are fine:
     // each output's gradient differs, so nothing stays symmetric. Where the outline does not know the
@@ -150,8 +150,8 @@ std::vector<Finding> inspect_weights(const nn::Module& model, const std::vector<
       f.where = name;
       f.evidence = name + " starts with standard deviation " + num(std) + " for fan-in " + std::to_string(fan_in) +
                    " (std x sqrt(fan_in) = " + num(scale) +
-                   "; PyTorch's default gives 0.58, Kaiming's 1.41): activations " +
-                   (scale > 4 ? "grow" : "shrink") + " by about that factor in each layer";
+                   "; PyTorch's default gives 0.58, Kaiming's 1.41): activations " + (scale > 4 ? "grow" : "shrink") +
+                   " by about that factor in each layer";
       f.suggestion = {scale};
       f.fix_text = "use PyTorch's default init (or kaiming_uniform before relu, xavier_uniform before tanh/sigmoid)";
       out.push_back(std::move(f));

@@ -72,13 +72,14 @@ std::vector<Finding> inspect_optimizer(const optim::OptimizerSpec& spec) {
     const double alpha = optimizer_option(spec, "alpha");
     if (alpha < 0.9)
       out.push_back(suspect("bad_optimizer_setting", "alpha",
-                            "alpha = " + num(alpha) + ": the squared-gradient average forgets within a few steps, so "
-                                                      "each step is close to lr x sign(gradient)",
+                            "alpha = " + num(alpha) +
+                                ": the squared-gradient average forgets within a few steps, so "
+                                "each step is close to lr x sign(gradient)",
                             0.99, "use alpha 0.99"));
     const double eps = optimizer_option(spec, "eps");
     if (eps >= 1e-2)
-      out.push_back(suspect("bad_optimizer_setting", "eps", "eps = " + num(eps) + ": steps shrink to lr x gradient / eps",
-                            1e-8, "use eps 1e-8"));
+      out.push_back(suspect("bad_optimizer_setting", "eps",
+                            "eps = " + num(eps) + ": steps shrink to lr x gradient / eps", 1e-8, "use eps 1e-8"));
   }
   if (name == "adadelta") {
     const double rho = optimizer_option(spec, "rho");
@@ -92,13 +93,13 @@ std::vector<Finding> inspect_optimizer(const optim::OptimizerSpec& spec) {
   // Adagrad's and Adadelta's L2 adds weight_decay x w to a gradient they then normalise.
   const bool shrinks = name == "sgd" || name == "adamw";
   if (decay > 0 && ((shrinks && lr * decay >= 1e-3) || (!shrinks && decay >= 0.05)))
-    out.push_back(suspect("over_regularization", "weight_decay",
-                          "weight_decay = " + num(decay) +
-                              (shrinks ? ": the weights shrink by " + num(100 * lr * decay) +
-                                             "% every step, halving in " + num(std::log(0.5) / std::log(1 - lr * decay)) +
-                                             " steps"
-                                       : std::string(": the penalty's gradient weight_decay x w rivals the loss's")),
-                          shrinks ? 1e-4 / std::max(lr, 1e-12) : 5e-4, "a weight decay 100 times smaller, or none"));
+    out.push_back(
+        suspect("over_regularization", "weight_decay",
+                "weight_decay = " + num(decay) +
+                    (shrinks ? ": the weights shrink by " + num(100 * lr * decay) + "% every step, halving in " +
+                                   num(std::log(0.5) / std::log(1 - lr * decay)) + " steps"
+                             : std::string(": the penalty's gradient weight_decay x w rivals the loss's")),
+                shrinks ? 1e-4 / std::max(lr, 1e-12) : 5e-4, "a weight decay 100 times smaller, or none"));
   return out;
 }
 

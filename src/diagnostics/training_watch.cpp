@@ -184,7 +184,8 @@ std::vector<ActivationStats> TrainingWatch::probe_activations(const Tensor& prob
       for (std::int64_t u = 0; u < units; ++u) {
         bool alive = false;
         for (std::int64_t b = 0; b < n && !alive; ++b)
-          for (std::int64_t k = 0; k < inner && !alive; ++k) alive = v[static_cast<std::size_t>((b * units + u) * inner + k)] > 0;
+          for (std::int64_t k = 0; k < inner && !alive; ++k)
+            alive = v[static_cast<std::size_t>((b * units + u) * inner + k)] > 0;
         dead += !alive;
       }
       a.dead = static_cast<double>(dead) / static_cast<double>(units);
@@ -318,10 +319,13 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   if (std::getenv("DESCENT_WATCH_DEBUG")) {
     std::cerr << "watch step " << s << " loss0 " << initial_loss() << " recent " << recent_loss() << " upd "
               << median_update_ratio(samples_.size() / 2) << " depth " << median_depth_ratio(samples_.size() / 2)
-              << " decay " << median_decay_share(samples_.size() / 2) << " pred " << predicted_decrease(s) << " train " << point.train_loss << "/"
-              << point.train_accuracy << " test " << point.test_loss << "/" << point.test_accuracy;
-    for (const ActivationStats& a : acts) std::cerr << " [" << a.layer << " dead " << a.dead << " sat " << a.saturated << " stuck " << a.stuck << "]";
-    if (!samples_.empty()) std::cerr << " gnorm " << samples_.back().grad_total << " g0 " << samples_.front().grad_total;
+              << " decay " << median_decay_share(samples_.size() / 2) << " pred " << predicted_decrease(s) << " train "
+              << point.train_loss << "/" << point.train_accuracy << " test " << point.test_loss << "/"
+              << point.test_accuracy;
+    for (const ActivationStats& a : acts)
+      std::cerr << " [" << a.layer << " dead " << a.dead << " sat " << a.saturated << " stuck " << a.stuck << "]";
+    if (!samples_.empty())
+      std::cerr << " gnorm " << samples_.back().grad_total << " g0 " << samples_.front().grad_total;
     std::cerr << "\n";
   }
   if (losses_.empty() || s == 0) return {};
@@ -384,7 +388,8 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
     add(make("vanishing_gradient", weights_.empty() ? "gradients" : weights_.front().first,
              "the first layer's relative gradient |g|/|w| is " + num(depth) +
                  " times the last layer's (AUTOTRAINER's threshold: 1e-3): the early layers barely learn; the loss "
-                 "fell " + num(100 * progress) + "%",
+                 "fell " +
+                 num(100 * progress) + "%",
              "relu activations (or batch normalization, or a shallower model)"),
         s);
   // Units: dead ReLUs, saturated sigmoids. `stalled`: the loss's relative fall over the second half so far.
@@ -427,7 +432,8 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   if (s >= settle && progress < 0.5 && confirmed("decay", decay > 0.5))
     add(make("over_regularization", "optim.weight_decay",
              "the weight decay makes " + num(100 * std::min(decay, 1.0)) +
-                 "% or more of each step against the loss's gradient, and the loss fell only " + num(100 * progress) + "%",
+                 "% or more of each step against the loss's gradient, and the loss fell only " + num(100 * progress) +
+                 "%",
              "a weight decay 100 times smaller, or none", {0.01}),
         s);
   // Steps too small to matter: even to first order they could not remove a quarter of the loss.
@@ -444,8 +450,9 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
                  num(ratio) + " of the weights' norm per step, predict a decrease of " + num(predicted) +
                  " in all (first order, -g . update), against a loss of " + num(l0) + ": the steps are too small",
              "a larger learning rate",
-             {lr_factor(std::max(1e-3 / ratio, 10 * std::abs(l0) * static_cast<double>(s) /
-                                                   (std::max(predicted, 1e-300) * static_cast<double>(context_.budget))))}),
+             {lr_factor(
+                 std::max(1e-3 / ratio, 10 * std::abs(l0) * static_cast<double>(s) /
+                                            (std::max(predicted, 1e-300) * static_cast<double>(context_.budget))))}),
         s);
   // Labels: accuracy against chance on the probe of training examples and on the test set.
   if (context_.classification && std::isfinite(point.test_accuracy)) {
@@ -470,17 +477,18 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
         confirmed("no_signal", best >= 0.95 * l0 && point.train_accuracy < context_.chance + 0.3))
       add(make("no_signal", "data",
                "after " + std::to_string(s) + " updates that predict a loss decrease of " + num(predicted) +
-                   " (first order), the training loss fell " + num(l0 - recent) + "; the test loss never fell below " + num(best) + " (it started at " +
-                   num(l0) + "), the test accuracy is " + num(100 * point.test_accuracy) + "% against " +
-                   num(100 * context_.chance) + "% by chance, and the training loss fell " + num(100 * progress) +
+                   " (first order), the training loss fell " + num(l0 - recent) + "; the test loss never fell below " +
+                   num(best) + " (it started at " + num(l0) + "), the test accuracy is " +
+                   num(100 * point.test_accuracy) + "% against " + num(100 * context_.chance) +
+                   "% by chance, and the training loss fell " + num(100 * progress) +
                    "%: the labels carry nothing the inputs predict",
                "check that labels and inputs are paired correctly"),
           s);
     // Generalisation: the test loss climbs from its best while the training set is learned.
     double best_test = INFINITY;
     for (const EvalPoint& p : points_) best_test = std::min(best_test, p.test_loss);
-    if (confirmed("overfitting", point.train_accuracy - point.test_accuracy > 0.1 &&
-                                     point.test_loss > 1.2 * best_test && ever_above))
+    if (confirmed("overfitting",
+                  point.train_accuracy - point.test_accuracy > 0.1 && point.test_loss > 1.2 * best_test && ever_above))
       add(make("overfitting", "data",
                "training accuracy " + num(100 * point.train_accuracy) + "% against test accuracy " +
                    num(100 * point.test_accuracy) + "%, and the test loss rose from " + num(best_test) + " to " +

@@ -176,9 +176,10 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
     const TrainData fixed_data = load_data(fixed, data_dir);
     // The same number of updates; a run that was its whole plan is compared with the fixed plan, under
     // the same cap.
-    const std::int64_t same = run.steps_run >= report.planned_steps
-                                  ? std::min(planned_updates(fixed, fixed_data), options.max_steps.value_or(kDefaultBudget))
-                                  : run.steps_run;
+    const std::int64_t same =
+        run.steps_run >= report.planned_steps
+            ? std::min(planned_updates(fixed, fixed_data), options.max_steps.value_or(kDefaultBudget))
+            : run.steps_run;
     const SessionResult after =
         run_session(fixed, fixed_data, {.budget = std::max<std::int64_t>(same, 1), .stop_early = false});
     fix.after = after.metrics;

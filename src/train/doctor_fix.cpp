@@ -51,9 +51,7 @@ std::vector<std::size_t> layers_of_type(const TrainConfig& c, std::initializer_l
   return found;
 }
 
-std::string layer_key(std::size_t i, const std::string& key) {
-  return "model.layer[" + std::to_string(i) + "]." + key;
-}
+std::string layer_key(std::size_t i, const std::string& key) { return "model.layer[" + std::to_string(i) + "]." + key; }
 
 // The keys that reset the weight init of every layer to `init`: [model]'s, and each layer's own if set.
 ConfigChange weight_init_change(const TrainConfig& c, const std::string& init) {
@@ -105,7 +103,8 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
       if (key == "maximize" && value == "true") return {{"optim.maximize", "false"}};
     return {};
   }
-  if (cause == "unscaled_input") return c.data.inputs.empty() ? ConfigChange{{"data.normalize", "\"standardize\""}} : ConfigChange{};
+  if (cause == "unscaled_input")
+    return c.data.inputs.empty() ? ConfigChange{{"data.normalize", "\"standardize\""}} : ConfigChange{};
   if (cause == "unshuffled_data") return {{"data.shuffle", "true"}};
   if (cause == "class_imbalance") {
     if (f.severity != diagnostics::Severity::Problem || (c.loss.name != "cross_entropy" && c.loss.name != "nll"))

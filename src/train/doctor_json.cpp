@@ -11,7 +11,9 @@ namespace {
 
 nlohmann::json metrics(const RunMetrics& m) {
   auto number = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
-  return {{"test_accuracy", number(m.test_accuracy)}, {"test_loss", number(m.test_loss)}, {"train_loss", number(m.train_loss)}};
+  return {{"test_accuracy", number(m.test_accuracy)},
+          {"test_loss", number(m.test_loss)},
+          {"train_loss", number(m.train_loss)}};
 }
 
 nlohmann::json change(const std::vector<std::pair<std::string, std::string>>& keys) {
@@ -32,12 +34,8 @@ std::string doctor_json(const DoctorReport& r) {
                         {"evidence", f.evidence},
                         {"fix", f.fix.empty() ? nlohmann::json(nullptr) : change(f.fix)},
                         {"fix_text", f.fix_text}});
-  nlohmann::json j = {{"healthy", r.healthy},
-                      {"steps_run", r.steps_run},
-                      {"planned_steps", r.planned_steps},
-                      {"seconds", r.seconds},
-                      {"metrics", metrics(r.metrics)},
-                      {"findings", findings}};
+  nlohmann::json j = {{"healthy", r.healthy}, {"steps_run", r.steps_run},      {"planned_steps", r.planned_steps},
+                      {"seconds", r.seconds}, {"metrics", metrics(r.metrics)}, {"findings", findings}};
   if (r.fix_result)
     j["fix_result"] = {{"applied", change(r.fix_result->applied)},
                        {"before", metrics(r.fix_result->before)},

@@ -59,7 +59,9 @@ SessionResult run_session(const TrainConfig& config, const TrainData& data, cons
                                        .test_accuracy = test.accuracy},
                                       activation_probe, probe_labels);
     if (options.live)
-      for (const diagnostics::Finding& f : found) *options.live << "  step " << step << ": " << f.cause << " (" << diagnostics::severity_name(f.severity) << ")\n";
+      for (const diagnostics::Finding& f : found)
+        *options.live << "  step " << step << ": " << f.cause << " (" << diagnostics::severity_name(f.severity)
+                      << ")\n";
   };
 
   evaluate(0);
@@ -92,7 +94,9 @@ SessionResult run_session(const TrainConfig& config, const TrainData& data, cons
     if (step % every == 0 || step == budget || watch.diverged()) {
       evaluate(step);
       const bool problem = options.known_problem || has_problem(watch.findings());
-      if (watch.diverged() || (options.stop_early && !std::getenv("DESCENT_NO_STOP") && problem && step >= std::min(options.min_steps, budget))) break;
+      if (watch.diverged() || (options.stop_early && !std::getenv("DESCENT_NO_STOP") && problem &&
+                               step >= std::min(options.min_steps, budget)))
+        break;
     }
   }
   if (watch.diverged()) evaluate(step);

@@ -27,8 +27,8 @@ struct SessionResult {
   std::vector<diagnostics::Finding> findings;  // the watch's, in the order found
   std::int64_t steps_run = 0;
   std::int64_t planned_steps = 0;
-  RunMetrics metrics;       // at the last evaluation point
-  double progress = 0;      // the fraction of the starting loss gone by the end
+  RunMetrics metrics;   // at the last evaluation point
+  double progress = 0;  // the fraction of the starting loss gone by the end
 };
 
 SessionResult run_session(const TrainConfig& config, const TrainData& data, const SessionOptions& options);

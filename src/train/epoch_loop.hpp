@@ -30,7 +30,7 @@ struct EpochLoopParts {
   optim::LRScheduler* scheduler;  // may be null
   const LossFn& loss_fn;
   TrainingMonitor& monitor;
-  TrajectoryRecorder* recorder;  // may be null
+  TrajectoryRecorder* recorder;                 // may be null
   diagnostics::TrainingWatch* watch = nullptr;  // [diagnostics] diagnose; may be null
 };
 

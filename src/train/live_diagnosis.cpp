@@ -21,8 +21,8 @@ struct LiveDiagnosis::Probe {
   Tensor activations, labels;
 };
 
-LiveDiagnosis::LiveDiagnosis(const TrainConfig& config, const TrainData& data, nn::Module& model,
-                             const LossFn& loss_fn, std::int64_t planned_steps, std::ostream& out)
+LiveDiagnosis::LiveDiagnosis(const TrainConfig& config, const TrainData& data, nn::Module& model, const LossFn& loss_fn,
+                             std::int64_t planned_steps, std::ostream& out)
     : config_(config), data_(data), model_(model), loss_fn_(loss_fn), out_(out), probe_(std::make_unique<Probe>()) {
   // The rules run once an epoch: twenty samples an epoch give them their medians, and keep the watch's
   // share of a step small where steps are short (W1: 11 microseconds).

@@ -7,9 +7,9 @@
 
 #include "descent/data/dataset.hpp"
 #include "descent/diagnostics/training_watch.hpp"
+#include "descent/nn/module.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/datasets.hpp"
-#include "descent/nn/module.hpp"
 #include "descent/train/model_from_config.hpp"
 
 namespace descent::train {

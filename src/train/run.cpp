@@ -100,7 +100,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const std::unique_ptr<TrajectoryRecorder> recorder = open_trace(config, options, *model);
   std::unique_ptr<LiveDiagnosis> diagnosis;
   if (config.diagnostics.diagnose || options.diagnose) {
-    diagnosis = std::make_unique<LiveDiagnosis>(config, data, *model, loss_fn, config.epochs * loader.num_batches(), out);
+    diagnosis =
+        std::make_unique<LiveDiagnosis>(config, data, *model, loss_fn, config.epochs * loader.num_batches(), out);
     diagnosis->start();
   }
   EpochLoop loop({config, *model, *optimizer, scheduler.get(), loss_fn, monitor, recorder.get(),

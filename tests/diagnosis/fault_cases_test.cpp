@@ -52,28 +52,24 @@ TEST_P(FaultCase, DoctorNamesTheRootCauseFirst) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Mlp, FaultCase,
-                         testing::Values(Case{"lr_too_high_mlp", "lr_too_high", "fashion"},
-                                         Case{"lr_too_low_mlp", "lr_too_low", "fashion"},
-                                         Case{"vanishing_gradient_mlp", "vanishing_gradient", "fashion"},
-                                         Case{"dead_relu_mlp", "dead_relu", "fashion"},
-                                         Case{"unscaled_input_mlp", "unscaled_input", "fashion"},
-                                         Case{"loss_output_mismatch_mlp", "loss_output_mismatch", "fashion"},
-                                         Case{"linear_model_mlp", "linear_model", "fashion"},
-                                         Case{"no_signal_mlp", "no_signal", "shuffled_labels"},
-                                         Case{"label_mismatch_mlp", "label_mismatch", "shifted_test"},
-                                         Case{"unshuffled_data_mlp", "unshuffled_data", "sorted"},
-                                         Case{"class_imbalance_mlp", "class_imbalance", "imbalanced"},
-                                         Case{"over_regularization_mlp", "over_regularization", "fashion"},
-                                         Case{"bad_optimizer_setting_mlp", "bad_optimizer_setting", "fashion"},
-                                         Case{"uphill_update_mlp", "uphill_update", "fashion"},
-                                         Case{"bad_init_zeros_mlp", "bad_init", "fashion"},
-                                         Case{"exploding_gradient_mlp", "exploding_gradient", "fashion"},
-                                         Case{"healthy_mlp_sgd", "healthy", "fashion"},
-                                         Case{"healthy_mlp_adam", "healthy", "fashion"},
-                                         Case{"healthy_mlp_tanh_nesterov", "healthy", "fashion"},
-                                         Case{"healthy_mlp_sigmoid_mse", "healthy", "fashion"}),
-                         [](const testing::TestParamInfo<Case>& param) { return std::string(param.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    Mlp, FaultCase,
+    testing::Values(
+        Case{"lr_too_high_mlp", "lr_too_high", "fashion"}, Case{"lr_too_low_mlp", "lr_too_low", "fashion"},
+        Case{"vanishing_gradient_mlp", "vanishing_gradient", "fashion"}, Case{"dead_relu_mlp", "dead_relu", "fashion"},
+        Case{"unscaled_input_mlp", "unscaled_input", "fashion"},
+        Case{"loss_output_mismatch_mlp", "loss_output_mismatch", "fashion"},
+        Case{"linear_model_mlp", "linear_model", "fashion"}, Case{"no_signal_mlp", "no_signal", "shuffled_labels"},
+        Case{"label_mismatch_mlp", "label_mismatch", "shifted_test"},
+        Case{"unshuffled_data_mlp", "unshuffled_data", "sorted"},
+        Case{"class_imbalance_mlp", "class_imbalance", "imbalanced"},
+        Case{"over_regularization_mlp", "over_regularization", "fashion"},
+        Case{"bad_optimizer_setting_mlp", "bad_optimizer_setting", "fashion"},
+        Case{"uphill_update_mlp", "uphill_update", "fashion"}, Case{"bad_init_zeros_mlp", "bad_init", "fashion"},
+        Case{"exploding_gradient_mlp", "exploding_gradient", "fashion"}, Case{"healthy_mlp_sgd", "healthy", "fashion"},
+        Case{"healthy_mlp_adam", "healthy", "fashion"}, Case{"healthy_mlp_tanh_nesterov", "healthy", "fashion"},
+        Case{"healthy_mlp_sigmoid_mse", "healthy", "fashion"}),
+    [](const testing::TestParamInfo<Case>& param) { return std::string(param.param.name); });
 
 }  // namespace
 }  // namespace descent::train

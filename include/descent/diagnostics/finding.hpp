@@ -16,9 +16,9 @@ enum class Severity { Problem, Warning };
 struct Finding {
   std::string cause;  // one of root_causes()
   Severity severity = Severity::Problem;
-  std::string where;       // the config key or parameter it concerns: "optim.lr", "0.weight"
-  std::int64_t step = 0;   // the update at which it was named (0: before any)
-  std::string evidence;    // what was measured, in words and numbers
+  std::string where;      // the config key or parameter it concerns: "optim.lr", "0.weight"
+  std::int64_t step = 0;  // the update at which it was named (0: before any)
+  std::string evidence;   // what was measured, in words and numbers
   // The fix as config keys (dotted, as error messages name them) and their new values as TOML text
   // ("0.1", "\"relu\"", "true", "[1.0, 2.0]"), which is JSON text too. Empty: no config change fixes it.
   std::vector<std::pair<std::string, std::string>> fix;

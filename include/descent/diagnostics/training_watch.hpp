@@ -76,7 +76,9 @@ class TrainingWatch {
   bool diverged() const { return diverged_; }
   // Every finding so far, in the order found.
   const std::vector<Finding>& findings() const { return findings_; }
-  const std::vector<ActivationStats>& last_activations() const { return activations_.empty() ? empty_ : activations_.back(); }
+  const std::vector<ActivationStats>& last_activations() const {
+    return activations_.empty() ? empty_ : activations_.back();
+  }
   // The loss at the start: the mean of the first three batches' losses.
   double initial_loss() const;
   // The mean batch loss over the last tenth of the updates so far (at least five).
