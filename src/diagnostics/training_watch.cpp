@@ -441,10 +441,11 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   bool units_dead = false;
   for (const ActivationStats& a : acts) units_dead = units_dead || (a.kind == LayerKind::Relu && a.dead >= 0.7);
   const bool explained = units_dead || (std::isfinite(depth) && depth < 1e-3);
-  // Both measures must agree: a small first-order prediction with updates of the healthy size (1e-3 of
-  // the weights and up) is a problem whose gradients are small, not a learning rate that is.
+  // Both measures must agree: updates a tenth of the healthy 1e-3 of the weights, and a first-order
+  // prediction too small to matter. Small predictions with updates of healthy size belong to a problem
+  // whose gradients are small by nature, or carry no signal (below).
   if (s >= settle && progress < 0.2 && !explained &&
-      confirmed("small_steps", predicted < 0.25 * std::abs(l0) && ratio < 1e-3))
+      confirmed("small_steps", predicted < 0.25 * std::abs(l0) && ratio < 1e-4))
     add(make("lr_too_low", "optim.lr",
              "in " + std::to_string(s) + " updates the loss fell " + num(100 * progress) + "%; the updates, " +
                  num(ratio) + " of the weights' norm per step, predict a decrease of " + num(predicted) +
@@ -467,21 +468,20 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
                    "% of always answering the most frequent class: the test labels follow another mapping",
                "check that the test labels use the training set's class numbering"),
           s);
-    // The diagnosis of exclusion: the mechanics look healthy (no other problem, steps large enough to
-    // matter), yet the loss keeps less than a tenth of the decrease the steps predict, and the held-out
-    // loss never improves: each batch's gradient undoes the last one's.
+    // The diagnosis of exclusion: the mechanics look healthy (no other problem, updates of at least a
+    // tenth of the healthy size), yet the training loss keeps under 10% of its start off and the
+    // held-out loss never improves 5%: each batch's gradient undoes the last one's.
     double best = INFINITY;
     for (const EvalPoint& p : points_) best = std::min(best, p.test_loss);
-    if (s >= settle && predicted >= 0.25 * std::abs(l0) && l0 - recent < 0.1 * predicted && recent <= 1.2 * l0 &&
-        is_healthy(findings_) &&
+    if (s >= settle && ratio >= 1e-4 && progress < 0.1 && recent <= 1.2 * l0 && is_healthy(findings_) &&
+        !context_.known_problem &&
         confirmed("no_signal", best >= 0.95 * l0 && point.train_accuracy < context_.chance + 0.3))
       add(make("no_signal", "data",
-               "after " + std::to_string(s) + " updates that predict a loss decrease of " + num(predicted) +
-                   " (first order), the training loss fell " + num(l0 - recent) + "; the test loss never fell below " +
-                   num(best) + " (it started at " + num(l0) + "), the test accuracy is " +
-                   num(100 * point.test_accuracy) + "% against " + num(100 * context_.chance) +
-                   "% by chance, and the training loss fell " + num(100 * progress) +
-                   "%: the labels carry nothing the inputs predict",
+               "after " + std::to_string(s) + " updates of " + num(ratio) +
+                   " of the weights' norm each (a healthy size), the test loss never fell below " + num(best) +
+                   " (it started at " + num(l0) + "), the test accuracy is " + num(100 * point.test_accuracy) +
+                   "% against " + num(100 * context_.chance) + "% by chance, and the training loss fell " +
+                   num(100 * progress) + "%: the labels carry nothing the inputs predict",
                "check that labels and inputs are paired correctly"),
           s);
     // Generalisation: the test loss climbs from its best while the training set is learned.
@@ -520,7 +520,10 @@ std::vector<Finding> TrainingWatch::finish(std::int64_t steps_run) {
     const double l0 = initial_loss();
     const std::size_t n = losses_.size(), q = std::max<std::size_t>(1, n / 4);
     const double before = mean(losses_, n - 2 * q, n - q), last = mean(losses_, n - q, n);
-    if ((l0 - last) / std::abs(l0) < 0.5 && (before - last) / std::abs(l0) > 0.05)
+    // Falling steeply (5% of the start in the last quarter), or at all in a plan too short for the
+    // other rules to settle in (under 100 updates: full-batch descent for a few epochs).
+    const double fall = (before - last) / std::abs(l0);
+    if ((l0 - last) / std::abs(l0) < 0.5 && (fall > 0.05 || (steps_run < 100 && fall > 1e-3)))
       add(make("undertrained", "train.epochs",
                "the whole plan is " + std::to_string(steps_run) + " updates; the loss went from " + num(l0) + " to " +
                    num(last) + " and fell " + num(100 * (before - last) / std::abs(l0)) +

@@ -13,6 +13,7 @@
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/train/doctor_fix.hpp"
+#include "descent/train/inspect_run.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/run.hpp"
 #include "descent/train/train_loader.hpp"
@@ -31,36 +32,12 @@ constexpr std::int64_t kDefaultBudget = 2000;
 std::string num(double x) { return util::format_number(x, ".4g"); }
 std::string percent(double x) { return std::isfinite(x) ? num(100 * x) + "%" : std::string("n/a"); }
 
-// Dropout layers of the layer form, with their p, for inspect_dropout.
-std::vector<std::pair<std::string, double>> dropout_layers(const TrainConfig& config) {
-  std::vector<std::pair<std::string, double>> out;
-  for (std::size_t i = 0; i < config.model.layer.size(); ++i)
-    if (config.model.layer[i].type == "dropout") {
-      const std::string p = config.model.layer[i].option("p");
-      out.emplace_back(std::to_string(i), p.empty() ? 0.5 : std::stod(p));
-    }
-  return out;
-}
-
 // Everything looked at before training: the data, the model and loss, the optimizer, then both checks
 // on the first batch training draws.
 std::vector<Finding> static_findings(const TrainConfig& config, const TrainData& data, std::ostream& out) {
-  std::vector<Finding> found;
-  auto add = [&found](std::vector<Finding> more) {
-    for (Finding& f : more) found.push_back(std::move(f));
-  };
-  add(diagnostics::inspect_inputs(data.train.inputs));
-  if (data.classification) {
-    const bool shuffled = train_loader_options(config, data.train.size()).shuffle;
-    add(diagnostics::inspect_labels(data.train.targets, data.test.targets, config.data.classes, shuffled));
-  }
   Generator init_gen(config.seed);
   auto model = build_network(config, init_gen);
-  const std::vector<diagnostics::LayerOutline> layers = diagnostics::outline(*model);
-  add(diagnostics::inspect_structure(layers, config.loss.name));
-  add(diagnostics::inspect_weights(*model, layers));
-  add(diagnostics::inspect_optimizer(config.optim));
-  add(diagnostics::inspect_dropout(dropout_layers(config)));
+  std::vector<Finding> found = inspect_run(config, data, *model);
 
   // The checks of `descent check`, on a small first batch: a wrong backward shows on a few examples.
   const LossFn loss = build_loss(config);
@@ -77,7 +54,7 @@ std::vector<Finding> static_findings(const TrainConfig& config, const TrainData&
       [&](const optim::NamedParameters& named) { return optim::make_optimizer(config.optim, named); }, check);
   out << "checks on the first batch: gradients " << (result.gradients.passed ? "agree" : "DISAGREE")
       << " with central differences; one step " << (result.descent.passed() ? "goes downhill" : "goes UPHILL") << "\n";
-  add(diagnostics::check_findings(result));
+  for (Finding& f : diagnostics::check_findings(result)) found.push_back(std::move(f));
   return found;
 }
 

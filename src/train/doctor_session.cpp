@@ -45,7 +45,9 @@ SessionResult run_session(const TrainConfig& config, const TrainData& data, cons
   SessionResult result;
   result.planned_steps = config.epochs * loader.num_batches();
   const std::int64_t budget = std::min(options.budget, result.planned_steps);
-  diagnostics::TrainingWatch watch(*model, watch_context(config, data, result.planned_steps, budget));
+  diagnostics::WatchContext context = watch_context(config, data, result.planned_steps, budget);
+  context.known_problem = options.known_problem;
+  diagnostics::TrainingWatch watch(*model, context);
   // About 40 points over the budget: a problem confirmed at two points is named within a tenth of it.
   const std::int64_t every = std::clamp<std::int64_t>(budget / 40, 5, 100);
   auto evaluate = [&](std::int64_t step) {

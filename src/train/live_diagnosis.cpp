@@ -5,9 +5,7 @@
 #include <cmath>
 
 #include "descent/data/data_loader.hpp"
-#include "descent/diagnostics/data_inspection.hpp"
-#include "descent/diagnostics/model_inspection.hpp"
-#include "descent/diagnostics/optimizer_inspection.hpp"
+#include "descent/train/inspect_run.hpp"
 #include "descent/train/train_loader.hpp"
 #include "probe_sets.hpp"
 
@@ -26,7 +24,9 @@ LiveDiagnosis::LiveDiagnosis(const TrainConfig& config, const TrainData& data, n
     : config_(config), data_(data), model_(model), loss_fn_(loss_fn), out_(out), probe_(std::make_unique<Probe>()) {
   // The rules run once an epoch: twenty samples an epoch give them their medians, and keep the watch's
   // share of a step small where steps are short (W1: 11 microseconds).
+  pending_ = inspect_run(config, data, model);
   diagnostics::WatchContext context = watch_context(config, data, planned_steps, planned_steps);
+  context.known_problem = !diagnostics::is_healthy(pending_);
   context.sample_every = std::max<std::int64_t>(1, planned_steps / std::max<std::int64_t>(config.epochs, 1) / 20);
   watch_ = std::make_unique<diagnostics::TrainingWatch>(model, context);
   probe_->train = spread_rows(data.train, 500);
@@ -44,26 +44,7 @@ void LiveDiagnosis::print(const std::vector<diagnostics::Finding>& findings) {
 }
 
 void LiveDiagnosis::start() {
-  std::vector<diagnostics::Finding> found = diagnostics::inspect_inputs(data_.train.inputs);
-  auto add = [&found](std::vector<diagnostics::Finding> more) {
-    for (auto& f : more) found.push_back(std::move(f));
-  };
-  if (data_.classification)
-    add(diagnostics::inspect_labels(data_.train.targets, data_.test.targets, config_.data.classes,
-                                    train_loader_options(config_, data_.train.size()).shuffle));
-  const auto layers = diagnostics::outline(model_);
-  add(diagnostics::inspect_structure(layers, config_.loss.name));
-  add(diagnostics::inspect_weights(model_, layers));
-  add(diagnostics::inspect_optimizer(config_.optim));
-  std::vector<std::pair<std::string, double>> dropout;
-  for (std::size_t i = 0; i < config_.model.layer.size(); ++i)
-    if (config_.model.layer[i].type == "dropout") {
-      const std::string p = config_.model.layer[i].option("p");
-      dropout.emplace_back(std::to_string(i), p.empty() ? 0.5 : std::stod(p));
-    }
-  add(diagnostics::inspect_dropout(dropout));
-  print(found);
-  pending_ = std::move(found);
+  print(pending_);
   watch_->evaluate({.step = 0, .train_loss = measure(model_, loss_fn_, probe_->train, data_.classification).loss},
                    probe_->activations, probe_->labels);
 }

@@ -37,6 +37,9 @@ struct WatchContext {
   double momentum = 0;  // SGD's: a decay term stays in the velocity for about 1 / (1 - momentum) steps
   // Updates between two measurements of gradients and updates; 0: budget / 200 (at least 1).
   std::int64_t sample_every = 0;
+  // A problem was found before training (a constant init, a wrong gradient): no_signal, a diagnosis
+  // of exclusion, is then not named.
+  bool known_problem = false;
 };
 
 // The metrics at an evaluation point; NaN where unknown. train_*: a fixed probe of training examples
