@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <iostream>
 #include <numeric>
 
 #include "descent/autograd/grad_mode.hpp"
@@ -316,18 +314,6 @@ std::vector<Finding> TrainingWatch::evaluate(const EvalPoint& point, const Tenso
   points_.push_back(point);
   activations_.push_back(probe_activations(probe, labels));
   const std::vector<ActivationStats>& acts = activations_.back();
-  if (std::getenv("DESCENT_WATCH_DEBUG")) {
-    std::cerr << "watch step " << s << " loss0 " << initial_loss() << " recent " << recent_loss() << " upd "
-              << median_update_ratio(samples_.size() / 2) << " depth " << median_depth_ratio(samples_.size() / 2)
-              << " decay " << median_decay_share(samples_.size() / 2) << " pred " << predicted_decrease(s) << " train "
-              << point.train_loss << "/" << point.train_accuracy << " test " << point.test_loss << "/"
-              << point.test_accuracy;
-    for (const ActivationStats& a : acts)
-      std::cerr << " [" << a.layer << " dead " << a.dead << " sat " << a.saturated << " stuck " << a.stuck << "]";
-    if (!samples_.empty())
-      std::cerr << " gnorm " << samples_.back().grad_total << " g0 " << samples_.front().grad_total;
-    std::cerr << "\n";
-  }
   if (losses_.empty() || s == 0) return {};
 
   const double l0 = initial_loss(), recent = recent_loss();
@@ -520,10 +506,10 @@ std::vector<Finding> TrainingWatch::finish(std::int64_t steps_run) {
     const double l0 = initial_loss();
     const std::size_t n = losses_.size(), q = std::max<std::size_t>(1, n / 4);
     const double before = mean(losses_, n - 2 * q, n - q), last = mean(losses_, n - q, n);
-    // Falling steeply (5% of the start in the last quarter), or at all in a plan too short for the
-    // other rules to settle in (under 100 updates: full-batch descent for a few epochs).
+    // Falling steeply (5% of the start in the last quarter), or, in a plan too short for the other
+    // rules to settle in (under 100 updates: full-batch descent for a few epochs), below its start.
     const double fall = (before - last) / std::abs(l0);
-    if ((l0 - last) / std::abs(l0) < 0.5 && (fall > 0.05 || (steps_run < 100 && fall > 1e-3)))
+    if ((l0 - last) / std::abs(l0) < 0.5 && (fall > 0.05 || (steps_run < 100 && last < l0)))
       add(make("undertrained", "train.epochs",
                "the whole plan is " + std::to_string(steps_run) + " updates; the loss went from " + num(l0) + " to " +
                    num(last) + " and fell " + num(100 * (before - last) / std::abs(l0)) +

@@ -5,10 +5,7 @@
 
 #include "descent/data/data_loader.hpp"
 #include "descent/diagnostics/check_findings.hpp"
-#include "descent/diagnostics/data_inspection.hpp"
 #include "descent/diagnostics/model_check.hpp"
-#include "descent/diagnostics/model_inspection.hpp"
-#include "descent/diagnostics/optimizer_inspection.hpp"
 #include "descent/error.hpp"
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/tensor/kernels/blas.hpp"

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 #include "descent/autograd/grad_mode.hpp"
 #include "descent/data/data_loader.hpp"
@@ -96,7 +95,7 @@ SessionResult run_session(const TrainConfig& config, const TrainData& data, cons
     if (step % every == 0 || step == budget || watch.diverged()) {
       evaluate(step);
       const bool problem = options.known_problem || has_problem(watch.findings());
-      if (watch.diverged() || (options.stop_early && !std::getenv("DESCENT_NO_STOP") && problem &&
+      if (watch.diverged() || (options.stop_early && problem &&
                                step >= std::min(options.min_steps, budget)))
         break;
     }
