@@ -95,9 +95,7 @@ SessionResult run_session(const TrainConfig& config, const TrainData& data, cons
     if (step % every == 0 || step == budget || watch.diverged()) {
       evaluate(step);
       const bool problem = options.known_problem || has_problem(watch.findings());
-      if (watch.diverged() || (options.stop_early && problem &&
-                               step >= std::min(options.min_steps, budget)))
-        break;
+      if (watch.diverged() || (options.stop_early && problem && step >= std::min(options.min_steps, budget))) break;
     }
   }
   if (watch.diverged()) evaluate(step);
