@@ -41,8 +41,12 @@ for config in bench/w1.toml examples/lenet/mnist.toml; do
   done
   pw=$(median <"$tmp/plain.wall"); dw=$(median <"$tmp/diagnose.wall")
   pp=$(median <"$tmp/plain.pass"); dp=$(median <"$tmp/diagnose.pass"); dr=$(median <"$tmp/diagnose.rules")
-  echo "$config: training pass ${pp} s plain, ${dp} s --diagnose, + ${dr} s of rules after the epoch:" \
-       "$(awk -v d="$dp" -v p="$pp" -v r="$dr" 'BEGIN {printf "%.1f", 100 * (d + r - p) / p}')% per epoch;" \
+  # Runs are paired (each --diagnose run right after its plain one): the median of the pairs'
+  # differences is steadier than the difference of medians on a noisy machine.
+  paired=$(paste "$tmp/plain.pass" "$tmp/diagnose.pass" | awk '{print $2 - $1}' | median)
+  echo "$config: training pass ${pp} s plain, ${dp} s --diagnose (median paired difference ${paired} s)," \
+       "+ ${dr} s of rules after the epoch:" \
+       "$(awk -v d="$paired" -v p="$pp" -v r="$dr" 'BEGIN {printf "%.1f", 100 * (d + r) / p}')% per epoch;" \
        "once at the start: $(awk -v d="$dw" -v p="$pw" -v a="$dp" -v b="$pp" -v r="$dr" 'BEGIN {printf "%.3f", (d - p) - (a - b) - r}') s" \
        "(wall ${pw} s plain, ${dw} s --diagnose)"
   rm -f "$tmp"/*.wall "$tmp"/*.pass "$tmp"/*.rules
