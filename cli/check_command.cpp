@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config_flags.hpp"
 #include "descent/train/check.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
@@ -35,12 +36,7 @@ constexpr const char* kFooter =
 CheckCommand::CheckCommand(CLI::App& parent)
     : app_(parent.add_subcommand("check", "Check a config's gradients and its optimizer's direction on one batch")) {
   app_->allow_extras();  // unknown flags are reported by app.cpp, with a suggestion
-  app_->add_option("CONFIG", config_path_, "The TOML config file, e.g. examples/nielsen/config.toml")
-      ->type_name("")
-      ->required();
-  app_->add_option("--data-dir", data_dir_,
-                   "Directory with the four IDX files (default: $DESCENT_DATA, else the Debian data set)")
-      ->type_name("DIR");
+  add_config_flags(*app_, config_path_, data_dir_);
   app_->add_option("--batch", batch_, "Examples in the checked batch, >= 1 (default: train.batch_size)")
       ->type_name("N");
   app_->add_option("--samples", samples_,

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config_flags.hpp"
 #include "descent/train/doctor.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
@@ -32,12 +33,7 @@ constexpr const char* kFooter =
 DoctorCommand::DoctorCommand(CLI::App& parent)
     : app_(parent.add_subcommand("doctor", "Find why a training fails: the root cause, the evidence, a fix")) {
   app_->allow_extras();  // unknown flags are reported by app.cpp, with a suggestion
-  app_->add_option("CONFIG", config_path_, "The TOML config file, e.g. examples/nielsen/config.toml")
-      ->type_name("")
-      ->required();
-  app_->add_option("--data-dir", data_dir_,
-                   "Directory with the four IDX files (default: $DESCENT_DATA, else the Debian data set)")
-      ->type_name("DIR");
+  add_config_flags(*app_, config_path_, data_dir_);
   app_->add_option("--seed", seed_, "Random seed, >= 0 (overrides train.seed)")->type_name("S");
   app_->add_option("--max-steps", max_steps_, "Updates to watch at most, >= 1 (default: planned, at most 2000)")
       ->type_name("N");

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "config_flags.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/layer_reference.hpp"
 #include "descent/nn/losses/loss_type.hpp"
@@ -42,12 +43,7 @@ constexpr const char* kFooter =
 TrainCommand::TrainCommand(CLI::App& parent)
     : app_(parent.add_subcommand("train", "Train a network from a TOML config file")) {
   app_->allow_extras();  // unknown flags are reported by app.cpp, with a suggestion
-  app_->add_option("CONFIG", config_path_, "The TOML config file, e.g. examples/nielsen/config.toml")
-      ->type_name("")
-      ->required();
-  app_->add_option("--data-dir", data_dir_,
-                   "Directory with the four IDX files (default: $DESCENT_DATA, else the Debian data set)")
-      ->type_name("DIR");
+  add_config_flags(*app_, config_path_, data_dir_);
   app_->add_option("--epochs", epochs_, "Number of epochs, >= 1 (overrides train.epochs)")->type_name("N");
   app_->add_option("--seed", seed_, "Random seed, >= 0, for initialization and shuffling (overrides train.seed)")
       ->type_name("S");

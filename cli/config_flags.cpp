@@ -1,0 +1,16 @@
+#include "config_flags.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace descent::cli {
+
+void add_config_flags(CLI::App& app, std::string& config_path, std::optional<std::string>& data_dir) {
+  app.add_option("CONFIG", config_path, "The TOML config file, e.g. examples/nielsen/config.toml")
+      ->type_name("")
+      ->required();
+  app.add_option("--data-dir", data_dir,
+                 "Directory with the four IDX files (default: $DESCENT_DATA, else the Debian data set)")
+      ->type_name("DIR");
+}
+
+}  // namespace descent::cli
