@@ -1,5 +1,7 @@
 #include "descent/tensor/tensor.hpp"
 
+#include <algorithm>
+
 #include "descent/tensor/pool_allocator.hpp"
 
 namespace descent {
@@ -67,7 +69,19 @@ double Tensor::item() const {
 
 std::vector<double> Tensor::to_vector() const {
   std::vector<double> out(static_cast<std::size_t>(numel()));
-  for (std::int64_t i = 0; i < numel(); ++i) out[i] = at(i);
+  if (!is_contiguous()) {
+    for (std::int64_t i = 0; i < numel(); ++i) out[i] = at(i);
+    return out;
+  }
+  // A contiguous tensor is read straight through: at() would work out every element's offset.
+  const auto copy = [&out](const auto* data) { std::copy(data, data + out.size(), out.begin()); };
+  const void* base = raw_data();
+  switch (dtype()) {
+    case Dtype::Float32: copy(static_cast<const float*>(base)); break;
+    case Dtype::Float64: copy(static_cast<const double*>(base)); break;
+    case Dtype::Int64: copy(static_cast<const std::int64_t*>(base)); break;
+    case Dtype::UInt8: copy(static_cast<const std::uint8_t*>(base)); break;
+  }
   return out;
 }
 

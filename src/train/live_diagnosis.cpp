@@ -45,8 +45,9 @@ void LiveDiagnosis::print(const std::vector<diagnostics::Finding>& findings) {
 
 void LiveDiagnosis::start() {
   print(pending_);
-  watch_->evaluate({.step = 0, .train_loss = measure(model_, loss_fn_, probe_->train, data_.classification).loss},
-                   probe_->activations, probe_->labels);
+  // The units at the start, for telling units that die in training from units born dead; the starting
+  // loss is the first batch's, which saves a probe's forward where epochs are short.
+  watch_->evaluate({.step = 0}, probe_->activations, probe_->labels);
 }
 
 void LiveDiagnosis::end_epoch(std::int64_t step, EpochResult& result) {
