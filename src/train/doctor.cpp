@@ -157,6 +157,7 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
     const SessionResult after =
         run_session(fixed, fixed_data, {.budget = std::max<std::int64_t>(same, 1), .stop_early = false});
     fix.after = after.metrics;
+    fix.after_steps = after.steps_run;
     fix.confirmed = clearly_better(fix.before, fix.after);
     report.fix_result = fix;
   }
@@ -166,8 +167,12 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
     const FixResult& f = *report.fix_result;
     out << "try-fix: " << (f.confirmed ? "CONFIRMED" : "not confirmed") << ": test accuracy "
         << percent(f.before.test_accuracy) << " -> " << percent(f.after.test_accuracy) << ", train loss "
-        << num(f.before.train_loss) << " -> " << num(f.after.train_loss) << " over the same " << report.steps_run
-        << " updates\n";
+        << num(f.before.train_loss) << " -> " << num(f.after.train_loss) << " after " << report.steps_run
+        << (f.after_steps == report.steps_run ? " updates each" : " and " + std::to_string(f.after_steps) + " updates")
+        << "\n";
+  } else if (options.try_fix && !report.healthy) {
+    out << "try-fix: nothing to apply: " << report.findings.front().cause << " has no fix in the config's keys ("
+        << report.findings.front().fix_text << ")\n";
   }
   if (!options.json_path.empty())
     util::write_file_atomically(options.json_path, [&](std::ostream& file) { file << doctor_json(report) << "\n"; });

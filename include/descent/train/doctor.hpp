@@ -38,7 +38,8 @@ struct RunMetrics {
 struct FixResult {
   std::vector<std::pair<std::string, std::string>> applied;  // the first finding's fix
   RunMetrics before, after;
-  bool confirmed = false;  // the fixed run's loss and accuracy are clearly better
+  std::int64_t after_steps = 0;  // the fixed run's updates: the original's, or the fixed plan's
+  bool confirmed = false;        // the fixed run's loss and accuracy are clearly better
 };
 
 struct DoctorReport {
