@@ -3,6 +3,8 @@
 // and the healthy ones none. The whole suite, CNNs and --try-fix included, is examples/faults/run.sh.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -24,11 +26,17 @@ struct Case {
 
 std::ostream& operator<<(std::ostream& out, const Case& c) { return out << c.name; }
 
-// Written once per test program run, into the build's temporary directory.
+// Written once, into the system's temporary directory, and reused by later runs.
 std::string data_dir(const std::string& kind) {
   if (kind == "fashion") return kFashion;
-  const std::string dir = (std::filesystem::temp_directory_path() / "descent-fault-data" / kind).string();
-  if (!data::has_idx_files(dir)) fault_data::write(kind, kFashion, dir);
+  std::string dir = (std::filesystem::temp_directory_path() / "descent-fault-data" / kind).string();
+  if (data::has_idx_files(dir)) return dir;
+  // Written whole under another name, then renamed: an interrupted run leaves no half-written set.
+  const std::string partial = dir + ".partial-" + std::to_string(::getpid());
+  fault_data::write(kind, kFashion, partial);
+  std::error_code error;
+  std::filesystem::rename(partial, dir, error);
+  if (error) std::filesystem::remove_all(partial);  // another process wrote it first
   return dir;
 }
 
