@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <string>
 
+#include "config_error.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/linear.hpp"
 #include "descent/tensor/generator.hpp"
@@ -16,16 +17,6 @@
 
 namespace descent::train {
 namespace {
-
-std::string error_for(const std::string& text) {
-  try {
-    parse_config_string(text, "cfg.toml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no ConfigError for:\n" << text;
-  return {};
-}
 
 // An MLP [4, 3, 2] with `extra` lines in [model].
 std::string mlp(const std::string& extra) { return "[model]\nlayers = [4, 3, 2]\n" + extra + "[data]\nclasses = 2\n"; }
@@ -122,32 +113,32 @@ TEST(ConfigInits, ActivationNoneIsALinearModel) {
 // ---- each kind of bad value: file, key, value and what is allowed ----
 
 TEST(ConfigInitsError, UnknownName) {
-  EXPECT_EQ(error_for(mlp("weight_init = \"he\"\n")),
+  EXPECT_EQ(config_error(mlp("weight_init = \"he\"\n")),
             std::string("cfg.toml: model.weight_init = \"he\": expected one of ") + kWeightForms);
-  EXPECT_EQ(error_for(mlp("bias_init = \"Zeros\"\n")),
+  EXPECT_EQ(config_error(mlp("bias_init = \"Zeros\"\n")),
             std::string("cfg.toml: model.bias_init = \"Zeros\": expected one of ") + kBiasForms);
-  EXPECT_EQ(error_for(layered("", "", "weight_init = \"glorot\"\n")),
+  EXPECT_EQ(config_error(layered("", "", "weight_init = \"glorot\"\n")),
             std::string("cfg.toml: model.layer[2].weight_init = \"glorot\": expected one of ") + kWeightForms);
 }
 
 TEST(ConfigInitsError, NotAString) {
-  EXPECT_EQ(error_for(mlp("weight_init = 0.1\n")),
+  EXPECT_EQ(config_error(mlp("weight_init = 0.1\n")),
             std::string("cfg.toml: model.weight_init = 0.1: expected one of ") + kWeightForms);
-  EXPECT_EQ(error_for(layered("bias_init = [0, 1]\n")),
+  EXPECT_EQ(config_error(layered("bias_init = [0, 1]\n")),
             std::string("cfg.toml: model.bias_init = [0, 1]: expected one of ") + kBiasForms);
-  EXPECT_EQ(error_for(layered("", "weight_init = true\n")),
+  EXPECT_EQ(config_error(layered("", "weight_init = true\n")),
             std::string("cfg.toml: model.layer[0].weight_init = true: expected one of ") + kWeightForms);
 }
 
 TEST(ConfigInitsError, WrongCountOfNumbers) {
   const std::string inits = std::string(" (the inits: ") + kWeightForms + ")";
-  EXPECT_EQ(error_for(mlp("weight_init = \"normal(0)\"\n")),
+  EXPECT_EQ(config_error(mlp("weight_init = \"normal(0)\"\n")),
             "cfg.toml: model.weight_init = \"normal(0)\": expected normal(MEAN, STD) with 2 numbers" + inits);
-  EXPECT_EQ(error_for(layered("", "weight_init = \"zeros(0)\"\n")),
+  EXPECT_EQ(config_error(layered("", "weight_init = \"zeros(0)\"\n")),
             "cfg.toml: model.layer[0].weight_init = \"zeros(0)\": expected zeros without numbers" + inits);
-  EXPECT_EQ(error_for(layered("weight_init = \"uniform\"\n")),
+  EXPECT_EQ(config_error(layered("weight_init = \"uniform\"\n")),
             "cfg.toml: model.weight_init = \"uniform\": expected uniform(A, B) with 2 numbers" + inits);
-  EXPECT_EQ(error_for(mlp("bias_init = \"constant(1, 2)\"\n")),
+  EXPECT_EQ(config_error(mlp("bias_init = \"constant(1, 2)\"\n")),
             std::string("cfg.toml: model.bias_init = \"constant(1, 2)\": expected constant(VAL) with 1 number (the "
                         "inits: ") +
                 kBiasForms + ")");
@@ -155,18 +146,18 @@ TEST(ConfigInitsError, WrongCountOfNumbers) {
 
 TEST(ConfigInitsError, NotNumbers) {
   const std::string inits = std::string(" (the inits: ") + kWeightForms + ")";
-  EXPECT_EQ(error_for(mlp("weight_init = \"normal(0, small)\"\n")),
+  EXPECT_EQ(config_error(mlp("weight_init = \"normal(0, small)\"\n")),
             "cfg.toml: model.weight_init = \"normal(0, small)\": expected normal(MEAN, STD) with 2 numbers" + inits);
-  EXPECT_EQ(error_for(layered("", "", "weight_init = \"constant(nan)\"\n")),
+  EXPECT_EQ(config_error(layered("", "", "weight_init = \"constant(nan)\"\n")),
             "cfg.toml: model.layer[2].weight_init = \"constant(nan)\": expected constant(VAL) with 1 number" + inits);
 }
 
 TEST(ConfigInitsError, ValuesOutOfRange) {
-  EXPECT_EQ(error_for(mlp("weight_init = \"normal(0, -1)\"\n")),
+  EXPECT_EQ(config_error(mlp("weight_init = \"normal(0, -1)\"\n")),
             "cfg.toml: model.weight_init = \"normal(0, -1)\": expected std >= 0 in normal(MEAN, STD)");
-  EXPECT_EQ(error_for(layered("", "bias_init = \"uniform(2, 1)\"\n")),
+  EXPECT_EQ(config_error(layered("", "bias_init = \"uniform(2, 1)\"\n")),
             "cfg.toml: model.layer[0].bias_init = \"uniform(2, 1)\": expected a <= b in uniform(A, B)");
-  EXPECT_EQ(error_for(layered("bias_init = \"normal(1, -0.5)\"\n")),
+  EXPECT_EQ(config_error(layered("bias_init = \"normal(1, -0.5)\"\n")),
             "cfg.toml: model.bias_init = \"normal(1, -0.5)\": expected std >= 0 in normal(MEAN, STD)");
 }
 
@@ -174,31 +165,31 @@ TEST(ConfigInitsError, ValuesOutOfRange) {
 // 2 dimensions".
 TEST(ConfigInitsError, XavierOrKaimingForABias) {
   const std::string why = " needs fan_in and fan_out, which a tensor of fewer than 2 dimensions has not: a bias has 1)";
-  EXPECT_EQ(error_for(mlp("bias_init = \"kaiming_uniform\"\n")),
+  EXPECT_EQ(config_error(mlp("bias_init = \"kaiming_uniform\"\n")),
             std::string("cfg.toml: model.bias_init = \"kaiming_uniform\": expected one of ") + kBiasForms +
                 " (kaiming_uniform" + why);
-  EXPECT_EQ(error_for(layered("", "", "bias_init = \"xavier_normal\"\n")),
+  EXPECT_EQ(config_error(layered("", "", "bias_init = \"xavier_normal\"\n")),
             std::string("cfg.toml: model.layer[2].bias_init = \"xavier_normal\": expected one of ") + kBiasForms +
                 " (xavier_normal" + why);
 }
 
 TEST(ConfigInitsError, BiasInitWithoutBias) {
-  EXPECT_EQ(error_for(mlp("bias = false\nbias_init = \"zeros\"\n")),
+  EXPECT_EQ(config_error(mlp("bias = false\nbias_init = \"zeros\"\n")),
             "cfg.toml: model.bias_init = \"zeros\": expected default with model.bias = false (the layers have no "
             "bias)");
-  EXPECT_EQ(error_for(layered("", "bias = false\nbias_init = \"zeros\"\n")),
+  EXPECT_EQ(config_error(layered("", "bias = false\nbias_init = \"zeros\"\n")),
             "cfg.toml: model.layer[0].bias_init = \"zeros\": expected default with bias = false (the layer has no "
             "bias)");
   EXPECT_NO_THROW(parse_config_string(mlp("bias = false\nbias_init = \"default\"\n"), "cfg.toml"));
 }
 
 TEST(ConfigInitsError, KeysOfOtherLayersAndUnknownActivation) {
-  EXPECT_NE(error_for(layered("").insert(std::string("[model]\ninput_shape = [2, 4, 4]\n").size(),
-                                         "[[model.layer]]\ntype = \"relu\"\nweight_init = \"zeros\"\n"))
+  EXPECT_NE(config_error(layered("").insert(std::string("[model]\ninput_shape = [2, 4, 4]\n").size(),
+                                            "[[model.layer]]\ntype = \"relu\"\nweight_init = \"zeros\"\n"))
                 .find("cfg.toml: unknown key model.layer[0].weight_init (known keys in [model.layer[0]] for type = "
                       "\"relu\": type)"),
             std::string::npos);
-  EXPECT_NE(error_for(mlp("activation = \"linear\"\n"))
+  EXPECT_NE(config_error(mlp("activation = \"linear\"\n"))
                 .find("cfg.toml: model.activation = \"linear\": expected one of "
                       "none, "),
             std::string::npos);

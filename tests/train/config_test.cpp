@@ -6,22 +6,12 @@
 
 #include <string>
 
+#include "config_error.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/layer_type.hpp"
 
 namespace descent::train {
 namespace {
-
-// The message parse_config_string throws for `text` (read as "cfg.toml"); fails the test if it parses.
-std::string error_for(const std::string& text) {
-  try {
-    parse_config_string(text, "cfg.toml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no ConfigError for:\n" << text;
-  return {};
-}
 
 // A valid minimal config plus `extra` lines (each must start with its section header).
 std::string with(const std::string& extra) { return "[model]\nlayers = [784, 30, 10]\n" + extra; }
@@ -138,177 +128,179 @@ TEST(ParseConfigError, MissingFile) {
 }
 
 TEST(ParseConfigError, SyntaxErrorWithLineAndColumn) {
-  const std::string m = error_for("[model]\nlayers = [784, 30, 10]\nactivation = sigmoid\n");
+  const std::string m = config_error("[model]\nlayers = [784, 30, 10]\nactivation = sigmoid\n");
   EXPECT_NE(m.find("cfg.toml:3:"), std::string::npos) << m;
   EXPECT_NE(m.find(": TOML syntax error: "), std::string::npos) << m;
 }
 
 TEST(ParseConfigError, UnknownKey) {
   EXPECT_EQ(
-      error_for(with("[train]\nepoch = 3\n")),
+      config_error(with("[train]\nepoch = 3\n")),
       "cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype, clip_grad_norm, "
       "clip_grad_value, flush_denormal)");
 }
 
 TEST(ParseConfigError, UnknownOptimKeyForSgd) {
-  EXPECT_NE(error_for(with("[optim]\nbeta1 = 0.9\n"))
+  EXPECT_NE(config_error(with("[optim]\nbeta1 = 0.9\n"))
                 .find("cfg.toml: unknown key optim.beta1 (known keys in [optim] for sgd: name, lr,"),
             std::string::npos);
 }
 
 TEST(ParseConfigError, UnknownSection) {
-  EXPECT_EQ(error_for(with("[optimizer]\nlr = 0.1\n")),
+  EXPECT_EQ(config_error(with("[optimizer]\nlr = 0.1\n")),
             "cfg.toml: unknown section [optimizer] (known sections: model, loss, optim, scheduler, data, train, "
             "diagnostics)");
 }
 
 TEST(ParseConfigError, KeyOutsideAnySection) {
-  EXPECT_NE(error_for("epochs = 3\n" + with("")).find("cfg.toml: unknown key epochs outside any section"),
+  EXPECT_NE(config_error("epochs = 3\n" + with("")).find("cfg.toml: unknown key epochs outside any section"),
             std::string::npos);
 }
 
 TEST(ParseConfigError, SectionThatIsNotATable) {
-  EXPECT_EQ(error_for("model = 3\n"), "cfg.toml: model = 3: expected a section [model]");
+  EXPECT_EQ(config_error("model = 3\n"), "cfg.toml: model = 3: expected a section [model]");
 }
 
 TEST(ParseConfigError, LrIsAString) {
-  EXPECT_EQ(error_for(with("[optim]\nlr = \"fast\"\n")), "cfg.toml: optim.lr = \"fast\": expected a number");
+  EXPECT_EQ(config_error(with("[optim]\nlr = \"fast\"\n")), "cfg.toml: optim.lr = \"fast\": expected a number");
 }
 
 TEST(ParseConfigError, EpochsIsAFloat) {
-  EXPECT_EQ(error_for(with("[train]\nepochs = 2.5\n")), "cfg.toml: train.epochs = 2.5: expected an integer");
+  EXPECT_EQ(config_error(with("[train]\nepochs = 2.5\n")), "cfg.toml: train.epochs = 2.5: expected an integer");
 }
 
 TEST(ParseConfigError, LayersIsAString) {
-  EXPECT_EQ(error_for("[model]\nlayers = \"784\"\n"),
+  EXPECT_EQ(config_error("[model]\nlayers = \"784\"\n"),
             "cfg.toml: model.layers = \"784\": expected an array of at least 2 positive integers, e.g. [784, 30, 10]");
 }
 
 TEST(ParseConfigError, LayersTooShortOrNotPositive) {
-  EXPECT_NE(error_for("[model]\nlayers = [10]\n").find("model.layers = [10]: expected an array of at least 2"),
+  EXPECT_NE(config_error("[model]\nlayers = [10]\n").find("model.layers = [10]: expected an array of at least 2"),
             std::string::npos);
-  EXPECT_NE(error_for("[model]\nlayers = [784, 0, 10]\n").find("model.layers = [784, 0, 10]: expected"),
+  EXPECT_NE(config_error("[model]\nlayers = [784, 0, 10]\n").find("model.layers = [784, 0, 10]: expected"),
             std::string::npos);
-  EXPECT_NE(error_for("[model]\nlayers = [784, 30.5, 10]\n").find("model.layers = [784, 30.5, 10]: expected"),
+  EXPECT_NE(config_error("[model]\nlayers = [784, 30.5, 10]\n").find("model.layers = [784, 30.5, 10]: expected"),
             std::string::npos);
 }
 
 TEST(ParseConfigError, MissingLayers) {
-  EXPECT_NE(error_for("[model]\nactivation = \"relu\"\n").find("cfg.toml: missing required key model.layers"),
+  EXPECT_NE(config_error("[model]\nactivation = \"relu\"\n").find("cfg.toml: missing required key model.layers"),
             std::string::npos);
-  EXPECT_NE(error_for("").find("cfg.toml: missing required key model.layers"), std::string::npos);
+  EXPECT_NE(config_error("").find("cfg.toml: missing required key model.layers"), std::string::npos);
 }
 
 TEST(ParseConfigError, NegativeLr) {
-  EXPECT_EQ(error_for(with("[optim]\nlr = -0.1\n")), "cfg.toml: optim.lr = -0.1: expected lr >= 0");
+  EXPECT_EQ(config_error(with("[optim]\nlr = -0.1\n")), "cfg.toml: optim.lr = -0.1: expected lr >= 0");
 }
 
 TEST(ParseConfigError, NonFiniteLr) {
-  EXPECT_EQ(error_for(with("[optim]\nlr = inf\n")), "cfg.toml: optim.lr = inf: expected a finite number");
+  EXPECT_EQ(config_error(with("[optim]\nlr = inf\n")), "cfg.toml: optim.lr = inf: expected a finite number");
 }
 
 TEST(ParseConfigError, NegativeMomentum) {
-  EXPECT_EQ(error_for(with("[optim]\nmomentum = -0.5\n")), "cfg.toml: optim.momentum = -0.5: expected momentum >= 0");
+  EXPECT_EQ(config_error(with("[optim]\nmomentum = -0.5\n")),
+            "cfg.toml: optim.momentum = -0.5: expected momentum >= 0");
 }
 
 TEST(ParseConfigError, DampeningAboveOne) {
-  EXPECT_EQ(error_for(with("[optim]\ndampening = 1.5\n")),
+  EXPECT_EQ(config_error(with("[optim]\ndampening = 1.5\n")),
             "cfg.toml: optim.dampening = 1.5: expected 0 <= dampening <= 1");
 }
 
 TEST(ParseConfigError, NegativeWeightDecay) {
-  EXPECT_EQ(error_for(with("[optim]\nweight_decay = -1\n")),
+  EXPECT_EQ(config_error(with("[optim]\nweight_decay = -1\n")),
             "cfg.toml: optim.weight_decay = -1: expected weight_decay >= 0");
 }
 
 TEST(ParseConfigError, NesterovWithoutMomentum) {
   EXPECT_NE(
-      error_for(with("[optim]\nnesterov = true\n"))
+      config_error(with("[optim]\nnesterov = true\n"))
           .find("cfg.toml: optim.nesterov = true: expected nesterov = true only with momentum > 0 and dampening = 0"),
       std::string::npos);
   EXPECT_NE(
-      error_for(with("[optim]\nnesterov = true\nmomentum = 0.9\ndampening = 0.1\n")).find("optim.nesterov = true"),
+      config_error(with("[optim]\nnesterov = true\nmomentum = 0.9\ndampening = 0.1\n")).find("optim.nesterov = true"),
       std::string::npos);
 }
 
 TEST(ParseConfigError, NesterovNotABool) {
-  EXPECT_EQ(error_for(with("[optim]\nnesterov = 1\n")), "cfg.toml: optim.nesterov = 1: expected true or false");
+  EXPECT_EQ(config_error(with("[optim]\nnesterov = 1\n")), "cfg.toml: optim.nesterov = 1: expected true or false");
 }
 
 TEST(ParseConfigError, ZeroBatchSize) {
-  EXPECT_EQ(error_for(with("[train]\nbatch_size = 0\n")),
+  EXPECT_EQ(config_error(with("[train]\nbatch_size = 0\n")),
             "cfg.toml: train.batch_size = 0: expected batch_size >= 1 or \"full\"");
 }
 
 TEST(ParseConfigError, NegativeBatchSize) {
-  EXPECT_EQ(error_for(with("[train]\nbatch_size = -4\n")),
+  EXPECT_EQ(config_error(with("[train]\nbatch_size = -4\n")),
             "cfg.toml: train.batch_size = -4: expected batch_size >= 1 or \"full\"");
 }
 
 TEST(ParseConfigError, ZeroEpochs) {
-  EXPECT_EQ(error_for(with("[train]\nepochs = 0\n")), "cfg.toml: train.epochs = 0: expected epochs >= 1");
+  EXPECT_EQ(config_error(with("[train]\nepochs = 0\n")), "cfg.toml: train.epochs = 0: expected epochs >= 1");
 }
 
 TEST(ParseConfigError, NegativeSeed) {
-  EXPECT_EQ(error_for(with("[train]\nseed = -1\n")), "cfg.toml: train.seed = -1: expected seed >= 0");
+  EXPECT_EQ(config_error(with("[train]\nseed = -1\n")), "cfg.toml: train.seed = -1: expected seed >= 0");
 }
 
 // The allowed activations are the layer registry's activations, sorted by name.
 TEST(ParseConfigError, UnknownActivation) {
-  EXPECT_EQ(error_for(with("activation = \"swish\"\n")),
+  EXPECT_EQ(config_error(with("activation = \"swish\"\n")),
             "cfg.toml: model.activation = \"swish\": expected one of none, " + util::join(nn::activation_names()));
 }
 
 TEST(ParseConfigError, UnknownOutputActivation) {
   EXPECT_EQ(
-      error_for(with("output_activation = \"swish\"\n")),
+      config_error(with("output_activation = \"swish\"\n")),
       "cfg.toml: model.output_activation = \"swish\": expected one of none, " + util::join(nn::activation_names()));
 }
 
 TEST(ParseConfigError, UnknownInit) {
-  EXPECT_NE(error_for(with("init = \"he\"\n")).find("cfg.toml: model.init = \"he\": expected one of default, nielsen,"),
-            std::string::npos);
+  EXPECT_NE(
+      config_error(with("init = \"he\"\n")).find("cfg.toml: model.init = \"he\": expected one of default, nielsen,"),
+      std::string::npos);
 }
 
 TEST(ParseConfigError, UnknownLoss) {
-  EXPECT_EQ(error_for(with("[loss]\nname = \"hinge\"\n")),
+  EXPECT_EQ(config_error(with("[loss]\nname = \"hinge\"\n")),
             "cfg.toml: loss.name = \"hinge\": expected one of bce_with_logits, contrastive, cosine_embedding, "
             "cross_entropy, huber, l1, mse, nll, quadratic, smooth_l1");
 }
 
 TEST(ParseConfigError, UnknownReduction) {
-  EXPECT_EQ(error_for(with("[loss]\nreduction = \"none\"\n")),
+  EXPECT_EQ(config_error(with("[loss]\nreduction = \"none\"\n")),
             "cfg.toml: loss.reduction = \"none\": expected one of mean, sum");
 }
 
 TEST(ParseConfigError, UnknownOptimizer) {
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adamax\"\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adamax\"\n")),
             "cfg.toml: optim.name = \"adamax\": expected one of sgd, adagrad, adadelta, rmsprop, adam, adamw");
 }
 
 TEST(ParseConfigError, BadDtype) {
-  EXPECT_EQ(error_for(with("[train]\ndtype = \"float16\"\n")),
+  EXPECT_EQ(config_error(with("[train]\ndtype = \"float16\"\n")),
             "cfg.toml: train.dtype = \"float16\": expected one of float32, float64");
-  EXPECT_EQ(error_for(with("[train]\ndtype = \"int64\"\n")),
+  EXPECT_EQ(config_error(with("[train]\ndtype = \"int64\"\n")),
             "cfg.toml: train.dtype = \"int64\": expected one of float32, float64");
 }
 
 TEST(ParseConfigError, ClassesBelowTwo) {
-  EXPECT_EQ(error_for("[model]\nlayers = [784, 1]\n[data]\nclasses = 1\n"),
+  EXPECT_EQ(config_error("[model]\nlayers = [784, 1]\n[data]\nclasses = 1\n"),
             "cfg.toml: data.classes = 1: expected classes >= 2");
 }
 
 TEST(ParseConfigError, NegativeTrainLimit) {
-  EXPECT_NE(
-      error_for(with("[data]\ntrain_limit = -5\n")).find("cfg.toml: data.train_limit = -5: expected train_limit >= 0"),
-      std::string::npos);
+  EXPECT_NE(config_error(with("[data]\ntrain_limit = -5\n"))
+                .find("cfg.toml: data.train_limit = -5: expected train_limit >= 0"),
+            std::string::npos);
 }
 
 TEST(ParseConfigError, LastLayerIsNotClasses) {
-  EXPECT_EQ(error_for("[model]\nlayers = [784, 30, 5]\n[data]\nclasses = 10\n"),
+  EXPECT_EQ(config_error("[model]\nlayers = [784, 30, 5]\n[data]\nclasses = 10\n"),
             "cfg.toml: model.layers = [784, 30, 5]: expected the last size (5) to equal data.classes = 10");
   EXPECT_EQ(
-      error_for("[model]\nlayers = [784, 30, 5]\n"),
+      config_error("[model]\nlayers = [784, 30, 5]\n"),
       "cfg.toml: model.layers = [784, 30, 5]: expected the last size (5) to equal data.classes = 10 (the default)");
 }
 
@@ -372,75 +364,75 @@ TEST(ParseConfig, FullBatchAndClipping) {
 }
 
 TEST(ParseConfigError, OptimizerOptionsOutOfRange) {
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nbetas = [1.5, 0.999]\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adam\"\nbetas = [1.5, 0.999]\n")),
             "cfg.toml: optim.betas = [1.5, 0.999]: expected 0 <= beta < 1");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adagrad\"\nlr_decay = -1\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adagrad\"\nlr_decay = -1\n")),
             "cfg.toml: optim.lr_decay = -1: expected lr_decay >= 0");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adadelta\"\nrho = 2\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adadelta\"\nrho = 2\n")),
             "cfg.toml: optim.rho = 2: expected 0 <= rho <= 1");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"rmsprop\"\nalpha = -0.5\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"rmsprop\"\nalpha = -0.5\n")),
             "cfg.toml: optim.alpha = -0.5: expected alpha >= 0");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adamw\"\neps = -1e-8\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adamw\"\neps = -1e-8\n")),
             "cfg.toml: optim.eps = -1e-08: expected eps >= 0");
 }
 
 TEST(ParseConfigError, OptimizerOptionsOfTheWrongType) {
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nbetas = 0.9\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adam\"\nbetas = 0.9\n")),
             "cfg.toml: optim.betas = 0.9: expected an array of two numbers, e.g. [0.9, 0.999]");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nbetas = [0.9, \"x\"]\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adam\"\nbetas = [0.9, \"x\"]\n")),
             "cfg.toml: optim.betas = [0.9, \"x\"]: expected an array of two numbers, e.g. [0.9, 0.999]");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"rmsprop\"\ncentered = \"yes\"\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"rmsprop\"\ncentered = \"yes\"\n")),
             "cfg.toml: optim.centered = \"yes\": expected true or false");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\namsgrad = 1\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adam\"\namsgrad = 1\n")),
             "cfg.toml: optim.amsgrad = 1: expected true or false");
 }
 
 TEST(ParseConfigError, KeyOfAnotherOptimizer) {
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adam\"\nmomentum = 0.9\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adam\"\nmomentum = 0.9\n")),
             "cfg.toml: unknown key optim.momentum (known keys in [optim] for adam: name, lr, betas, eps, weight_decay, "
             "amsgrad, maximize)");
-  EXPECT_EQ(error_for(with("[optim]\nname = \"adagrad\"\nrho = 0.9\n")),
+  EXPECT_EQ(config_error(with("[optim]\nname = \"adagrad\"\nrho = 0.9\n")),
             "cfg.toml: unknown key optim.rho (known keys in [optim] for adagrad: name, lr, lr_decay, weight_decay, "
             "initial_accumulator_value, eps, maximize)");
 }
 
 TEST(ParseConfigError, SchedulerName) {
   EXPECT_EQ(
-      error_for(with("[scheduler]\nstep_size = 3\n")),
+      config_error(with("[scheduler]\nstep_size = 3\n")),
       "cfg.toml: missing required key scheduler.name (one of steplr, multisteplr, exponentiallr, cosineannealinglr, "
       "linearlr, onecyclelr, reducelronplateau)");
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"cosine\"\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"cosine\"\n")),
             "cfg.toml: scheduler.name = \"cosine\": expected one of steplr, multisteplr, exponentiallr, "
             "cosineannealinglr, linearlr, onecyclelr, reducelronplateau");
 }
 
 TEST(ParseConfigError, SchedulerOptions) {
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"steplr\"\ngamma = 0.5\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"steplr\"\ngamma = 0.5\n")),
             "cfg.toml: missing required key scheduler.step_size (for steplr: expected step_size >= 1)");
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"steplr\"\nstep_size = 2.5\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"steplr\"\nstep_size = 2.5\n")),
             "cfg.toml: scheduler.step_size = 2.5: expected an integer");
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"steplr\"\nstep_size = 3\ngama = 0.5\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"steplr\"\nstep_size = 3\ngama = 0.5\n")),
             "cfg.toml: unknown key scheduler.gama (known keys in [scheduler] for steplr: name, step_size, gamma)");
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"multisteplr\"\nmilestones = [30, 10]\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"multisteplr\"\nmilestones = [30, 10]\n")),
             "cfg.toml: scheduler.milestones = [30, 10]: expected increasing epochs >= 0, e.g. 30,80");
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"multisteplr\"\nmilestones = 30\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"multisteplr\"\nmilestones = 30\n")),
             "cfg.toml: scheduler.milestones = 30: expected an array of integers, e.g. [30, 80]");
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"reducelronplateau\"\nmode = \"lowest\"\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"reducelronplateau\"\nmode = \"lowest\"\n")),
             "cfg.toml: scheduler.mode = \"lowest\": expected min or max");
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"cosineannealinglr\"\nT_max = 0\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"cosineannealinglr\"\nT_max = 0\n")),
             "cfg.toml: scheduler.T_max = 0: expected T_max >= 1");
 }
 
 TEST(ParseConfigError, OneCycleLr) {
   EXPECT_NE(
-      error_for(with("[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\ntotal_steps = 100\n"))
+      config_error(with("[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\ntotal_steps = 100\n"))
           .find("cfg.toml: unknown key scheduler.total_steps (known keys in [scheduler] for onecyclelr: name, max_lr, "
                 "pct_start,"),
       std::string::npos);
-  EXPECT_EQ(error_for(with("[scheduler]\nname = \"onecyclelr\"\n")),
+  EXPECT_EQ(config_error(with("[scheduler]\nname = \"onecyclelr\"\n")),
             "cfg.toml: missing required key scheduler.max_lr (for onecyclelr: expected max_lr > 0)");
   EXPECT_EQ(
-      error_for(with("[optim]\nname = \"adagrad\"\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\n")),
+      config_error(with("[optim]\nname = \"adagrad\"\n[scheduler]\nname = \"onecyclelr\"\nmax_lr = 0.1\n")),
       "cfg.toml: scheduler.cycle_momentum = true (the default): expected false, as optim.name = \"adagrad\" has no "
       "momentum or betas to cycle");
   EXPECT_NO_THROW(parse_config_string(
@@ -449,26 +441,26 @@ TEST(ParseConfigError, OneCycleLr) {
 }
 
 TEST(ParseConfigError, BatchSizeWord) {
-  EXPECT_EQ(error_for(with("[train]\nbatch_size = \"half\"\n")),
+  EXPECT_EQ(config_error(with("[train]\nbatch_size = \"half\"\n")),
             "cfg.toml: train.batch_size = \"half\": expected batch_size >= 1 or \"full\"");
-  EXPECT_EQ(error_for(with("[train]\nbatch_size = 2.5\n")), "cfg.toml: train.batch_size = 2.5: expected an integer");
+  EXPECT_EQ(config_error(with("[train]\nbatch_size = 2.5\n")), "cfg.toml: train.batch_size = 2.5: expected an integer");
 }
 
 TEST(ParseConfig, FlushDenormal) {
   EXPECT_TRUE(parse_config_string(with("[train]\nflush_denormal = true\n"), "cfg.toml").flush_denormal);
   EXPECT_FALSE(parse_config_string(with("[train]\nflush_denormal = false\n"), "cfg.toml").flush_denormal);
-  EXPECT_EQ(error_for(with("[train]\nflush_denormal = 1\n")),
+  EXPECT_EQ(config_error(with("[train]\nflush_denormal = 1\n")),
             "cfg.toml: train.flush_denormal = 1: expected true or false");
 }
 
 TEST(ParseConfigError, Clipping) {
-  EXPECT_EQ(error_for(with("[train]\nclip_grad_norm = 0\n")),
+  EXPECT_EQ(config_error(with("[train]\nclip_grad_norm = 0\n")),
             "cfg.toml: train.clip_grad_norm = 0: expected clip_grad_norm > 0");
-  EXPECT_EQ(error_for(with("[train]\nclip_grad_value = -1.5\n")),
+  EXPECT_EQ(config_error(with("[train]\nclip_grad_value = -1.5\n")),
             "cfg.toml: train.clip_grad_value = -1.5: expected clip_grad_value > 0");
-  EXPECT_EQ(error_for(with("[train]\nclip_grad_norm = 1\nclip_grad_value = 1\n")),
+  EXPECT_EQ(config_error(with("[train]\nclip_grad_norm = 1\nclip_grad_value = 1\n")),
             "cfg.toml: train.clip_grad_value = 1: expected clip_grad_norm or clip_grad_value, not both");
-  EXPECT_EQ(error_for(with("[train]\nclip_grad_norm = \"big\"\n")),
+  EXPECT_EQ(config_error(with("[train]\nclip_grad_norm = \"big\"\n")),
             "cfg.toml: train.clip_grad_norm = \"big\": expected a number");
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <string>
 
+#include "config_error.hpp"
 #include "data/idx_files.hpp"
 #include "descent/error.hpp"
 
@@ -143,30 +144,20 @@ TEST_F(LoadData, StandardizeRefusesAConstantChannel) {
 
 // ---- bad values ----
 
-std::string error_for(const std::string& text) {
-  try {
-    parse_config_string(text, "cfg.toml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no ConfigError for:\n" << text;
-  return {};
-}
-
 TEST(NormalizeKey, BadValues) {
-  EXPECT_EQ(error_for(kMlp + "[data]\nclasses = 2\nnormalize = \"zscore\"\n"),
+  EXPECT_EQ(config_error(kMlp + "[data]\nclasses = 2\nnormalize = \"zscore\"\n"),
             "cfg.toml: data.normalize = \"zscore\": expected one of unit, none, standardize");
-  EXPECT_EQ(error_for(kMlp + "[data]\nclasses = 2\nnormalize = 255\n"),
+  EXPECT_EQ(config_error(kMlp + "[data]\nclasses = 2\nnormalize = 255\n"),
             "cfg.toml: data.normalize = 255: expected one of unit, none, standardize");
-  EXPECT_EQ(error_for(kMlp + "[data]\nclasses = 2\nnormalize = true\n"),
+  EXPECT_EQ(config_error(kMlp + "[data]\nclasses = 2\nnormalize = true\n"),
             "cfg.toml: data.normalize = true: expected one of unit, none, standardize");
 }
 
 TEST(NormalizeKey, NotWithInlineData) {
   for (const char* how : {"unit", "none", "standardize"})
-    EXPECT_EQ(error_for("[model]\nlayers = [1, 1]\n[loss]\nname = \"mse\"\n[data]\ninputs = [[0.5]]\ntargets = "
-                        "[[0.1]]\nnormalize = \"" +
-                        std::string(how) + "\"\n"),
+    EXPECT_EQ(config_error("[model]\nlayers = [1, 1]\n[loss]\nname = \"mse\"\n[data]\ninputs = [[0.5]]\ntargets = "
+                           "[[0.1]]\nnormalize = \"" +
+                           std::string(how) + "\"\n"),
               "cfg.toml: data.normalize = \"" + std::string(how) +
                   "\": expected no normalize with inline data: data.inputs are used as written");
 }

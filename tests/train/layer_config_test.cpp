@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "config_error.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/layer_type.hpp"
 #include "descent/tensor/creation.hpp"
@@ -21,15 +22,7 @@ namespace {
 
 using Dims = std::vector<std::int64_t>;
 
-std::string error_for(const std::string& text) {
-  try {
-    parse_config_string(text, "lenet.toml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no ConfigError for:\n" << text;
-  return {};
-}
+std::string error_for(const std::string& text) { return config_error(text, "lenet.toml"); }
 
 // A model of [1, 8, 8] images: `layers` (each "[[model.layer]]" table in TOML), then flatten and a
 // linear layer to the 10 classes.

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <string>
 
+#include "config_error.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
 
@@ -65,20 +66,10 @@ TEST(TrainLoader, FullBatchIsNeverShuffled) {
   EXPECT_EQ(train_loader_options(config, 10).batch_size, 10);
 }
 
-std::string error_for(const std::string& text) {
-  try {
-    parse_config_string(text, "cfg.toml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no ConfigError for:\n" << text;
-  return {};
-}
-
 TEST(ShuffleKey, BadValues) {
-  EXPECT_EQ(error_for(kModel + "shuffle = \"no\"\n"), "cfg.toml: data.shuffle = \"no\": expected true or false");
-  EXPECT_EQ(error_for(kModel + "shuffle = 0\n"), "cfg.toml: data.shuffle = 0: expected true or false");
-  EXPECT_EQ(error_for(kModel + "shuffle = [false]\n"), "cfg.toml: data.shuffle = [false]: expected true or false");
+  EXPECT_EQ(config_error(kModel + "shuffle = \"no\"\n"), "cfg.toml: data.shuffle = \"no\": expected true or false");
+  EXPECT_EQ(config_error(kModel + "shuffle = 0\n"), "cfg.toml: data.shuffle = 0: expected true or false");
+  EXPECT_EQ(config_error(kModel + "shuffle = [false]\n"), "cfg.toml: data.shuffle = [false]: expected true or false");
 }
 
 }  // namespace
