@@ -61,12 +61,12 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (std::string message = leftover_message(app); !message.empty()) return bad_input(message + help_hint(app));
 
   try {
-    if (train.selected()) return train.run(out);
+    if (train.selected()) return train.run(out, err);
     if (check.selected()) return check.run(out);
     if (doctor.selected()) return doctor.run(out);
     if (minimize.selected()) return minimize.run(args, out);
     if (plot.selected()) return plot.run(out);
-    if (landscape.selected()) return landscape.run(out);
+    if (landscape.selected()) return landscape.run(out, err);
   } catch (const TrainingDiverged& e) {
     err << "descent: " << e.what() << '\n';
     return kExitCheckFailed;

@@ -4,6 +4,7 @@
 
 #include "config_flags.hpp"
 #include "descent/train/doctor.hpp"
+#include "descent/util/output_paths.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
 
@@ -47,6 +48,8 @@ DoctorCommand::DoctorCommand(CLI::App& parent)
 bool DoctorCommand::selected() const { return app_->parsed(); }
 
 int DoctorCommand::run(std::ostream& out) const {
+  const std::vector<util::OutputPath> outputs = {{"--json", json_path_}};
+  util::check_output_paths(outputs);  // before minutes of diagnosis, not after
   train::DoctorOptions options{.data_dir = data_dir_, .json_path = json_path_, .try_fix = try_fix_};
   if (seed_) options.seed = parse_uint_flag("--seed", *seed_);
   if (max_steps_) options.max_steps = parse_int_flag("--max-steps", *max_steps_, 1);

@@ -51,7 +51,7 @@ LandscapeCommand::LandscapeCommand(CLI::App& parent)
 
 bool LandscapeCommand::selected() const { return app_->parsed(); }
 
-int LandscapeCommand::run(std::ostream& out) const {
+int LandscapeCommand::run(std::ostream& out, std::ostream& err) const {
   train::CheckpointLandscapeOptions options{.checkpoint = checkpoint_path_, .direction = direction_, .output = output_};
   if (span_) options.span = parse_positive_flag("--span", *span_);
   if (points_) options.points = parse_int_flag("--points", *points_, 3);
@@ -59,6 +59,7 @@ int LandscapeCommand::run(std::ostream& out) const {
   if (seed_) options.seed = parse_uint_flag("--seed", *seed_);
   options.csv = csv_;
   options.data_dir = data_dir_;
+  options.warnings = &err;
   train::draw_checkpoint_landscape(config_path_, options, out);
   return kExitSuccess;
 }

@@ -15,7 +15,7 @@ class LandscapeCommand {
  public:
   explicit LandscapeCommand(CLI::App& parent);
   bool selected() const;
-  int run(std::ostream& out) const;
+  int run(std::ostream& out, std::ostream& err) const;
 
  private:
   CLI::App* app_;

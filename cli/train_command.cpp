@@ -73,7 +73,7 @@ TrainCommand::TrainCommand(CLI::App& parent)
 
 bool TrainCommand::selected() const { return app_->parsed(); }
 
-int TrainCommand::run(std::ostream& out) const {
+int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   // Flags first: they need no file. Each is range-checked here; the config is checked whole by
   // parse_config, so a bad key is reported even when a flag overrides it.
   train::RunOptions options;
@@ -85,6 +85,7 @@ int TrainCommand::run(std::ostream& out) const {
   options.save_path = save_path_;
   options.resume_path = resume_path_;
   options.diagnose = diagnose_;
+  options.warnings = &err;
   options.command = "descent train " + config_path_;
 
   const train::TrainConfig config = train::parse_config(config_path_);

@@ -17,7 +17,7 @@ class TrainCommand {
 
   bool selected() const;
   // Runs after a successful parse; throws descent::Error on bad input (the caller maps it to status 2).
-  int run(std::ostream& out) const;
+  int run(std::ostream& out, std::ostream& err) const;
 
  private:
   CLI::App* app_;

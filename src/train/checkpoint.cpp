@@ -85,6 +85,11 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
   f.metadata["optimizer"] = std::string(parts.optimizer.name());
   f.metadata["config_path"] = config.path;
   f.metadata["config"] = file_text(config.path);
+  if (progress.first_losses > 0) {
+    f.metadata["first_losses_mean"] = exact(progress.first_losses_mean);
+    f.metadata["first_losses"] = std::to_string(progress.first_losses);
+  }
+  if (progress.data) write_fingerprint(*progress.data, f.metadata);
   data::save_safetensors(path, f);
 }
 
@@ -119,11 +124,18 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
   TrainingProgress progress;
   progress.epochs_done = static_cast<std::int64_t>(read_exact(path, "epochs_done", metadata(f, path, "epochs_done")));
   progress.step = static_cast<std::int64_t>(read_exact(path, "step", metadata(f, path, "step")));
+  if (f.metadata.contains("first_losses")) {
+    progress.first_losses_mean = read_exact(path, "first_losses_mean", metadata(f, path, "first_losses_mean"));
+    progress.first_losses = static_cast<std::int64_t>(read_exact(path, "first_losses", f.metadata.at("first_losses")));
+  }
+  progress.data = read_fingerprint(f.metadata);
   return progress;
 }
 
-void load_weights(const std::string& path, const TrainConfig& config, nn::Module& model) {
-  load_model_state(data::load_safetensors(path), path, config, model);
+std::optional<DataFingerprint> load_weights(const std::string& path, const TrainConfig& config, nn::Module& model) {
+  const data::SafetensorsFile f = data::load_safetensors(path);
+  load_model_state(f, path, config, model);
+  return read_fingerprint(f.metadata);
 }
 
 }  // namespace descent::train

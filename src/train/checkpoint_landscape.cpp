@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 
 #include "descent/diagnostics/landscape.hpp"
 #include "descent/diagnostics/plot.hpp"
@@ -15,6 +16,7 @@
 #include "descent/util/atomic_file.hpp"
 #include "descent/util/csv.hpp"
 #include "descent/util/number_text.hpp"
+#include "descent/util/output_paths.hpp"
 #include "descent/util/split.hpp"
 
 namespace descent::train {
@@ -81,19 +83,23 @@ void draw_checkpoint_landscape(const std::string& config_path, const CheckpointL
   if (options.points) landscape.points = *options.points;
 
   const TrainConfig config = parse_config(config_path);
+  const std::string csv =
+      options.csv ? *options.csv : std::filesystem::path(options.output).replace_extension(".csv").string();
+  const std::vector<util::OutputPath> outputs = {{"--output", options.output},
+                                                 {options.csv ? "--csv" : "--csv (from --output)", csv}};
+  util::check_output_paths(outputs);
   landscape.seed = options.seed.value_or(config.seed);
   const std::string data_dir = needs_data_dir(config) ? resolve_data_dir(options.data_dir) : "";
   const TrainData data = load_data(config, data_dir);
   Generator init(config.seed);
   auto model = build_model(config, init);
-  load_weights(options.checkpoint, config, *model);
+  check_same_data(options.checkpoint, load_weights(options.checkpoint, config, *model), data.fingerprint,
+                  options.warnings ? *options.warnings : std::cerr);
   model->eval();
   const std::int64_t n = std::min(options.batch, data.train.size());
   const Tensor x = data.train.inputs.view_narrowed(0, n), y = data.train.targets.view_narrowed(0, n);
   const diagnostics::Landscape land = diagnostics::loss_landscape(*model, build_loss(config), x, y, landscape);
 
-  const std::string csv =
-      options.csv ? *options.csv : std::filesystem::path(options.output).replace_extension(".csv").string();
   write_csv(csv, config_path, options, n, land);
   plot::render(figure(options, landscape.directions, land), options.output);
   out << "loss at the checkpoint " << util::format_number(land.loss_at_origin, "g") << "; wrote " << csv << " and "

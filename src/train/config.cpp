@@ -51,8 +51,10 @@ constexpr std::array<std::string_view, 9> kDataKeys = {"classes",     "train_lim
 // [data] normalize: pixels / 255 as torchvision's ToTensor, the raw bytes, or Normalize with the
 // training set's per-channel mean and standard deviation.
 constexpr std::array<std::string_view, 3> kNormalizations = {"unit", "none", "standardize"};
-constexpr std::array<std::string_view, 6> kDiagnosticsKeys = {"record",        "record_every", "nonfinite_watch",
-                                                              "monitor_every", "loss_window",  "diagnose"};
+constexpr std::array<std::string_view, 7> kDiagnosticsKeys = {
+    "record", "record_every", "nonfinite_watch", "monitor_every", "loss_window", "diagnose", "divergence"};
+// [diagnostics] divergence: stop the run, warn once, or leave the loss unwatched.
+constexpr std::array<std::string_view, 3> kDivergenceActions = {"stop", "warn", "off"};
 constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch_size",      "seed",          "dtype",
                                                         "clip_grad_norm", "clip_grad_value", "flush_denormal"};
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
@@ -151,6 +153,7 @@ void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
   s.check("monitor_every", d.monitor_every >= 0, "monitor_every >= 0 (0: off)");
   s.get("loss_window", d.loss_window);
   s.check("loss_window", d.loss_window >= 0, "loss_window >= 0 (0: off)");
+  s.get_choice("divergence", d.divergence, kDivergenceActions);
 }
 
 // The keys of `infos` the section sets, as the factories' name/value text.

@@ -1,5 +1,7 @@
 #include "descent/train/datasets.hpp"
 
+#include <filesystem>
+
 #include "descent/data/normalize.hpp"
 #include "descent/data/pairs.hpp"
 #include "descent/error.hpp"
@@ -37,6 +39,18 @@ void normalize_inputs(const TrainConfig& config, TrainData& d) {
   data::normalize_(d.test, stats);
 }
 
+// The IDX files load_mnist reads from `dir`, by name: each compressed one if present, as it does.
+std::vector<std::string> idx_file_names(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const char* name :
+       {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+    std::string gz = name;
+    gz.append(".gz");
+    names.push_back(std::filesystem::exists(std::filesystem::path(dir) / gz) ? gz : name);
+  }
+  return names;
+}
+
 }  // namespace
 
 bool needs_data_dir(const TrainConfig& config) { return config.data.inputs.empty(); }
@@ -48,10 +62,14 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
     d.train.targets = rows_to_tensor(config.data.targets, config.dtype);
     d.test = d.train;
     d.classification = false;
+    d.fingerprint = fingerprint_data(d.train, d.test, "inline", config.path + " ([data] inputs, targets)");
     return d;
   }
   d.train = data::load_mnist(data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
   d.test = data::load_mnist(data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
+  d.fingerprint =
+      fingerprint_data(d.train, d.test, "idx", std::filesystem::absolute(data_dir).lexically_normal().string(),
+                       idx_file_names(data_dir));
   if (d.train.inputs.shape()[1] != config.model.input_size())
     throw ConfigError(config.path +
                       (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +

@@ -62,6 +62,7 @@ double EpochLoop::update(std::int64_t epoch) {
                          (config.diagnostics.nonfinite_watch
                               ? ""
                               : "; set [diagnostics] nonfinite_watch = true to find the op where it first appears"));
+    check_divergence(epoch, lr, value);
     loss.backward();
   } catch (const NonFiniteError& e) {
     throw diverged(epoch, lr, e.what());
@@ -77,6 +78,18 @@ double EpochLoop::update(std::int64_t epoch) {
   if (parts_.watch) parts_.watch->after_step(step_);
   ++step_;
   return value;
+}
+
+void EpochLoop::check_divergence(std::int64_t epoch, double lr, double loss) {
+  if (!parts_.divergence) return;
+  const std::string why = parts_.divergence->check(step_, loss);
+  if (why.empty()) return;
+  if (parts_.config.diagnostics.divergence == "stop")
+    throw diverged(epoch, lr, why + "; [diagnostics] divergence = \"warn\" or \"off\" lets such a run go on");
+  if (!divergence_warned_ && parts_.warnings)
+    *parts_.warnings << "descent: warning: " << why << " (epoch " << epoch
+                     << "); the run goes on as [diagnostics] divergence = \"warn\" says, and warns no more\n";
+  divergence_warned_ = true;
 }
 
 void EpochLoop::end_epoch(double train_loss) {

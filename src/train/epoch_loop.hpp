@@ -1,9 +1,10 @@
 #pragma once
 // The training pass of run_training: one update per batch (zero_grad, forward, loss, the non-finite
 // check, backward, the trace's row, the monitor, clipping, the optimizer's step, a per-batch schedule),
-// and the per-epoch schedule after the epoch's evaluation. A loss that is not finite, or a
-// NonFiniteError from [diagnostics] nonfinite_watch, stops the run with TrainingDiverged naming the
-// update, epoch and lr, and the last checkpoint that holds a good state.
+// and the per-epoch schedule after the epoch's evaluation. A loss that is not finite, a NonFiniteError
+// from [diagnostics] nonfinite_watch, or a loss that runs away ([diagnostics] divergence = "stop",
+// train/divergence_guard.hpp) stops the run with TrainingDiverged naming the update, epoch and lr, and
+// the last checkpoint that holds a good state.
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -18,6 +19,7 @@
 #include "descent/optim/lr_scheduler/lr_scheduler.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/train/config.hpp"
+#include "descent/train/divergence_guard.hpp"
 #include "descent/train/epoch_result.hpp"
 #include "descent/train/model_from_config.hpp"
 
@@ -32,6 +34,8 @@ struct EpochLoopParts {
   TrainingMonitor& monitor;
   TrajectoryRecorder* recorder;                 // may be null
   diagnostics::TrainingWatch* watch = nullptr;  // [diagnostics] diagnose; may be null
+  DivergenceGuard* divergence = nullptr;        // [diagnostics] divergence, unless "off"; may be null
+  std::ostream* warnings = nullptr;             // where divergence = "warn" warns; null: not at all
 };
 
 class EpochLoop {
@@ -56,6 +60,8 @@ class EpochLoop {
  private:
   double update(std::int64_t epoch);  // on batch_; returns its loss
   TrainingDiverged diverged(std::int64_t epoch, double lr, const std::string& what) const;
+  // Throws TrainingDiverged, or warns, as [diagnostics] divergence says, when the loss runs away.
+  void check_divergence(std::int64_t epoch, double lr, double loss);
   void record(const Tensor& output, const Tensor& loss);
 
   EpochLoopParts parts_;
@@ -63,6 +69,7 @@ class EpochLoop {
   bool progress_;
   bool monitoring_;
   bool schedule_per_batch_;
+  bool divergence_warned_ = false;  // divergence = "warn" warns once
   std::vector<Tensor> parameters_;
   std::int64_t step_;
   std::string last_checkpoint_;

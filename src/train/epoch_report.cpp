@@ -4,8 +4,32 @@
 #include <nlohmann/json.hpp>
 
 #include "descent/error.hpp"
+#include "descent/util/atomic_file.hpp"
 
 namespace descent::train {
+namespace {
+
+// The lines of the metrics file at `path` whose epoch is before `first_epoch`, each ending in '\n'; ""
+// when there is no file. A last line without its '\n' that does not parse is a write cut short, dropped.
+std::string metrics_lines_before(const std::string& path, std::int64_t first_epoch) {
+  std::ifstream in(path);
+  if (!in) return {};
+  std::string kept, line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("epoch") && j["epoch"].is_number_integer()) {
+      if (j["epoch"].get<std::int64_t>() < first_epoch) kept.append(line).append("\n");
+    } else if (!in.eof()) {
+      throw IoError(path + ":" + std::to_string(number) +
+                    ": not a line of descent train --metrics (a JSON object with an integer \"epoch\"); the file "
+                    "is kept as it is");
+    }
+  }
+  return kept;
+}
+
+}  // namespace
 
 std::string epoch_line(TaskKind kind, const EpochResult& r) {
   const auto epoch = static_cast<long long>(r.epoch);
@@ -56,10 +80,18 @@ std::string metrics_line(TaskKind kind, const EpochResult& r) {
   return j.dump();
 }
 
-EpochReporter::EpochReporter(TaskKind kind, std::ostream& out, const std::string& metrics_path)
+EpochReporter::EpochReporter(TaskKind kind, std::ostream& out, const std::string& metrics_path,
+                             std::int64_t first_epoch)
     : kind_(kind), out_(out) {
   if (metrics_path.empty()) return;
-  metrics_.open(metrics_path, std::ios::trunc);
+  if (first_epoch > 0) {
+    const std::string kept = metrics_lines_before(metrics_path, first_epoch);
+    util::write_file_atomically(
+        metrics_path, [&](std::ostream& file) { file << kept; }, "the metrics");
+    metrics_.open(metrics_path, std::ios::app);
+  } else {
+    metrics_.open(metrics_path, std::ios::trunc);
+  }
   if (!metrics_) throw IoError(metrics_path + ": cannot open the metrics file for writing");
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "descent/data/data_loader.hpp"
+#include "descent/error.hpp"
 #include "descent/train/inspect_run.hpp"
 #include "descent/train/train_loader.hpp"
 #include "probe_sets.hpp"
@@ -68,6 +69,16 @@ void LiveDiagnosis::end_epoch(std::int64_t step, EpochResult& result) {
   result.findings = std::move(pending_);
   pending_.clear();
   for (auto& f : found) result.findings.push_back(std::move(f));
+}
+
+void LiveDiagnosis::stopped(std::int64_t step, std::int64_t epoch) {
+  EpochResult result;
+  result.epoch = epoch;
+  model_.eval();
+  try {
+    end_epoch(step, result);
+  } catch (const Error&) {  // a forward pass through weights that are not finite, under nonfinite_watch
+  }
 }
 
 }  // namespace descent::train

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <memory>
 
 #include "descent/autograd/anomaly.hpp"
@@ -11,15 +12,18 @@
 #include "descent/diagnostics/training_monitor.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
 #include "descent/error.hpp"
+#include "descent/nn/losses/loss_type.hpp"
 #include "descent/tensor/flush_denormal.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/datasets.hpp"
+#include "descent/train/divergence_guard.hpp"
 #include "descent/train/epoch_report.hpp"
 #include "descent/train/evaluator.hpp"
 #include "descent/train/live_diagnosis.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/train_loader.hpp"
+#include "descent/util/output_paths.hpp"
 #include "epoch_loop.hpp"
 
 namespace descent::train {
@@ -41,6 +45,14 @@ std::unique_ptr<TrajectoryRecorder> open_trace(const TrainConfig& config, const 
   for (std::string line; std::getline(text, line);) comments.push_back("  " + line);
   return std::make_unique<TrajectoryRecorder>(config.diagnostics.record, model, options.trace_path, comments,
                                               config.dtype);
+}
+
+// "2 epochs done (0 to 1)", numbered as the "Epoch N:" lines.
+std::string epochs_done(std::int64_t n) {
+  if (n == 1) return "1 epoch done (epoch 0)";
+  std::string text = std::to_string(n) + " epochs done";
+  if (n > 1) text.append(" (epochs 0 to ").append(std::to_string(n - 1)).append(")");
+  return text;
 }
 
 }  // namespace
@@ -75,6 +87,10 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   if (options.threads > 0) kernels::set_num_threads(options.threads);
   // On for this run when the config asks; otherwise the mode stays as the caller left it.
   const FlushDenormalGuard flush_guard(config.flush_denormal || flush_denormal());
+  std::ostream& warnings = options.warnings ? *options.warnings : std::cerr;
+  const std::vector<util::OutputPath> outputs = {
+      {"--metrics", options.metrics_path}, {"--trace", options.trace_path}, {"--save", options.save_path}};
+  util::check_output_paths(outputs);  // before anything runs: not after the first epoch
 
   const TrainData data = load_data(config, options.data_dir);
   const data::Dataset& train_set = data.train;
@@ -88,15 +104,26 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   TrainingProgress progress;
   if (!options.resume_path.empty()) {
     progress = load_checkpoint(options.resume_path, config, parts);
-    out << "resumed from " << options.resume_path << " after epoch " << progress.epochs_done << " (" << progress.step
-        << " updates)\n";
+    check_same_data(options.resume_path, progress.data, data.fingerprint, warnings);
+    if (progress.epochs_done >= config.epochs) {
+      out << options.resume_path << " holds a finished run: " << epochs_done(progress.epochs_done) << " of "
+          << config.epochs << ", " << progress.step
+          << " updates; nothing to train (the epochs asked for are the total: raise --epochs to go on)\n";
+      return {};
+    }
+    out << "resumed from " << options.resume_path << ": " << epochs_done(progress.epochs_done) << ", " << progress.step
+        << " updates; going on with epoch " << progress.epochs_done << "\n";
   }
+  std::optional<DivergenceGuard> divergence;
+  if (config.diagnostics.divergence != "off")
+    divergence.emplace(config.loss.name, nn::find_loss_type(config.loss.name).lower_bound, progress.first_losses_mean,
+                       progress.first_losses);
   const std::unique_ptr<Evaluator> evaluator = make_evaluator(config, data, loss_fn);
   TrainingMonitor monitor(model->named_parameters(),
                           {.every = config.diagnostics.monitor_every, .loss_window = config.diagnostics.loss_window},
                           out);
   DetectAnomalyGuard watch(config.diagnostics.nonfinite_watch);
-  EpochReporter reporter(task_kind(data), out, options.metrics_path);
+  EpochReporter reporter(task_kind(data), out, options.metrics_path, progress.epochs_done);
   const std::unique_ptr<TrajectoryRecorder> recorder = open_trace(config, options, *model);
   std::unique_ptr<LiveDiagnosis> diagnosis;
   if (config.diagnostics.diagnose || options.diagnose) {
@@ -105,20 +132,35 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     diagnosis->start();
   }
   EpochLoop loop({config, *model, *optimizer, scheduler.get(), loss_fn, monitor, recorder.get(),
-                  diagnosis ? &diagnosis->watch() : nullptr},
+                  diagnosis ? &diagnosis->watch() : nullptr, divergence ? &*divergence : nullptr, &warnings},
                  out, options.progress, progress.step, options.resume_path);
+  // What a checkpoint records besides the parts' state.
+  auto progress_at = [&](std::int64_t epochs) {
+    TrainingProgress p = progress;
+    p.epochs_done = epochs;
+    p.step = loop.step();
+    if (divergence) p.first_losses_mean = divergence->first_losses_mean(), p.first_losses = divergence->first_losses();
+    p.data = data.fingerprint;
+    return p;
+  };
 
   RunSummary summary;
   for (std::int64_t epoch = progress.epochs_done; epoch < config.epochs; ++epoch) {
-    EpochResult r = loop.train_epoch(loader, epoch);
+    EpochResult r;
+    try {
+      r = loop.train_epoch(loader, epoch);
+    } catch (const TrainingDiverged&) {
+      if (diagnosis) diagnosis->stopped(loop.step(), epoch);  // the detectors' view, before the stop's message
+      throw;
+    }
     model->eval();
     evaluator->evaluate(*model, r);
     if (diagnosis) diagnosis->end_epoch(loop.step(), r);
     loop.end_epoch(r.train_loss);
     reporter.report(r);
     if (!options.save_path.empty()) {
-      save_checkpoint(options.save_path, config, parts, {epoch + 1, loop.step()});
-      loop.checkpoint_saved(options.save_path + " (after epoch " + std::to_string(epoch + 1) + ")");
+      save_checkpoint(options.save_path, config, parts, progress_at(epoch + 1));
+      loop.checkpoint_saved(options.save_path + " (after epoch " + std::to_string(epoch) + ")");
     }
     summary.epochs.push_back(r);
   }

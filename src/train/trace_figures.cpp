@@ -74,8 +74,9 @@ plot::Figure metrics_figure(const std::vector<std::string>& files) {
     const int epoch = t.column("epoch"), loss = t.column("train_loss"), acc = t.column("test_accuracy");
     if (epoch < 0 || loss < 0) throw IoError(file + ": expected metrics with the keys epoch and train_loss");
     const std::string name = files.size() > 1 ? stem(file) + ": " : "";
-    f.series.push_back({name + "training loss", column(t, epoch), column(t, loss)});
-    if (acc >= 0) f.series.push_back({name + "test accuracy", column(t, epoch), column(t, acc), true});
+    const bool one_point = t.rows.size() == 1;  // a line through one point draws nothing: mark it
+    f.series.push_back({name + "training loss", column(t, epoch), column(t, loss), false, one_point});
+    if (acc >= 0) f.series.push_back({name + "test accuracy", column(t, epoch), column(t, acc), true, one_point});
   }
   if (files.size() == 1) f.title = "Training: " + stem(files.front());
   return f;

@@ -3,9 +3,11 @@
 // names ("0.weight"), the optimizer's buffers under "optimizer.<parameter>.<buffer>", and in the
 // header's metadata the optimizer's and the schedule's numbers (as hexadecimal floats, so they
 // read back bit for bit), the epochs done and updates made, the data order's and the default random
-// generator's states, and the config. Written to a temporary file and renamed: a crash never
+// generator's states, the config, the data the run trains on (train/data_fingerprint.hpp) and the mean
+// loss of its first updates (train/divergence_guard.hpp). Written to a temporary file and renamed: a crash never
 // leaves a half-written checkpoint.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "descent/data/data_loader.hpp"
@@ -13,12 +15,19 @@
 #include "descent/optim/lr_scheduler/lr_scheduler.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/train/config.hpp"
+#include "descent/train/data_fingerprint.hpp"
 
 namespace descent::train {
 
 struct TrainingProgress {
   std::int64_t epochs_done = 0;  // the next epoch to train is this one
   std::int64_t step = 0;         // updates made
+  // The mean loss of the run's first updates and how many it covers (DivergenceGuard's reference); 0
+  // updates: none yet, or a checkpoint written before it was kept.
+  double first_losses_mean = 0;
+  std::int64_t first_losses = 0;
+  // The data the run trains on; absent in checkpoints written before it was kept.
+  std::optional<DataFingerprint> data = std::nullopt;
 };
 
 // The training run's parts, as run_training holds them; the scheduler may be null.
@@ -34,7 +43,8 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
 // Restores every part from `path`. Throws IoError for a missing, truncated or corrupt file, and
 // ConfigError when the checkpoint does not fit the model the config builds (names, shapes, dtypes).
 TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts);
-// The model's parameters and buffers alone from `path` (descent landscape), with the errors of load_checkpoint.
-void load_weights(const std::string& path, const TrainConfig& config, nn::Module& model);
+// The model's parameters and buffers alone from `path` (descent landscape), with the errors of
+// load_checkpoint. Returns the data it was trained on, when the checkpoint records it.
+std::optional<DataFingerprint> load_weights(const std::string& path, const TrainConfig& config, nn::Module& model);
 
 }  // namespace descent::train

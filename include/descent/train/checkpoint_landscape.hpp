@@ -19,10 +19,13 @@ struct CheckpointLandscapeOptions {
   std::string output = {};                   // the picture: .png or .svg
   std::optional<std::string> csv = {};       // default: `output` with .csv
   std::optional<std::string> data_dir = {};  // else $DESCENT_DATA, else Debian's (resolve_data_dir)
+  std::ostream* warnings = nullptr;  // a checkpoint that records no data set is warned about here; null: std::cerr
 };
 
 // Writes the CSV and the picture, then one line to `out` naming both. Throws ConfigError for a bad
-// direction or a checkpoint that does not fit the config's model, IoError for unreadable files.
+// direction or a checkpoint that does not fit the config's model, IoError for unreadable files, outputs
+// that cannot be written (checked first) and a checkpoint trained on other data than the config's
+// (train/data_fingerprint.hpp: without --data-dir an MNIST checkpoint would be evaluated on Fashion-MNIST).
 void draw_checkpoint_landscape(const std::string& config_path, const CheckpointLandscapeOptions& options,
                                std::ostream& out);
 

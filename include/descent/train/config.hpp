@@ -142,6 +142,11 @@ struct DiagnosticsConfig {
   // Run the detectors of `descent doctor` during training (train --diagnose): each finding printed
   // once as it appears, and each epoch's metrics line gets a "findings" array (docs/diagnosis.md).
   bool diagnose = false;
+  // What `descent train` does when the loss runs away (train/divergence_guard.hpp: below the loss's
+  // lower bound, or past 10 times the mean loss of the first updates): "stop" (the default: a message
+  // on stderr naming the loss, its value and the update, exit status 1), "warn" (the message once, as a
+  // warning, and the run goes on) or "off". A string; `descent doctor` has its own diagnosis instead.
+  std::string divergence = "stop";
 };
 
 struct TrainConfig {

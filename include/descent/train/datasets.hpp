@@ -5,13 +5,15 @@
 
 #include "descent/data/dataset.hpp"
 #include "descent/train/config.hpp"
+#include "descent/train/data_fingerprint.hpp"
 
 namespace descent::train {
 
 struct TrainData {
   data::Dataset train, test;
-  bool classification = true;  // int64 labels; false for inline regression targets and for pairs
-  bool pairs = false;          // model.siamese: both sets are pairs (data/pairs.hpp), float targets
+  bool classification = true;   // int64 labels; false for inline regression targets and for pairs
+  bool pairs = false;           // model.siamese: both sets are pairs (data/pairs.hpp), float targets
+  DataFingerprint fingerprint;  // of the sets as read, before normalization and pairs; checkpoints keep it
 };
 
 // True when the config reads its examples from a data directory.

@@ -6,6 +6,7 @@
 //   regression      Epoch 0: loss 0.0123  (0.01 s)
 // Metrics keys: epoch, train_loss, seconds, samples_per_second, lr, then test_correct, test_total and
 // test_accuracy (a fraction) for classification and pairs, threshold for pairs, test_loss for regression.
+#include <cstdint>
 #include <fstream>
 #include <ostream>
 #include <string>
@@ -22,8 +23,11 @@ std::string metrics_line(TaskKind kind, const EpochResult& result);
 
 class EpochReporter {
  public:
-  // Opens (truncating) `metrics_path` unless it is empty. Throws IoError when it cannot.
-  EpochReporter(TaskKind kind, std::ostream& out, const std::string& metrics_path);
+  // Opens `metrics_path` unless it is empty: truncated for a run from epoch 0; for a resumed run
+  // (`first_epoch` > 0), keeping the lines of the epochs before `first_epoch` (those of later epochs
+  // came from a run the checkpoint does not hold) and appending, so the file holds the whole run once.
+  // Throws IoError when it cannot, or when a line is not a metrics object with an "epoch".
+  EpochReporter(TaskKind kind, std::ostream& out, const std::string& metrics_path, std::int64_t first_epoch = 0);
 
   // Writes the epoch's line and its metrics, flushing both, so a run watched from outside (or one that
   // is stopped) shows every finished epoch.

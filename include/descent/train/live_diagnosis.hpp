@@ -30,6 +30,9 @@ class LiveDiagnosis {
   void start();
   // After the epoch's evaluation: the watch's rules; the new findings printed and put in `result`.
   void end_epoch(std::int64_t step, EpochResult& result);
+  // The run stopped in `epoch` (TrainingDiverged): the watch's rules on the state it is in, the new
+  // findings printed. Best effort: that state may hold values that are not finite.
+  void stopped(std::int64_t step, std::int64_t epoch);
 
  private:
   struct Probe;

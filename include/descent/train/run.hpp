@@ -29,13 +29,19 @@ struct RunOptions {
   std::string resume_path;             // continue from this checkpoint; epochs stays the total
   bool progress = false;               // a progress bar (for terminals); else plain lines only
   bool diagnose = false;               // as [diagnostics] diagnose = true
+  std::ostream* warnings =
+      nullptr;  // warnings (a checkpoint with no data recorded, divergence = "warn"); null: std::cerr
 };
 
 struct RunSummary {
   std::vector<EpochResult> epochs;
 };
 
-// Trains as configured, writing progress to `out`. Throws descent::Error subclasses on bad input.
+// Trains as configured, writing progress to `out`. Throws descent::Error subclasses on bad input: IoError
+// for an output that cannot be written (checked first), for a --resume checkpoint trained on other data
+// (train/data_fingerprint.hpp); TrainingDiverged when the loss stops being finite or, as [diagnostics]
+// divergence says, runs away (train/divergence_guard.hpp). Resuming a finished run trains nothing and
+// says so. On resume the metrics file keeps its lines of the epochs done and grows from there.
 RunSummary run_training(const TrainConfig& config, const RunOptions& options, std::ostream& out);
 
 // The data directory: `flag` if given, else $DESCENT_DATA, else Debian's Fashion-MNIST

@@ -62,13 +62,16 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 
 // The config's entry, against targets in [0, 1] or one-hot labels.
 const LossType& bce_with_logits_loss_type() {
-  static const LossType type{
-      "bce_with_logits", "binary cross-entropy on logits, in log-sum-exp form, torch.nn.BCEWithLogitsLoss",
-      LossTargets::Values, loss_options<ReductionOptions>,
-      [](const util::NameValuePairs& options, const LossContext& context) {
-        const auto o = loss_options_from_text<ReductionOptions>("bce_with_logits", options);
-        return against_values(BCEWithLogitsLoss{.reduction = reduction_from_string(o.reduction)}, context.classes);
-      }};
+  static const LossType type{"bce_with_logits",
+                             "binary cross-entropy on logits, in log-sum-exp form, torch.nn.BCEWithLogitsLoss",
+                             LossTargets::Values,
+                             loss_options<ReductionOptions>,
+                             [](const util::NameValuePairs& options, const LossContext& context) {
+                               const auto o = loss_options_from_text<ReductionOptions>("bce_with_logits", options);
+                               return against_values(BCEWithLogitsLoss{.reduction = reduction_from_string(o.reduction)},
+                                                     context.classes);
+                             },
+                             0.0};
   return type;
 }
 

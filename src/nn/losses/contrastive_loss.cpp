@@ -52,12 +52,15 @@ struct ContrastiveOptions {
 // The config's entry: a Siamese model's pairs (model.siamese = "euclidean"), labels 1 / 0.
 const LossType& contrastive_loss_type() {
   static const LossType type{
-      "contrastive", "1/2 [y d^2 + (1 - y) max(0, margin - d)^2], d = ||x1 - x2||, Hadsell, Chopra and LeCun 2006",
-      LossTargets::Pairs, loss_options<ContrastiveOptions>,
+      "contrastive",
+      "1/2 [y d^2 + (1 - y) max(0, margin - d)^2], d = ||x1 - x2||, Hadsell, Chopra and LeCun 2006",
+      LossTargets::Pairs,
+      loss_options<ContrastiveOptions>,
       [](const util::NameValuePairs& options, const LossContext&) {
         const auto o = loss_options_from_text<ContrastiveOptions>("contrastive", options);
         return on_pairs(ContrastiveLoss{.margin = o.margin, .reduction = reduction_from_string(o.reduction)});
-      }};
+      },
+      0.0};
   return type;
 }
 

@@ -140,25 +140,29 @@ const LossType& cross_entropy_loss_type() {
   static const LossType type{
       "cross_entropy",
       "-log softmax(x)[y] on logits, with class weights and label smoothing, torch.nn.CrossEntropyLoss",
-      LossTargets::ClassLabels, loss_options<CrossEntropyOptions>,
+      LossTargets::ClassLabels,
+      loss_options<CrossEntropyOptions>,
       [](const util::NameValuePairs& options, const LossContext& context) -> LossFunction {
         const auto o = loss_options_from_text<CrossEntropyOptions>("cross_entropy", options);
         return CrossEntropyLoss{.weight = weight_tensor(o.weight, context.dtype),
                                 .label_smoothing = o.label_smoothing,
                                 .reduction = reduction_from_string(o.reduction)};
-      }};
+      },
+      0.0};
   return type;
 }
 
 const LossType& nll_loss_type() {
   static const LossType type{"nll",
                              "-x[y] on log-probabilities (after log_softmax), with class weights, torch.nn.NLLLoss",
-                             LossTargets::ClassLabels, loss_options<NLLOptions>,
+                             LossTargets::ClassLabels,
+                             loss_options<NLLOptions>,
                              [](const util::NameValuePairs& options, const LossContext& context) -> LossFunction {
                                const auto o = loss_options_from_text<NLLOptions>("nll", options);
                                return NLLLoss{.weight = weight_tensor(o.weight, context.dtype),
                                               .reduction = reduction_from_string(o.reduction)};
-                             }};
+                             },
+                             0.0};
   return type;
 }
 

@@ -71,11 +71,13 @@ const LossType& cosine_embedding_loss_type() {
   static const LossType type{
       "cosine_embedding",
       "1 - cos(x1, x2) for y = 1, max(0, cos(x1, x2) - margin) for y = -1, torch.nn.CosineEmbeddingLoss",
-      LossTargets::Pairs, loss_options<CosineEmbeddingOptions>,
+      LossTargets::Pairs,
+      loss_options<CosineEmbeddingOptions>,
       [](const util::NameValuePairs& options, const LossContext&) {
         const auto o = loss_options_from_text<CosineEmbeddingOptions>("cosine_embedding", options);
         return on_pairs(CosineEmbeddingLoss{.margin = o.margin, .reduction = reduction_from_string(o.reduction)});
-      }};
+      },
+      0.0};
   return type;
 }
 

@@ -82,35 +82,46 @@ struct SmoothL1Options {
 
 // The config's entries, against targets or one-hot labels.
 const LossType& l1_loss_type() {
-  static const LossType type{
-      "l1", "mean absolute error |x - y|, torch.nn.L1Loss", LossTargets::Values, loss_options<ReductionOptions>,
-      [](const util::NameValuePairs& options, const LossContext& context) {
-        const auto o = loss_options_from_text<ReductionOptions>("l1", options);
-        return against_values(L1Loss{.reduction = reduction_from_string(o.reduction)}, context.classes);
-      }};
+  static const LossType type{"l1",
+                             "mean absolute error |x - y|, torch.nn.L1Loss",
+                             LossTargets::Values,
+                             loss_options<ReductionOptions>,
+                             [](const util::NameValuePairs& options, const LossContext& context) {
+                               const auto o = loss_options_from_text<ReductionOptions>("l1", options);
+                               return against_values(L1Loss{.reduction = reduction_from_string(o.reduction)},
+                                                     context.classes);
+                             },
+                             0.0};
   return type;
 }
 
 const LossType& huber_loss_type() {
-  static const LossType type{
-      "huber", "r^2 / 2 inside |r| < delta, delta (|r| - delta / 2) outside, torch.nn.HuberLoss", LossTargets::Values,
-      loss_options<HuberOptions>, [](const util::NameValuePairs& options, const LossContext& context) {
-        const auto o = loss_options_from_text<HuberOptions>("huber", options);
-        return against_values(HuberLoss{.delta = o.delta, .reduction = reduction_from_string(o.reduction)},
-                              context.classes);
-      }};
+  static const LossType type{"huber",
+                             "r^2 / 2 inside |r| < delta, delta (|r| - delta / 2) outside, torch.nn.HuberLoss",
+                             LossTargets::Values,
+                             loss_options<HuberOptions>,
+                             [](const util::NameValuePairs& options, const LossContext& context) {
+                               const auto o = loss_options_from_text<HuberOptions>("huber", options);
+                               return against_values(
+                                   HuberLoss{.delta = o.delta, .reduction = reduction_from_string(o.reduction)},
+                                   context.classes);
+                             },
+                             0.0};
   return type;
 }
 
 const LossType& smooth_l1_loss_type() {
-  static const LossType type{
-      "smooth_l1", "r^2 / (2 beta) inside |r| < beta, |r| - beta / 2 outside, torch.nn.SmoothL1Loss",
-      LossTargets::Values, loss_options<SmoothL1Options>,
-      [](const util::NameValuePairs& options, const LossContext& context) {
-        const auto o = loss_options_from_text<SmoothL1Options>("smooth_l1", options);
-        return against_values(SmoothL1Loss{.beta = o.beta, .reduction = reduction_from_string(o.reduction)},
-                              context.classes);
-      }};
+  static const LossType type{"smooth_l1",
+                             "r^2 / (2 beta) inside |r| < beta, |r| - beta / 2 outside, torch.nn.SmoothL1Loss",
+                             LossTargets::Values,
+                             loss_options<SmoothL1Options>,
+                             [](const util::NameValuePairs& options, const LossContext& context) {
+                               const auto o = loss_options_from_text<SmoothL1Options>("smooth_l1", options);
+                               return against_values(
+                                   SmoothL1Loss{.beta = o.beta, .reduction = reduction_from_string(o.reduction)},
+                                   context.classes);
+                             },
+                             0.0};
   return type;
 }
 

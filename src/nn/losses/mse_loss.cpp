@@ -30,23 +30,29 @@ Tensor quadratic_cost(const Tensor& output, const Tensor& target) {
 
 // The config's entries: mse and Nielsen's quadratic cost, both against targets or one-hot labels.
 const LossType& mse_loss_type() {
-  static const LossType type{
-      "mse", "mean squared error (x - y)^2, torch.nn.MSELoss", LossTargets::Values, loss_options<ReductionOptions>,
-      [](const util::NameValuePairs& options, const LossContext& context) {
-        const auto o = loss_options_from_text<ReductionOptions>("mse", options);
-        return against_values(MSELoss{.reduction = reduction_from_string(o.reduction)}, context.classes);
-      }};
+  static const LossType type{"mse",
+                             "mean squared error (x - y)^2, torch.nn.MSELoss",
+                             LossTargets::Values,
+                             loss_options<ReductionOptions>,
+                             [](const util::NameValuePairs& options, const LossContext& context) {
+                               const auto o = loss_options_from_text<ReductionOptions>("mse", options);
+                               return against_values(MSELoss{.reduction = reduction_from_string(o.reduction)},
+                                                     context.classes);
+                             },
+                             0.0};
   return type;
 }
 
 const LossType& quadratic_loss_type() {
   static const LossType type{"quadratic",
                              "Nielsen's quadratic cost 1/(2n) sum |a - y|^2, the batch mean whatever the reduction",
-                             LossTargets::Values, loss_options<ReductionOptions>,
+                             LossTargets::Values,
+                             loss_options<ReductionOptions>,
                              [](const util::NameValuePairs& options, const LossContext& context) {
                                loss_options_from_text<ReductionOptions>("quadratic", options);  // checked, then ignored
                                return against_values(QuadraticCost{}, context.classes);
-                             }};
+                             },
+                             0.0};
   return type;
 }
 

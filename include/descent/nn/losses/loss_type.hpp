@@ -11,6 +11,7 @@
 // allows ("huber: delta = 0: expected delta > 0"); an unknown option a ValueError listing the loss's.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +58,10 @@ struct LossType {
   std::vector<LossOption> (*options)();
   // Checks the options (OptionError, ValueError as above) and makes the loss.
   LossFunction (*make)(const util::NameValuePairs& options, const LossContext& context);
+  // The least value the loss can take on the outputs it is made for (0 for cross_entropy on logits,
+  // nll on log-probabilities, mse, ...), -infinity when it has none. A training loss below it means
+  // the output is not what the loss expects (nll on raw logits): train/divergence_guard.hpp stops it.
+  double lower_bound = -std::numeric_limits<double>::infinity();
 };
 
 // Every loss, sorted by name.
