@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "descent/autograd/anomaly.hpp"
 #include "descent/data/data_loader.hpp"
@@ -15,11 +16,13 @@
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/datasets.hpp"
+#include "descent/train/early_stopping.hpp"
 #include "descent/train/epoch_report.hpp"
 #include "descent/train/evaluator.hpp"
 #include "descent/train/live_diagnosis.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/train_loader.hpp"
+#include "descent/util/number_text.hpp"
 #include "epoch_loop.hpp"
 
 namespace descent::train {
@@ -76,6 +79,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   // On for this run when the config asks; otherwise the mode stays as the caller left it.
   const FlushDenormalGuard flush_guard(config.flush_denormal || flush_denormal());
 
+  const std::string best_metric = options.save_best_path.empty() ? "" : save_best_metric(config);
   const TrainData data = load_data(config, options.data_dir);
   const data::Dataset& train_set = data.train;
   Generator init_gen(config.seed);
@@ -84,7 +88,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   auto optimizer = build_optimizer(config, *model);
   data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
-  const TrainingParts parts{*model, *optimizer, scheduler.get(), loader};
+  const TrainingParts parts{*model, *optimizer, scheduler.get(), loader,
+                            data.input_stats ? &*data.input_stats : nullptr};
   TrainingProgress progress;
   if (!options.resume_path.empty()) {
     progress = load_checkpoint(options.resume_path, config, parts);
@@ -108,6 +113,10 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
                   diagnosis ? &diagnosis->watch() : nullptr},
                  out, options.progress, progress.step, options.resume_path);
 
+  std::optional<BestMetric> kept;  // --save-best
+  if (!best_metric.empty()) kept.emplace(best_metric);
+  std::optional<EarlyStopping> stopping;
+  if (config.early_stopping) stopping.emplace(*config.early_stopping);
   RunSummary summary;
   for (std::int64_t epoch = progress.epochs_done; epoch < config.epochs; ++epoch) {
     EpochResult r = loop.train_epoch(loader, epoch);
@@ -120,8 +129,17 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
       save_checkpoint(options.save_path, config, parts, {epoch + 1, loop.step()});
       loop.checkpoint_saved(options.save_path + " (after epoch " + std::to_string(epoch + 1) + ")");
     }
+    if (kept && kept->update(r)) save_checkpoint(options.save_best_path, config, parts, {epoch + 1, loop.step()});
     summary.epochs.push_back(r);
+    if (stopping && stopping->should_stop(r)) {
+      out << stopping->message() << '\n';
+      summary.stopped_early = true;
+      break;
+    }
   }
+  if (kept && kept->has_best())
+    out << "best " << best_metric << ' ' << util::format_number(kept->best(), ".6g") << " at epoch "
+        << kept->best_epoch() << ", saved in " << options.save_best_path << '\n';
   loop.finish_trace();
   return summary;
 }

@@ -75,7 +75,11 @@ plot::Figure metrics_figure(const std::vector<std::string>& files) {
     if (epoch < 0 || loss < 0) throw IoError(file + ": expected metrics with the keys epoch and train_loss");
     const std::string name = files.size() > 1 ? stem(file) + ": " : "";
     f.series.push_back({name + "training loss", column(t, epoch), column(t, loss)});
+    if (const int val_loss = t.column("val_loss"); val_loss >= 0)  // [data] validation
+      f.series.push_back({name + "validation loss", column(t, epoch), column(t, val_loss)});
     if (acc >= 0) f.series.push_back({name + "test accuracy", column(t, epoch), column(t, acc), true});
+    if (const int val_acc = t.column("val_accuracy"); val_acc >= 0)
+      f.series.push_back({name + "validation accuracy", column(t, epoch), column(t, val_acc), true});
   }
   if (files.size() == 1) f.title = "Training: " + stem(files.front());
   return f;
