@@ -13,8 +13,10 @@
 #include "landscape_command.hpp"
 #include "minimize_command.hpp"
 #include "plot_command.hpp"
+#include "summary_command.hpp"
 #include "train_command.hpp"
 #include "usage_errors.hpp"
+#include "version.hpp"
 
 namespace descent::cli {
 namespace {
@@ -35,6 +37,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   MinimizeCommand minimize(app);
   PlotCommand plot(app);
   LandscapeCommand landscape(app);
+  SummaryCommand summary(app);
+  app.set_version_flag("--version", std::string("descent ") + kVersion, "Print the version (descent X.Y.Z) and exit");
   app.footer([&app] { return commands_help(app); });
 
   auto bad_input = [&err](const std::string& message) {
@@ -50,6 +54,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return kExitSuccess;
   } catch (const CLI::CallForAllHelp&) {
     out << app.help("", CLI::AppFormatMode::All);
+    return kExitSuccess;
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << '\n';
     return kExitSuccess;
   } catch (const CLI::ParseError& e) {
     const std::vector<CLI::App*> selected = app.get_subcommands();
@@ -67,6 +74,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (minimize.selected()) return minimize.run(args, out);
     if (plot.selected()) return plot.run(out);
     if (landscape.selected()) return landscape.run(out, err);
+    if (summary.selected()) return summary.run(out);
   } catch (const TrainingDiverged& e) {
     err << "descent: " << e.what() << '\n';
     return kExitCheckFailed;

@@ -65,6 +65,10 @@ TrainCommand::TrainCommand(CLI::App& parent)
                    "Continue from a checkpoint; --epochs (or train.epochs) stays the total, so a checkpoint "
                    "saved after epoch k goes on with epoch k")
       ->type_name("FILE");
+  app_->add_option("--save-best", save_best_path_,
+                   "Checkpoint to FILE each time the epoch's validation metric improves on the best so far "
+                   "(train.early_stopping.metric, else val_loss; needs [data] validation)")
+      ->type_name("FILE");
   std::vector<std::string_view> losses;
   for (const nn::LossType* loss : nn::loss_types()) losses.push_back(loss->name);
   app_->footer(kFooter + nn::layers_help() + "\nLosses ([loss] name): " + util::join(losses) + "\n\n" +
@@ -84,6 +88,7 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   options.trace_path = trace_path_;
   options.save_path = save_path_;
   options.resume_path = resume_path_;
+  options.save_best_path = save_best_path_;
   options.diagnose = diagnose_;
   options.warnings = &err;
   options.command = "descent train " + config_path_;

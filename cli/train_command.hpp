@@ -30,6 +30,7 @@ class TrainCommand {
   std::string trace_path_;
   std::string save_path_;
   std::string resume_path_;
+  std::string save_best_path_;
   bool diagnose_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include "descent/data/safetensors.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/generator.hpp"
+#include "descent/util/join.hpp"
 #include "descent/util/number_text.hpp"
 
 namespace descent::train {
@@ -19,6 +20,12 @@ constexpr std::string_view kSchedulerScalar = "scheduler.";
 
 // "%a": a hexadecimal float, which strtod reads back to the same bits.
 std::string exact(double v) { return util::format_number(v, "a"); }
+
+std::string exact_list(const std::vector<double>& values) {
+  std::vector<std::string> parts;
+  for (double v : values) parts.push_back(exact(v));
+  return util::join(parts, ",");
+}
 
 double read_exact(const std::string& path, const std::string& key, const std::string& text) {
   char* end = nullptr;
@@ -90,6 +97,10 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
     f.metadata["first_losses"] = std::to_string(progress.first_losses);
   }
   if (progress.data) write_fingerprint(*progress.data, f.metadata);
+  if (parts.input_stats) {
+    f.metadata["input_mean"] = exact_list(parts.input_stats->mean);
+    f.metadata["input_std"] = exact_list(parts.input_stats->std);
+  }
   data::save_safetensors(path, f);
 }
 

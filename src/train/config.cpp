@@ -21,6 +21,7 @@
 
 #include "config_inits.hpp"
 #include "config_section.hpp"
+#include "config_workflow.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/init_type.hpp"
 #include "descent/nn/layer_type.hpp"
@@ -46,8 +47,9 @@ constexpr std::array<std::string_view, 9> kModelKeys = {
     "layers", "activation", "output_activation", "init", "bias", "weights", "siamese", "weight_init", "bias_init"};
 constexpr std::array<std::string_view, 6> kLayerModelKeys = {"input_shape", "layer",       "weights",
                                                              "siamese",     "weight_init", "bias_init"};
-constexpr std::array<std::string_view, 9> kDataKeys = {"classes",     "train_limit", "test_limit", "inputs", "targets",
-                                                       "train_pairs", "test_pairs",  "normalize",  "shuffle"};
+constexpr std::array<std::string_view, 10> kDataKeys = {"classes", "train_limit", "test_limit", "inputs",
+                                                        "targets", "train_pairs", "test_pairs", "normalize",
+                                                        "shuffle", "validation"};
 // [data] normalize: pixels / 255 as torchvision's ToTensor, the raw bytes, or Normalize with the
 // training set's per-channel mean and standard deviation.
 constexpr std::array<std::string_view, 3> kNormalizations = {"unit", "none", "standardize"};
@@ -55,8 +57,8 @@ constexpr std::array<std::string_view, 7> kDiagnosticsKeys = {
     "record", "record_every", "nonfinite_watch", "monitor_every", "loss_window", "diagnose", "divergence"};
 // [diagnostics] divergence: stop the run, warn once, or leave the loss unwatched.
 constexpr std::array<std::string_view, 3> kDivergenceActions = {"stop", "warn", "off"};
-constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch_size",      "seed",          "dtype",
-                                                        "clip_grad_norm", "clip_grad_value", "flush_denormal"};
+constexpr std::array<std::string_view, 8> kTrainKeys = {
+    "epochs", "batch_size", "seed", "dtype", "clip_grad_norm", "clip_grad_value", "flush_denormal", "early_stopping"};
 // Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
 constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "epochs", "steps_per_epoch"};
 
@@ -262,6 +264,7 @@ void read_data(const Section& s, DataConfig& d) {
     s.fail("targets", "as many rows as data.inputs (" + std::to_string(d.inputs.size()) + ")");
   if (!d.inputs.empty() && s.find("normalize"))
     s.fail("normalize", "no normalize with inline data: data.inputs are used as written");
+  config_reader::read_validation(s, d);
 }
 
 void read_train(const Section& s, TrainConfig& c) {
@@ -293,6 +296,7 @@ void read_train(const Section& s, TrainConfig& c) {
     s.check("clip_grad_value", !s.find("clip_grad_norm"), "clip_grad_norm or clip_grad_value, not both");
   }
   s.get("flush_denormal", c.flush_denormal);
+  c.early_stopping = config_reader::read_early_stopping(s);
 }
 
 nn::LossTargets targets_of(const LossConfig& loss) { return nn::find_loss_type(loss.name).targets; }
@@ -406,6 +410,7 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
   // Across sections: a Siamese model's loss and pairs; inline examples fit the network's ends; otherwise
   // one output unit per class (a Siamese tower's last layer is the embedding instead).
   check_siamese(section("loss"), section("data"), c);
+  config_reader::check_workflow(section("data"), section("train"), c);
   if (!c.model.layer.empty()) {
     check_layer_model_fits(c, section("data"), section("loss"), root["data"]["classes"].node() != nullptr);
   } else if (!c.data.inputs.empty()) {

@@ -6,6 +6,7 @@
 #include "descent/data/pairs.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
+#include "descent/train/validation_split.hpp"
 #include "descent/util/number_text.hpp"
 
 namespace descent::train {
@@ -19,12 +20,14 @@ Tensor rows_to_tensor(const std::vector<std::vector<double>>& rows, Dtype dtype)
 }
 
 // data.normalize on the IDX sets: "unit" is how they are read; "standardize" uses the training set's
-// statistics for both sets, one channel unless model.input_shape is [C, H, W].
+// statistics for every set, one channel unless model.input_shape is [C, H, W].
 void normalize_inputs(const TrainConfig& config, TrainData& d) {
   const std::string& how = config.data.normalize;
+  const bool validation = d.validation.size() > 0;
   if (how == "none") {
     data::rescale_pixels_(d.train, 1.0);
     data::rescale_pixels_(d.test, 1.0);
+    if (validation) data::rescale_pixels_(d.validation, 1.0);
   }
   if (how != "standardize") return;
   const std::vector<std::int64_t>& shape = config.model.input_shape;
@@ -37,6 +40,8 @@ void normalize_inputs(const TrainConfig& config, TrainData& d) {
                         "): expected \"unit\" or \"none\" for constant inputs");
   data::normalize_(d.train, stats);
   data::normalize_(d.test, stats);
+  if (validation) data::normalize_(d.validation, stats);
+  d.input_stats = stats;
 }
 
 // The IDX files load_mnist reads from `dir`, by name: each compressed one if present, as it does.
@@ -60,12 +65,13 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
   if (!needs_data_dir(config)) {
     d.train.inputs = rows_to_tensor(config.data.inputs, config.dtype);
     d.train.targets = rows_to_tensor(config.data.targets, config.dtype);
+    d.fingerprint = fingerprint_data(d.train, d.train, "inline", config.path + " ([data] inputs, targets)");
+    if (config.data.validation > 0) d.validation = hold_out_validation(config, d.train, "data.inputs");
     d.test = d.train;
     d.classification = false;
-    d.fingerprint = fingerprint_data(d.train, d.test, "inline", config.path + " ([data] inputs, targets)");
     return d;
   }
-  d.train = data::load_mnist(data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
+  d.train = data::load_mnist(data_dir, true, config.data.classes, config.dtype, training_examples_to_read(config.data));
   d.test = data::load_mnist(data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
   d.fingerprint =
       fingerprint_data(d.train, d.test, "idx", std::filesystem::absolute(data_dir).lexically_normal().string(),
@@ -75,6 +81,7 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
                       (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +
                       std::to_string(config.model.input_size()) + ": expected the input size of the data, " +
                       std::to_string(d.train.inputs.shape()[1]));
+  if (config.data.validation > 0) d.validation = hold_out_validation(config, d.train, data_dir);
   normalize_inputs(config, d);  // before pairs are drawn: a pair holds two normalized images
   if (config.model.siamese != "none") {
     const double dissimilar = config.loss.name == "contrastive" ? 0.0 : -1.0;

@@ -1,10 +1,12 @@
 #include "descent/train/epoch_report.hpp"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "descent/error.hpp"
 #include "descent/util/atomic_file.hpp"
+#include "descent/util/join.hpp"
+#include "descent/util/number_text.hpp"
 
 namespace descent::train {
 namespace {
@@ -31,25 +33,45 @@ std::string metrics_lines_before(const std::string& path, std::int64_t first_epo
 
 }  // namespace
 
+namespace {
+
+std::string count(std::int64_t n) { return std::to_string(n); }
+
+// "9011 / 10000"
+std::string of(std::int64_t correct, std::int64_t total) { return count(correct) + " / " + count(total); }
+
+double fraction(std::int64_t correct, std::int64_t total) {
+  return total ? static_cast<double>(correct) / static_cast<double>(total) : 0.0;
+}
+
+}  // namespace
+
 std::string epoch_line(TaskKind kind, const EpochResult& r) {
-  const auto epoch = static_cast<long long>(r.epoch);
-  const auto correct = static_cast<long long>(r.test_correct), total = static_cast<long long>(r.test_total);
-  char line[200];
+  using util::format_number;
+  const std::string head = "Epoch " + count(r.epoch) + ": ";
+  const std::string seconds = format_number(r.seconds, ".2f") + " s";
+  std::vector<std::string> parts;
   switch (kind) {
     case TaskKind::Classification:
-      std::snprintf(line, sizeof line, "Epoch %lld: %lld / %lld  (train loss %.6f, %.2f s, %.0f samples/s)\n", epoch,
-                    correct, total, r.train_loss, r.seconds, r.samples_per_second);
-      break;
+      parts.push_back("train loss " + format_number(r.train_loss, ".6f"));
+      if (r.validated) {
+        parts.push_back("val loss " + format_number(r.val_loss, ".6f"));
+        parts.push_back("val " + of(r.val_correct, r.val_total));
+      }
+      if (r.test_loss_measured) parts.push_back("test loss " + format_number(r.test_loss, ".6f"));
+      parts.push_back(seconds);
+      parts.push_back(format_number(r.samples_per_second, ".0f") + " samples/s");
+      return head + of(r.test_correct, r.test_total) + "  (" + util::join(parts) + ")\n";
     case TaskKind::Pairs:
-      std::snprintf(line, sizeof line,
-                    "Epoch %lld: %lld / %lld pairs  (threshold %.4g, train loss %.6f, %.2f s, %.0f pairs/s)\n", epoch,
-                    correct, total, r.threshold, r.train_loss, r.seconds, r.samples_per_second);
-      break;
+      parts = {"threshold " + format_number(r.threshold, ".4g"), "train loss " + format_number(r.train_loss, ".6f"),
+               seconds, format_number(r.samples_per_second, ".0f") + " pairs/s"};
+      return head + of(r.test_correct, r.test_total) + " pairs  (" + util::join(parts) + ")\n";
     case TaskKind::Regression:
-      std::snprintf(line, sizeof line, "Epoch %lld: loss %.10g  (%.2f s)\n", epoch, r.test_loss, r.seconds);
-      break;
+      if (r.validated) parts.push_back("val loss " + format_number(r.val_loss, ".10g"));
+      parts.push_back(seconds);
+      return head + "loss " + format_number(r.test_loss, ".10g") + "  (" + util::join(parts) + ")\n";
   }
-  return line;
+  return head + "\n";
 }
 
 std::string metrics_line(TaskKind kind, const EpochResult& r) {
@@ -58,14 +80,21 @@ std::string metrics_line(TaskKind kind, const EpochResult& r) {
                       {"seconds", r.seconds},
                       {"samples_per_second", r.samples_per_second},
                       {"lr", r.lr}};
-  if (kind == TaskKind::Regression) {
-    j["test_loss"] = r.test_loss;
-  } else {
+  if (kind == TaskKind::Regression || r.test_loss_measured) j["test_loss"] = r.test_loss;
+  if (kind != TaskKind::Regression) {
     j["test_correct"] = r.test_correct;
     j["test_total"] = r.test_total;
-    j["test_accuracy"] = r.test_total ? static_cast<double>(r.test_correct) / static_cast<double>(r.test_total) : 0.0;
+    j["test_accuracy"] = fraction(r.test_correct, r.test_total);
   }
   if (kind == TaskKind::Pairs) j["threshold"] = r.threshold;
+  if (r.validated) {
+    j["val_loss"] = r.val_loss;
+    if (kind != TaskKind::Regression) {
+      j["val_correct"] = r.val_correct;
+      j["val_total"] = r.val_total;
+      j["val_accuracy"] = fraction(r.val_correct, r.val_total);
+    }
+  }
   if (r.diagnosed) {
     j["diagnosis_seconds"] = r.diagnosis_seconds;
     j["findings"] = nlohmann::json::array();

@@ -9,28 +9,51 @@
 namespace descent::train {
 namespace {
 
+// The mean loss (as the training loss is averaged: each chunk's loss weighted by its examples) and the
+// correct predictions (argmax of the output against the label) over `set`, in chunks.
+struct Classified {
+  double loss = 0;
+  std::int64_t correct = 0;
+};
+
+Classified classify(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn) {
+  NoGradGuard no_grad;
+  constexpr std::int64_t kChunk = 1000;
+  Classified c;
+  const std::int64_t* labels = set.targets.data<std::int64_t>();
+  for (std::int64_t start = 0; start < set.size(); start += kChunk) {
+    const std::int64_t n = std::min(kChunk, set.size() - start);
+    const Tensor output = model(set.inputs.view_narrowed(start, n));
+    c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
+    const Tensor predicted = kernels::argmax(output, 1, false);
+    const std::int64_t* p = predicted.data<std::int64_t>();
+    for (std::int64_t i = 0; i < n; ++i) c.correct += p[i] == labels[start + i];
+  }
+  if (set.size() > 0) c.loss /= static_cast<double>(set.size());
+  return c;
+}
+
 class ClassificationEvaluator : public Evaluator {
  public:
-  explicit ClassificationEvaluator(const data::Dataset& test) : test_(test) {}
+  ClassificationEvaluator(const TrainData& data, const LossFn& loss_fn) : data_(data), loss_fn_(loss_fn) {}
 
-  // Correct predictions (argmax of the output against the label), in chunks.
   void evaluate(nn::Module& model, EpochResult& result) override {
-    NoGradGuard no_grad;
-    constexpr std::int64_t kChunk = 1000;
-    std::int64_t correct = 0;
-    const std::int64_t* labels = test_.targets.data<std::int64_t>();
-    for (std::int64_t start = 0; start < test_.size(); start += kChunk) {
-      const std::int64_t n = std::min(kChunk, test_.size() - start);
-      const Tensor predicted = kernels::argmax(model(test_.inputs.view_narrowed(start, n)), 1, false);
-      const std::int64_t* p = predicted.data<std::int64_t>();
-      for (std::int64_t i = 0; i < n; ++i) correct += p[i] == labels[start + i];
-    }
-    result.test_correct = correct;
-    result.test_total = test_.size();
+    const Classified test = classify(model, data_.test, loss_fn_);
+    result.test_correct = test.correct;
+    result.test_total = data_.test.size();
+    result.test_loss = test.loss;
+    result.test_loss_measured = true;
+    if (data_.validation.size() == 0) return;
+    const Classified val = classify(model, data_.validation, loss_fn_);
+    result.validated = true;
+    result.val_loss = val.loss;
+    result.val_correct = val.correct;
+    result.val_total = data_.validation.size();
   }
 
  private:
-  const data::Dataset& test_;
+  const TrainData& data_;
+  const LossFn& loss_fn_;
 };
 
 class PairEvaluator : public Evaluator {
@@ -55,16 +78,19 @@ class PairEvaluator : public Evaluator {
 
 class RegressionEvaluator : public Evaluator {
  public:
-  RegressionEvaluator(const data::Dataset& test, const LossFn& loss_fn) : test_(test), loss_fn_(loss_fn) {}
+  RegressionEvaluator(const TrainData& data, const LossFn& loss_fn) : data_(data), loss_fn_(loss_fn) {}
 
-  // The mean loss over the test set, in one pass.
+  // The mean loss over the test set (and the validation set), in one pass each.
   void evaluate(nn::Module& model, EpochResult& result) override {
     NoGradGuard no_grad;
-    result.test_loss = loss_fn_(model(test_.inputs), test_.targets).item();
+    result.test_loss = loss_fn_(model(data_.test.inputs), data_.test.targets).item();
+    if (data_.validation.size() == 0) return;
+    result.validated = true;
+    result.val_loss = loss_fn_(model(data_.validation.inputs), data_.validation.targets).item();
   }
 
  private:
-  const data::Dataset& test_;
+  const TrainData& data_;
   const LossFn& loss_fn_;
 };
 
@@ -77,9 +103,9 @@ TaskKind task_kind(const TrainData& data) {
 
 std::unique_ptr<Evaluator> make_evaluator(const TrainConfig& config, const TrainData& data, const LossFn& loss_fn) {
   switch (task_kind(data)) {
-    case TaskKind::Classification: return std::make_unique<ClassificationEvaluator>(data.test);
+    case TaskKind::Classification: return std::make_unique<ClassificationEvaluator>(data, loss_fn);
     case TaskKind::Pairs: return std::make_unique<PairEvaluator>(data.train, data.test, *siamese_score(config));
-    case TaskKind::Regression: return std::make_unique<RegressionEvaluator>(data.test, loss_fn);
+    case TaskKind::Regression: return std::make_unique<RegressionEvaluator>(data, loss_fn);
   }
   return nullptr;
 }

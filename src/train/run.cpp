@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "descent/autograd/anomaly.hpp"
 #include "descent/data/data_loader.hpp"
@@ -18,12 +19,14 @@
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/datasets.hpp"
 #include "descent/train/divergence_guard.hpp"
+#include "descent/train/early_stopping.hpp"
 #include "descent/train/epoch_report.hpp"
 #include "descent/train/evaluator.hpp"
 #include "descent/train/live_diagnosis.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/train_loader.hpp"
 #include "descent/util/output_paths.hpp"
+#include "descent/util/number_text.hpp"
 #include "epoch_loop.hpp"
 
 namespace descent::train {
@@ -89,9 +92,11 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const FlushDenormalGuard flush_guard(config.flush_denormal || flush_denormal());
   std::ostream& warnings = options.warnings ? *options.warnings : std::cerr;
   const std::vector<util::OutputPath> outputs = {
-      {"--metrics", options.metrics_path}, {"--trace", options.trace_path}, {"--save", options.save_path}};
+      {"--metrics", options.metrics_path}, {"--trace", options.trace_path}, {"--save", options.save_path},
+      {"--save-best", options.save_best_path}};
   util::check_output_paths(outputs);  // before anything runs: not after the first epoch
 
+  const std::string best_metric = options.save_best_path.empty() ? "" : save_best_metric(config);
   const TrainData data = load_data(config, options.data_dir);
   const data::Dataset& train_set = data.train;
   Generator init_gen(config.seed);
@@ -100,7 +105,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   auto optimizer = build_optimizer(config, *model);
   data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
-  const TrainingParts parts{*model, *optimizer, scheduler.get(), loader};
+  const TrainingParts parts{*model, *optimizer, scheduler.get(), loader,
+                            data.input_stats ? &*data.input_stats : nullptr};
   TrainingProgress progress;
   if (!options.resume_path.empty()) {
     progress = load_checkpoint(options.resume_path, config, parts);
@@ -144,6 +150,10 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     return p;
   };
 
+  std::optional<BestMetric> kept;  // --save-best
+  if (!best_metric.empty()) kept.emplace(best_metric);
+  std::optional<EarlyStopping> stopping;
+  if (config.early_stopping) stopping.emplace(*config.early_stopping);
   RunSummary summary;
   for (std::int64_t epoch = progress.epochs_done; epoch < config.epochs; ++epoch) {
     EpochResult r;
@@ -162,8 +172,17 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
       save_checkpoint(options.save_path, config, parts, progress_at(epoch + 1));
       loop.checkpoint_saved(options.save_path + " (after epoch " + std::to_string(epoch) + ")");
     }
+    if (kept && kept->update(r)) save_checkpoint(options.save_best_path, config, parts, progress_at(epoch + 1));
     summary.epochs.push_back(r);
+    if (stopping && stopping->should_stop(r)) {
+      out << stopping->message() << '\n';
+      summary.stopped_early = true;
+      break;
+    }
   }
+  if (kept && kept->has_best())
+    out << "best " << best_metric << ' ' << util::format_number(kept->best(), ".6g") << " at epoch "
+        << kept->best_epoch() << ", saved in " << options.save_best_path << '\n';
   loop.finish_trace();
   return summary;
 }

@@ -76,7 +76,11 @@ plot::Figure metrics_figure(const std::vector<std::string>& files) {
     const std::string name = files.size() > 1 ? stem(file) + ": " : "";
     const bool one_point = t.rows.size() == 1;  // a line through one point draws nothing: mark it
     f.series.push_back({name + "training loss", column(t, epoch), column(t, loss), false, one_point});
+    if (const int val_loss = t.column("val_loss"); val_loss >= 0)  // [data] validation
+      f.series.push_back({name + "validation loss", column(t, epoch), column(t, val_loss), false, one_point});
     if (acc >= 0) f.series.push_back({name + "test accuracy", column(t, epoch), column(t, acc), true, one_point});
+    if (const int val_acc = t.column("val_accuracy"); val_acc >= 0)
+      f.series.push_back({name + "validation accuracy", column(t, epoch), column(t, val_acc), true, one_point});
   }
   if (files.size() == 1) f.title = "Training: " + stem(files.front());
   return f;

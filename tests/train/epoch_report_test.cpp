@@ -50,6 +50,31 @@ TEST(EpochReport, MetricsKeysOfEachKind) {
   EXPECT_DOUBLE_EQ(j["test_accuracy"].get<double>(), 0.9022);
 }
 
+// With the test loss measured and a validation set: the figures inside the parenthesis, the line's start
+// as before; the metrics gain test_loss, val_loss and, for classification, val_correct, val_total and
+// val_accuracy (9011 / 10000 = 0.9011).
+TEST(EpochReport, ValidationAndTestLossFigures) {
+  EpochResult r = result();
+  r.test_loss_measured = true;
+  r.validated = true;
+  r.val_loss = 0.25;
+  r.val_correct = 9011;
+  r.val_total = 10000;
+  EXPECT_EQ(epoch_line(TaskKind::Classification, r),
+            "Epoch 2: 9022 / 10000  (train loss 0.125000, val loss 0.250000, val 9011 / 10000, test loss 0.062500, "
+            "0.50 s, 120000 samples/s)\n");
+  EXPECT_EQ(epoch_line(TaskKind::Regression, r), "Epoch 2: loss 0.0625  (val loss 0.25, 0.50 s)\n");
+  const auto j = nlohmann::json::parse(metrics_line(TaskKind::Classification, r));
+  EXPECT_EQ(j["test_loss"].get<double>(), 0.0625);
+  EXPECT_EQ(j["val_loss"].get<double>(), 0.25);
+  EXPECT_EQ(j["val_correct"].get<std::int64_t>(), 9011);
+  EXPECT_EQ(j["val_total"].get<std::int64_t>(), 10000);
+  EXPECT_DOUBLE_EQ(j["val_accuracy"].get<double>(), 0.9011);
+  const auto regression = nlohmann::json::parse(metrics_line(TaskKind::Regression, r));
+  EXPECT_EQ(regression["val_loss"].get<double>(), 0.25);
+  EXPECT_FALSE(regression.contains("val_accuracy"));
+}
+
 TEST(EpochReport, RegressionMetricsHoldTheLr) {
   data::testing::TempDir dir;
   const TrainConfig config = parse_config_string(

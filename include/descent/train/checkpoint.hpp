@@ -11,6 +11,7 @@
 #include <string>
 
 #include "descent/data/data_loader.hpp"
+#include "descent/data/normalize.hpp"
 #include "descent/nn/module.hpp"
 #include "descent/optim/lr_scheduler/lr_scheduler.hpp"
 #include "descent/optim/optimizer.hpp"
@@ -36,6 +37,9 @@ struct TrainingParts {
   optim::Optimizer& optimizer;
   optim::LRScheduler* scheduler;
   data::DataLoader& loader;
+  // [data] normalize = "standardize": the training part's statistics, stored in the metadata as
+  // input_mean and input_std (hexadecimal floats, one per channel, comma-separated); may be null.
+  const data::ChannelStats* input_stats = nullptr;
 };
 
 void save_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts,

@@ -24,10 +24,11 @@
 //   [data]      classes (must equal the last layer size, unless siamese), train_limit, test_limit,
 //               normalize (unit | none | standardize: pixels / 255, the bytes, or per-channel mean 0
 //               and std 1 by the training set's statistics), shuffle (true | false), train_pairs,
-//               test_pairs (siamese only), or inline inputs and targets
+//               test_pairs (siamese only), or inline inputs and targets, validation (examples held out)
 //   [train]     epochs, batch_size (an integer, 1 for stochastic gradient descent, or "full" for the
 //               whole training set in one batch), seed, dtype (float32 | float64), clip_grad_norm (the
-//               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|)
+//               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|),
+//               early_stopping = {metric, patience, min_delta}
 // An integer may stand for a float (lr = 3); a float or string where an integer is expected is an error.
 #include <cstdint>
 #include <optional>
@@ -125,6 +126,23 @@ struct DataConfig {
   // test set; both required then.
   std::int64_t train_pairs = 0;
   std::int64_t test_pairs = 0;
+  // Training examples held out as a validation set, measured after every epoch (val_loss, and
+  // val_accuracy for classification): the N after the first train_limit, or the last N of the
+  // training set when there is no limit (Nielsen's 50000 / 10000 split of MNIST's 60000). Inline
+  // examples: the last N rows. 0: none. An integer >= 0 that leaves at least one training example;
+  // not with model.siamese. normalize = "standardize" takes its statistics from the training part.
+  std::int64_t validation = 0;
+};
+
+// [train] early_stopping = {metric = "val_loss", patience = 5, min_delta = 0}: the run stops when
+// `metric` has not improved by more than min_delta for `patience` epochs in a row, as Keras'
+// EarlyStopping and Lightning's (losses must fall, accuracies rise).
+struct EarlyStoppingConfig {
+  // val_loss, val_accuracy (need data.validation > 0), test_loss, test_accuracy, train_loss; the
+  // accuracies for classification only.
+  std::string metric = "val_loss";
+  std::int64_t patience = 5;  // an integer >= 1: epochs without improvement before the run stops
+  double min_delta = 0;       // a number >= 0: a change of at most this much is no improvement
 };
 
 // batch_size = "full": every training example in one batch.
@@ -166,6 +184,7 @@ struct TrainConfig {
   double clip_grad_norm = 0;    // 0: no clipping
   double clip_grad_value = 0;   // 0: no clipping
   bool flush_denormal = false;  // subnormals as zero during the run (descent/tensor/flush_denormal.hpp)
+  std::optional<EarlyStoppingConfig> early_stopping;  // [train] early_stopping, when the file sets it
 };
 
 // Reads and validates `path`; throws ConfigError (missing file, TOML syntax error with its line,

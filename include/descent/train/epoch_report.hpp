@@ -1,11 +1,15 @@
 #pragma once
 // What a training run says after each epoch: a line in Nielsen's form on the output, and one JSON
 // object per epoch in the metrics file (JSON Lines). Both depend on the task:
-//   classification  Epoch 0: 9022 / 10000  (train loss 0.154302, 0.07 s, 669118 samples/s)
+//   classification  Epoch 0: 9022 / 10000  (train loss 0.154302, test loss 0.081204, 0.07 s, 669118 samples/s)
 //   pairs           Epoch 0: 9512 / 10000 pairs  (threshold 0.43, train loss 0.1, 0.50 s, 20000 pairs/s)
 //   regression      Epoch 0: loss 0.0123  (0.01 s)
+// With a validation set ([data] validation), classification adds "val loss 0.083, val 9011 / 10000"
+// after the train loss, and regression "val loss 0.0125" before the seconds.
 // Metrics keys: epoch, train_loss, seconds, samples_per_second, lr, then test_correct, test_total and
-// test_accuracy (a fraction) for classification and pairs, threshold for pairs, test_loss for regression.
+// test_accuracy (a fraction) for classification and pairs, threshold for pairs, test_loss for
+// classification and regression; with a validation set val_loss, and for classification val_correct,
+// val_total and val_accuracy.
 #include <cstdint>
 #include <fstream>
 #include <ostream>

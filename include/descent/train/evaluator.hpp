@@ -2,10 +2,12 @@
 // How a training run measures its model after each epoch: one evaluator per kind of task, chosen once
 // from the data.
 //   classification (IDX data, int64 labels): test_correct of test_total, the output's argmax
-//     against the label;
+//     against the label, and test_loss, the mean loss;
 //   pairs (model.siamese): the score threshold chosen on the training pairs (train/pair_accuracy.hpp),
 //     and the test pairs it gets right;
 //   regression (inline data): test_loss, the mean loss over the test set.
+// With a validation set ([data] validation), classification and regression measure it the same way
+// (val_loss, val_correct of val_total).
 #include <memory>
 
 #include "descent/nn/module.hpp"

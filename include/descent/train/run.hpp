@@ -1,7 +1,9 @@
 #pragma once
 // One training run from a config: data, model, loss, optimizer and schedule built from it, the epoch loop
 // (gradients clipped as configured; the schedule stepped per epoch, or per batch for onecyclelr),
-// per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics. A Siamese run
+// per-epoch lines in Nielsen's form ("Epoch 0: 9022 / 10000"), and JSON Lines metrics; with [data]
+// validation, each epoch's validation figures, early stopping ([train] early_stopping) and the best
+// epoch's checkpoint (save_best_path) watch them. A Siamese run
 // (model.siamese) reports pair verification instead, with the threshold chosen on the training pairs
 // (train/pair_accuracy.hpp): "Epoch 0: 9512 / 10000 pairs  (threshold 0.43, train loss ...)".
 // Its parts: the training pass (src/train/epoch_loop.hpp), the evaluator of the task's kind
@@ -27,14 +29,18 @@ struct RunOptions {
   std::string command;                 // the command line, recorded in the trace's comments
   std::string save_path;               // checkpoint after every epoch (train/checkpoint.hpp)
   std::string resume_path;             // continue from this checkpoint; epochs stays the total
-  bool progress = false;               // a progress bar (for terminals); else plain lines only
-  bool diagnose = false;               // as [diagnostics] diagnose = true
-  std::ostream* warnings =
-      nullptr;  // warnings (a checkpoint with no data recorded, divergence = "warn"); null: std::cerr
+  // A checkpoint written each time the epoch's metric improves on the best so far (the early-stopping
+  // metric, else val_loss: train/early_stopping.hpp); after a resume, the best of the epochs it runs.
+  std::string save_best_path;
+  bool progress = false;  // a progress bar (for terminals); else plain lines only
+  bool diagnose = false;  // as [diagnostics] diagnose = true
+  // Warnings (a checkpoint with no data recorded, divergence = "warn"); null: std::cerr.
+  std::ostream* warnings = nullptr;
 };
 
 struct RunSummary {
   std::vector<EpochResult> epochs;
+  bool stopped_early = false;  // [train] early_stopping ended the run before train.epochs
 };
 
 // Trains as configured, writing progress to `out`. Throws descent::Error subclasses on bad input: IoError

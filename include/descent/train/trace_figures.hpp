@@ -7,7 +7,8 @@
 
 namespace descent::train {
 
-// Loss (left axis) and test accuracy (right axis) per epoch, one pair of series per file.
+// Loss (left axis) and test accuracy (right axis) per epoch, one pair of series per file; with a
+// validation set ([data] validation) its loss and accuracy beside them.
 plot::Figure metrics_figure(const std::vector<std::string>& files);
 // An optimizer's walk on a function of one or two variables: its points and the values there.
 struct Path {

@@ -1,0 +1,47 @@
+#include "summary_command.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "descent/diagnostics/model_summary.hpp"
+#include "descent/tensor/generator.hpp"
+#include "descent/train/config.hpp"
+#include "descent/train/model_from_config.hpp"
+#include "exit_status.hpp"
+
+namespace descent::cli {
+namespace {
+
+constexpr const char* kFooter =
+    "What it does:\n"
+    "  Builds the network CONFIG describes, exactly as 'descent train' does, runs one example of zeros\n"
+    "  through it, and prints each layer (depth first, numbered depth-index as torchinfo does), its output\n"
+    "  shape with the batch dimension first, and the parameters it holds; then the total and trainable\n"
+    "  parameter counts and their size. A Siamese model takes one pair ([1, 2 x features]).\n"
+    "\n"
+    "Example:\n"
+    "  descent summary examples/lenet/mnist.toml\n"
+    "\n";
+
+}  // namespace
+
+SummaryCommand::SummaryCommand(CLI::App& parent)
+    : app_(parent.add_subcommand("summary", "Print a config's model layer by layer, as torchinfo's summary")) {
+  app_->allow_extras();  // unknown flags are reported by app.cpp, with a suggestion
+  app_->add_option("CONFIG", config_path_, "The TOML config file, e.g. examples/nielsen/config.toml")
+      ->type_name("")
+      ->required();
+  app_->footer(kFooter + std::string(kExitStatusHelp));
+}
+
+bool SummaryCommand::selected() const { return app_->parsed(); }
+
+int SummaryCommand::run(std::ostream& out) const {
+  const train::TrainConfig config = train::parse_config(config_path_);
+  Generator gen(config.seed);
+  const std::shared_ptr<nn::Module> model = train::build_network(config, gen);
+  const std::int64_t features = config.model.input_size() * (train::siamese_score(config) ? 2 : 1);
+  out << diagnostics::to_string(diagnostics::summarize(*model, {1, features}, config.dtype));
+  return kExitSuccess;
+}
+
+}  // namespace descent::cli
