@@ -75,7 +75,7 @@ std::string EarlyStopping::message() const {
 }
 
 std::string save_best_metric(const TrainConfig& config) {
-  const std::string metric = config.early_stopping ? config.early_stopping->metric : "val_loss";
+  std::string metric = config.early_stopping ? config.early_stopping->metric : "val_loss";
   if (metric.starts_with("val_") && config.data.validation == 0)
     throw ConfigError(config.path + ": --save-best keeps the checkpoint with the best " + metric +
                       (config.early_stopping ? " (train.early_stopping.metric)" : "") +
