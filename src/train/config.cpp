@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "config_data_files.hpp"
 #include "config_inits.hpp"
 #include "config_section.hpp"
 #include "descent/error.hpp"
@@ -46,6 +47,7 @@ constexpr std::array<std::string_view, 9> kModelKeys = {
     "layers", "activation", "output_activation", "init", "bias", "weights", "siamese", "weight_init", "bias_init"};
 constexpr std::array<std::string_view, 6> kLayerModelKeys = {"input_shape", "layer",       "weights",
                                                              "siamese",     "weight_init", "bias_init"};
+// With config_reader::kDataFileKeys (config_data_files.hpp): the data files and augment.
 constexpr std::array<std::string_view, 9> kDataKeys = {"classes",     "train_limit", "test_limit", "inputs", "targets",
                                                        "train_pairs", "test_pairs",  "normalize",  "shuffle"};
 // [data] normalize: pixels / 255 as torchvision's ToTensor, the raw bytes, or Normalize with the
@@ -238,7 +240,9 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
 }
 
 void read_data(const Section& s, DataConfig& d) {
-  s.reject_unknown(kDataKeys);
+  std::vector<std::string_view> keys(kDataKeys.begin(), kDataKeys.end());
+  keys.insert(keys.end(), config_reader::kDataFileKeys.begin(), config_reader::kDataFileKeys.end());
+  s.reject_unknown(keys);
   s.get("classes", d.classes);
   s.check("classes", d.classes >= 2, "classes >= 2");
   s.get("train_limit", d.train_limit);
@@ -259,6 +263,7 @@ void read_data(const Section& s, DataConfig& d) {
     s.fail("targets", "as many rows as data.inputs (" + std::to_string(d.inputs.size()) + ")");
   if (!d.inputs.empty() && s.find("normalize"))
     s.fail("normalize", "no normalize with inline data: data.inputs are used as written");
+  config_reader::read_data_files(s, d);
 }
 
 void read_train(const Section& s, TrainConfig& c) {
@@ -348,6 +353,7 @@ void check_siamese(const Section& loss, const Section& data, const TrainConfig& 
     loss.fail("name", "contrastive with model.siamese = \"euclidean\" (cosine_embedding needs \"cosine\")");
   if (!c.data.inputs.empty())
     data.fail("inputs", "no inline examples with model.siamese: pairs are drawn from the IDX files");
+  if (c.data.augment.any()) data.fail("augment", "no augment with model.siamese: its examples are pairs of images");
   for (std::string_view key : {"train_pairs", "test_pairs"})
     if (!data.find(key)) data.missing(key, "the number of pairs for model.siamese = \"" + score + "\"");
 }

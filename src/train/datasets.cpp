@@ -1,5 +1,6 @@
 #include "descent/train/datasets.hpp"
 
+#include "data_files.hpp"
 #include "descent/data/normalize.hpp"
 #include "descent/data/pairs.hpp"
 #include "descent/error.hpp"
@@ -20,7 +21,7 @@ Tensor rows_to_tensor(const std::vector<std::vector<double>>& rows, Dtype dtype)
 // statistics for both sets, one channel unless model.input_shape is [C, H, W].
 void normalize_inputs(const TrainConfig& config, TrainData& d) {
   const std::string& how = config.data.normalize;
-  if (how == "none") {
+  if (how == "none" && d.train.pixels.defined()) {  // data files have no bytes: used as stored
     data::rescale_pixels_(d.train, 1.0);
     data::rescale_pixels_(d.test, 1.0);
   }
@@ -39,25 +40,30 @@ void normalize_inputs(const TrainConfig& config, TrainData& d) {
 
 }  // namespace
 
-bool needs_data_dir(const TrainConfig& config) { return config.data.inputs.empty(); }
+bool needs_data_dir(const TrainConfig& config) { return config.data.inputs.empty() && config.data.train.empty(); }
 
 TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
   TrainData d;
-  if (!needs_data_dir(config)) {
+  if (!config.data.inputs.empty()) {
     d.train.inputs = rows_to_tensor(config.data.inputs, config.dtype);
     d.train.targets = rows_to_tensor(config.data.targets, config.dtype);
     d.test = d.train;
     d.classification = false;
     return d;
   }
-  d.train = data::load_mnist(data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
-  d.test = data::load_mnist(data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
+  if (config.data.train.empty()) {
+    d.train = data::load_mnist(data_dir, true, config.data.classes, config.dtype, config.data.train_limit);
+    d.test = data::load_mnist(data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
+  } else {
+    load_data_files(config, d);
+  }
   if (d.train.inputs.shape()[1] != config.model.input_size())
     throw ConfigError(config.path +
                       (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +
                       std::to_string(config.model.input_size()) + ": expected the input size of the data, " +
                       std::to_string(d.train.inputs.shape()[1]));
   normalize_inputs(config, d);  // before pairs are drawn: a pair holds two normalized images
+  if (config.data.augment.any()) set_image_shape(config, d.train);
   if (config.model.siamese != "none") {
     const double dissimilar = config.loss.name == "contrastive" ? 0.0 : -1.0;
     d.train =
