@@ -121,7 +121,7 @@ void parse_descr(NpyArray& a, const std::string& name, std::size_t offset) {
     return IoError(name + ": byte " + std::to_string(offset) + ": dtype '" + d + "'" + why +
                    ": expected a number dtype: float32, float64, (u)int8-64 or bool ('<f4', '<f8', '|u1', '<i8', ...)");
   };
-  if (d.size() < 3 || (d[0] != '<' && d[0] != '>' && d[0] != '|' && d[0] != '=')) throw unsupported("");
+  if (d.size() < 2 || (d[0] != '<' && d[0] != '>' && d[0] != '|' && d[0] != '=')) throw unsupported("");
   a.kind = d[1];
   if (a.kind != 'f' && a.kind != 'i' && a.kind != 'u' && a.kind != 'b') {
     const std::string what = a.kind == 'c'                    ? " (complex)"

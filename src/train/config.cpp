@@ -308,6 +308,12 @@ std::string loss_names(Fits fits) {
   return optim::join(names);
 }
 
+// Data files with a loss of values may hold float targets, known only when read (then their width,
+// not data.classes, must match the output; train/data_files.cpp checks either).
+bool may_regress(const TrainConfig& c) {
+  return !c.data.train.empty() && targets_of(c.loss) == nn::LossTargets::Values;
+}
+
 // The layer form against [data] and [loss]: the last layer gives one output per class (or per target
 // of inline data), as a flat vector.
 void check_layer_model_fits(const TrainConfig& c, const Section& data, const Section& loss, bool classes_given) {
@@ -325,7 +331,7 @@ void check_layer_model_fits(const TrainConfig& c, const Section& data, const Sec
       data.fail("targets", "rows of " + std::to_string(c.model.output_size()) + " numbers, the model's output size");
     if (targets_of(c.loss) == nn::LossTargets::ClassLabels)
       loss.fail("name", "a regression loss with inline data (its targets are numbers, not classes)");
-  } else if (c.model.siamese == "none" && c.model.output_size() != c.data.classes) {
+  } else if (c.model.siamese == "none" && c.model.output_size() != c.data.classes && !may_regress(c)) {
     throw ConfigError(c.path + ": " + last_name + " (" + last.type + "): output shape " + shape_text(last.out_shape) +
                       ": expected " + std::to_string(c.data.classes) + " outputs, data.classes" +
                       (classes_given ? "" : " (the default)"));
@@ -422,7 +428,7 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
       section("loss").fail("name", "one of " + loss_names([](nn::LossTargets t) {
                                      return t == nn::LossTargets::Values;
                                    }) + " with inline data (its targets are numbers, not classes)");
-  } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes) {
+  } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes && !may_regress(c)) {
     bool given = root["data"]["classes"].node() != nullptr;
     section("model").fail("layers", "the last size (" + std::to_string(c.model.layers.back()) +
                                         ") to equal data.classes = " + std::to_string(c.data.classes) +

@@ -50,8 +50,17 @@ void load_data_files(const TrainConfig& config, TrainData& d) {
     throw ConfigError(config.path + ": " + train + " holds " + (d.classification ? "class labels" : "float targets") +
                       " but " + test + " holds " + (test_labels ? "class labels" : "float targets") +
                       ": expected the same kind in both");
-  if (d.classification) return;
   const nn::LossTargets kind = nn::find_loss_type(config.loss.name).targets;
+  if (d.classification) {
+    // A loss of values takes the labels one-hot: one output per class. (Class-label losses were
+    // checked with the config.)
+    if (kind == nn::LossTargets::Values && config.model.siamese == "none" &&
+        config.model.output_size() != config.data.classes)
+      throw ConfigError(config.path + ": " + train + " holds class labels: expected the model's " +
+                        std::to_string(config.model.output_size()) +
+                        " outputs to equal data.classes = " + std::to_string(config.data.classes) + ", one per class");
+    return;
+  }
   if (kind != nn::LossTargets::Values)
     throw ConfigError(config.path + ": " + train + ": float targets " + to_string(d.train.targets.shape()) +
                       " with loss.name = " + quoted(config.loss.name) +

@@ -17,7 +17,7 @@ namespace descent::data {
 struct CsvDatasetOptions {
   // The label column: by its header name, or by its 0-based index (label_index >= 0, which wins), the
   // only way for a file without a header. Neither: the column named "label" of the header.
-  std::string label_name;
+  std::string label_name = {};
   std::int64_t label_index = -1;
   std::int64_t classes = 10;  // labels must lie in [0, classes)
   Dtype dtype = Dtype::Float32;

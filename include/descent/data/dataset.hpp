@@ -17,7 +17,7 @@ struct Dataset {
   double pixel_scale = 1.0;
   // (C, H, W) of one example when the file stores images (IDX: (1, rows, cols); .npy (N, H, W) or
   // (N, C, H, W)), for augmentation; empty for feature vectors (CSV, (N, features) arrays).
-  std::vector<std::int64_t> image_shape;
+  std::vector<std::int64_t> image_shape = {};
   std::int64_t size() const { return targets.defined() ? targets.size(0) : 0; }
 };
 
