@@ -247,11 +247,15 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& name)
 
   const std::size_t data_start = start + header_len;
   const std::size_t have = bytes.size() - data_start;
+  // A shape whose byte count would overflow is refused before numel() multiplies it out.
+  std::int64_t count = 1;
+  for (const std::int64_t d : a.shape) {
+    if (d != 0 && count > std::numeric_limits<std::int64_t>::max() / a.item_size / d)
+      throw IoError(name + ": shape " + shape_text(a.shape) + " of '" + a.descr +
+                    "': expected a size that fits in 64 bits");
+    count *= d;
+  }
   const std::int64_t n = a.numel();
-  if (n > 0 && static_cast<std::uint64_t>(n) > have / static_cast<std::size_t>(a.item_size) + 1)
-    throw IoError(name + ": shape " + shape_text(a.shape) + " of '" + a.descr + "' needs " + std::to_string(n) +
-                  " elements, but " + std::to_string(have) + " bytes follow the header at byte " +
-                  std::to_string(data_start));
   const std::size_t need = static_cast<std::size_t>(n) * static_cast<std::size_t>(a.item_size);
   if (have != need)
     throw IoError(name + ": shape " + shape_text(a.shape) + " of '" + a.descr + "': expected " + std::to_string(need) +

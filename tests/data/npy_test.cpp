@@ -153,6 +153,8 @@ TEST(Npy, BadFilesNameTheFileTheByteAndWhatWasExpected) {
   version[6] = 4;
   expect_contains(error(version), {"byte 6", ".npy version 4.0", "1.0, 2.0 or 3.0"});
   expect_contains(error({0x93, 'N', 'U'}), {"x.npy", "3 bytes", "expected the .npy magic"});
+  expect_contains(error(npy(dict("<f8", "(4294967296, 4294967296)"), f4)),
+                  {"x.npy", "shape (4294967296, 4294967296)", "fits in 64 bits"});
   Bytes short_header = npy(dict("<f4", "(2,)"), {});
   short_header.resize(40);
   expect_contains(error(short_header), {"40 bytes", "a header of 118 bytes"});
