@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [--bench]   (--bench adds the PyTorch peer used by bench/)
 set -euo pipefail
 packages=(build-essential cmake pkg-config libopenblas-dev libsleef-dev zlib1g-dev libcli11-dev libtomlplusplus-dev
-          nlohmann-json3-dev libfmt-dev libgtest-dev libgmock-dev gnuplot-nox clang-format clang-tidy dataset-fashion-mnist python3 python3-numpy)
+          nlohmann-json3-dev libzip-dev libfmt-dev libgtest-dev libgmock-dev gnuplot-nox clang-format clang-tidy dataset-fashion-mnist python3 python3-numpy)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3-torch); fi
 
 missing=()

@@ -23,6 +23,8 @@ DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
   dataset_.inputs = kernels::contiguous(dataset_.inputs);
   dataset_.targets = kernels::contiguous(dataset_.targets);
   order_.resize(static_cast<std::size_t>(dataset_.size()));
+  if (options_.augment.any() && dataset_.image_shape.size() != 3)
+    throw ValueError("DataLoader: augment needs images: expected the dataset's image_shape (C, H, W), got none");
 }
 
 std::int64_t DataLoader::num_batches() const {
@@ -35,6 +37,7 @@ void DataLoader::start_epoch() {
   std::iota(order_.begin(), order_.end(), std::int64_t{0});
   if (options_.shuffle)
     for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[generator_.below(i)]);
+  if (options_.augment.any()) augment_generator_.manual_seed(generator_.next_u64());
   position_ = 0;
   started_ = true;
 }
@@ -62,6 +65,7 @@ bool DataLoader::next(Batch& batch) {
                      : kernels::index_select_rows(dataset_.inputs, rows, count, inputs_out);
   batch.targets = kernels::index_select_rows(dataset_.targets, rows, count,
                                              full ? targets_buffer_ : targets_buffer_.view_narrowed(0, count));
+  if (options_.augment.any()) augment_(batch.inputs, dataset_.image_shape, options_.augment, augment_generator_);
   position_ += count;
   // The next batch's rows are scattered over the whole data set: ask for them now, so that they
   // arrive from memory while this batch trains.

@@ -52,8 +52,11 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
 
   const std::int64_t n = limit > 0 ? std::min(limit, labels.dims[0]) : labels.dims[0];
   const std::int64_t features = images.dims[1] * images.dims[2];
-  Dataset out{Tensor::empty(Shape{n, features}, dtype), Tensor::empty(Shape{n}, Dtype::Int64),
-              Tensor::empty(Shape{n, features}, Dtype::UInt8), 1.0 / 255.0};
+  Dataset out{Tensor::empty(Shape{n, features}, dtype),
+              Tensor::empty(Shape{n}, Dtype::Int64),
+              Tensor::empty(Shape{n, features}, Dtype::UInt8),
+              1.0 / 255.0,
+              {1, images.dims[1], images.dims[2]}};
   std::copy(images.data.begin(), images.data.begin() + n * features, out.pixels.data<std::uint8_t>());
   dispatch_floating(dtype, [&](auto tag) {
     using T = decltype(tag);

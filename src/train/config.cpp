@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "config_data_files.hpp"
 #include "config_inits.hpp"
 #include "config_section.hpp"
 #include "config_workflow.hpp"
@@ -47,6 +48,7 @@ constexpr std::array<std::string_view, 9> kModelKeys = {
     "layers", "activation", "output_activation", "init", "bias", "weights", "siamese", "weight_init", "bias_init"};
 constexpr std::array<std::string_view, 6> kLayerModelKeys = {"input_shape", "layer",       "weights",
                                                              "siamese",     "weight_init", "bias_init"};
+// With config_reader::kDataFileKeys (config_data_files.hpp): the data files and augment.
 constexpr std::array<std::string_view, 10> kDataKeys = {"classes", "train_limit", "test_limit", "inputs",
                                                         "targets", "train_pairs", "test_pairs", "normalize",
                                                         "shuffle", "validation"};
@@ -243,7 +245,9 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
 }
 
 void read_data(const Section& s, DataConfig& d) {
-  s.reject_unknown(kDataKeys);
+  std::vector<std::string_view> keys(kDataKeys.begin(), kDataKeys.end());
+  keys.insert(keys.end(), config_reader::kDataFileKeys.begin(), config_reader::kDataFileKeys.end());
+  s.reject_unknown(keys);
   s.get("classes", d.classes);
   s.check("classes", d.classes >= 2, "classes >= 2");
   s.get("train_limit", d.train_limit);
@@ -265,6 +269,7 @@ void read_data(const Section& s, DataConfig& d) {
   if (!d.inputs.empty() && s.find("normalize"))
     s.fail("normalize", "no normalize with inline data: data.inputs are used as written");
   config_reader::read_validation(s, d);
+  config_reader::read_data_files(s, d);
 }
 
 void read_train(const Section& s, TrainConfig& c) {
@@ -310,6 +315,12 @@ std::string loss_names(Fits fits) {
   return optim::join(names);
 }
 
+// Data files with a loss of values may hold float targets, known only when read (then their width,
+// not data.classes, must match the output; train/data_files.cpp checks either).
+bool may_regress(const TrainConfig& c) {
+  return !c.data.train.empty() && targets_of(c.loss) == nn::LossTargets::Values;
+}
+
 // The layer form against [data] and [loss]: the last layer gives one output per class (or per target
 // of inline data), as a flat vector.
 void check_layer_model_fits(const TrainConfig& c, const Section& data, const Section& loss, bool classes_given) {
@@ -327,7 +338,7 @@ void check_layer_model_fits(const TrainConfig& c, const Section& data, const Sec
       data.fail("targets", "rows of " + std::to_string(c.model.output_size()) + " numbers, the model's output size");
     if (targets_of(c.loss) == nn::LossTargets::ClassLabels)
       loss.fail("name", "a regression loss with inline data (its targets are numbers, not classes)");
-  } else if (c.model.siamese == "none" && c.model.output_size() != c.data.classes) {
+  } else if (c.model.siamese == "none" && c.model.output_size() != c.data.classes && !may_regress(c)) {
     throw ConfigError(c.path + ": " + last_name + " (" + last.type + "): output shape " + shape_text(last.out_shape) +
                       ": expected " + std::to_string(c.data.classes) + " outputs, data.classes" +
                       (classes_given ? "" : " (the default)"));
@@ -355,6 +366,7 @@ void check_siamese(const Section& loss, const Section& data, const TrainConfig& 
     loss.fail("name", "contrastive with model.siamese = \"euclidean\" (cosine_embedding needs \"cosine\")");
   if (!c.data.inputs.empty())
     data.fail("inputs", "no inline examples with model.siamese: pairs are drawn from the IDX files");
+  if (c.data.augment.any()) data.fail("augment", "no augment with model.siamese: its examples are pairs of images");
   for (std::string_view key : {"train_pairs", "test_pairs"})
     if (!data.find(key)) data.missing(key, "the number of pairs for model.siamese = \"" + score + "\"");
 }
@@ -424,7 +436,7 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
       section("loss").fail("name", "one of " + loss_names([](nn::LossTargets t) {
                                      return t == nn::LossTargets::Values;
                                    }) + " with inline data (its targets are numbers, not classes)");
-  } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes) {
+  } else if (c.model.siamese == "none" && c.model.layers.back() != c.data.classes && !may_regress(c)) {
     bool given = root["data"]["classes"].node() != nullptr;
     section("model").fail("layers", "the last size (" + std::to_string(c.model.layers.back()) +
                                         ") to equal data.classes = " + std::to_string(c.data.classes) +

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "data_files.hpp"
 #include "descent/data/normalize.hpp"
 #include "descent/data/pairs.hpp"
 #include "descent/error.hpp"
@@ -24,7 +25,7 @@ Tensor rows_to_tensor(const std::vector<std::vector<double>>& rows, Dtype dtype)
 void normalize_inputs(const TrainConfig& config, TrainData& d) {
   const std::string& how = config.data.normalize;
   const bool validation = d.validation.size() > 0;
-  if (how == "none") {
+  if (how == "none" && d.train.pixels.defined()) {  // data files have no bytes: used as stored
     data::rescale_pixels_(d.train, 1.0);
     data::rescale_pixels_(d.test, 1.0);
     if (validation) data::rescale_pixels_(d.validation, 1.0);
@@ -56,13 +57,21 @@ std::vector<std::string> idx_file_names(const std::string& dir) {
   return names;
 }
 
+// The data files of [data] train and test (and their .npy labels), by name, for the fingerprint.
+std::vector<std::string> data_file_names(const DataConfig& c) {
+  std::vector<std::string> names;
+  for (const std::string* f : {&c.train, &c.train_labels, &c.test, &c.test_labels})
+    if (!f->empty()) names.push_back(std::filesystem::path(*f).filename().string());
+  return names;
+}
+
 }  // namespace
 
-bool needs_data_dir(const TrainConfig& config) { return config.data.inputs.empty(); }
+bool needs_data_dir(const TrainConfig& config) { return config.data.inputs.empty() && config.data.train.empty(); }
 
 TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
   TrainData d;
-  if (!needs_data_dir(config)) {
+  if (!config.data.inputs.empty()) {
     d.train.inputs = rows_to_tensor(config.data.inputs, config.dtype);
     d.train.targets = rows_to_tensor(config.data.targets, config.dtype);
     d.fingerprint = fingerprint_data(d.train, d.train, "inline", config.path + " ([data] inputs, targets)");
@@ -71,11 +80,18 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
     d.classification = false;
     return d;
   }
-  d.train = data::load_mnist(data_dir, true, config.data.classes, config.dtype, training_examples_to_read(config.data));
-  d.test = data::load_mnist(data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
-  d.fingerprint =
-      fingerprint_data(d.train, d.test, "idx", std::filesystem::absolute(data_dir).lexically_normal().string(),
-                       idx_file_names(data_dir));
+  if (config.data.train.empty()) {
+    d.train =
+        data::load_mnist(data_dir, true, config.data.classes, config.dtype, training_examples_to_read(config.data));
+    d.test = data::load_mnist(data_dir, false, config.data.classes, config.dtype, config.data.test_limit);
+    d.fingerprint =
+        fingerprint_data(d.train, d.test, "idx", std::filesystem::absolute(data_dir).lexically_normal().string(),
+                         idx_file_names(data_dir));
+  } else {
+    load_data_files(config, d);
+    d.fingerprint = fingerprint_data(d.train, d.test, "files", config.data.train + ", " + config.data.test,
+                                     data_file_names(config.data));
+  }
   if (d.train.inputs.shape()[1] != config.model.input_size())
     throw ConfigError(config.path +
                       (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +
@@ -83,6 +99,7 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
                       std::to_string(d.train.inputs.shape()[1]));
   if (config.data.validation > 0) d.validation = hold_out_validation(config, d.train, data_dir);
   normalize_inputs(config, d);  // before pairs are drawn: a pair holds two normalized images
+  if (config.data.augment.any()) set_image_shape(config, d.train);
   if (config.model.siamese != "none") {
     const double dissimilar = config.loss.name == "contrastive" ? 0.0 : -1.0;
     d.train =

@@ -8,7 +8,8 @@ data::DataLoaderOptions train_loader_options(const TrainConfig& config, std::int
   const bool full_batch = config.batch_size == kFullBatch;
   return {.batch_size = full_batch ? std::max<std::int64_t>(train_size, 1) : config.batch_size,
           .shuffle = !full_batch && config.data.shuffle,
-          .seed = config.seed + 1};
+          .seed = config.seed + 1,
+          .augment = config.data.augment};
 }
 
 }  // namespace descent::train

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "descent/data/augment.hpp"
 #include "descent/data/dataset.hpp"
 #include "descent/tensor/generator.hpp"
 
@@ -21,6 +22,10 @@ struct DataLoaderOptions {
   bool shuffle = false;
   bool drop_last = false;  // drop the last batch when it is smaller than batch_size
   std::uint64_t seed = 0;  // seeds the shuffle: the same seed gives the same orders
+  // Random transforms of every image of every batch (augment.hpp), for training: the dataset needs its
+  // image_shape. Their generator is reseeded at each start_epoch by a draw of the shuffle generator, so
+  // that a checkpoint's generator state repeats the transforms as well as the order.
+  AugmentOptions augment = {};
 };
 
 // inputs (B, features...) and targets (B) for B <= batch_size.
@@ -33,7 +38,8 @@ struct Batch {
 
 class DataLoader {
  public:
-  // Keeps a handle to the dataset's tensors (shared, not copied). Throws ValueError for batch_size < 1.
+  // Keeps a handle to the dataset's tensors (shared, not copied). Throws ValueError for batch_size < 1,
+  // or augment options without the dataset's image_shape.
   DataLoader(const Dataset& dataset, DataLoaderOptions options);
 
   std::int64_t num_batches() const;
@@ -52,6 +58,7 @@ class DataLoader {
   Dataset dataset_;
   DataLoaderOptions options_;
   Generator generator_;
+  Generator augment_generator_;      // reseeded from generator_ each epoch when options_.augment.any()
   std::vector<std::int64_t> order_;  // dataset rows in this epoch's order
   std::int64_t position_ = 0;        // next index into order_
   bool started_ = false;

@@ -2,6 +2,7 @@
 // An in-memory labelled data set, and loaders for IDX image/label pairs (MNIST, Fashion-MNIST).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "descent/tensor/tensor.hpp"
 
@@ -14,6 +15,9 @@ struct Dataset {
   // shuffled rows are gathered from here, reading a quarter of the memory that float rows would take.
   Tensor pixels;  // (N, features), uint8, or undefined
   double pixel_scale = 1.0;
+  // (C, H, W) of one example when the file stores images (IDX: (1, rows, cols); .npy (N, H, W) or
+  // (N, C, H, W)), for augmentation; empty for feature vectors (CSV, (N, features) arrays).
+  std::vector<std::int64_t> image_shape = {};
   std::int64_t size() const { return targets.defined() ? targets.size(0) : 0; }
 };
 

@@ -24,7 +24,9 @@
 //   [data]      classes (must equal the last layer size, unless siamese), train_limit, test_limit,
 //               normalize (unit | none | standardize: pixels / 255, the bytes, or per-channel mean 0
 //               and std 1 by the training set's statistics), shuffle (true | false), train_pairs,
-//               test_pairs (siamese only), or inline inputs and targets, validation (examples held out)
+//               test_pairs (siamese only), or inline inputs and targets, or files: train, test (.csv,
+//               .npy, .npz), train_labels, test_labels (.npy), label_column (.csv); augment (images);
+//               validation (examples held out)
 //   [train]     epochs, batch_size (an integer, 1 for stochastic gradient descent, or "full" for the
 //               whole training set in one batch), seed, dtype (float32 | float64), clip_grad_norm (the
 //               largest 2-norm of all gradients together) or clip_grad_value (the largest |gradient|),
@@ -37,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "descent/data/augment.hpp"
 #include "descent/optim/lr_scheduler/scheduler_spec.hpp"
 #include "descent/optim/optimizer_spec.hpp"
 #include "descent/tensor/dtype.hpp"
@@ -132,6 +135,27 @@ struct DataConfig {
   // examples: the last N rows. 0: none. An integer >= 0 that leaves at least one training example;
   // not with model.siamese. normalize = "standardize" takes its statistics from the training part.
   std::int64_t validation = 0;
+  // Data files instead of the IDX directory (no --data-dir then): train and test (strings), the format
+  // by the extension: ".csv" (one example a line, a label column), ".npy" (the inputs x, with the labels
+  // y in train_labels and test_labels), ".npz" (arrays x and y). Relative paths are relative to the
+  // config file's directory; parse_config stores them resolved. Both or neither; not with inline
+  // examples. Values are used as stored: normalize "unit" and "none" leave them alone, "standardize"
+  // applies. x: (N, features), or images (N, H, W) or (N, C, H, W); y: integer class labels (N,), or float
+  // targets (N,) / (N, k) for a regression loss. Formats: data/csv_dataset.hpp, data/array_dataset.hpp.
+  std::string train, test;
+  std::string train_labels, test_labels;  // .npy only, both required then: the labels' .npy files
+  // .csv only: the label column, by header name (label_column = "label") or 0-based index
+  // (label_column = 0, label_index here), the only way for a file without a header. Default: the
+  // column named "label" of the header.
+  std::string label_column;
+  std::int64_t label_index = -1;
+  // augment = {crop_padding = 2, hflip = 0.5, rotation = 10, translate = 0.1}: random transforms of the
+  // training images, as torchvision's RandomCrop(padding), RandomHorizontalFlip(p) and RandomAffine
+  // (degrees, translate), seeded by train.seed, never applied to the test set (data/augment.hpp). Keys:
+  // crop_padding (integer >= 0), hflip (probability in [0, 1]), rotation (degrees in [0, 180]),
+  // translate (fraction of the size in [0, 1]); all 0 (off) by default. Needs images: model.input_shape
+  // = [C, H, W], or image files (IDX, .npy/.npz x of (N, H, W) or (N, C, H, W)).
+  data::AugmentOptions augment;
 };
 
 // [train] early_stopping = {metric = "val_loss", patience = 5, min_delta = 0}: the run stops when

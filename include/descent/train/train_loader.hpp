@@ -9,7 +9,8 @@
 namespace descent::train {
 
 // train.batch_size examples a batch, shuffled with seed train.seed + 1, or in the stored order with
-// data.shuffle = false. A full batch (batch_size = "full") is the whole training set in its file order:
+// data.shuffle = false; each image transformed as data.augment says (training only: the test set's
+// loaders take no augment). A full batch (batch_size = "full") is the whole training set in its file order:
 // shuffling it would change nothing but the cost.
 data::DataLoaderOptions train_loader_options(const TrainConfig& config, std::int64_t train_size);
 
