@@ -13,8 +13,10 @@ inline constexpr std::string_view kExitStatusHelp =
     "Exit status:\n"
     "  0  success\n"
     "  1  a check failed (descent check: each failure explained in a sentence), or training stopped\n"
-    "     on a NaN or infinity (descent train: where it appeared, the update and the learning rate)\n"
-    "  2  bad input: unknown or malformed flag, missing or invalid config, missing or bad data\n"
+    "     on a NaN or infinity (descent train: where it appeared, the update and the learning rate), or\n"
+    "     on a loss that ran away ([diagnostics] divergence: the loss, its value and the update)\n"
+    "  2  bad input: unknown or malformed flag, missing or invalid config, missing or bad data, an\n"
+    "     output that cannot be written, a checkpoint trained on other data\n"
     "  3  internal error (please report it)";
 
 }  // namespace descent::cli

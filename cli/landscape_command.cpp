@@ -16,6 +16,7 @@ constexpr const char* kFooter =
     "  for a, b in [-span, span]. gradient is the steepest descent -grad L / |grad L| on that batch; random\n"
     "  a seeded Gaussian direction; both have unit length over all parameters together.\n"
     "  Writes the values as CSV (a,loss or a,b,loss) and draws them: a curve, or contour lines.\n"
+    "  The data must be those the checkpoint was trained on (it records them): other data are refused.\n"
     "\n"
     "Example:\n"
     "  descent train examples/nielsen/config.toml --epochs 3 --save nielsen.safetensors\n"

@@ -63,7 +63,8 @@ TrainCommand::TrainCommand(CLI::App& parent)
       ->type_name("FILE");
   app_->add_option("--resume", resume_path_,
                    "Continue from a checkpoint; --epochs (or train.epochs) stays the total, so a checkpoint "
-                   "saved after epoch k goes on with epoch k")
+                   "with k epochs done (epochs 0 to k-1) goes on with epoch k. Refused when it was trained on "
+                   "other data")
       ->type_name("FILE");
   app_->add_option("--save-best", save_best_path_,
                    "Checkpoint to FILE each time the epoch's validation metric improves on the best so far "
