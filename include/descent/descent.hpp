@@ -68,6 +68,8 @@
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/checkpoint_landscape.hpp"
 #include "descent/train/config.hpp"
+#include "descent/train/config_keys.hpp"
+#include "descent/train/config_reference.hpp"
 #include "descent/train/datasets.hpp"
 #include "descent/train/doctor.hpp"
 #include "descent/train/doctor_fix.hpp"

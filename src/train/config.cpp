@@ -26,6 +26,7 @@
 #include "descent/nn/layer_type.hpp"
 #include "descent/nn/losses/loss_type.hpp"
 #include "descent/optim/option_field.hpp"
+#include "descent/train/config_keys.hpp"
 #include "descent/train/layer_config.hpp"
 #include "descent/util/join.hpp"
 #include "descent/util/number_text.hpp"
@@ -40,26 +41,11 @@ using config_reader::Section;
 using config_reader::toml_string;
 using util::join;
 
-constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim",      "scheduler",
-                                                       "data",  "train", "diagnostics"};
-constexpr std::array<std::string_view, 9> kModelKeys = {
-    "layers", "activation", "output_activation", "init", "bias", "weights", "siamese", "weight_init", "bias_init"};
-constexpr std::array<std::string_view, 6> kLayerModelKeys = {"input_shape", "layer",       "weights",
-                                                             "siamese",     "weight_init", "bias_init"};
-constexpr std::array<std::string_view, 9> kDataKeys = {"classes",     "train_limit", "test_limit", "inputs", "targets",
-                                                       "train_pairs", "test_pairs",  "normalize",  "shuffle"};
-// [data] normalize: pixels / 255 as torchvision's ToTensor, the raw bytes, or Normalize with the
-// training set's per-channel mean and standard deviation.
-constexpr std::array<std::string_view, 3> kNormalizations = {"unit", "none", "standardize"};
-constexpr std::array<std::string_view, 6> kDiagnosticsKeys = {"record",        "record_every", "nonfinite_watch",
-                                                              "monitor_every", "loss_window",  "diagnose"};
-constexpr std::array<std::string_view, 7> kTrainKeys = {"epochs",         "batch_size",      "seed",          "dtype",
-                                                        "clip_grad_norm", "clip_grad_value", "flush_denormal"};
-// Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
-constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "epochs", "steps_per_epoch"};
-
-constexpr std::array<std::string_view, 3> kSiameseScores = {"none", "cosine", "euclidean"};
-constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
+// The known keys of each section and the choices of its fixed lists come from the table of config
+// keys (config_keys.hpp), which docs/config.md is written from.
+std::span<const std::string_view> choices(std::string_view section, std::string_view key) {
+  return config_key(section, key).choices;
+}
 
 std::vector<std::string_view> views(const std::vector<std::string>& names);
 
@@ -90,7 +76,8 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
 // The layer form: input_shape and [[model.layer]] tables, each read through nn's layer registry,
 // then the shapes inferred from first to last.
 void read_layer_model(const Section& s, ModelConfig& m) {
-  s.reject_unknown(kLayerModelKeys, " with [[model.layer]]; layers = [...] is the other, exclusive form");
+  s.reject_unknown(config_key_names("model", ModelForm::Layers),
+                   " with [[model.layer]]; layers = [...] is the other, exclusive form");
   m.input_shape = {784};
   if (const toml::node* node = s.find("input_shape")) {
     constexpr std::string_view expected = "an array of positive integers, e.g. [1, 28, 28]";
@@ -122,10 +109,10 @@ void read_model(const Section& s, ModelConfig& m) {
     if (s.find("layers"))
       s.fail("layers", "either layers = [...] or [[model.layer]] tables with input_shape, not both");
     read_layer_model(s, m);
-    s.get_choice("siamese", m.siamese, kSiameseScores);
+    s.get_choice("siamese", m.siamese, choices("model", "siamese"));
     return;
   }
-  s.reject_unknown(kModelKeys);
+  s.reject_unknown(config_key_names("model", ModelForm::Mlp));
   s.get_sizes("layers", m.layers);
   // "none" between the layers too: a linear model, as a fault to diagnose or on purpose.
   const std::vector<std::string> activations = nn::activation_names();
@@ -137,11 +124,11 @@ void read_model(const Section& s, ModelConfig& m) {
   s.get("bias", m.bias);
   config_reader::read_model_inits(s, m);
   s.get_weights("weights", m.weights);
-  s.get_choice("siamese", m.siamese, kSiameseScores);
+  s.get_choice("siamese", m.siamese, choices("model", "siamese"));
 }
 
 void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
-  s.reject_unknown(kDiagnosticsKeys);
+  s.reject_unknown(config_key_names("diagnostics"));
   s.get_strings("record", d.record);
   s.get("record_every", d.record_every);
   s.check("record_every", d.record_every >= 1, "record_every >= 1");
@@ -215,9 +202,7 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
   optim::SchedulerSpec spec;
   s.get_choice("name", spec.name, views(names));
   const bool one_cycle = spec.name == "onecyclelr";
-  std::vector<optim::OptionInfo> infos = optim::scheduler_options(spec.name);
-  std::erase_if(infos,
-                [&](const optim::OptionInfo& info) { return one_cycle && contains(kOneCycleRunKeys, info.name); });
+  const std::vector<optim::OptionInfo> infos = scheduler_config_options(spec.name);
   s.reject_unknown(keys_of(infos), " for " + spec.name);
   spec.options = read_options(s, infos);
   optim::SchedulerSpec checked = spec;
@@ -238,14 +223,14 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
 }
 
 void read_data(const Section& s, DataConfig& d) {
-  s.reject_unknown(kDataKeys);
+  s.reject_unknown(config_key_names("data"));
   s.get("classes", d.classes);
   s.check("classes", d.classes >= 2, "classes >= 2");
   s.get("train_limit", d.train_limit);
   s.check("train_limit", d.train_limit >= 0, "train_limit >= 0 (0: every example)");
   s.get("test_limit", d.test_limit);
   s.check("test_limit", d.test_limit >= 0, "test_limit >= 0 (0: every example)");
-  s.get_choice("normalize", d.normalize, kNormalizations);
+  s.get_choice("normalize", d.normalize, choices("data", "normalize"));
   s.get("shuffle", d.shuffle);
   s.get("train_pairs", d.train_pairs);
   s.check("train_pairs", !s.find("train_pairs") || d.train_pairs >= 1, "train_pairs >= 1");
@@ -262,7 +247,7 @@ void read_data(const Section& s, DataConfig& d) {
 }
 
 void read_train(const Section& s, TrainConfig& c) {
-  s.reject_unknown(kTrainKeys);
+  s.reject_unknown(config_key_names("train"));
   s.get("epochs", c.epochs);
   s.check("epochs", c.epochs >= 1, "epochs >= 1");
   constexpr std::string_view batch_expected = "batch_size >= 1 or \"full\"";
@@ -278,7 +263,7 @@ void read_train(const Section& s, TrainConfig& c) {
   s.check("seed", seed >= 0, "seed >= 0");
   c.seed = static_cast<std::uint64_t>(seed);
   std::string dtype(to_string(c.dtype));
-  s.get_choice("dtype", dtype, kDtypes);
+  s.get_choice("dtype", dtype, choices("train", "dtype"));
   c.dtype = dtype_from_string(dtype);
   if (s.find("clip_grad_norm")) {
     s.get("clip_grad_norm", c.clip_grad_norm);
@@ -378,12 +363,13 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
                       ": TOML syntax error: " + std::string(e.description()));
   }
 
+  const std::vector<std::string_view> sections = config_sections();
   for (auto&& [key, value] : root) {
-    if (!contains(kSections, key.str()))
+    if (!contains(sections, key.str()))
       throw ConfigError(path + ": unknown " +
                         (value.is_table() ? "section [" + std::string(key.str()) + "]"
                                           : "key " + std::string(key.str()) + " outside any section") +
-                        " (known sections: " + join(kSections) + ")");
+                        " (known sections: " + join(sections) + ")");
     if (!value.is_table())
       throw ConfigError(path + ": " + std::string(key.str()) + " = " + render(value) + ": expected a section [" +
                         std::string(key.str()) + "]");
