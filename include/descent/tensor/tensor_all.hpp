@@ -1,5 +1,6 @@
 #pragma once
 // The tensor layer: tensors, creation, printing and the raw (gradient-free) kernels.
+#include "descent/tensor/argmax.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/dtype.hpp"
 #include "descent/tensor/flush_denormal.hpp"

@@ -44,8 +44,6 @@ Tensor sum(const Tensor& a, std::int64_t dim, bool keepdim) {
 Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim) {
   return reduce(a, a.dim() == 0 ? (normalize_dim(dim, 0), -1) : normalize_dim(dim, a.dim()), keepdim, true);
 }
-Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim) { return kernels::argmax(a, dim, keepdim); }
-Tensor argmax(const Tensor& a) { return kernels::argmax(a); }
 
 Tensor Tensor::sum() const { return descent::sum(*this); }
 Tensor Tensor::sum(std::int64_t dim, bool keepdim) const { return descent::sum(*this, dim, keepdim); }
