@@ -58,7 +58,7 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
   s.get_choice("type", layer.type, views(types));
   const nn::LayerType& type = nn::find_layer_type(layer.type);
   const std::vector<optim::OptionInfo> infos = type.options();
-  std::vector<std::string_view> known = {"type"};
+  std::vector<std::string_view> known = config_key_names("model.layer");  // type, then the type's options
   for (const optim::OptionInfo& info : infos) known.push_back(info.name);
   s.reject_unknown(known, " for type = " + toml_string(layer.type));
   for (const optim::OptionInfo& info : infos) {
