@@ -67,7 +67,7 @@ plot::Figure figure(const CheckpointLandscapeOptions& options, const std::vector
     fig.series.push_back({"the checkpoint's weights", {0.0}, {land.loss_at_origin}, false, true});
   } else {
     fig.ylabel = "distance along the " + directions[1] + " direction";
-    fig.contour = plot::ContourGrid{.xs = land.a, .ys = land.b, .z = land.loss};
+    fig.contour = plot::ContourGrid{.xs = land.a, .ys = land.b, .z = land.loss, .label = "loss"};
     fig.series.push_back({"the checkpoint's weights", {0.0}, {0.0}, false, true});
   }
   return fig;

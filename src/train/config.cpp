@@ -28,6 +28,7 @@
 #include "descent/nn/layer_type.hpp"
 #include "descent/nn/losses/loss_type.hpp"
 #include "descent/optim/option_field.hpp"
+#include "descent/train/config_keys.hpp"
 #include "descent/train/layer_config.hpp"
 #include "descent/util/join.hpp"
 #include "descent/util/number_text.hpp"
@@ -42,30 +43,11 @@ using config_reader::Section;
 using config_reader::toml_string;
 using util::join;
 
-constexpr std::array<std::string_view, 7> kSections = {"model", "loss",  "optim",      "scheduler",
-                                                       "data",  "train", "diagnostics"};
-constexpr std::array<std::string_view, 9> kModelKeys = {
-    "layers", "activation", "output_activation", "init", "bias", "weights", "siamese", "weight_init", "bias_init"};
-constexpr std::array<std::string_view, 6> kLayerModelKeys = {"input_shape", "layer",       "weights",
-                                                             "siamese",     "weight_init", "bias_init"};
-// With config_reader::kDataFileKeys (config_data_files.hpp): the data files and augment.
-constexpr std::array<std::string_view, 10> kDataKeys = {"classes", "train_limit", "test_limit", "inputs",
-                                                        "targets", "train_pairs", "test_pairs", "normalize",
-                                                        "shuffle", "validation"};
-// [data] normalize: pixels / 255 as torchvision's ToTensor, the raw bytes, or Normalize with the
-// training set's per-channel mean and standard deviation.
-constexpr std::array<std::string_view, 3> kNormalizations = {"unit", "none", "standardize"};
-constexpr std::array<std::string_view, 7> kDiagnosticsKeys = {
-    "record", "record_every", "nonfinite_watch", "monitor_every", "loss_window", "diagnose", "divergence"};
-// [diagnostics] divergence: stop the run, warn once, or leave the loss unwatched.
-constexpr std::array<std::string_view, 3> kDivergenceActions = {"stop", "warn", "off"};
-constexpr std::array<std::string_view, 8> kTrainKeys = {
-    "epochs", "batch_size", "seed", "dtype", "clip_grad_norm", "clip_grad_value", "flush_denormal", "early_stopping"};
-// Set by the run for onecyclelr (epochs x batches per epoch), so not config keys.
-constexpr std::array<std::string_view, 3> kOneCycleRunKeys = {"total_steps", "epochs", "steps_per_epoch"};
-
-constexpr std::array<std::string_view, 3> kSiameseScores = {"none", "cosine", "euclidean"};
-constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
+// The known keys of each section and the choices of its fixed lists come from the table of config
+// keys (config_keys.hpp), which docs/config.md is written from.
+std::span<const std::string_view> choices(std::string_view section, std::string_view key) {
+  return config_key(section, key).choices;
+}
 
 std::vector<std::string_view> views(const std::vector<std::string>& names);
 
@@ -78,7 +60,7 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
   s.get_choice("type", layer.type, views(types));
   const nn::LayerType& type = nn::find_layer_type(layer.type);
   const std::vector<optim::OptionInfo> infos = type.options();
-  std::vector<std::string_view> known = {"type"};
+  std::vector<std::string_view> known = config_key_names("model.layer");  // type, then the type's options
   for (const optim::OptionInfo& info : infos) known.push_back(info.name);
   s.reject_unknown(known, " for type = " + toml_string(layer.type));
   for (const optim::OptionInfo& info : infos) {
@@ -96,7 +78,8 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
 // The layer form: input_shape and [[model.layer]] tables, each read through nn's layer registry,
 // then the shapes inferred from first to last.
 void read_layer_model(const Section& s, ModelConfig& m) {
-  s.reject_unknown(kLayerModelKeys, " with [[model.layer]]; layers = [...] is the other, exclusive form");
+  s.reject_unknown(config_key_names("model", ModelForm::Layers),
+                   " with [[model.layer]]; layers = [...] is the other, exclusive form");
   m.input_shape = {784};
   if (const toml::node* node = s.find("input_shape")) {
     constexpr std::string_view expected = "an array of positive integers, e.g. [1, 28, 28]";
@@ -128,10 +111,10 @@ void read_model(const Section& s, ModelConfig& m) {
     if (s.find("layers"))
       s.fail("layers", "either layers = [...] or [[model.layer]] tables with input_shape, not both");
     read_layer_model(s, m);
-    s.get_choice("siamese", m.siamese, kSiameseScores);
+    s.get_choice("siamese", m.siamese, choices("model", "siamese"));
     return;
   }
-  s.reject_unknown(kModelKeys);
+  s.reject_unknown(config_key_names("model", ModelForm::Mlp));
   s.get_sizes("layers", m.layers);
   // "none" between the layers too: a linear model, as a fault to diagnose or on purpose.
   const std::vector<std::string> activations = nn::activation_names();
@@ -143,11 +126,11 @@ void read_model(const Section& s, ModelConfig& m) {
   s.get("bias", m.bias);
   config_reader::read_model_inits(s, m);
   s.get_weights("weights", m.weights);
-  s.get_choice("siamese", m.siamese, kSiameseScores);
+  s.get_choice("siamese", m.siamese, choices("model", "siamese"));
 }
 
 void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
-  s.reject_unknown(kDiagnosticsKeys);
+  s.reject_unknown(config_key_names("diagnostics"));
   s.get_strings("record", d.record);
   s.get("record_every", d.record_every);
   s.check("record_every", d.record_every >= 1, "record_every >= 1");
@@ -157,7 +140,7 @@ void read_diagnostics(const Section& s, DiagnosticsConfig& d) {
   s.check("monitor_every", d.monitor_every >= 0, "monitor_every >= 0 (0: off)");
   s.get("loss_window", d.loss_window);
   s.check("loss_window", d.loss_window >= 0, "loss_window >= 0 (0: off)");
-  s.get_choice("divergence", d.divergence, kDivergenceActions);
+  s.get_choice("divergence", d.divergence, choices("diagnostics", "divergence"));
 }
 
 // The keys of `infos` the section sets, as the factories' name/value text.
@@ -222,9 +205,7 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
   optim::SchedulerSpec spec;
   s.get_choice("name", spec.name, views(names));
   const bool one_cycle = spec.name == "onecyclelr";
-  std::vector<optim::OptionInfo> infos = optim::scheduler_options(spec.name);
-  std::erase_if(infos,
-                [&](const optim::OptionInfo& info) { return one_cycle && contains(kOneCycleRunKeys, info.name); });
+  const std::vector<optim::OptionInfo> infos = scheduler_config_options(spec.name);
   s.reject_unknown(keys_of(infos), " for " + spec.name);
   spec.options = read_options(s, infos);
   optim::SchedulerSpec checked = spec;
@@ -245,16 +226,14 @@ std::optional<optim::SchedulerSpec> read_scheduler(const Section& s, const optim
 }
 
 void read_data(const Section& s, DataConfig& d) {
-  std::vector<std::string_view> keys(kDataKeys.begin(), kDataKeys.end());
-  keys.insert(keys.end(), config_reader::kDataFileKeys.begin(), config_reader::kDataFileKeys.end());
-  s.reject_unknown(keys);
+  s.reject_unknown(config_key_names("data"));
   s.get("classes", d.classes);
   s.check("classes", d.classes >= 2, "classes >= 2");
   s.get("train_limit", d.train_limit);
   s.check("train_limit", d.train_limit >= 0, "train_limit >= 0 (0: every example)");
   s.get("test_limit", d.test_limit);
   s.check("test_limit", d.test_limit >= 0, "test_limit >= 0 (0: every example)");
-  s.get_choice("normalize", d.normalize, kNormalizations);
+  s.get_choice("normalize", d.normalize, choices("data", "normalize"));
   s.get("shuffle", d.shuffle);
   s.get("train_pairs", d.train_pairs);
   s.check("train_pairs", !s.find("train_pairs") || d.train_pairs >= 1, "train_pairs >= 1");
@@ -273,7 +252,7 @@ void read_data(const Section& s, DataConfig& d) {
 }
 
 void read_train(const Section& s, TrainConfig& c) {
-  s.reject_unknown(kTrainKeys);
+  s.reject_unknown(config_key_names("train"));
   s.get("epochs", c.epochs);
   s.check("epochs", c.epochs >= 1, "epochs >= 1");
   constexpr std::string_view batch_expected = "batch_size >= 1 or \"full\"";
@@ -289,7 +268,7 @@ void read_train(const Section& s, TrainConfig& c) {
   s.check("seed", seed >= 0, "seed >= 0");
   c.seed = static_cast<std::uint64_t>(seed);
   std::string dtype(to_string(c.dtype));
-  s.get_choice("dtype", dtype, kDtypes);
+  s.get_choice("dtype", dtype, choices("train", "dtype"));
   c.dtype = dtype_from_string(dtype);
   if (s.find("clip_grad_norm")) {
     s.get("clip_grad_norm", c.clip_grad_norm);
@@ -397,12 +376,13 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
                       ": TOML syntax error: " + std::string(e.description()));
   }
 
+  const std::vector<std::string_view> sections = config_sections();
   for (auto&& [key, value] : root) {
-    if (!contains(kSections, key.str()))
+    if (!contains(sections, key.str()))
       throw ConfigError(path + ": unknown " +
                         (value.is_table() ? "section [" + std::string(key.str()) + "]"
                                           : "key " + std::string(key.str()) + " outside any section") +
-                        " (known sections: " + join(kSections) + ")");
+                        " (known sections: " + join(sections) + ")");
     if (!value.is_table())
       throw ConfigError(path + ": " + std::string(key.str()) + " = " + render(value) + ": expected a section [" +
                         std::string(key.str()) + "]");

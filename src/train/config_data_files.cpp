@@ -4,11 +4,12 @@
 #include <string>
 #include <tuple>
 
+#include "descent/train/config_keys.hpp"
+
 namespace descent::train::config_reader {
 namespace {
 
 constexpr std::array<std::string_view, 3> kExtensions = {".csv", ".npy", ".npz"};
-constexpr std::array<std::string_view, 4> kAugmentKeys = {"crop_padding", "hflip", "rotation", "translate"};
 
 std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
 
@@ -30,7 +31,7 @@ void read_augment(const Section& data, data::AugmentOptions& a) {
     data.fail("augment", "a table, e.g. {crop_padding = 2, hflip = 0.5, rotation = 10, translate = 0.1}");
   const std::string name = data.full("augment");
   const Section s(data.path(), name, node->as_table());
-  s.reject_unknown(kAugmentKeys);
+  s.reject_unknown(config_key_names("data.augment"));
   s.get("crop_padding", a.crop_padding);
   s.check("crop_padding", a.crop_padding >= 0, "crop_padding >= 0 (pixels of zeros on every side; 0: off)");
   s.get("hflip", a.hflip);

@@ -1,16 +1,10 @@
 #pragma once
 // [data]'s keys for data files and augmentation: train, test (.csv, .npy, .npz), train_labels and
 // test_labels (.npy), label_column (.csv), and the augment table (DataConfig in train/config.hpp).
-#include <array>
-#include <string_view>
-
 #include "config_section.hpp"
 #include "descent/train/config.hpp"
 
 namespace descent::train::config_reader {
-
-inline constexpr std::array<std::string_view, 6> kDataFileKeys = {"train",       "test",         "train_labels",
-                                                                  "test_labels", "label_column", "augment"};
 
 // Reads those keys into `d` after the rest of [data] (inline inputs exclude files), resolving relative
 // paths against the directory of the config file `s.path()`. Checks: a string path with a known

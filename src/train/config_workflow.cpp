@@ -6,13 +6,11 @@
 #include <optional>
 #include <string_view>
 
+#include "descent/train/config_keys.hpp"
+
 namespace descent::train::config_reader {
 namespace {
 
-constexpr std::array<std::string_view, 3> kEarlyStoppingKeys = {"metric", "patience", "min_delta"};
-// Losses fall, accuracies rise (Keras' mode "auto").
-constexpr std::array<std::string_view, 5> kMetrics = {"val_loss", "val_accuracy", "train_loss", "test_loss",
-                                                      "test_accuracy"};
 constexpr std::string_view kTableExample = "a table, e.g. {metric = \"val_loss\", patience = 5, min_delta = 0}";
 
 }  // namespace
@@ -27,9 +25,9 @@ std::optional<EarlyStoppingConfig> read_early_stopping(const Section& train) {
   if (!node) return std::nullopt;
   if (!node->is_table()) train.fail("early_stopping", kTableExample);
   const Section s(train.path(), "train.early_stopping", node->as_table());
-  s.reject_unknown(kEarlyStoppingKeys);
+  s.reject_unknown(config_key_names("train.early_stopping"));
   EarlyStoppingConfig e;
-  s.get_choice("metric", e.metric, kMetrics);
+  s.get_choice("metric", e.metric, config_key("train.early_stopping", "metric").choices);
   s.get("patience", e.patience);
   s.check("patience", e.patience >= 1, "patience >= 1 (epochs without improvement before stopping)");
   s.get("min_delta", e.min_delta);

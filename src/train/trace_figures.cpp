@@ -68,7 +68,11 @@ bool is_metrics(const std::string& path) {
 }  // namespace
 
 plot::Figure metrics_figure(const std::vector<std::string>& files) {
-  plot::Figure f{.title = "Training", .xlabel = "epoch", .ylabel = "mean training loss", .y2label = "test accuracy"};
+  plot::Figure f{.title = "Training",
+                 .xlabel = "epoch",
+                 .ylabel = "mean training loss",
+                 .y2label = "test accuracy",
+                 .integer_x = true};
   for (const auto& file : files) {
     const plot::Table t = plot::read_metrics(file);
     const int epoch = t.column("epoch"), loss = t.column("train_loss"), acc = t.column("test_accuracy");
@@ -126,6 +130,7 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
       }
     }
     grid.log_levels = lo >= 0 && hi > 100 * (lo + 1e-3);  // steep valleys: Rosenbrock, Beale
+    grid.label = "f(" + util::join(variables) + ")";
     fig.contour = std::move(grid);
   }
   for (const Path& p : paths) {

@@ -16,24 +16,35 @@ struct Series {
   bool points = false;      // mark each point (paths), else a plain line
 };
 
-// z[i][j] = f(xs[j], ys[i]) on a grid, drawn as contour lines under the series.
+// z[i][j] = f(xs[j], ys[i]) on an evenly spaced grid, drawn under the series as filled contours: a
+// colour per band between two levels, the levels' lines, and a colour box labelled `label` that reads
+// each colour back as a value.
 struct ContourGrid {
   std::vector<double> xs, ys;
   std::vector<std::vector<double>> z;
-  int levels = 20;
+  int levels = 20;          // bands of colour; levels - 1 lines between them
   bool log_levels = false;  // levels spaced on a log scale (valleys such as Rosenbrock's)
+  std::string label = {};   // what z is ("loss"): the colour box's label
 };
 
+// With one series or more against the right axis, every legend entry names its axis ("loss (left
+// axis)"), as two scales in one picture are otherwise read against the wrong one.
 struct Figure {
   std::string title = {}, xlabel = {}, ylabel = {}, y2label = {};
   std::vector<Series> series = {};
   std::optional<ContourGrid> contour = {};
   bool log_y = false;
+  bool integer_x = false;  // x counts whole things (epochs): ticks at whole numbers only
 };
 
 // Renders to `output` (.png, at least 640x480, or .svg by its extension). Throws descent::IoError
 // naming the file when the extension is neither, gnuplot is missing or fails.
 void render(const Figure& figure, const std::string& output);
+
+// The gnuplot script that render runs, drawing into `picture` (whose extension picks the terminal),
+// with the data files it reads written into the directory `dir`: for tests, and for restyling a
+// picture by hand. Throws descent::IoError for an extension other than .png and .svg.
+std::string gnuplot_script(const Figure& figure, const std::string& dir, const std::string& picture);
 
 // A CSV file as descent writes it (util/csv.hpp): leading '#' comment lines, a header, numeric rows.
 struct Table {

@@ -1,5 +1,6 @@
 #pragma once
 // The tensor layer: tensors, creation, printing and the raw (gradient-free) kernels.
+#include "descent/tensor/argmax.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/dtype.hpp"
 #include "descent/tensor/flush_denormal.hpp"
@@ -9,10 +10,13 @@
 #include "descent/tensor/kernels/conv.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
+#include "descent/tensor/kernels/loss.hpp"
 #include "descent/tensor/kernels/normalization.hpp"
+#include "descent/tensor/kernels/parallel.hpp"
 #include "descent/tensor/kernels/pooling.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
 #include "descent/tensor/kernels/softmax.hpp"
+#include "descent/tensor/kernels/strided_loop.hpp"
 #include "descent/tensor/kernels/window2d.hpp"
 #include "descent/tensor/print.hpp"
 #include "descent/tensor/shape.hpp"

@@ -3,8 +3,8 @@
 // every key is checked (type, range, allowed names), unknown keys are errors, and each message names
 // the file, the key, the value and what is allowed: "nielsen.toml: optim.lr = -0.1: expected lr >= 0".
 //
-// The file has six sections, each optional except [model]; absent keys keep the defaults below.
-// examples/nielsen/config.toml sets every key.
+// The file has seven sections, each optional except [model]; absent keys keep the defaults below.
+// docs/config.md, written from the table the reader reads (config_keys.hpp), gives every key.
 //   [model]     either layers (an MLP), activation (or none), output_activation, init, bias
 //               or input_shape and a list of [[model.layer]] tables, one per layer with its type and
 //               PyTorch's option names (examples/lenet/mnist.toml); either form may be the tower of a
