@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,28 @@ constexpr std::array<std::string_view, 2> kDtypes = {"float32", "float64"};
 
 std::vector<std::string_view> views(const std::vector<std::string>& names);
 
+// A layer's name = "..." or input = "...": what a merge layer's inputs may name, so no commas or quotes.
+std::string read_layer_name(const Section& s, std::string_view key) {
+  constexpr std::string_view expected = "a name of letters, digits, '_', '-' and '.', e.g. \"block1_in\"";
+  const auto* text = s.find(key)->as_string();
+  if (!text || text->get().empty()) s.fail(key, expected);
+  for (char c : text->get())
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') s.fail(key, expected);
+  return text->get();
+}
+
+// A merge layer's inputs = ["a", "b"]: as the one text its entry reads, "a,b".
+std::string read_names(const Section& s, const optim::OptionInfo& info) {
+  const auto* a = s.find("inputs")->as_array();
+  if (!a || a->empty()) s.fail("inputs", info.allows);
+  std::vector<std::string> names;
+  for (const toml::node& e : *a) {
+    if (!e.is_string() || e.as_string()->get().empty()) s.fail("inputs", info.allows);
+    names.push_back(e.as_string()->get());
+  }
+  return join(names, ",");
+}
+
 // One [[model.layer]] table through its type's registry entry: its keys (unknown ones and missing
 // required ones are errors), each read as its kind into the text the entry reads, then checked by it
 // (a value out of range, or options that do not go together).
@@ -72,11 +95,15 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
   s.get_choice("type", layer.type, views(types));
   const nn::LayerType& type = nn::find_layer_type(layer.type);
   const std::vector<optim::OptionInfo> infos = type.options();
-  std::vector<std::string_view> known = {"type"};
+  std::vector<std::string_view> known = {"type", "name", "input"};
   for (const optim::OptionInfo& info : infos) known.push_back(info.name);
   s.reject_unknown(known, " for type = " + toml_string(layer.type));
+  if (s.find("name")) layer.name = read_layer_name(s, "name");
+  if (s.find("input")) layer.input = read_layer_name(s, "input");
   for (const optim::OptionInfo& info : infos) {
-    if (s.find(info.name)) layer.options.emplace_back(info.name, s.option_text(info.name, info.kind, info.allows));
+    if (type.merge_shape && info.name == "inputs" && s.find("inputs"))
+      layer.options.emplace_back("inputs", read_names(s, info));
+    else if (s.find(info.name)) layer.options.emplace_back(info.name, s.option_text(info.name, info.kind, info.allows));
     else if (info.required) s.missing(info.name, "for type = " + toml_string(layer.type) + ": " + info.allows);
   }
   try {

@@ -52,11 +52,22 @@ namespace descent::train {
 struct LayerConfig {
   std::string type;
   util::NameValuePairs options;
+  // name = "block1_in" (any layer, optional, a string): lets later layers take this layer's output, by
+  // input = "block1_in" or a merge layer's (add, concat) inputs = ["block1_in"]. Letters, digits, '_',
+  // '-' and '.'; unique in the model.
+  std::string name;
+  // input = "block1_in" (any layer, optional, a string): the earlier layer whose output this layer
+  // takes instead of the previous layer's (a ResNet block's shortcut convolution); "" by default.
+  std::string input;
+  // Set by the parser: `input` and a merge layer's inputs (its "inputs" option) as the indices of the
+  // layers they name, each below the layer's own.
+  std::optional<std::size_t> from;
+  std::vector<std::size_t> merged;
   // The shapes of one example (no batch dimension) going in and coming out, set by the parser.
   std::vector<std::int64_t> in_shape, out_shape;
 
   // The option's text as set by the file; empty when the file leaves it at its default.
-  std::string option(std::string_view name) const;
+  std::string option(std::string_view key) const;
 };
 
 struct ModelConfig {
