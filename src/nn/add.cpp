@@ -39,7 +39,7 @@ struct AddArgs {
 
   static std::span<const OptionField<AddArgs>> fields() {
     static constexpr OptionField<AddArgs> kFields[] = {
-        field<&AddArgs::inputs>("inputs").required(),
+        field<&AddArgs::inputs>("inputs"),  // required in a config: with_merge_inputs
     };
     return kFields;
   }

@@ -27,7 +27,7 @@ struct ConcatArgs {
 
   static std::span<const OptionField<ConcatArgs>> fields() {
     static constexpr OptionField<ConcatArgs> kFields[] = {
-        field<&ConcatArgs::inputs>("inputs").required(),
+        field<&ConcatArgs::inputs>("inputs"),  // required in a config: with_merge_inputs
         field<&ConcatArgs::dim>("dim").at_least(1),
     };
     return kFields;

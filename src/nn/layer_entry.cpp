@@ -34,13 +34,17 @@ void apply_inits(const std::string& weight_init, const std::string& bias_init, c
 }
 
 void check_merge_inputs(std::string_view owner, const std::string& inputs) {
+  if (inputs.empty()) return;  // a module made alone merges nothing: Add()(x) is x
   for (const std::string& name : util::split(inputs, ','))
     if (name.empty()) util::reject_option(owner, "inputs", inputs, kMergeInputs);
 }
 
 std::vector<util::OptionInfo> with_merge_inputs(std::vector<util::OptionInfo> infos) {
   for (util::OptionInfo& info : infos)
-    if (info.name == "inputs") info.allows = kMergeInputs;
+    if (info.name == "inputs") {
+      info.allows = kMergeInputs;
+      info.required = true;
+    }
   return infos;
 }
 

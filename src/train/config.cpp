@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "config_blocks.hpp"
 #include "config_inits.hpp"
 #include "config_section.hpp"
 #include "descent/error.hpp"
@@ -47,6 +48,12 @@ constexpr std::array<std::string_view, 9> kModelKeys = {
     "layers", "activation", "output_activation", "init", "bias", "weights", "siamese", "weight_init", "bias_init"};
 constexpr std::array<std::string_view, 6> kLayerModelKeys = {"input_shape", "layer",       "weights",
                                                              "siamese",     "weight_init", "bias_init"};
+// Also taken by the layer form's [model], but not listed in its unknown-key message: [model.blocks.NAME]
+// tables, blocks of layers that {type = "block"} tables use (config_blocks.hpp).
+constexpr std::array<std::string_view, 1> kLayerModelBlockKeys = {"blocks"};
+// Keys of every [[model.layer]] table besides its type's (LayerConfig's name and input), not listed in
+// its unknown-key message, which names the type's own keys.
+constexpr std::array<std::string_view, 2> kEveryLayerKeys = {"name", "input"};
 constexpr std::array<std::string_view, 9> kDataKeys = {"classes",     "train_limit", "test_limit", "inputs", "targets",
                                                        "train_pairs", "test_pairs",  "normalize",  "shuffle"};
 // [data] normalize: pixels / 255 as torchvision's ToTensor, the raw bytes, or Normalize with the
@@ -95,9 +102,9 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
   s.get_choice("type", layer.type, views(types));
   const nn::LayerType& type = nn::find_layer_type(layer.type);
   const std::vector<optim::OptionInfo> infos = type.options();
-  std::vector<std::string_view> known = {"type", "name", "input"};
+  std::vector<std::string_view> known = {"type"};
   for (const optim::OptionInfo& info : infos) known.push_back(info.name);
-  s.reject_unknown(known, " for type = " + toml_string(layer.type));
+  s.reject_unknown(known, kEveryLayerKeys, " for type = " + toml_string(layer.type));
   if (s.find("name")) layer.name = read_layer_name(s, "name");
   if (s.find("input")) layer.input = read_layer_name(s, "input");
   for (const optim::OptionInfo& info : infos) {
@@ -117,7 +124,8 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
 // The layer form: input_shape and [[model.layer]] tables, each read through nn's layer registry,
 // then the shapes inferred from first to last.
 void read_layer_model(const Section& s, ModelConfig& m) {
-  s.reject_unknown(kLayerModelKeys, " with [[model.layer]]; layers = [...] is the other, exclusive form");
+  s.reject_unknown(kLayerModelKeys, kLayerModelBlockKeys,
+                   " with [[model.layer]]; layers = [...] is the other, exclusive form");
   m.input_shape = {784};
   if (const toml::node* node = s.find("input_shape")) {
     constexpr std::string_view expected = "an array of positive integers, e.g. [1, 28, 28]";
@@ -131,13 +139,14 @@ void read_layer_model(const Section& s, ModelConfig& m) {
   }
   const toml::node* list = s.find("layer");
   if (!list) s.missing("layer", "at least one [[model.layer]] table with its type");
-  const auto* tables = list->as_array();
-  if (!tables || tables->empty() || !tables->is_array_of_tables())
+  const auto* written = list->as_array();
+  if (!written || written->empty() || !written->is_array_of_tables())
     s.fail("layer", "[[model.layer]] tables, each with a type and its options");
+  const toml::array tables = config_reader::expand_blocks(s, *written);  // uses of [model.blocks] inlined
   const std::vector<std::string> types = nn::layer_type_names();
-  for (std::size_t i = 0; i < tables->size(); ++i) {
+  for (std::size_t i = 0; i < tables.size(); ++i) {
     const std::string name = "model.layer[" + std::to_string(i) + "]";
-    m.layer.push_back(read_layer(Section(s.path(), name, (*tables)[i].as_table()), types));
+    m.layer.push_back(read_layer(Section(s.path(), name, tables[i].as_table()), types));
   }
   s.get_weights("weights", m.weights);
   infer_layer_shapes(m, s.path());

@@ -13,7 +13,11 @@
 //               "kaiming_uniform", ...): the MLP's for every Linear layer, over init; the layer
 //               form's as the default of its linear and conv2d layers, which take them too. The
 //               layer types, their keys, the activations and the inits: docs/layers.md, generated
-//               from nn's registries.
+//               from nn's registries. Any layer may set name and input (LayerConfig below), and the
+//               merge layers add and concat take earlier outputs by name; [model.blocks.NAME] tables
+//               (a list of [[model.blocks.NAME.layer]] with "$param" values) define blocks that
+//               {type = "block", block = "NAME", param = value} tables use (src/train/config_blocks.hpp;
+//               examples/resnet/).
 //   [loss]      name, then that loss's options: reduction (mean | sum) and its own (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
