@@ -49,7 +49,8 @@ toml::table substitute(const toml::table& layer, const toml::table& use) {
       }
       out.insert_or_assign(key, std::move(copy));
     } else {
-      v->visit([&](const auto& n) { out.insert_or_assign(key, n); });
+      const toml::key& name = key;  // clang cannot capture a structured binding yet
+      v->visit([&](const auto& n) { out.insert_or_assign(name, n); });
     }
   }
   return out;

@@ -72,7 +72,7 @@ TEST(ConfigBlocks, ParametersNamesAndTheBlocksInput) {
   EXPECT_EQ(l[1].name, "block1.conv");
   EXPECT_EQ(l[1].option("out_channels"), "3");
   EXPECT_EQ(l[1].option("kernel_size"), "3");  // [3, 3] as Size2 writes it
-  EXPECT_EQ(l[3].name, "block1");  // the last layer takes the use's name
+  EXPECT_EQ(l[3].name, "block1");              // the last layer takes the use's name
   EXPECT_EQ(l[3].merged, (std::vector<std::size_t>{0}));
   EXPECT_EQ(l[4].name, "second.conv");
   EXPECT_EQ(l[4].from, std::optional<std::size_t>(3));  // the use's input
