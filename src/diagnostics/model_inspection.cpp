@@ -21,7 +21,8 @@ LayerKind kind_of(const std::string& d) {
   if (starts(d, "Sigmoid(") || starts(d, "Tanh(") || starts(d, "Hardtanh(")) return LayerKind::Saturating;
   if (starts(d, "Softmax(")) return LayerKind::Softmax;
   if (starts(d, "LogSoftmax(")) return LayerKind::LogSoftmax;
-  for (std::string_view linear : {"Flatten(", "Dropout(", "Identity(", "AvgPool2d(", "BatchNorm1d(", "BatchNorm2d("})
+  for (std::string_view linear :
+       {"Flatten(", "Dropout(", "Identity(", "AvgPool2d(", "BatchNorm1d(", "BatchNorm2d(", "Add(", "Concat("})
     if (starts(d, linear)) return LayerKind::Linear;
   return LayerKind::Nonlinear;
 }

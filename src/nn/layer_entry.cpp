@@ -2,8 +2,14 @@
 
 #include "descent/nn/tensor_init_type.hpp"
 #include "descent/util/join.hpp"
+#include "descent/util/split.hpp"
 
 namespace descent::nn::entry {
+namespace {
+
+constexpr std::string_view kMergeInputs = "an array of earlier layers' names, e.g. [\"block1_in\"]";
+
+}  // namespace
 
 std::string shape_text(const ExampleShape& shape) { return util::list_text(shape); }
 
@@ -25,6 +31,33 @@ void apply_inits(const std::string& weight_init, const std::string& bias_init, c
                  Generator& gen) {
   parse_tensor_init(weight_init, InitParam::Weight).apply(weight, gen);
   if (bias.defined()) parse_tensor_init(bias_init, InitParam::Bias).apply(bias, gen);
+}
+
+void check_merge_inputs(std::string_view owner, const std::string& inputs) {
+  if (inputs.empty()) return;  // a module made alone merges nothing: Add()(x) is x
+  for (const std::string& name : util::split(inputs, ','))
+    if (name.empty()) util::reject_option(owner, "inputs", inputs, kMergeInputs);
+}
+
+std::vector<util::OptionInfo> with_merge_inputs(std::vector<util::OptionInfo> infos) {
+  for (util::OptionInfo& info : infos)
+    if (info.name == "inputs") {
+      info.allows = kMergeInputs;
+      info.required = true;
+    }
+  return infos;
+}
+
+std::string merge_shapes_text(const std::string& inputs, const std::vector<ExampleShape>& shapes) {
+  const std::vector<std::string> names = util::split(inputs, ',');
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    std::string part = shape_text(shapes[i]);
+    if (i == 0) part += " (the previous layer's)";
+    else if (i - 1 < names.size()) part.append(" (").append(names[i - 1]).append("'s)");
+    parts.push_back(std::move(part));
+  }
+  return util::join(parts);
 }
 
 }  // namespace descent::nn::entry

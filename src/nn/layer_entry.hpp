@@ -21,6 +21,15 @@ void check_inits(std::string_view owner, const std::string& weight_init, const s
 void apply_inits(const std::string& weight_init, const std::string& bias_init, const Tensor& weight, const Tensor& bias,
                  Generator& gen);
 
+// The merge layers' (add, concat) "inputs": earlier layers' names, which the config reader writes as
+// one text, comma-separated. OptionError naming the key when a name is empty; none at all is a module
+// made alone (make() with no options), which merges nothing.
+void check_merge_inputs(std::string_view owner, const std::string& inputs);
+// `infos` with what "inputs" allows, and required: a config must name the outputs to merge.
+std::vector<util::OptionInfo> with_merge_inputs(std::vector<util::OptionInfo> infos);
+// "[32, 14, 14] (the previous layer's) and [16, 28, 28] (block1_in's)": the shapes a merge layer got.
+std::string merge_shapes_text(const std::string& inputs, const std::vector<ExampleShape>& shapes);
+
 // The options struct of a layer without options.
 struct NoOptions {
   static constexpr std::string_view kName = "layer";

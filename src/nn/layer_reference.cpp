@@ -41,12 +41,21 @@ std::string layers_markdown() {
       "and setting that type's keys below (PyTorch's names and defaults). `in_channels`, `in_features` and\n"
       "`num_features` are not keys: they come from the previous layer's output shape. A key marked required\n"
       "has no default; \"any\" allows every value of the key's kind. An `[height, width]` key also takes one\n"
-      "integer for both.\n";
+      "integer for both.\n\n"
+      "Every layer may also set `name = \"...\"`, so that later layers can take its output, and\n"
+      "`input = \"...\"`, the name of an earlier layer whose output it takes instead of the previous\n"
+      "layer's. The merge layers `add` and `concat` join the previous output with the earlier outputs\n"
+      "their `inputs = [...]` name: enough for residual and dense connections (a ResNet block ends in\n"
+      "`{type = \"add\", inputs = [\"block_in\"]}`; examples/resnet/fashion.toml is a ResNet-8). A name\n"
+      "unknown, used twice or of a later layer, and shapes that cannot be merged, are errors naming the\n"
+      "layer. A block of layers can be written once, as `[[model.blocks.NAME.layer]]` tables whose\n"
+      "`\"$param\"` values each use gives, and used as `{type = \"block\", block = \"NAME\", param = ...}`\n"
+      "(examples/resnet/fashion_blocks.toml); layer indices count the layers once blocks are expanded.\n";
   for (const LayerType* type : by_name()) {
     md += "\n### " + std::string(type->name) + "\n\n" + std::string(type->summary) + "\n";
     const std::vector<util::OptionInfo> options = type->options();
     if (options.empty()) {
-      md += "\nNo keys besides `type`.\n";
+      md += "\nNo keys besides `type`, `name` and `input`.\n";
       continue;
     }
     md += "\n| key | kind | default | allowed |\n|---|---|---|---|\n";

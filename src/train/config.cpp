@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "config_blocks.hpp"
 #include "config_data_files.hpp"
 #include "config_inits.hpp"
 #include "config_section.hpp"
@@ -48,8 +50,44 @@ using util::join;
 std::span<const std::string_view> choices(std::string_view section, std::string_view key) {
   return config_key(section, key).choices;
 }
+// Also taken by the layer form's [model], but not listed in its unknown-key message: [model.blocks.NAME]
+// tables, blocks of layers that {type = "block"} tables use (config_blocks.hpp).
+constexpr std::array<std::string_view, 1> kLayerModelBlockKeys = {"blocks"};
+// Keys of every [[model.layer]] table besides its type's (LayerConfig's name and input), not listed in
+// its unknown-key message, which names the type's own keys.
+constexpr std::array<std::string_view, 2> kEveryLayerKeys = {"name", "input"};
+// The key of a block's use, {type = "block", block = "NAME", ...}, read by config_blocks.cpp.
+constexpr std::array<std::string_view, 1> kBlockUseKeys = {"block"};
+
+// `names` less `hidden`: the keys an unknown-key message lists.
+std::vector<std::string_view> listed(std::vector<std::string_view> names, std::span<const std::string_view> hidden) {
+  std::erase_if(names, [&](std::string_view n) { return std::find(hidden.begin(), hidden.end(), n) != hidden.end(); });
+  return names;
+}
 
 std::vector<std::string_view> views(const std::vector<std::string>& names);
+
+// A layer's name = "..." or input = "...": what a merge layer's inputs may name, so no commas or quotes.
+std::string read_layer_name(const Section& s, std::string_view key) {
+  constexpr std::string_view expected = "a name of letters, digits, '_', '-' and '.', e.g. \"block1_in\"";
+  const auto* text = s.find(key)->as_string();
+  if (!text || text->get().empty()) s.fail(key, expected);
+  for (char c : text->get())
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') s.fail(key, expected);
+  return text->get();
+}
+
+// A merge layer's inputs = ["a", "b"]: as the one text its entry reads, "a,b".
+std::string read_names(const Section& s, const optim::OptionInfo& info) {
+  const auto* a = s.find("inputs")->as_array();
+  if (!a || a->empty()) s.fail("inputs", info.allows);
+  std::vector<std::string> names;
+  for (const toml::node& e : *a) {
+    if (!e.is_string() || e.as_string()->get().empty()) s.fail("inputs", info.allows);
+    names.push_back(e.as_string()->get());
+  }
+  return join(names, ",");
+}
 
 // One [[model.layer]] table through its type's registry entry: its keys (unknown ones and missing
 // required ones are errors), each read as its kind into the text the entry reads, then checked by it
@@ -60,11 +98,17 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
   s.get_choice("type", layer.type, views(types));
   const nn::LayerType& type = nn::find_layer_type(layer.type);
   const std::vector<optim::OptionInfo> infos = type.options();
-  std::vector<std::string_view> known = config_key_names("model.layer");  // type, then the type's options
+  // type, then the type's options
+  // (block, of a {type = "block"} table, is gone: config_blocks.hpp expanded those before.)
+  std::vector<std::string_view> known = listed(listed(config_key_names("model.layer"), kEveryLayerKeys), kBlockUseKeys);
   for (const optim::OptionInfo& info : infos) known.push_back(info.name);
-  s.reject_unknown(known, " for type = " + toml_string(layer.type));
+  s.reject_unknown(known, kEveryLayerKeys, " for type = " + toml_string(layer.type));
+  if (s.find("name")) layer.name = read_layer_name(s, "name");
+  if (s.find("input")) layer.input = read_layer_name(s, "input");
   for (const optim::OptionInfo& info : infos) {
-    if (s.find(info.name)) layer.options.emplace_back(info.name, s.option_text(info.name, info.kind, info.allows));
+    if (type.merge_shape && info.name == "inputs" && s.find("inputs"))
+      layer.options.emplace_back("inputs", read_names(s, info));
+    else if (s.find(info.name)) layer.options.emplace_back(info.name, s.option_text(info.name, info.kind, info.allows));
     else if (info.required) s.missing(info.name, "for type = " + toml_string(layer.type) + ": " + info.allows);
   }
   try {
@@ -78,7 +122,7 @@ LayerConfig read_layer(const Section& s, const std::vector<std::string>& types) 
 // The layer form: input_shape and [[model.layer]] tables, each read through nn's layer registry,
 // then the shapes inferred from first to last.
 void read_layer_model(const Section& s, ModelConfig& m) {
-  s.reject_unknown(config_key_names("model", ModelForm::Layers),
+  s.reject_unknown(listed(config_key_names("model", ModelForm::Layers), kLayerModelBlockKeys), kLayerModelBlockKeys,
                    " with [[model.layer]]; layers = [...] is the other, exclusive form");
   m.input_shape = {784};
   if (const toml::node* node = s.find("input_shape")) {
@@ -93,13 +137,14 @@ void read_layer_model(const Section& s, ModelConfig& m) {
   }
   const toml::node* list = s.find("layer");
   if (!list) s.missing("layer", "at least one [[model.layer]] table with its type");
-  const auto* tables = list->as_array();
-  if (!tables || tables->empty() || !tables->is_array_of_tables())
+  const auto* written = list->as_array();
+  if (!written || written->empty() || !written->is_array_of_tables())
     s.fail("layer", "[[model.layer]] tables, each with a type and its options");
+  const toml::array tables = config_reader::expand_blocks(s, *written);  // uses of [model.blocks] inlined
   const std::vector<std::string> types = nn::layer_type_names();
-  for (std::size_t i = 0; i < tables->size(); ++i) {
+  for (std::size_t i = 0; i < tables.size(); ++i) {
     const std::string name = "model.layer[" + std::to_string(i) + "]";
-    m.layer.push_back(read_layer(Section(s.path(), name, (*tables)[i].as_table()), types));
+    m.layer.push_back(read_layer(Section(s.path(), name, tables[i].as_table()), types));
   }
   s.get_weights("weights", m.weights);
   infer_layer_shapes(m, s.path());

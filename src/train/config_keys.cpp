@@ -52,6 +52,7 @@ const ConfigKey kKeys[] = {
   {"model", "bias", "boolean", "", "false: the Linear layers have no bias.", "bias = false", [](C c) { return flag(c.model.bias); }, {}, ModelForm::Mlp},
   // [model], the layer form
   {"model", "input_shape", "array of integers", "each >= 1", "The layer form: the shape each flat input is viewed as.", "input_shape = [1, 28, 28]", [](C) { return std::string("[784]"); }, {}, ModelForm::Layers},
+  {"model", "blocks", "tables of [[model.blocks.NAME.layer]] tables", "layers whose values may be \"$param\"", "Blocks of layers defined once and used as {type = \"block\", block = \"NAME\", param = ...} layers, expanded in place ([layers.md](layers.md)).", "[[model.blocks.basic.layer]]\ntype = \"linear\"\nout_features = \"$width\"", nullptr, {}, ModelForm::Layers},
   {"model", "layer", "array of tables", "at least one `[[model.layer]]` table; required in this form", "The layer form: the layers in order, each a `[[model.layer]]` table with its `type` and that type's keys ([layers.md](layers.md)).", "[[model.layer]]\ntype = \"linear\"\nout_features = 10", nullptr, {}, ModelForm::Layers},
   // [model], both forms
   {"model", "weights", "table of arrays of numbers", "a parameter name = its values, nested as the tensor", "Starting values that replace the init, by parameter name; the shape is checked when the model is built.", "[model.weights]\n\"0.weight\" = [[0.1]]", nullptr},
@@ -60,6 +61,9 @@ const ConfigKey kKeys[] = {
   {"model", "bias_init", "string", "an init of one tensor ([layers.md](layers.md#initialisers-of-one-tensor))", "The same for the biases.", "bias_init = \"zeros\"", [](C c) { return quoted(c.model.bias_init); }},
   // [[model.layer]]
   {"model.layer", "type", "string", "a layer type ([layers.md](layers.md)); required", "The layer's type; the table's other keys are that type's, with PyTorch's names.", "type = \"flatten\"", nullptr},
+  {"model.layer", "name", "string", "letters, digits and _; unique among the layers", "Names this layer's output, so that a later layer can take it (input, or an add or concat layer's inputs).", "type = \"flatten\"\nname = \"flat\"", nullptr},
+  {"model.layer", "input", "string", "the name of an earlier layer (or, in a block, \"in\": the block's input)", "The layer takes that earlier output instead of the previous layer's: a ResNet's shortcut convolution.", "type = \"flatten\"\nname = \"flat\"\n\n[[model.layer]]\ntype = \"identity\"\ninput = \"flat\"", nullptr},
+  {"model.layer", "block", "string", "the NAME of a [model.blocks.NAME]; with type = \"block\"", "A use of a block: its layers in place of this table, each \"$param\" replaced by this table's param = value.", "type = \"block\"\nblock = \"basic\"\nwidth = 8", nullptr},
   // [loss], [optim], [scheduler]: the name, then its options from the registries
   {"loss", "name", "string", "a loss (below)", "The loss; the section's other keys are its options.", "name = \"cross_entropy\"\nlabel_smoothing = 0.1", [](C c) { return quoted(c.loss.name); }},
   {"optim", "name", "string", "an optimizer (below)", "The optimizer; the section's other keys are its options, with PyTorch's names and defaults.", "name = \"adam\"\nlr = 0.001\nbetas = [0.9, 0.999]", [](C c) { return quoted(c.optim.name); }},

@@ -51,10 +51,13 @@ class Section {
   }
 
   // Every key must be in `known`; `note` says what decides the list ("for sgd").
-  void reject_unknown(Names known, std::string_view note = {}) const {
+  void reject_unknown(Names known, std::string_view note = {}) const { reject_unknown(known, {}, note); }
+  // The same, `also` accepted besides `known` without being listed: keys every table of its kind takes,
+  // documented with them (a layer's name and input).
+  void reject_unknown(Names known, Names also, std::string_view note) const {
     if (!table_) return;
     for (auto&& [key, value] : *table_) {
-      if (contains(known, key.str())) continue;
+      if (contains(known, key.str()) || contains(also, key.str())) continue;
       throw ConfigError(path_ + ": unknown key " + full(key.str()) + " (known keys in [" + std::string(name_) + "]" +
                         std::string(note) + ": " + join(known) + ")");
     }

@@ -2,6 +2,7 @@
 
 #include "descent/autograd/ops/shape.hpp"
 #include "descent/error.hpp"
+#include "descent/nn/graph.hpp"
 #include "descent/nn/init_type.hpp"
 #include "descent/nn/layer_type.hpp"
 #include "descent/nn/linear.hpp"
@@ -18,20 +19,38 @@
 namespace descent::train {
 namespace {
 
+// Each flat example viewed as model.input_shape: (N, 784) -> (N, 1, 28, 28).
+Tensor as_examples(const Tensor& input, const std::vector<std::int64_t>& input_shape) {
+  Shape shape{input.shape()[0]};
+  for (std::int64_t d : input_shape) shape.push_back(d);
+  return reshape(input, shape);
+}
+
 // The layer form's model: views each flat example as model.input_shape, then runs the layers. Being a
 // Sequential itself, its parameters keep the layer indices of the config ("0.weight" is layer[0]'s).
 class ShapedSequential : public nn::Sequential {
  public:
   explicit ShapedSequential(const std::vector<std::int64_t>& input_shape) : input_shape_(input_shape) {}
-  Tensor forward(const Tensor& input) override {
-    Shape shape{input.shape()[0]};  // (N, 784) -> (N, 1, 28, 28)
-    for (std::int64_t d : input_shape_) shape.push_back(d);
-    return nn::Sequential::forward(reshape(input, shape));
-  }
+  Tensor forward(const Tensor& input) override { return nn::Sequential::forward(as_examples(input, input_shape_)); }
 
  private:
   std::vector<std::int64_t> input_shape_;
 };
+
+// The same for a model whose layers take earlier layers' outputs (input = "name", add, concat).
+class ShapedGraph : public nn::Graph {
+ public:
+  explicit ShapedGraph(const std::vector<std::int64_t>& input_shape) : input_shape_(input_shape) {}
+  Tensor forward(const Tensor& input) override { return nn::Graph::forward(as_examples(input, input_shape_)); }
+
+ private:
+  std::vector<std::int64_t> input_shape_;
+};
+
+bool has_merges(const ModelConfig& m) {
+  return std::any_of(m.layer.begin(), m.layer.end(),
+                     [](const LayerConfig& l) { return l.from.has_value() || !l.merged.empty(); });
+}
 
 // A layer's options with [model] weight_init and bias_init as defaults: for the types that take them
 // (linear, conv2d) where the table sets none of its own; bias_init only where the layer has a bias.
@@ -52,10 +71,17 @@ util::NameValuePairs with_model_inits(const ModelConfig& m, const LayerConfig& l
 
 std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen) {
   const auto& m = config.model;
-  auto model = m.layer.empty() ? std::make_shared<nn::Sequential>() : std::make_shared<ShapedSequential>(m.input_shape);
-  // The layer form: each [[model.layer]] through its registry entry, sized by its in_shape.
-  for (const LayerConfig& l : m.layer)
-    model->push_back(nn::find_layer_type(l.type).make(with_model_inits(m, l), l.in_shape, config.dtype, gen));
+  const std::shared_ptr<nn::Graph> graph = has_merges(m) ? std::make_shared<ShapedGraph>(m.input_shape) : nullptr;
+  std::shared_ptr<nn::Sequential> model = graph;
+  if (!model)
+    model = m.layer.empty() ? std::make_shared<nn::Sequential>() : std::make_shared<ShapedSequential>(m.input_shape);
+  // The layer form: each [[model.layer]] through its registry entry, sized by its in_shape; merge
+  // layers also take the earlier outputs their inputs name.
+  for (const LayerConfig& l : m.layer) {
+    auto layer = nn::find_layer_type(l.type).make(with_model_inits(m, l), l.in_shape, config.dtype, gen);
+    if (graph) graph->push_back(std::move(layer), {.input = l.from, .merged = l.merged});
+    else model->push_back(std::move(layer));
+  }
   // The MLP form: Linear layers initialised by model.init, then weight_init and bias_init, each
   // followed by an activation layer with its options at their defaults.
   const nn::InitType& init = nn::find_init_type(m.init);

@@ -69,6 +69,32 @@ std::vector<OpCase> op_cases() {
       {"transpose_3d", {{2, 3, 4}}, [](auto& x) { return x[0].transpose(0, 2).contiguous(); }},
       {"slice", {{5, 3}}, [](auto& x) { return x[0].slice(1, 4) * 2.0; }},
       {"flatten", {{2, 3, 2}}, [](auto& x) { return flatten(x[0]); }},
+      // The channels of two (N, C, H, W) maps of different widths, a transposed (strided) input among them.
+      {"cat_dim1",
+       {{2, 3, 2, 2}, {2, 1, 2, 2}},
+       [](auto& x) {
+         return cat({x[0], x[1]}, 1);
+       }},
+      {"cat_dim0",
+       {{2, 3}, {1, 3}, {3, 3}},
+       [](auto& x) {
+         return cat({x[0], x[1], x[2]});
+       }},
+      {"cat_last_strided",
+       {{3, 2}, {3, 4}},
+       [](auto& x) {
+         return cat({x[0], x[1].t().t()}, -1);
+       }},
+      {"cat_repeated_input",
+       {{2, 3}},
+       [](auto& x) {
+         return cat({x[0], x[0] * 2.0}, 1);
+       }},
+      {"cat_transposed",
+       {{3, 2}, {2, 2}},
+       [](auto& x) {
+         return cat({x[0].t(), x[1]}, 1);
+       }},
       {"gather", {{4, 3}}, [idx](auto& x) { return gather(x[0], 1, idx); }},
       {"gather_repeated",
        {{4, 3}},

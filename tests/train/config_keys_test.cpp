@@ -100,7 +100,9 @@ std::string config_with(const ConfigKey& row) {
   if (key == "model.layers") model.clear();
   // The early-stopping examples watch val_ metrics, measured on held-out examples.
   if (key.starts_with("train.early_stopping")) other["data"] += "validation = 1000\n";
-  if (row.section == "model.layer") tables = "[[model.layer]]\n" + example + "\n" + linear;
+  // A block's use needs the block: model.blocks' example defines "basic" with a "$width".
+  if (key == "model.layer.block") tables = std::string(config_key("model", "blocks").example) + "\n";
+  if (row.section == "model.layer") tables += "[[model.layer]]\n" + example + "\n" + linear;
   else if (key == "model.layer") tables = example + "\n";
   else if (example.starts_with("[")) tables += example + "\n";  // [model.weights]
   else if (row.section == "model") model += example + "\n";

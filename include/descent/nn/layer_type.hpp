@@ -39,6 +39,11 @@ struct LayerType {
   // An elementwise (or softmax-like) function without parameters that keeps the shape: usable as
   // the MLP form's activation and output_activation, with its options at their defaults.
   bool activation = false;
+  // Set for a merge layer (add, concat; a Merge module), whose "inputs" option names earlier layers'
+  // outputs: the output's shape for the previous layer's output and those, in that order;
+  // LayerInputError when they cannot be merged. make() gets the previous output's shape.
+  ExampleShape (*merge_shape)(const util::NameValuePairs& options,
+                              const std::vector<ExampleShape>& input_shapes) = nullptr;
 };
 
 // A layer that cannot take its input: the input shape as a whole (key() empty), or an option's value

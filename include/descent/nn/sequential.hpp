@@ -26,6 +26,9 @@ class Sequential : public Module {
   void set_forward_hook(ForwardHook hook) { hook_ = std::move(hook); }
   const std::shared_ptr<Module>& operator[](std::size_t i) const { return modules_.at(i); }
 
+ protected:
+  const ForwardHook& forward_hook() const { return hook_; }
+
  private:
   std::vector<std::shared_ptr<Module>> modules_;
   ForwardHook hook_;

@@ -13,7 +13,11 @@
 //               "kaiming_uniform", ...): the MLP's for every Linear layer, over init; the layer
 //               form's as the default of its linear and conv2d layers, which take them too. The
 //               layer types, their keys, the activations and the inits: docs/layers.md, generated
-//               from nn's registries.
+//               from nn's registries. Any layer may set name and input (LayerConfig below), and the
+//               merge layers add and concat take earlier outputs by name; [model.blocks.NAME] tables
+//               (a list of [[model.blocks.NAME.layer]] with "$param" values) define blocks that
+//               {type = "block", block = "NAME", param = value} tables use (src/train/config_blocks.hpp;
+//               examples/resnet/).
 //   [loss]      name, then that loss's options: reduction (mean | sum) and its own (LossConfig below)
 //   [optim]     name (sgd | adagrad | adadelta | rmsprop | adam | adamw), then that optimizer's options
 //               with PyTorch's names, types and defaults (optim/optimizer_spec.hpp; betas = [0.9, 0.999])
@@ -56,11 +60,22 @@ namespace descent::train {
 struct LayerConfig {
   std::string type;
   util::NameValuePairs options;
+  // name = "block1_in" (any layer, optional, a string): lets later layers take this layer's output, by
+  // input = "block1_in" or a merge layer's (add, concat) inputs = ["block1_in"]. Letters, digits, '_',
+  // '-' and '.'; unique in the model.
+  std::string name;
+  // input = "block1_in" (any layer, optional, a string): the earlier layer whose output this layer
+  // takes instead of the previous layer's (a ResNet block's shortcut convolution); "" by default.
+  std::string input;
+  // Set by the parser: `input` and a merge layer's inputs (its "inputs" option) as the indices of the
+  // layers they name, each below the layer's own.
+  std::optional<std::size_t> from;
+  std::vector<std::size_t> merged;
   // The shapes of one example (no batch dimension) going in and coming out, set by the parser.
   std::vector<std::int64_t> in_shape, out_shape;
 
   // The option's text as set by the file; empty when the file leaves it at its default.
-  std::string option(std::string_view name) const;
+  std::string option(std::string_view key) const;
 };
 
 struct ModelConfig {

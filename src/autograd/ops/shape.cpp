@@ -78,6 +78,60 @@ Tensor flatten(const Tensor& a, std::int64_t start_dim, std::int64_t end_dim) {
   return reshape(a, shape);
 }
 
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  if (tensors.empty()) throw ValueError("cat: expected at least one tensor");
+  const Tensor& first = tensors.front();
+  if (first.dim() == 0) throw ShapeError("cat: cannot join 0-dimensional tensors");
+  const int d = normalize_dim(dim, first.dim());
+  Shape shape = first.shape();
+  shape[d] = 0;
+  for (const Tensor& t : tensors) {
+    bool fits = t.dim() == first.dim() && t.dtype() == first.dtype();
+    for (int i = 0; fits && i < t.dim(); ++i) fits = i == d || t.shape()[i] == first.shape()[i];
+    if (!fits)
+      throw ShapeError("cat: tensors of shape " + to_string(first.shape()) + " (" +
+                       std::string(to_string(first.dtype())) + ") and " + to_string(t.shape()) + " (" +
+                       std::string(to_string(t.dtype())) + ") cannot be joined along dimension " + std::to_string(d) +
+                       ": every other dimension and the dtype must agree");
+    shape[d] += t.shape()[d];
+  }
+  // Each input is an (outer, size * inner) matrix of its rows' blocks; the output's transposed
+  // (total * inner, outer) matrix takes each input's transpose as a range of contiguous rows.
+  std::int64_t outer = 1, inner = 1;
+  for (int i = 0; i < d; ++i) outer *= shape[i];
+  for (int i = d + 1; i < shape.size(); ++i) inner *= shape[i];
+  const std::int64_t width = shape[d] * inner;
+  Tensor joined = Tensor::empty(Shape{width, outer}, first.dtype());
+  std::vector<std::int64_t> sizes;
+  std::int64_t start = 0;
+  for (const Tensor& t : tensors) {
+    const std::int64_t cols = t.shape()[d] * inner;
+    kernels::copy_(joined.view_narrowed(start, cols),
+                   kernels::contiguous(t).view_as_shape(Shape{outer, cols}).view_transposed(0, 1));
+    sizes.push_back(cols);
+    start += cols;
+  }
+  Tensor out = kernels::contiguous(joined.view_transposed(0, 1)).view_as_shape(shape);
+  std::vector<const Tensor*> inputs;
+  for (const Tensor& t : tensors) inputs.push_back(&t);
+  if (!any_requires_grad(inputs)) return out;
+  std::vector<Shape> from;
+  for (const Tensor& t : tensors) from.push_back(t.shape());
+  // the gradient of a concatenation is the output's gradient cut back into the inputs' slices
+  auto backward = [from, sizes, outer, width](const Tensor& g) {
+    const Tensor rows = kernels::contiguous(g).view_as_shape(Shape{outer, width}).view_transposed(0, 1);
+    std::vector<Tensor> grads;
+    std::int64_t at = 0;
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      grads.push_back(
+          kernels::contiguous(rows.view_narrowed(at, sizes[i]).view_transposed(0, 1)).view_as_shape(from[i]));
+      at += sizes[i];
+    }
+    return Grads(std::move(grads));
+  };
+  return attach(out, "cat", inputs, make_pooled<ClosureNode<decltype(backward)>>(std::move(backward)));
+}
+
 Tensor Tensor::reshape(const Shape& shape) const { return descent::reshape(*this, shape); }
 Tensor Tensor::transpose(std::int64_t d0, std::int64_t d1) const { return descent::transpose(*this, d0, d1); }
 Tensor Tensor::slice(std::int64_t start, std::int64_t end) const { return descent::slice(*this, start, end); }
