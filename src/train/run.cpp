@@ -25,8 +25,8 @@
 #include "descent/train/live_diagnosis.hpp"
 #include "descent/train/model_from_config.hpp"
 #include "descent/train/train_loader.hpp"
-#include "descent/util/output_paths.hpp"
 #include "descent/util/number_text.hpp"
+#include "descent/util/output_paths.hpp"
 #include "epoch_loop.hpp"
 
 namespace descent::train {
@@ -91,9 +91,10 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   // On for this run when the config asks; otherwise the mode stays as the caller left it.
   const FlushDenormalGuard flush_guard(config.flush_denormal || flush_denormal());
   std::ostream& warnings = options.warnings ? *options.warnings : std::cerr;
-  const std::vector<util::OutputPath> outputs = {
-      {"--metrics", options.metrics_path}, {"--trace", options.trace_path}, {"--save", options.save_path},
-      {"--save-best", options.save_best_path}};
+  const std::vector<util::OutputPath> outputs = {{"--metrics", options.metrics_path},
+                                                 {"--trace", options.trace_path},
+                                                 {"--save", options.save_path},
+                                                 {"--save-best", options.save_best_path}};
   util::check_output_paths(outputs);  // before anything runs: not after the first epoch
 
   const std::string best_metric = options.save_best_path.empty() ? "" : save_best_metric(config);
