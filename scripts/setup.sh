@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # Installs every Debian package descent needs to build and test. Idempotent: installs only what is missing.
-# Usage: scripts/setup.sh [--bench]   (--bench adds the PyTorch peer used by bench/)
+# Usage: scripts/setup.sh [--bench] [--no-python]
+#   --bench      adds what bench/ needs beyond the tests
+#   --no-python  leaves out the Python peers the interop tests use (PyTorch, ONNX, OpenCV); those tests
+#                then skip with a message. DESCENT_NO_PYTHON=1 in the environment does the same.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libopenblas-dev libsleef-dev zlib1g-dev libcli11-dev libtomlplusplus-dev
-          nlohmann-json3-dev libzip-dev libfmt-dev libgtest-dev libgmock-dev gnuplot-nox clang-format clang-tidy dataset-fashion-mnist python3 python3-numpy)
-if [[ "${1:-}" == "--bench" ]]; then packages+=(python3-torch); fi
+          nlohmann-json3-dev libzip-dev libfmt-dev libgtest-dev libgmock-dev libpng-dev libonnx-dev libprotobuf-dev
+          protobuf-compiler gnuplot-nox clang-format clang-tidy dataset-fashion-mnist python3 python3-numpy)
+python_peers=(python3-torch python3-onnx python3-opencv)
+no_python="${DESCENT_NO_PYTHON:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(python3-torch) ;;
+    --no-python) no_python=1 ;;
+    *) echo "setup.sh: unknown option $arg (expected --bench or --no-python)" >&2; exit 2 ;;
+  esac
+done
+if [[ "$no_python" != 1 ]]; then packages+=("${python_peers[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do
