@@ -95,7 +95,7 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   options.command = "descent train " + config_path_;
 
   const train::TrainConfig config = train::parse_config(config_path_);
-  if (train::needs_data_dir(config)) options.data_dir = train::resolve_data_dir(data_dir_);
+  options.data_dir = train::data_dir_for(config, data_dir_);
   options.progress = &out == &std::cout && isatty(fileno(stdout));
   train::run_training(config, options, out);
   return kExitSuccess;
