@@ -11,6 +11,7 @@
 #include "doctor_command.hpp"
 #include "eval_command.hpp"
 #include "exit_status.hpp"
+#include "export_command.hpp"
 #include "landscape_command.hpp"
 #include "minimize_command.hpp"
 #include "plot_command.hpp"
@@ -42,6 +43,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   SummaryCommand summary(app);
   EvalCommand eval(app);
   PredictCommand predict(app);
+  ExportCommand export_command(app);
   app.set_version_flag("--version", std::string("descent ") + kVersion, "Print the version (descent X.Y.Z) and exit");
   app.footer([&app] { return commands_help(app); });
 
@@ -81,6 +83,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (summary.selected()) return summary.run(out);
     if (eval.selected()) return eval.run(out, err);
     if (predict.selected()) return predict.run(out);
+    if (export_command.selected()) return export_command.run(out);
   } catch (const TrainingDiverged& e) {
     err << "descent: " << e.what() << '\n';
     return kExitCheckFailed;

@@ -113,7 +113,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const TrainData data = load_data(config, options.data_dir);
   const data::Dataset& train_set = data.train;
   Generator init_gen(config.seed);
-  auto model = build_network(config, init_gen);
+  if (!options.resume_path.empty()) config.model.init_from.clear();  // the checkpoint holds the weights
+  auto model = build_network(config, init_gen, &warnings);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
   data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));
