@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package descent needs to build and test. Idempotent: installs only what is missing.
-# Usage: scripts/setup.sh [--bench] [--no-python]
+# Usage: scripts/setup.sh [--bench] [--fuzz] [--no-python]
 #   --bench      adds what bench/ needs beyond the tests
+#   --fuzz       adds clang and its libFuzzer runtime, for the fuzz targets (scripts/fuzz.sh)
 #   --no-python  leaves out the Python peers the interop tests use (PyTorch, ONNX, OpenCV); those tests
 #                then skip with a message. DESCENT_NO_PYTHON=1 in the environment does the same.
 set -euo pipefail
@@ -13,8 +14,9 @@ no_python="${DESCENT_NO_PYTHON:-0}"
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-torch) ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --no-python) no_python=1 ;;
-    *) echo "setup.sh: unknown option $arg (expected --bench or --no-python)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown option $arg (expected --bench, --fuzz or --no-python)" >&2; exit 2 ;;
   esac
 done
 if [[ "$no_python" != 1 ]]; then packages+=("${python_peers[@]}"); fi

@@ -106,6 +106,8 @@
 #include "descent/train/train_loader.hpp"
 #include "descent/train/trajectory_csv.hpp"
 #include "descent/train/validation_split.hpp"
+#include "descent/util/excerpt.hpp"
+#include "descent/util/memory_limit.hpp"
 #include "descent/util/output_paths.hpp"
 #include "descent/util/shell_quote.hpp"
 #include "descent/util/split.hpp"

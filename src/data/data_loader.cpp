@@ -29,7 +29,7 @@ DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
 
 std::int64_t DataLoader::num_batches() const {
   const std::int64_t n = dataset_.size(), b = options_.batch_size;
-  return options_.drop_last ? n / b : (n + b - 1) / b;
+  return options_.drop_last ? n / b : n / b + (n % b != 0);  // not (n + b - 1) / b: b may be near 2^63
 }
 
 void DataLoader::start_epoch() {

@@ -11,6 +11,7 @@
 
 #include "descent/error.hpp"
 #include "descent/util/join.hpp"
+#include "descent/util/memory_limit.hpp"
 
 namespace descent::data {
 namespace {
@@ -165,11 +166,14 @@ IdxArray read_idx(const std::string& path) {
            std::to_string(data_start);
   };
 
-  // Grow with the data that really arrives, never by the header's word alone.
+  // Grow with the data that really arrives, never by the header's word alone, and up to the memory
+  // limit: a small gzip file may inflate to as much as its header claims.
+  const std::uint64_t limit = util::max_memory();
   out.data.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(total, kMaxReserve)));
   while (out.data.size() < total) {
     const std::size_t old = out.data.size();
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(total - old, kChunk));
+    if (old + want > limit) util::check_memory(path + ": dimensions " + dims_string(out.dims), total);
     out.data.resize(old + want);
     if (const std::size_t got = in.read_some(out.data.data() + old, want); got < want)
       in.fail(in.offset(), "expected " + promised() + ", found " + std::to_string(old + got) + in.truncated());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "descent/error.hpp"
+#include "descent/util/memory_limit.hpp"
 
 namespace descent::data {
 namespace {
@@ -48,6 +49,8 @@ std::map<std::string, NpyArray> read_npz(const std::string& path) {
       throw IoError(where + ": expected only .npy members in a .npz archive");
     std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(archive.get(), static_cast<zip_uint64_t>(i), 0));
     if (!file) throw IoError(where + ": cannot open the member: " + zip_strerror(archive.get()));
+    // The archive's directory claims the size: check it before allocating for it.
+    util::check_memory(where + ": the member, uncompressed,", st.size);
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(st.size));
     const zip_int64_t got = zip_fread(file.get(), bytes.data(), st.size);
     if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)

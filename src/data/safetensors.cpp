@@ -13,6 +13,8 @@
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/util/atomic_file.hpp"
+#include "descent/util/excerpt.hpp"
+#include "descent/util/memory_limit.hpp"
 
 namespace descent::data {
 namespace {
@@ -21,6 +23,7 @@ static_assert(std::endian::native == std::endian::little, "safetensors data is l
 
 // Past this a header is not a checkpoint's: refuse before allocating for it.
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
+constexpr std::uint64_t kMaxDimension = std::uint64_t{1} << 63;
 
 const char* dtype_code(Dtype d) {
   switch (d) {
@@ -102,27 +105,34 @@ SafetensorsFile load_safetensors(const std::string& path) {
     if (name == "__metadata__") {
       if (!entry.is_object()) throw IoError(path + ": __metadata__: expected an object of strings");
       for (auto& [k, v] : entry.items()) {
-        if (!v.is_string()) throw IoError(path + ": __metadata__." + k + ": expected a string");
+        if (!v.is_string()) throw IoError(path + ": __metadata__." + util::excerpt(k) + ": expected a string");
         file.metadata[k] = v.get<std::string>();
       }
       continue;
     }
     const std::string& tensor_name = name;  // clang cannot capture a structured binding yet
     const auto bad = [&](const std::string& what) {
-      return IoError(path + ": tensor \"" + tensor_name + "\": " + what);
+      return IoError(path + ": tensor \"" + util::excerpt(tensor_name) + "\": " + what);
     };
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets"))
       throw bad("expected {dtype, shape, data_offsets}");
     const auto dtype = entry["dtype"].is_string() ? dtype_from_code(entry["dtype"].get<std::string>()) : std::nullopt;
-    if (!dtype) throw bad("dtype " + entry["dtype"].dump() + ": expected F32, F64, I64 or U8");
+    if (!dtype) throw bad("dtype " + util::excerpt(entry["dtype"].dump()) + ": expected F32, F64, I64 or U8");
     Shape shape;
-    std::uint64_t count = 1;
     if (!entry["shape"].is_array()) throw bad("shape: expected an array of sizes");
+    if (entry["shape"].size() > static_cast<std::size_t>(Shape::kMaxDims))
+      throw bad("shape of " + std::to_string(entry["shape"].size()) + " dimensions: expected at most " +
+                std::to_string(Shape::kMaxDims));
     for (const auto& d : entry["shape"]) {
-      if (!d.is_number_unsigned()) throw bad("shape " + entry["shape"].dump() + ": expected non-negative integers");
+      if (!d.is_number_unsigned() || d.get<std::uint64_t>() >= kMaxDimension)
+        throw bad("shape " + util::excerpt(entry["shape"].dump()) + ": expected non-negative integers below 2^63");
       shape.push_back(d.get<std::int64_t>());
-      count *= d.get<std::uint64_t>();
     }
+    // Overflow-checked, and against the memory limit before allocating: the byte count below must
+    // not wrap around to match a short data range.
+    const std::optional<std::uint64_t> bytes = util::checked_bytes(shape, itemsize(*dtype));
+    if (!bytes) throw bad("shape " + to_string(shape) + ": too many elements for 64 bits");
+    util::check_memory(path + ": tensor \"" + util::excerpt(tensor_name) + "\" of shape " + to_string(shape), bytes);
     const auto& off = entry["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
       throw bad("data_offsets: expected [begin, end]");
@@ -130,9 +140,9 @@ SafetensorsFile load_safetensors(const std::string& path) {
     if (begin > end || end > data_bytes)
       throw bad("data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "] run past the data (" +
                 std::to_string(data_bytes) + " bytes): the file is truncated or corrupt");
-    if (end - begin != count * itemsize(*dtype))
+    if (end - begin != *bytes)
       throw bad("data_offsets hold " + std::to_string(end - begin) + " bytes, but shape " + to_string(shape) + " of " +
-                std::string(to_string(*dtype)) + " needs " + std::to_string(count * itemsize(*dtype)));
+                std::string(to_string(*dtype)) + " needs " + std::to_string(*bytes));
     Tensor t = Tensor::empty(shape, *dtype);
     in.seekg(static_cast<std::streamoff>(data_start + begin));
     in.read(static_cast<char*>(t.raw_data()), static_cast<std::streamsize>(end - begin));

@@ -22,11 +22,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// gnuplot string literal: single quotes, with embedded quotes doubled.
+// gnuplot string literal: single quotes, with embedded quotes doubled, and control characters as
+// spaces: a newline would end the command, and what followed it in a file's column name would run as
+// gnuplot commands of its own (system(...)).
 std::string quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
     if (c == '\'') out += "''";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += ' ';
     else out += c;
   }
   return out + "'";

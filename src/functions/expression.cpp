@@ -13,6 +13,7 @@
 #include "descent/autograd/ops/activation.hpp"
 #include "descent/autograd/ops/arithmetic.hpp"
 #include "descent/tensor/creation.hpp"
+#include "descent/util/excerpt.hpp"
 #include "descent/util/join.hpp"
 
 namespace descent::functions {
@@ -54,21 +55,30 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
 
-// The lines under the message: the expression, then a caret under byte `column` (tabs kept, so the
-// caret lines up however the terminal shows them).
-std::string caret_display(const std::string& expression, std::size_t column) {
+// The lines under the message: the expression (at most util::kExcerptBytes of it around the column),
+// then a caret under byte `column` (tabs kept, so the caret lines up however the terminal shows them).
+std::string caret_display(const std::string& shown, std::size_t offset) {
   std::string marker;
-  for (std::size_t i = 0; i + 1 < column && i < expression.size(); ++i) marker += expression[i] == '\t' ? '\t' : ' ';
-  return "\n  " + expression + "\n  " + marker + "^";
+  for (std::size_t i = 0; i < offset && i < shown.size(); ++i) marker += shown[i] == '\t' ? '\t' : ' ';
+  return "\n  " + shown + "\n  " + marker + "^";
+}
+
+std::string message(const std::string& expression, std::size_t column, const std::string& reason) {
+  std::size_t offset = 0;
+  const std::string shown = util::excerpt_around(expression, column - 1, offset);
+  return "expression \"" + shown + "\", column " + std::to_string(column) + ": " + reason +
+         caret_display(shown, offset);
+}
+
+// A token quoted in a reason: a 10,000-digit number is not shown whole.
+std::string quoted(std::string_view token) {
+  return std::string(1, '\'').append(util::excerpt(token, 20)).append(1, '\'');
 }
 
 }  // namespace
 
 ExpressionError::ExpressionError(const std::string& expression, std::size_t column, const std::string& reason)
-    : ValueError("expression \"" + expression + "\", column " + std::to_string(column) + ": " + reason +
-                 caret_display(expression, column)),
-      column_(column),
-      reason_(reason) {}
+    : ValueError(message(expression, column, reason)), column_(column), reason_(reason) {}
 
 struct Expression::Node {
   enum class Kind { Number, Variable, Negate, Add, Subtract, Multiply, Divide, Power, Call };
@@ -169,7 +179,7 @@ class Parser {
     return pos_ < text_.size() ? text_[pos_] : '\0';
   }
 
-  // Recursion guard for signs and parentheses, whose nesting the trees' depth check sees too late.
+  // Recursion guard for signs, parentheses and exponents, whose nesting the trees' depth check sees too late.
   void enter(std::size_t pos) {
     if (++nesting_ > kMaxDepth) fail(pos, "the expression is nested more than " + std::to_string(kMaxDepth) + " deep");
   }
@@ -225,7 +235,10 @@ class Parser {
     NodePtr base = primary();
     if (peek() != '^') return base;
     const std::size_t op = pos_++;
-    return make(Node::Kind::Power, base, unary(), op);
+    enter(op);  // x^x^x^...: each exponent recurses as deep as a sign or a parenthesis
+    NodePtr exponent = unary();
+    --nesting_;
+    return make(Node::Kind::Power, base, exponent, op);
   }
 
   // primary := number | variable | constant | function '(' expression ')' | '(' expression ')'
@@ -265,14 +278,15 @@ class Parser {
       ++pos_;
       if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
       if (pos_ == text_.size() || !is_digit(text_[pos_]))
-        fail(pos_, "malformed number '" + text_.substr(start, pos_ - start) + "': expected the exponent's digits");
+        fail(pos_, "malformed number " + quoted(std::string_view(text_).substr(start, pos_ - start)) +
+                       ": expected the exponent's digits");
       while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
     }
     auto n = std::make_shared<Node>();
     n->token = text_.substr(start, pos_ - start);
     const auto [end, ec] = std::from_chars(n->token.data(), n->token.data() + n->token.size(), n->number);
     if (ec != std::errc() || end != n->token.data() + n->token.size())
-      fail(start, "number '" + std::string(n->token) + "' is out of range");
+      fail(start, "number " + quoted(n->token) + " is out of range");
     return n;
   }
 
@@ -280,11 +294,11 @@ class Parser {
     const std::size_t start = pos_;
     while (pos_ < text_.size() && is_name_char(text_[pos_])) ++pos_;
     const std::string_view word = std::string_view(text_).substr(start, pos_ - start);
-    const std::string quoted = std::string(1, '\'').append(word).append(1, '\'');
+    const std::string quoted_word = quoted(word);
     const bool call = peek() == '(';
     if (const UnaryFunction* f = find_function(word)) {
       if (!call)
-        fail(pos_, "function " + quoted + " needs its argument in parentheses, as " + std::string(word) + "(x)");
+        fail(pos_, "function " + quoted_word + " needs its argument in parentheses, as " + std::string(word) + "(x)");
       const std::size_t open = pos_++;
       auto n = std::make_shared<Node>();
       n->kind = Node::Kind::Call;
@@ -294,7 +308,7 @@ class Parser {
       n->depth = n->left->depth + 1;
       return n;
     }
-    if (call) fail(start, "unknown function " + quoted + " (functions: " + function_list() + ")");
+    if (call) fail(start, "unknown function " + quoted_word + " (functions: " + function_list() + ")");
     auto n = std::make_shared<Node>();
     n->token = std::string(word);
     if (word == "pi") {
@@ -309,7 +323,7 @@ class Parser {
         arity_ = std::max(arity_, i + 1);
         return n;
       }
-    fail(start, "unknown variable " + quoted + " (variables: x, y, z; constant: pi)");
+    fail(start, "unknown variable " + quoted_word + " (variables: x, y, z; constant: pi)");
   }
 
   const std::string& text_;
@@ -330,8 +344,8 @@ std::string Expression::to_string() const { return written(*root_); }
 
 Tensor Expression::operator()(const std::vector<Tensor>& variables) const {
   if (variables.size() < arity_)
-    throw ValueError("expression \"" + text_ + "\" uses " + std::string(kVariables[arity_ - 1]) + ", so it needs " +
-                     std::to_string(arity_) + " variables, got " + std::to_string(variables.size()));
+    throw ValueError("expression \"" + util::excerpt(text_) + "\" uses " + std::string(kVariables[arity_ - 1]) +
+                     ", so it needs " + std::to_string(arity_) + " variables, got " + std::to_string(variables.size()));
   const Dtype dtype = variables.empty() ? Dtype::Float64 : variables.front().dtype();
   return evaluate(*root_, variables, dtype);
 }

@@ -1,5 +1,6 @@
 #include "descent/functions/objective.hpp"
 
+#include "descent/util/excerpt.hpp"
 #include "descent/util/join.hpp"
 
 namespace descent::functions {
@@ -21,13 +22,13 @@ Objective::Objective(std::string_view text) : name_(text), test_function_(find_t
     if (!one_word || e.column() != 1) throw;
     std::vector<std::string> names;
     for (const TestFunction& f : test_functions()) names.emplace_back(f.name);
-    throw ValueError("\"" + name_ + "\" is neither a test function (" + util::join(names) +
+    throw ValueError("\"" + util::excerpt(name_) + "\" is neither a test function (" + util::join(names) +
                      ") nor an expression in x, y, z");
   }
 }
 
 void Objective::check_variables(std::size_t n) const {
-  if (n == 0) throw ValueError(name_ + ": needs at least 1 variable, got none");
+  if (n == 0) throw ValueError(util::excerpt(name_) + ": needs at least 1 variable, got none");
   if (test_function_) {
     const std::size_t d = test_function_->dimension;
     if (d != 0 && n != d)
@@ -37,12 +38,12 @@ void Objective::check_variables(std::size_t n) const {
   }
   const std::size_t needed = expression_->arity();
   if (n > 3)
-    throw ValueError("expression \"" + name_ + "\": expressions take at most 3 variables (x, y, z), got " +
-                     std::to_string(n));
+    throw ValueError("expression \"" + util::excerpt(name_) +
+                     "\": expressions take at most 3 variables (x, y, z), got " + std::to_string(n));
   if (n < needed)
-    throw ValueError("expression \"" + name_ + "\" uses " + variable_names(needed).back() + ", so it needs " +
-                     count(needed, "variable") + " (" + util::join(variable_names(needed)) + "), got " +
-                     std::to_string(n));
+    throw ValueError("expression \"" + util::excerpt(name_) + "\" uses " + variable_names(needed).back() +
+                     ", so it needs " + count(needed, "variable") + " (" + util::join(variable_names(needed)) +
+                     "), got " + std::to_string(n));
 }
 
 std::vector<std::string> Objective::variable_names(std::size_t n) {

@@ -26,7 +26,8 @@ void Dims::erase(int pos) {
 
 std::int64_t numel(const Shape& s) {
   std::int64_t n = 1;
-  for (auto v : s) n *= v;
+  for (auto v : s)
+    if (__builtin_mul_overflow(n, v, &n)) throw ShapeError("shape " + to_string(s) + ": too many elements for 64 bits");
   return n;
 }
 
@@ -36,7 +37,9 @@ Strides contiguous_strides(const Shape& s) {
   std::int64_t stride = 1;
   for (int i = s.size() - 1; i >= 0; --i) {
     st[i] = stride;
-    stride *= s[i];
+    // Past a zero dimension the tensor is empty, but its strides must still fit.
+    if (s[i] != 0 && __builtin_mul_overflow(stride, s[i], &stride))
+      throw ShapeError("shape " + to_string(s) + ": strides too large for 64 bits");
   }
   return st;
 }

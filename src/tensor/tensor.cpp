@@ -3,14 +3,27 @@
 #include <algorithm>
 
 #include "descent/tensor/pool_allocator.hpp"
+#include "descent/util/memory_limit.hpp"
 
 namespace descent {
+namespace {
+
+constexpr std::uint64_t kUncheckedBytes = std::uint64_t{1} << 20;
+
+}  // namespace
 
 Tensor Tensor::empty(const Shape& shape, Dtype dtype) {
   for (auto v : shape)
     if (v < 0) throw ShapeError("negative dimension in shape " + to_string(shape));
+  // Every reader checks the sizes its file claims against the memory limit with its own message; this
+  // is the backstop for those it misses. Small tensors skip it: reading the environment costs time.
+  std::uint64_t bytes = 0;
+  if (__builtin_mul_overflow(static_cast<std::uint64_t>(descent::numel(shape)), itemsize(dtype), &bytes))
+    throw ShapeError("shape " + to_string(shape) + ": too many bytes for 64 bits");
+  if (bytes > kUncheckedBytes)
+    util::check_memory("a tensor of shape " + to_string(shape) + " (" + std::string(to_string(dtype)) + ")", bytes);
   auto impl = make_pooled<TensorImpl>();
-  impl->storage = make_pooled<Storage>(static_cast<std::size_t>(descent::numel(shape)) * itemsize(dtype));
+  impl->storage = make_pooled<Storage>(static_cast<std::size_t>(bytes));
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;

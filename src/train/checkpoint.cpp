@@ -1,5 +1,6 @@
 #include "descent/train/checkpoint.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include "descent/data/safetensors.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/generator.hpp"
+#include "descent/util/excerpt.hpp"
 #include "descent/util/join.hpp"
 #include "descent/util/number_text.hpp"
 
@@ -31,7 +33,20 @@ double read_exact(const std::string& path, const std::string& key, const std::st
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0')
-    throw IoError(path + ": metadata " + key + " = \"" + text + "\": expected a number");
+    throw IoError(path + ": metadata " + key + " = \"" + util::excerpt(text) + "\": expected a number");
+  return v;
+}
+
+// A count the checkpoint wrote with std::to_string (epochs_done, step): digits only, read back exactly;
+// a negative, fractional, non-finite or out-of-range value would run a resumed training forever. At
+// most 10^15 (a billion updates a second for 11 days), so that counting on from it cannot overflow.
+std::int64_t read_count(const std::string& path, const std::string& key, const std::string& text) {
+  constexpr std::int64_t kMaxCount = 1'000'000'000'000'000;
+  std::int64_t v = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0 || v > kMaxCount)
+    throw IoError(path + ": metadata " + key + " = \"" + util::excerpt(text) +
+                  "\": expected an integer from 0 to 10^15");
   return v;
 }
 
@@ -144,11 +159,11 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
   parts.loader.set_generator_state(metadata(f, path, "loader_generator"));
   default_generator().set_state(metadata(f, path, "default_generator"));
   TrainingProgress progress;
-  progress.epochs_done = static_cast<std::int64_t>(read_exact(path, "epochs_done", metadata(f, path, "epochs_done")));
-  progress.step = static_cast<std::int64_t>(read_exact(path, "step", metadata(f, path, "step")));
+  progress.epochs_done = read_count(path, "epochs_done", metadata(f, path, "epochs_done"));
+  progress.step = read_count(path, "step", metadata(f, path, "step"));
   if (f.metadata.contains("first_losses")) {
     progress.first_losses_mean = read_exact(path, "first_losses_mean", metadata(f, path, "first_losses_mean"));
-    progress.first_losses = static_cast<std::int64_t>(read_exact(path, "first_losses", f.metadata.at("first_losses")));
+    progress.first_losses = read_count(path, "first_losses", f.metadata.at("first_losses"));
   }
   progress.data = read_fingerprint(f.metadata);
   return progress;

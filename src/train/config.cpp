@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "config_blocks.hpp"
+#include "config_bounds.hpp"
 #include "config_data_files.hpp"
 #include "config_inits.hpp"
 #include "config_section.hpp"
@@ -32,7 +33,9 @@
 #include "descent/optim/option_field.hpp"
 #include "descent/train/config_keys.hpp"
 #include "descent/train/layer_config.hpp"
+#include "descent/util/excerpt.hpp"
 #include "descent/util/join.hpp"
+#include "descent/util/memory_limit.hpp"
 #include "descent/util/number_text.hpp"
 
 namespace descent::train {
@@ -161,6 +164,10 @@ void read_model(const Section& s, ModelConfig& m) {
   }
   s.reject_unknown(config_key_names("model", ModelForm::Mlp));
   s.get_sizes("layers", m.layers);
+  for (std::size_t i = 0; i < m.layers.size(); ++i)  // as the layer form's shapes (layer_config.cpp)
+    util::check_memory(s.path() + ": model.layers[" + std::to_string(i) + "] = " + std::to_string(m.layers[i]) +
+                           ": one example's values (as float32)",
+                       util::checked_bytes({&m.layers[i], 1}, 4));
   // "none" between the layers too: a linear model, as a fault to diagnose or on purpose.
   const std::vector<std::string> activations = nn::activation_names();
   std::vector<std::string> or_none = {"none"};
@@ -412,6 +419,7 @@ std::int64_t ModelConfig::output_size() const {
 }
 
 TrainConfig parse_config_string(const std::string& text, const std::string& path) {
+  config_reader::check_config_bounds(text, path);
   toml::table root;
   try {
     root = toml::parse(text, path);
@@ -425,12 +433,12 @@ TrainConfig parse_config_string(const std::string& text, const std::string& path
   for (auto&& [key, value] : root) {
     if (!contains(sections, key.str()))
       throw ConfigError(path + ": unknown " +
-                        (value.is_table() ? "section [" + std::string(key.str()) + "]"
-                                          : "key " + std::string(key.str()) + " outside any section") +
+                        (value.is_table() ? "section [" + util::excerpt(key.str()) + "]"
+                                          : "key " + util::excerpt(key.str()) + " outside any section") +
                         " (known sections: " + join(sections) + ")");
     if (!value.is_table())
-      throw ConfigError(path + ": " + std::string(key.str()) + " = " + render(value) + ": expected a section [" +
-                        std::string(key.str()) + "]");
+      throw ConfigError(path + ": " + util::excerpt(key.str()) + " = " + render(value) + ": expected a section [" +
+                        util::excerpt(key.str()) + "]");
   }
   auto section = [&](std::string_view name) { return Section(path, name, root[name].as_table()); };
 
@@ -478,6 +486,9 @@ TrainConfig parse_config(const std::string& path) {
     throw ConfigError(path + ": is a directory, expected a TOML config file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open config file");
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec) config_reader::check_config_size(size, path);
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw ConfigError(path + ": cannot read config file");

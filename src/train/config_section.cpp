@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "descent/util/excerpt.hpp"
+
 namespace descent::train::config_reader {
 namespace {
 
@@ -38,24 +40,50 @@ std::string toml_string(std::string_view s) {
   return q + '"';
 }
 
+namespace {
+
+// Stops once `out` holds more than kRenderBytes: a message quotes a value, not a 10 MB array.
+constexpr std::size_t kRenderBytes = 120;
+
+void render_into(const toml::node& node, std::string& out) {
+  if (out.size() > kRenderBytes) return;
+  if (const auto* s = node.as_string()) {
+    out += toml_string(util::excerpt(s->get()));
+  } else if (const auto* i = node.as_integer()) {
+    out += std::to_string(i->get());
+  } else if (const auto* f = node.as_floating_point()) {
+    out += render_double(f->get());
+  } else if (const auto* b = node.as_boolean()) {
+    out += b->get() ? "true" : "false";
+  } else if (const auto* a = node.as_array()) {
+    out += '[';
+    for (std::size_t k = 0; k < a->size() && out.size() <= kRenderBytes; ++k) {
+      if (k) out += ", ";
+      render_into((*a)[k], out);
+    }
+    out += out.size() > kRenderBytes ? "...]" : "]";
+  } else if (const auto* t = node.as_table()) {
+    bool first = true;
+    for (auto&& [key, value] : *t) {
+      if (out.size() > kRenderBytes) break;
+      out.append(first ? "{ " : ", ").append(util::excerpt(key.str())).append(" = ");
+      render_into(value, out);
+      first = false;
+    }
+    out += first ? "{}" : out.size() > kRenderBytes ? "... }" : " }";
+  } else {
+    std::ostringstream os;  // dates and times
+    node.visit([&](const auto& v) { os << v; });
+    out += os.str();
+  }
+}
+
+}  // namespace
+
 std::string render(const toml::node& node) {
-  if (const auto* s = node.as_string()) return toml_string(s->get());
-  if (const auto* i = node.as_integer()) return std::to_string(i->get());
-  if (const auto* f = node.as_floating_point()) return render_double(f->get());
-  if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
-  if (const auto* a = node.as_array()) {
-    std::string s = "[";
-    for (std::size_t k = 0; k < a->size(); ++k) s += (k ? ", " : "") + render((*a)[k]);
-    return s + "]";
-  }
-  if (const auto* t = node.as_table()) {
-    std::string s;
-    for (auto&& [key, value] : *t) s += (s.empty() ? "{ " : ", ") + std::string(key.str()) + " = " + render(value);
-    return s.empty() ? "{}" : s + " }";
-  }
-  std::ostringstream os;  // dates and times
-  node.visit([&](const auto& v) { os << v; });
-  return os.str();
+  std::string out;
+  render_into(node, out);
+  return out;
 }
 
 }  // namespace descent::train::config_reader

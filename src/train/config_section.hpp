@@ -15,6 +15,7 @@
 
 #include "descent/error.hpp"
 #include "descent/optim/option_field.hpp"
+#include "descent/util/excerpt.hpp"
 #include "descent/util/join.hpp"
 #include "descent/util/number_text.hpp"
 
@@ -58,8 +59,8 @@ class Section {
     if (!table_) return;
     for (auto&& [key, value] : *table_) {
       if (contains(known, key.str()) || contains(also, key.str())) continue;
-      throw ConfigError(path_ + ": unknown key " + full(key.str()) + " (known keys in [" + std::string(name_) + "]" +
-                        std::string(note) + ": " + join(known) + ")");
+      throw ConfigError(path_ + ": unknown key " + full(util::excerpt(key.str())) + " (known keys in [" +
+                        std::string(name_) + "]" + std::string(note) + ": " + join(known) + ")");
     }
   }
 

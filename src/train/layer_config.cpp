@@ -3,6 +3,7 @@
 #include "descent/error.hpp"
 #include "descent/nn/layer_type.hpp"
 #include "descent/util/join.hpp"
+#include "descent/util/memory_limit.hpp"
 #include "descent/util/split.hpp"
 
 #include <map>
@@ -11,6 +12,12 @@ namespace descent::train {
 namespace {
 
 std::string shape_text(const std::vector<std::int64_t>& s) { return util::list_text(s); }
+
+// One example's values going into or out of a layer: within the memory limit (counted as float32, the
+// smallest dtype) before the next layer computes with them, as a config may claim sizes up to 2^63 - 1.
+void check_example(const std::string& what, const std::vector<std::int64_t>& shape) {
+  util::check_memory(what + " " + shape_text(shape) + " of one example (as float32)", util::checked_bytes(shape, 4));
+}
 
 // An option's value as a config writes it: 3,1 (a Size2's text) is [3, 1]; "(default)" when not set.
 std::string written(const LayerConfig& l, const std::string& key) {
@@ -85,6 +92,7 @@ std::string LayerConfig::option(std::string_view key) const {
 void infer_layer_shapes(ModelConfig& model, const std::string& path) {
   resolve_layer_names(model, path);
   std::vector<std::int64_t> shape = model.input_shape;
+  check_example(path + ": model.input_shape =", shape);
   for (std::size_t i = 0; i < model.layer.size(); ++i) {
     LayerConfig& l = model.layer[i];
     const std::string where = path + ": model.layer[" + std::to_string(i) + "]";
@@ -108,6 +116,7 @@ void infer_layer_shapes(ModelConfig& model, const std::string& path) {
       throw ConfigError(where + "." + e.key() + " = " + written(l, e.key()) + ": expected " + e.expected() +
                         " (input shape " + shape_text(l.in_shape) + ")");
     }
+    check_example(where + " (" + l.type + "): the output", shape);
     l.out_shape = shape;
   }
 }

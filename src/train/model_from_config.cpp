@@ -14,8 +14,10 @@
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
 #include "descent/util/join.hpp"
+#include "descent/util/memory_limit.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace descent::train {
 namespace {
@@ -89,6 +91,32 @@ void init_from_file(const TrainConfig& config, nn::Module& model, std::ostream* 
   note(loaded.missing_keys, "not in the file, kept their init");
   note(loaded.unexpected_keys, "not in the model, skipped");
 }
+// The parameters' bytes, layer by layer, against the memory limit (util/memory_limit.hpp): each
+// tensor is checked before it is allocated (Tensor::empty), and the sum after each layer, so that a
+// config of many large layers stops at the first layer past the limit. Errors name the layer.
+class ParameterBudget {
+ public:
+  explicit ParameterBudget(const TrainConfig& config) : config_(config) {}
+
+  template <class Make>
+  auto add(const std::string& where, Make&& make) {
+    try {
+      auto layer = make();
+      for (const auto& named : layer->named_parameters())
+        total_ += static_cast<std::uint64_t>(named.second.numel()) * itemsize(named.second.dtype());
+      util::check_memory("the model's parameters up to this layer", total_);
+      return layer;
+    } catch (const MemoryLimitError& e) {
+      throw MemoryLimitError(config_.path + ": " + where + ": " + e.what(), e.claimed(), e.allowed());
+    } catch (const ShapeError& e) {  // a product of sizes past 64 bits
+      throw ConfigError(config_.path + ": " + where + ": " + e.what());
+    }
+  }
+
+ private:
+  const TrainConfig& config_;
+  std::uint64_t total_ = 0;
+};
 
 }  // namespace
 
@@ -100,8 +128,12 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
     model = m.layer.empty() ? std::make_shared<nn::Sequential>() : std::make_shared<ShapedSequential>(m.input_shape);
   // The layer form: each [[model.layer]] through its registry entry, sized by its in_shape; merge
   // layers also take the earlier outputs their inputs name.
-  for (const LayerConfig& l : m.layer) {
-    auto layer = nn::find_layer_type(l.type).make(with_model_inits(m, l), l.in_shape, config.dtype, gen);
+  ParameterBudget budget{config};
+  for (std::size_t i = 0; i < m.layer.size(); ++i) {
+    const LayerConfig& l = m.layer[i];
+    const std::string where = "model.layer[" + std::to_string(i) + "] (" + l.type + ")";
+    auto layer = budget.add(
+        where, [&] { return nn::find_layer_type(l.type).make(with_model_inits(m, l), l.in_shape, config.dtype, gen); });
     if (graph) graph->push_back(std::move(layer), {.input = l.from, .merged = l.merged});
     else model->push_back(std::move(layer));
   }
@@ -113,8 +145,12 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
   for (std::size_t i = 0; i + 1 < m.layers.size(); ++i) {
     const bool last = i + 2 == m.layers.size();
     const std::string& act = last ? m.output_activation : m.activation;
-    auto layer = std::make_shared<nn::Linear>(
-        m.layers[i], m.layers[i + 1], nn::LinearOptions{.bias = m.bias, .dtype = config.dtype, .generator = &gen});
+    const std::string where = "model.layers[" + std::to_string(i) + ":" + std::to_string(i + 2) + "] = [" +
+                              std::to_string(m.layers[i]) + ", " + std::to_string(m.layers[i + 1]) + "]";
+    auto layer = budget.add(where, [&] {
+      return std::make_shared<nn::Linear>(m.layers[i], m.layers[i + 1],
+                                          nn::LinearOptions{.bias = m.bias, .dtype = config.dtype, .generator = &gen});
+    });
     init.apply({.weight = layer->weight(), .bias = layer->bias(), .activation = act, .gen = gen}, {});
     weight_init.apply(layer->weight(), gen);
     if (layer->bias().defined()) bias_init.apply(layer->bias(), gen);
@@ -168,8 +204,14 @@ std::unique_ptr<optim::LRScheduler> build_scheduler(const TrainConfig& config, o
                                                     std::int64_t batches_per_epoch) {
   if (!config.scheduler) return nullptr;
   optim::SchedulerSpec spec = *config.scheduler;
-  if (spec.name == "onecyclelr")
-    spec.options.emplace_back("total_steps", std::to_string(config.epochs * batches_per_epoch));
+  if (spec.name == "onecyclelr") {
+    std::int64_t total = 0;
+    if (__builtin_mul_overflow(config.epochs, batches_per_epoch, &total))
+      throw ConfigError(config.path + ": train.epochs = " + std::to_string(config.epochs) + ": expected at most " +
+                        std::to_string(std::numeric_limits<std::int64_t>::max() / batches_per_epoch) + " with " +
+                        std::to_string(batches_per_epoch) + " batches per epoch (onecyclelr counts every update)");
+    spec.options.emplace_back("total_steps", std::to_string(total));
+  }
   return optim::make_scheduler(spec, optimizer);
 }
 

@@ -94,10 +94,16 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
                          const std::vector<Path>& paths) {
   const functions::Objective f(function);
   NoGradGuard no_grad;
-  auto value = [&](const std::vector<double>& x) {
+  // The function at every point at once, each variable a vector of coordinates: one pass of the ops
+  // however many points, where a pass per point took seconds for a long expression (the ops are
+  // elementwise, so each value is the one a point alone gets). A constant gives one value for all.
+  auto values = [&](const std::vector<std::vector<double>>& coordinates) {
     std::vector<Tensor> args;
-    for (double v : x) args.push_back(scalar_tensor(v, Dtype::Float64));
-    return f(args).item();
+    for (const auto& c : coordinates)
+      args.push_back(from_vector(c, Shape{static_cast<std::int64_t>(c.size())}, Dtype::Float64));
+    std::vector<double> v = f(args).to_vector();
+    if (v.size() == 1) v.assign(coordinates.front().size(), v.front());
+    return v;
   };
   plot::Figure fig{
       .title = "Optimizer paths on " + function, .xlabel = variables.at(0), .ylabel = "f(" + variables[0] + ")"};
@@ -105,11 +111,8 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
   if (variables.size() == 1) {
     const auto [lo, hi] = span(paths, 0);
     plot::Series curve{.name = function};
-    for (int i = 0; i < kGrid; ++i) {
-      const double x = lo + (hi - lo) * i / (kGrid - 1);
-      curve.x.push_back(x);
-      curve.y.push_back(value({x}));
-    }
+    for (int i = 0; i < kGrid; ++i) curve.x.push_back(lo + (hi - lo) * i / (kGrid - 1));
+    curve.y = values({curve.x});
     fig.series.push_back(curve);
   } else {
     fig.ylabel = variables.at(1);
@@ -120,14 +123,16 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
       grid.xs.push_back(x0 + (x1 - x0) * i / (kGrid - 1));
       grid.ys.push_back(y0 + (y1 - y0) * i / (kGrid - 1));
     }
+    std::vector<double> xs, ys;  // row by row: y fixed, x along the row
+    for (double y : grid.ys)
+      for (double x : grid.xs) xs.push_back(x), ys.push_back(y);
+    const std::vector<double> z = values({xs, ys});
     double lo = INFINITY, hi = -INFINITY;
-    for (double y : grid.ys) {
-      grid.z.emplace_back();
-      for (double x : grid.xs) {
-        const double v = value({x, y});
-        grid.z.back().push_back(v);
+    for (std::size_t row = 0; row < grid.ys.size(); ++row) {
+      grid.z.emplace_back(z.begin() + static_cast<std::ptrdiff_t>(row * grid.xs.size()),
+                          z.begin() + static_cast<std::ptrdiff_t>((row + 1) * grid.xs.size()));
+      for (double v : grid.z.back())
         if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-      }
     }
     grid.log_levels = lo >= 0 && hi > 100 * (lo + 1e-3);  // steep valleys: Rosenbrock, Beale
     grid.label = "f(" + util::join(variables) + ")";

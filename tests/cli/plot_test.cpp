@@ -6,6 +6,8 @@
 
 #include "app.hpp"
 #include "data/idx_files.hpp"
+#include "descent/diagnostics/plot.hpp"
+#include "descent/train/trace_figures.hpp"
 
 namespace descent::cli {
 namespace {
@@ -86,6 +88,16 @@ TEST_F(PlotCommandTest, MalformedTraceNamesTheLine) {
   std::string err;
   EXPECT_EQ(run_plot({"plot", dir_.file("bad.csv"), "--output", dir_.file("x.png")}, &err), 2);
   EXPECT_NE(err.find("bad.csv:3: \"abc\" is not a number"), std::string::npos) << err;
+}
+
+TEST(PlotScript, ColumnNamesCannotEndAGnuplotCommand) {
+  // A quoted CSV field may hold a newline: in the script it would end the title's string and run the
+  // rest of the name as gnuplot commands (system("...") runs a shell).
+  TempDir dir;
+  std::ofstream(dir.file("evil.csv")) << "step,\"w\nsystem('touch pwned')\"\n0,1\n1,2\n";
+  const std::string script = plot::gnuplot_script(train::trace_figure({dir.file("evil.csv")}), dir.path(), "p.svg");
+  EXPECT_EQ(script.find("\nsystem"), std::string::npos) << script;
+  EXPECT_NE(script.find("title 'w system(''touch pwned'')'"), std::string::npos) << script;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <numeric>
 
@@ -92,6 +94,14 @@ TEST(DataLoaderTest, BatchLargerThanDataset) {
   DataLoader drop(numbered(5), {.batch_size = 8, .drop_last = true});
   EXPECT_EQ(drop.num_batches(), 0);
   EXPECT_TRUE(epoch(drop).empty());
+}
+
+TEST(DataLoaderTest, BatchSizeNear2To63) {
+  // (n + b - 1) / b overflowed for b = 2^63 - 1.
+  const std::int64_t b = std::numeric_limits<std::int64_t>::max();
+  DataLoader keep(numbered(5), {.batch_size = b});
+  EXPECT_EQ(keep.num_batches(), 1);
+  EXPECT_EQ(sizes(epoch(keep)), (std::vector<std::int64_t>{5}));
 }
 
 TEST(DataLoaderTest, EmptyDataset) {

@@ -4,6 +4,7 @@
 
 #include "data/idx_files.hpp"
 #include "descent/error.hpp"
+#include "descent/util/memory_limit.hpp"
 
 namespace descent::data {
 namespace {
@@ -132,6 +133,23 @@ TEST(IdxTest, HugeDimensionsFailCleanly) {
   for (const std::string name : {"big.idx", "big.idx.gz"})
     expect_contains(read_error(dir.file(name)),
                     {dir.file(name), "byte 26", "expected 1152921504606846976 bytes of data", "found 10", "truncated"});
+}
+
+TEST(IdxTest, DataPastTheMemoryLimitIsRefused) {
+  TempDir dir;
+  // 3 MiB promised and present, raw and gzip (which inflates from a few kilobytes): refused when the
+  // data read reaches the limit, the message naming the claim.
+  const Bytes big = idx_bytes({3, 1024, 1024}, Bytes(3 << 20, 7));
+  testing::write_raw(dir.file("big.idx"), big);
+  testing::write_gz(dir.file("big.idx.gz"), big);
+  setenv("DESCENT_MAX_MEMORY", "1M", 1);
+  for (const std::string name : {"big.idx", "big.idx.gz"}) {
+    const std::string message = testing::error_message<MemoryLimitError>([&] { read_idx(dir.file(name)); });
+    expect_contains(message, {dir.file(name), "dimensions [3, 1024, 1024] needs 3 MiB (3145728 bytes)",
+                              "more than the 1 MiB allowed", "DESCENT_MAX_MEMORY"});
+  }
+  unsetenv("DESCENT_MAX_MEMORY");
+  EXPECT_EQ(read_idx(dir.file("big.idx.gz")).data.size(), 3u << 20);
 }
 
 TEST(IdxTest, CorruptGzipStream) {

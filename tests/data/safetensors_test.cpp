@@ -87,6 +87,38 @@ TEST(Safetensors, CorruptHeadersAreErrors) {
   EXPECT_NE(error_of(dir.file("missing.safetensors")).find("cannot open"), std::string::npos);
 }
 
+TEST(Safetensors, ShapesPastTheLimitAreRefusedBeforeAllocating) {
+  TempDir dir;
+  auto error = [&](const std::string& header, std::size_t data_bytes) -> std::string {
+    {
+      std::ofstream out(dir.file("x.safetensors"), std::ios::binary);
+      const std::uint64_t n = header.size();
+      out.write(reinterpret_cast<const char*>(&n), 8);
+      out << header << std::string(data_bytes, '\0');
+    }
+    try {
+      load_safetensors(dir.file("x.safetensors"));
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // [2^32, 2^32] floats: 2^66 bytes wrapped to 0 in uint64, which matched an empty byte range.
+  EXPECT_NE(error(R"({"x":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", 0)
+                .find("shape [4294967296, 4294967296]: too many elements for 64 bits"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"x":{"dtype":"F32","shape":[18446744073709551615],"data_offsets":[0,0]}})", 0)
+                .find("expected non-negative integers below 2^63"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"x":{"dtype":"F32","shape":[1,1,1,1,1,1,1,1,1],"data_offsets":[0,4]}})", 4)
+                .find("shape of 9 dimensions: expected at most 8"),
+            std::string::npos);
+  // 3 GiB of float32 claimed: refused before the byte ranges are compared, naming both sizes.
+  EXPECT_NE(error(R"({"x":{"dtype":"F32","shape":[805306368],"data_offsets":[0,0]}})", 0)
+                .find("tensor \"x\" of shape [805306368] needs 3 GiB (3221225472 bytes), more than the 2 GiB allowed"),
+            std::string::npos);
+}
+
 TEST(Safetensors, PythonReadsItWithNumpyAlone) {
   if (std::system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0)
     GTEST_SKIP() << "Debian's python3-numpy is not installed";

@@ -245,5 +245,48 @@ TEST(Expression, DeepNestingIsAnErrorNotACrash) {
   EXPECT_NO_THROW(Expression(std::string(100, '(') + "x" + std::string(100, ')')));
 }
 
+std::string power_tower(int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) text += "x^";
+  return text + "1";
+}
+
+TEST(Expression, PowerTowerIsAnErrorNotAStackOverflow) {
+  // x^x^...^1 with 30,000 '^': each exponent recursed without the guard signs and parentheses have.
+  EXPECT_THROW(Expression{power_tower(30000)}, ExpressionError);
+  EXPECT_NO_THROW(Expression{power_tower(200)});
+  try {
+    Expression e{power_tower(30000)};
+  } catch (const ExpressionError& e) {
+    EXPECT_NE(e.reason().find("nested more than 512 deep"), std::string::npos) << e.reason();
+  }
+}
+
+TEST(Expression, LongExpressionsAreQuotedInPart) {
+  // The message shows at most 60 bytes around the column, the caret under it; a token at most 20.
+  const std::string text = "x + " + std::string(80000, 'w');
+  try {
+    Expression e{text};
+    FAIL() << "no error";
+  } catch (const ExpressionError& e) {
+    const std::string what = e.what();
+    EXPECT_LT(what.size(), 400u) << what;
+    EXPECT_EQ(e.column(), 5u);
+    EXPECT_NE(what.find("unknown variable '" + std::string(20, 'w') + "... (80000 bytes)'"), std::string::npos) << what;
+    EXPECT_TRUE(what.starts_with("expression \"x + " + std::string(56, 'w') + "...\", column 5")) << what;
+  }
+  const std::string deep = std::string(70, ' ') + "x + 1" + std::string(70, ' ') + "?";
+  try {
+    Expression e{deep};
+    FAIL() << "no error";
+  } catch (const ExpressionError& e) {
+    const std::string what = e.what();
+    const std::string shown = what.substr(what.find('\n') + 3, what.rfind('\n') - what.find('\n') - 3);
+    const std::string caret = what.substr(what.rfind('\n') + 3);
+    EXPECT_EQ(shown.size(), 63u) << what;  // "..." and 60 bytes
+    EXPECT_EQ(shown[caret.size() - 1], '?') << what;
+  }
+}
+
 }  // namespace
 }  // namespace descent::functions

@@ -156,5 +156,28 @@ TEST(Tensor, DtypeConversions) {
   EXPECT_THROW(dtype_from_string("half"), ValueError);
 }
 
+TEST(Tensor, ShapesWhoseProductsOverflowAreErrors) {
+  // [2^32, 2^32] wraps to 0 elements in 64-bit arithmetic: a tensor of it must not exist.
+  EXPECT_THROW(numel(Shape{4294967296, 4294967296}), ShapeError);
+  EXPECT_THROW(contiguous_strides(Shape{4294967296, 4294967296, 0}), ShapeError);
+  EXPECT_EQ(numel(Shape{4294967296, 4294967296, 0}), 0);
+  EXPECT_THROW(Tensor::empty(Shape{4294967296, 4294967296}), ShapeError);
+  EXPECT_THROW(Tensor::empty(Shape{std::int64_t{1} << 62}, Dtype::Float64), ShapeError);  // 2^65 bytes
+}
+
+TEST(Tensor, LargerThanTheMemoryLimitIsRefusedBeforeAllocating) {
+  setenv("DESCENT_MAX_MEMORY", "4M", 1);
+  EXPECT_NO_THROW(Tensor::empty(Shape{1024, 1024}));  // 4 MiB of float32
+  try {
+    Tensor::empty(Shape{1025, 1024});
+    ADD_FAILURE() << "no error";
+  } catch (const MemoryLimitError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("a tensor of shape [1025, 1024] (float32) needs 4.004 MiB", 0), 0u)
+        << e.what();
+  }
+  unsetenv("DESCENT_MAX_MEMORY");
+  EXPECT_THROW(Tensor::empty(Shape{100000, 100000}), MemoryLimitError);  // 37 GiB, past the default 2 GiB
+}
+
 }  // namespace
 }  // namespace descent
