@@ -86,29 +86,39 @@ std::shared_ptr<nn::Module> trained(const train::TrainConfig& config, const Imag
   return model;
 }
 
-// Exports `model` and runs onnx_check.py on it; with `opencv`, OpenCV's outputs on the float32 images
-// `x` (n, 784) are compared with descent's (its forward in `dtype`, the model's). Expects a pass and,
-// with opencv, predictions of more than one class.
-void expect_onnx_matches(nn::Module& model, const std::vector<std::int64_t>& example_shape, const Tensor& x,
-                         bool opencv, Dtype dtype = Dtype::Float32) {
-  TempDir dir;
-  export_onnx(model, example_shape, dir.file("model.onnx"));
-  std::string args = util::shell_quote(dir.file("model.onnx"));
-  if (opencv) {
-    Shape shape{x.shape()[0]};
-    for (std::int64_t d : example_shape) shape.push_back(d);
-    NoGradGuard no_grad;
-    const Tensor logits = model.forward(x.to(dtype));
-    data::save_npy(dir.file("x.npy"), x.reshape(shape).contiguous());
-    data::save_npy(dir.file("logits.npy"), logits.to(Dtype::Float64).contiguous());
-    const std::vector<double> predicted = argmax(logits, 1).to_vector();
-    EXPECT_GT(std::set<double>(predicted.begin(), predicted.end()).size(), 1u) << "every image predicted as one class";
-    args += " --opencv --input " + util::shell_quote(dir.file("x.npy")) + " --logits " +
-            util::shell_quote(dir.file("logits.npy"));
-  }
+// Exports `model` into `dir` as model.onnx for onnx_check.py; with `x` (float32 images (n, 784)), also
+// the input x.npy it is to be run on in OpenCV and descent's outputs, logits.npy (its forward in
+// `dtype`, the model's), expecting predictions of more than one class.
+void write_case(nn::Module& model, const std::vector<std::int64_t>& example_shape, const Tensor& x,
+                const std::string& dir, Dtype dtype = Dtype::Float32) {
+  fs::create_directories(dir);
+  export_onnx(model, example_shape, dir + "/model.onnx");
+  if (!x.defined()) return;
+  Shape shape{x.shape()[0]};
+  for (std::int64_t d : example_shape) shape.push_back(d);
+  NoGradGuard no_grad;
+  const Tensor logits = model.forward(x.to(dtype));
+  data::save_npy(dir + "/x.npy", x.reshape(shape).contiguous());
+  data::save_npy(dir + "/logits.npy", logits.to(Dtype::Float64).contiguous());
+  const std::vector<double> predicted = argmax(logits, 1).to_vector();
+  EXPECT_GT(std::set<double>(predicted.begin(), predicted.end()).size(), 1u) << "every image predicted as one class";
+}
+
+// onnx_check.py on the cases in `dirs`, at one go.
+void expect_checks_pass(const std::vector<std::string>& dirs) {
+  std::string args;
+  for (const std::string& dir : dirs) args.append(" ").append(util::shell_quote(dir));
   const descent::testing::PythonRun run = run_python(kCheck, args);
   EXPECT_EQ(run.status, 0) << run.out;
   std::cout << run.out;
+}
+
+// One model through write_case and onnx_check.py (OpenCV too when `x` is given).
+void expect_onnx_matches(nn::Module& model, const std::vector<std::int64_t>& example_shape, const Tensor& x,
+                         Dtype dtype = Dtype::Float32) {
+  TempDir dir;
+  write_case(model, example_shape, x, dir.path(), dtype);
+  expect_checks_pass({dir.path()});
 }
 
 train::TrainConfig config_file(const std::string& relative) { return train::parse_config(kSource + "/" + relative); }
@@ -118,7 +128,9 @@ TEST(OnnxExport, NielsenExamplesRunInOpenCV) {
   DESCENT_REQUIRE_PYTHON("onnx", "python3-onnx");
   DESCENT_REQUIRE_PYTHON("cv2", "python3-opencv");
   const Images images = test_images(1000);
+  TempDir dir;
   std::set<std::string> models;
+  std::vector<std::string> cases;
   for (const auto& entry : fs::directory_iterator(kSource + "/examples/nielsen")) {
     if (entry.path().extension() != ".toml") continue;
     const train::TrainConfig c = train::parse_config(entry.path().string());
@@ -126,8 +138,10 @@ TEST(OnnxExport, NielsenExamplesRunInOpenCV) {
                               (c.model.bias ? "" : " without bias");
     if (!models.insert(model).second) continue;
     SCOPED_TRACE(entry.path().string());
-    expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x, true);
+    cases.push_back(dir.file(entry.path().stem().string()));
+    write_case(*trained(c, images, 3), c.model.example_shape(), images.x, cases.back());
   }
+  expect_checks_pass(cases);
   EXPECT_GE(models.size(), 2u);
 }
 
@@ -136,7 +150,7 @@ TEST(OnnxExport, LeNetRunsInOpenCV) {
   DESCENT_REQUIRE_PYTHON("cv2", "python3-opencv");
   const Images images = test_images(1000);
   const train::TrainConfig c = config_file("examples/lenet/mnist.toml");
-  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x, true);
+  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x);
 }
 
 // A [[model.layer]] table: layer("conv2d", "out_channels = 4\nkernel_size = 3").
@@ -167,7 +181,7 @@ TEST(OnnxExport, BatchNormAndDropoutRunInEvalFormInOpenCV) {
                          layer("relu") + layer("dropout", "p = 0.3") + layer("max_pool2d", "kernel_size = 2") +
                          layer("flatten") + layer("linear", "out_features = 32") + layer("batch_norm1d") +
                          layer("relu") + layer("dropout") + layer("linear", "out_features = 10"));
-  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x, true);
+  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x);
 }
 
 // Strides, padding and count_include_pad (its default True written as a zero Pad before the pooling).
@@ -182,16 +196,7 @@ TEST(OnnxExport, PoolingVariantsRunInOpenCV) {
           layer("avg_pool2d", "kernel_size = 3\nstride = 1\npadding = 1\ncount_include_pad = false") +
           layer("avg_pool2d", "kernel_size = [3, 2]\nstride = [1, 2]\npadding = [1, 0]") +  // -> [3, 14, 7]
           layer("max_pool2d", "kernel_size = 2") + layer("flatten") + layer("linear", "out_features = 10"));
-  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x, true);
-}
-
-// MaxPool's dilations, which OpenCV 4.6 does not take: the checker alone.
-TEST(OnnxExport, DilatedMaxPoolPassesTheChecker) {
-  DESCENT_REQUIRE_PYTHON("onnx", "python3-onnx");
-  const train::TrainConfig c = layer_config("[1, 28, 28]", layer("max_pool2d", "kernel_size = 2\ndilation = 2") +
-                                                               layer("flatten") + layer("linear", "out_features = 10"));
-  Generator gen(1);
-  expect_onnx_matches(*train::build_network(c, gen), c.model.example_shape(), Tensor(), false);
+  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x);
 }
 
 // ResNet-8's residual blocks: a Graph whose add layers take earlier outputs.
@@ -200,7 +205,7 @@ TEST(OnnxExport, ResNetExampleRunsInOpenCV) {
   DESCENT_REQUIRE_PYTHON("cv2", "python3-opencv");
   const Images images = test_images(100);
   const train::TrainConfig c = config_file("examples/resnet/fashion.toml");
-  expect_onnx_matches(*trained(c, images, 2, 10), c.model.example_shape(), images.x, true);
+  expect_onnx_matches(*trained(c, images, 2, 10), c.model.example_shape(), images.x);
 }
 
 // A concat of earlier outputs and a flatten of some dimensions only (a Reshape).
@@ -213,7 +218,7 @@ TEST(OnnxExport, ConcatAndPartialFlattenRunInOpenCV) {
                          layer("conv2d", "out_channels = 3\nkernel_size = 3\npadding = 1") +
                          layer("concat", "inputs = [\"a\"]") + layer("max_pool2d", "kernel_size = 4") +
                          layer("flatten", "start_dim = 2") + layer("flatten") + layer("linear", "out_features = 10"));
-  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x, true);
+  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x);
 }
 
 // Every activation but Hardtanh and Softplus's threshold, and a final softmax.
@@ -229,20 +234,26 @@ TEST(OnnxExport, ActivationsRunInOpenCV) {
                        layer("tanh") + linear + layer("sigmoid") + layer("identity") +
                        layer("linear", "out_features = 10") + layer("log_softmax") + layer("softmax"),
                    "name = \"adam\"\nlr = 0.01");
-  expect_onnx_matches(*trained(c, images, 10), c.model.example_shape(), images.x, true);
+  expect_onnx_matches(*trained(c, images, 10), c.model.example_shape(), images.x);
 }
 
-// Hardtanh (Clip, whose bounds are inputs in opset 13), Softplus below its threshold (a Where) and
-// LayerNorm (its formula, which broadcasts (N, D) against (N, 1)): OpenCV 4.6 takes none of them, the
-// checker alone then.
-TEST(OnnxExport, HardtanhSoftplusThresholdAndLayerNormPassTheChecker) {
+// What OpenCV 4.6 does not take, through the checker alone: MaxPool's dilations; Hardtanh (Clip, whose
+// bounds are inputs in opset 13); Softplus below its threshold (a Where); LayerNorm (its formula, which
+// broadcasts (N, D) against (N, 1)).
+TEST(OnnxExport, LayersOpenCVLacksPassTheChecker) {
   DESCENT_REQUIRE_PYTHON("onnx", "python3-onnx");
-  const train::TrainConfig c =
+  const train::TrainConfig pooling =
+      layer_config("[1, 28, 28]", layer("max_pool2d", "kernel_size = 2\ndilation = 2") + layer("flatten") +
+                                      layer("linear", "out_features = 10"));
+  const train::TrainConfig mlp =
       layer_config("[784]", layer("linear", "out_features = 32") + layer("softplus", "beta = 2\nthreshold = 5") +
                                 layer("hardtanh", "min_val = -0.5\nmax_val = 2") + layer("layer_norm") +
                                 layer("linear", "out_features = 10"));
+  TempDir dir;
   Generator gen(1);
-  expect_onnx_matches(*train::build_network(c, gen), c.model.example_shape(), Tensor(), false);
+  write_case(*train::build_network(pooling, gen), pooling.model.example_shape(), Tensor(), dir.file("pooling"));
+  write_case(*train::build_network(mlp, gen), mlp.model.example_shape(), Tensor(), dir.file("mlp"));
+  expect_checks_pass({dir.file("pooling"), dir.file("mlp")});
 }
 
 // A Siamese model exports its tower, which embeds one image.
@@ -259,7 +270,7 @@ TEST(OnnxExport, SiameseModelExportsItsTower) {
   export_onnx(siamese, c.model.example_shape(), dir.file("siamese.onnx"));
   export_onnx(*siamese.tower(), c.model.example_shape(), dir.file("tower.onnx"));
   EXPECT_EQ(data::testing::read_raw(dir.file("siamese.onnx")), data::testing::read_raw(dir.file("tower.onnx")));
-  expect_onnx_matches(*siamese.tower(), c.model.example_shape(), images.x, true);
+  expect_onnx_matches(*siamese.tower(), c.model.example_shape(), images.x);
 }
 
 // A float64 model: its weights exported as float32, its outputs within 1e-4 of descent's float64 ones.
@@ -269,7 +280,7 @@ TEST(OnnxExport, Float64ModelRunsInOpenCV) {
   const Images images = test_images(500);
   train::TrainConfig c = config_file("examples/lenet/mnist.toml");
   c.dtype = Dtype::Float64;
-  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x, true, Dtype::Float64);
+  expect_onnx_matches(*trained(c, images, 3), c.model.example_shape(), images.x, Dtype::Float64);
 }
 
 // A layer of no exportable kind.
