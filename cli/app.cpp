@@ -9,10 +9,13 @@
 #include "commands_help.hpp"
 #include "descent/error.hpp"
 #include "doctor_command.hpp"
+#include "eval_command.hpp"
 #include "exit_status.hpp"
+#include "export_command.hpp"
 #include "landscape_command.hpp"
 #include "minimize_command.hpp"
 #include "plot_command.hpp"
+#include "predict_command.hpp"
 #include "summary_command.hpp"
 #include "train_command.hpp"
 #include "usage_errors.hpp"
@@ -38,6 +41,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   PlotCommand plot(app);
   LandscapeCommand landscape(app);
   SummaryCommand summary(app);
+  EvalCommand eval(app);
+  PredictCommand predict(app);
+  ExportCommand export_command(app);
   app.set_version_flag("--version", std::string("descent ") + kVersion, "Print the version (descent X.Y.Z) and exit");
   app.footer([&app] { return commands_help(app); });
 
@@ -75,6 +81,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (plot.selected()) return plot.run(out);
     if (landscape.selected()) return landscape.run(out, err);
     if (summary.selected()) return summary.run(out);
+    if (eval.selected()) return eval.run(out, err);
+    if (predict.selected()) return predict.run(out);
+    if (export_command.selected()) return export_command.run(out);
   } catch (const TrainingDiverged& e) {
     err << "descent: " << e.what() << '\n';
     return kExitCheckFailed;

@@ -14,10 +14,13 @@ constexpr const char* kFooter =
     "  training traces (descent train --trace, CSV): each recorded weight, output and loss per step;\n"
     "  minimize traces (descent minimize --trace, CSV): the optimizer's path, over the function's\n"
     "  contour lines for two variables or along its curve for one.\n"
+    "  an evaluation (descent eval --json): its confusion matrix, each cell coloured and labelled\n"
+    "  with its count (rows: true class, columns: predicted class), alone in its picture.\n"
     "  Several files of one kind are drawn together, each series named after its file.\n"
     "\n"
     "Example:\n"
     "  descent plot run.jsonl --output run.png\n"
+    "  descent plot eval.json --output confusion.png\n"
     "\n";
 
 }  // namespace
@@ -25,7 +28,7 @@ constexpr const char* kFooter =
 PlotCommand::PlotCommand(CLI::App& parent)
     : app_(parent.add_subcommand("plot", "Draw metrics and trace files as a PNG or SVG picture (gnuplot)")) {
   app_->allow_extras();
-  app_->add_option("FILE", files_, "Metrics (.jsonl) or trace (.csv) files written by descent")
+  app_->add_option("FILE", files_, "Metrics (.jsonl), trace (.csv) or evaluation (.json) files written by descent")
       ->type_name("")
       ->required();
   app_->add_option("--output", output_, "The picture to write: a .png (960x720) or .svg file")

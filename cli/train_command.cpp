@@ -70,6 +70,10 @@ TrainCommand::TrainCommand(CLI::App& parent)
                    "Checkpoint to FILE each time the epoch's validation metric improves on the best so far "
                    "(train.early_stopping.metric, else val_loss; needs [data] validation)")
       ->type_name("FILE");
+  app_->add_option("--init-from", init_from_,
+                   "Start from the weights in FILE (safetensors, PyTorch's state_dict names, as descent export "
+                   "writes them): overrides [model] init_from")
+      ->type_name("FILE");
   std::vector<std::string_view> losses;
   for (const nn::LossType* loss : nn::loss_types()) losses.push_back(loss->name);
   app_->footer(kFooter + nn::layers_help() + "\nLosses ([loss] name): " + util::join(losses) + "\n\n" +
@@ -94,8 +98,9 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   options.warnings = &err;
   options.command = "descent train " + config_path_;
 
-  const train::TrainConfig config = train::parse_config(config_path_);
-  if (train::needs_data_dir(config)) options.data_dir = train::resolve_data_dir(data_dir_);
+  train::TrainConfig config = train::parse_config(config_path_);
+  if (!init_from_.empty()) config.model.init_from = init_from_;
+  options.data_dir = train::data_dir_for(config, data_dir_);
   options.progress = &out == &std::cout && isatty(fileno(stdout));
   train::run_training(config, options, out);
   return kExitSuccess;

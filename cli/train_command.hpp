@@ -31,6 +31,7 @@ class TrainCommand {
   std::string save_path_;
   std::string resume_path_;
   std::string save_best_path_;
+  std::string init_from_;
   bool diagnose_ = false;
 };
 

@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
-# The whole test suite: install, build, run every test with CTest, check the style (scripts/lint.sh:
-# clang-format and clang-tidy); then the same suite built with AddressSanitizer and
-# UndefinedBehaviorSanitizer (skip that part with --no-sanitize), less the diagnosis suite's whole doctor
-# runs (label diagnosis), whose code the unit tests cover.
-# Usage: scripts/test.sh [--no-sanitize] [--no-python]   (--no-python: see scripts/setup.sh)
+# The whole test suite, as CI runs it: install, build, run every test with CTest, check the style
+# (scripts/lint.sh: clang-format and clang-tidy), then run the suite again against the library and
+# the command line built with AddressSanitizer and UndefinedBehaviorSanitizer (label sanitized: the
+# same test objects, linked against sanitized twins; skip it with --no-sanitize), less the diagnosis
+# suite's whole doctor runs, whose code the unit tests cover.
+# Usage: scripts/test.sh [--no-sanitize] [--no-python] [--all]
+#   --no-python  leaves out the Python peers of the interop tests, which then skip (scripts/setup.sh)
+#   --all        adds the tests labelled slow (over 30 s each), which CI leaves out
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sanitize=1
+sanitize=ON
+exclude="slow"
 for arg in "$@"; do
   case "$arg" in
-    --no-sanitize) sanitize=0 ;;
+    --no-sanitize) sanitize=OFF ;;
     --no-python) export DESCENT_NO_PYTHON=1 ;;
-    *) echo "test.sh: unknown option $arg (expected --no-sanitize or --no-python)" >&2; exit 2 ;;
+    --all) exclude="" ;;
+    *) echo "test.sh: unknown option $arg (expected --no-sanitize, --no-python or --all)" >&2; exit 2 ;;
   esac
 done
-scripts/build.sh
-ctest --test-dir build --output-on-failure -j "$(nproc)"
+scripts/setup.sh
+jobs="$(nproc)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDESCENT_SANITIZED_TESTS="$sanitize" >/dev/null
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs" -LE "sanitized${exclude:+|$exclude}"
 scripts/lint.sh
-if ((sanitize)); then
-  scripts/build.sh --sanitize
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)" -LE diagnosis
+if [[ "$sanitize" == ON ]]; then
+  ctest --test-dir build --output-on-failure -j "$jobs" -L sanitized -LE "diagnosis${exclude:+|$exclude}"
 fi

@@ -133,6 +133,43 @@ std::vector<std::string> contour_plots(const ContourGrid& c, const fs::path& dir
   return {quoted((dir / "image.dat").string()) + " using 1:2:3 with image notitle",
           quoted((dir / "contours.dat").string()) + " with lines lc rgb '#303030' lw 0.5 title 'contour lines'"};
 }
+// Writes the matrix into `dir` and its settings into `script`; returns the plot entries that draw it:
+// the cells, then their values, in white on the darker half of the colours and black on the rest.
+std::vector<std::string> matrix_plots(const MatrixImage& m, const fs::path& dir, std::ostream& script) {
+  double hi = 0;
+  {
+    std::ofstream data(dir / "matrix.dat");
+    for (const auto& row : m.values) {
+      for (std::size_t j = 0; j < row.size(); ++j) {
+        data << (j ? " " : "") << number(row[j]);
+        if (std::isfinite(row[j])) hi = std::max(hi, row[j]);
+      }
+      data << '\n';
+    }
+  }
+  if (!(hi > 0)) hi = 1;
+  auto tics = [](const std::vector<std::string>& names) {
+    std::string t = "(";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i) t += ", ";
+      t.append(quoted(names[i])).append(" ").append(std::to_string(i));
+    }
+    return t + ")";
+  };
+  const double rows = static_cast<double>(m.values.size());
+  const double cols = static_cast<double>(m.values.empty() ? 0 : m.values.front().size());
+  script << "unset key\nunset grid\nset xrange [-0.5:" << number(cols - 0.5) << "]\n";
+  script << "set yrange [" << number(rows - 0.5) << ":-0.5]\n";  // row 0 at the top
+  script << "set xtics " << tics(m.column_names) << " noenhanced\nset ytics " << tics(m.row_names) << " noenhanced\n";
+  script << "set tics scale 0\nset size ratio -1\n";
+  script << "set palette defined (0 '#f7fbff', 1 '#6baed6', 2 '#08306b')\nset cbrange [0:" << number(hi) << "]\n";
+  script << "set colorbox\nset cblabel " << quoted(m.label) << " noenhanced\n";
+  const std::string file = quoted((dir / "matrix.dat").string()), half = number(hi / 2);
+  return {file + " matrix with image",
+          file + " matrix using 1:2:($3 > " + half + " ? sprintf('%g', $3) : '') with labels tc rgb '#ffffff'",
+          file + " matrix using 1:2:($3 > " + half + " ? '' : sprintf('%g', $3)) with labels tc rgb '#000000'"};
+}
+
 }  // namespace
 
 int Table::column(const std::string& name) const {
@@ -219,6 +256,7 @@ std::string gnuplot_script(const Figure& f, const std::string& dir_text, const s
 
   std::vector<std::string> plots;
   if (f.contour) plots = contour_plots(*f.contour, dir, script);
+  if (f.matrix) plots = matrix_plots(*f.matrix, dir, script);
   const bool two_axes = std::any_of(f.series.begin(), f.series.end(), [](const Series& s) { return s.right_axis; });
   for (std::size_t s = 0; s < f.series.size(); ++s) {
     const Series& series = f.series[s];

@@ -39,9 +39,8 @@ std::string optimizer_options(const optim::OptimizerSpec& spec) {
 bool check_config(const std::string& config_path, const CheckOptions& options, std::ostream& out) {
   TrainConfig config = parse_config(config_path);
   if (options.seed) config.seed = *options.seed;
-  const std::string data_dir = needs_data_dir(config)       ? resolve_data_dir(options.data_dir)
-                               : !config.data.train.empty() ? config.data.train
-                                                            : "the config";
+  const std::string dir = data_dir_for(config, options.data_dir);
+  const std::string data_dir = !dir.empty() ? dir : !config.data.train.empty() ? config.data.train : "the config";
   const TrainData data = load_data(config, data_dir);
 
   // The model and the first batch exactly as 'descent train' with this seed starts.

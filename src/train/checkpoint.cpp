@@ -72,6 +72,17 @@ const std::string& metadata(const data::SafetensorsFile& f, const std::string& p
   return it->second;
 }
 
+// A list exact_list wrote: hexadecimal floats separated by commas.
+std::vector<double> read_exact_list(const std::string& path, const std::string& key, const std::string& text) {
+  std::vector<double> values;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = text.find(',', start);
+    values.push_back(read_exact(path, key, text.substr(start, comma - start)));
+    if (comma == std::string::npos) return values;
+    start = comma + 1;
+  }
+}
+
 }  // namespace
 
 void save_checkpoint(const std::string& path, const TrainConfig& config, const TrainingParts& parts,
@@ -147,6 +158,21 @@ std::optional<DataFingerprint> load_weights(const std::string& path, const Train
   const data::SafetensorsFile f = data::load_safetensors(path);
   load_model_state(f, path, config, model);
   return read_fingerprint(f.metadata);
+}
+
+TrainedModel load_trained_model(const std::string& path, const TrainConfig& config, nn::Module& model) {
+  const data::SafetensorsFile f = data::load_safetensors(path);
+  load_model_state(f, path, config, model);
+  TrainedModel trained{read_fingerprint(f.metadata), std::nullopt};
+  if (f.metadata.contains("input_mean") || f.metadata.contains("input_std")) {
+    data::ChannelStats stats{read_exact_list(path, "input_mean", metadata(f, path, "input_mean")),
+                             read_exact_list(path, "input_std", metadata(f, path, "input_std"))};
+    if (stats.mean.size() != stats.std.size())
+      throw IoError(path + ": metadata input_mean holds " + std::to_string(stats.mean.size()) +
+                    " values and input_std " + std::to_string(stats.std.size()) + ": expected one of each per channel");
+    trained.input_stats = std::move(stats);
+  }
+  return trained;
 }
 
 }  // namespace descent::train

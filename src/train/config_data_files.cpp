@@ -13,17 +13,6 @@ constexpr std::array<std::string_view, 3> kExtensions = {".csv", ".npy", ".npz"}
 
 std::string extension(const std::string& path) { return std::filesystem::path(path).extension().string(); }
 
-// A file key's path, relative ones taken from the config file's directory; empty when absent.
-std::string read_path(const Section& s, std::string_view key, std::string_view expected) {
-  const toml::node* node = s.find(key);
-  if (!node) return {};
-  const auto* text = node->as_string();
-  if (!text || text->get().empty()) s.fail(key, expected);
-  const std::filesystem::path path(text->get());
-  if (path.is_absolute()) return path.string();
-  return (std::filesystem::path(s.path()).parent_path() / path).lexically_normal().string();
-}
-
 void read_augment(const Section& data, data::AugmentOptions& a) {
   const toml::node* node = data.find("augment");
   if (!node) return;
@@ -43,6 +32,16 @@ void read_augment(const Section& data, data::AugmentOptions& a) {
 }
 
 }  // namespace
+
+std::string read_path(const Section& s, std::string_view key, std::string_view expected) {
+  const toml::node* node = s.find(key);
+  if (!node) return {};
+  const auto* text = node->as_string();
+  if (!text || text->get().empty()) s.fail(key, expected);
+  const std::filesystem::path path(text->get());
+  if (path.is_absolute()) return path.string();
+  return (std::filesystem::path(s.path()).parent_path() / path).lexically_normal().string();
+}
 
 void read_data_files(const Section& s, DataConfig& d) {
   read_augment(s, d.augment);

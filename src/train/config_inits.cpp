@@ -1,5 +1,6 @@
 #include "config_inits.hpp"
 
+#include "config_data_files.hpp"
 #include "descent/nn/tensor_init_type.hpp"
 
 namespace descent::train::config_reader {
@@ -26,6 +27,8 @@ void read_model_inits(const Section& model, ModelConfig& m) {
   // The layer form's bias_init is a default, for the layers that have a bias; the MLP form's is for all.
   if (m.layer.empty() && !m.bias && m.bias_init != "default")
     model.fail("bias_init", "default with model.bias = false (the layers have no bias)");
+  m.init_from = read_path(model, "init_from", "the path of a safetensors file of weights");
+  model.get("init_strict", m.init_strict);
 }
 
 }  // namespace descent::train::config_reader

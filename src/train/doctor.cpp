@@ -107,7 +107,8 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
   TrainConfig config = parse_config(config_path);
   if (options.seed) config.seed = *options.seed;
   if (options.threads > 0) kernels::set_num_threads(options.threads);
-  const std::string data_dir = needs_data_dir(config) ? resolve_data_dir(options.data_dir) : "the config";
+  const std::string dir = data_dir_for(config, options.data_dir);
+  const std::string data_dir = !dir.empty() ? dir : "the config";
   const TrainData data = load_data(config, data_dir);
 
   DoctorReport report;

@@ -9,30 +9,6 @@
 namespace descent::train {
 namespace {
 
-// The mean loss (as the training loss is averaged: each chunk's loss weighted by its examples) and the
-// correct predictions (argmax of the output against the label) over `set`, in chunks.
-struct Classified {
-  double loss = 0;
-  std::int64_t correct = 0;
-};
-
-Classified classify(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn) {
-  NoGradGuard no_grad;
-  constexpr std::int64_t kChunk = 1000;
-  Classified c;
-  const std::int64_t* labels = set.targets.data<std::int64_t>();
-  for (std::int64_t start = 0; start < set.size(); start += kChunk) {
-    const std::int64_t n = std::min(kChunk, set.size() - start);
-    const Tensor output = model(set.inputs.view_narrowed(start, n));
-    c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
-    const Tensor predicted = kernels::argmax(output, 1, false);
-    const std::int64_t* p = predicted.data<std::int64_t>();
-    for (std::int64_t i = 0; i < n; ++i) c.correct += p[i] == labels[start + i];
-  }
-  if (set.size() > 0) c.loss /= static_cast<double>(set.size());
-  return c;
-}
-
 class ClassificationEvaluator : public Evaluator {
  public:
   ClassificationEvaluator(const TrainData& data, const LossFn& loss_fn) : data_(data), loss_fn_(loss_fn) {}
@@ -95,6 +71,26 @@ class RegressionEvaluator : public Evaluator {
 };
 
 }  // namespace
+
+Classified classify(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn, ConfusionMatrix* confusion) {
+  NoGradGuard no_grad;
+  constexpr std::int64_t kChunk = 1000;
+  Classified c;
+  const std::int64_t* labels = set.targets.data<std::int64_t>();
+  for (std::int64_t start = 0; start < set.size(); start += kChunk) {
+    const std::int64_t n = std::min(kChunk, set.size() - start);
+    const Tensor output = model(set.inputs.view_narrowed(start, n));
+    c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
+    const Tensor predicted = kernels::argmax(output, 1, false);
+    const std::int64_t* p = predicted.data<std::int64_t>();
+    for (std::int64_t i = 0; i < n; ++i) {
+      c.correct += p[i] == labels[start + i];
+      if (confusion) confusion->add(labels[start + i], p[i]);
+    }
+  }
+  if (set.size() > 0) c.loss /= static_cast<double>(set.size());
+  return c;
+}
 
 TaskKind task_kind(const TrainData& data) {
   if (data.pairs) return TaskKind::Pairs;

@@ -2,6 +2,7 @@
 
 #include "descent/autograd/ops/shape.hpp"
 #include "descent/error.hpp"
+#include "descent/io/state_dict_file.hpp"
 #include "descent/nn/graph.hpp"
 #include "descent/nn/init_type.hpp"
 #include "descent/nn/layer_type.hpp"
@@ -67,9 +68,31 @@ util::NameValuePairs with_model_inits(const ModelConfig& m, const LayerConfig& l
   return options;
 }
 
+// model.init_from: the file's weights over whatever the init drew; its errors restated with the config.
+void init_from_file(const TrainConfig& config, nn::Module& model, std::ostream* notes) {
+  const std::string prefix = config.path + ": init_from ";
+  io::LoadedStateDict loaded;
+  try {
+    loaded = io::load_state_dict(config.model.init_from, model, {.strict = config.model.init_strict});
+  } catch (const IoError& e) {
+    throw IoError(prefix + e.what());
+  } catch (const ShapeError& e) {
+    throw ConfigError(prefix + e.what());
+  } catch (const ValueError& e) {
+    throw ConfigError(prefix + e.what() + " (init_strict = false loads the tensors that match)");
+  }
+  if (!notes) return;
+  const auto note = [&](const std::vector<std::string>& names, const std::string& what) {
+    if (!names.empty()) *notes << prefix << config.model.init_from << ": " << what << ": " << util::join(names) << '\n';
+  };
+  note(loaded.converted_keys, std::string("converted to ") + std::string(to_string(config.dtype)));
+  note(loaded.missing_keys, "not in the file, kept their init");
+  note(loaded.unexpected_keys, "not in the model, skipped");
+}
+
 }  // namespace
 
-std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen) {
+std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen, std::ostream* notes) {
   const auto& m = config.model;
   const std::shared_ptr<nn::Graph> graph = has_merges(m) ? std::make_shared<ShapedGraph>(m.input_shape) : nullptr;
   std::shared_ptr<nn::Sequential> model = graph;
@@ -115,11 +138,12 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
                         to_string(it->second.shape()));
     kernels::copy_(it->second, from_vector(values, it->second.shape(), Dtype::Float64));
   }
+  if (!m.init_from.empty()) init_from_file(config, *model, notes);
   return model;
 }
 
-std::shared_ptr<nn::Module> build_network(const TrainConfig& config, Generator& gen) {
-  std::shared_ptr<nn::Module> tower = build_model(config, gen);
+std::shared_ptr<nn::Module> build_network(const TrainConfig& config, Generator& gen, std::ostream* notes) {
+  std::shared_ptr<nn::Module> tower = build_model(config, gen, notes);
   if (!siamese_score(config)) return tower;
   return std::make_shared<nn::Siamese>(std::move(tower));
 }

@@ -7,13 +7,9 @@
 #include "descent/error.hpp"
 
 namespace descent::train {
-namespace {
-
 bool predicted_similar(double score, double threshold, nn::PairScore kind) {
   return kind == nn::PairScore::Cosine ? score > threshold : score < threshold;
 }
-
-}  // namespace
 
 std::vector<double> pair_scores(nn::Module& model, const data::Dataset& pairs, nn::PairScore score) {
   NoGradGuard no_grad;

@@ -83,6 +83,18 @@ std::string resolve_data_dir(const std::optional<std::string>& flag) {
   return dir;
 }
 
+std::string data_dir_for(const TrainConfig& config, const std::optional<std::string>& flag) {
+  if (needs_data_dir(config)) return resolve_data_dir(flag);
+  if (!flag) return "";
+  std::string message = "--data-dir ";
+  message.append(*flag).append(" is not read: ").append(config.path.empty() ? "the config" : config.path);
+  if (!config.data.train.empty())
+    message.append(" names its data files ([data] train = \"").append(config.data.train).append("\")");
+  else message.append(" holds its examples inline ([data] inputs)");
+  message.append("; leave out --data-dir, or the config's data, to read the IDX files of a directory");
+  throw ConfigError(message);
+}
+
 RunSummary run_training(const TrainConfig& config_in, const RunOptions& options, std::ostream& out) {
   TrainConfig config = config_in;
   if (options.epochs) config.epochs = *options.epochs;
@@ -101,7 +113,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const TrainData data = load_data(config, options.data_dir);
   const data::Dataset& train_set = data.train;
   Generator init_gen(config.seed);
-  auto model = build_network(config, init_gen);
+  if (!options.resume_path.empty()) config.model.init_from.clear();  // the checkpoint holds the weights
+  auto model = build_network(config, init_gen, &warnings);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
   data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));

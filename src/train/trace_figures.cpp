@@ -198,6 +198,17 @@ plot::Figure trace_figure(const std::vector<std::string>& files) {
 }
 
 void draw_files(const std::vector<std::string>& files, const std::string& output, const std::string& title) {
+  for (const auto& f : files)
+    if (is_metrics(f) && is_evaluation_file(f)) {
+      if (files.size() > 1)
+        throw ValueError("plot: " + f +
+                         " is an evaluation (descent eval --json): expected it alone, one confusion "
+                         "matrix per picture");
+      plot::Figure figure = confusion_figure(f);
+      if (!title.empty()) figure.title = title;
+      plot::render(figure, output);
+      return;
+    }
   std::vector<std::string> metrics, traces;
   for (const auto& f : files) (is_metrics(f) ? metrics : traces).push_back(f);
   if (!metrics.empty() && !traces.empty())

@@ -12,6 +12,7 @@
 
 #include "cli_run.hpp"
 #include "descent/data/dataset.hpp"
+#include "support/descent_exe.hpp"
 
 namespace descent::cli {
 namespace {
@@ -92,8 +93,8 @@ TEST_F(CheckCommandTest, ExecutableExitsOneOnMaximize) {
   if (!have_data()) GTEST_SKIP() << skip_message();
   const std::string path =
       write_config("[model]\nlayers = [784, 8, 10]\n[optim]\nmaximize = true\n[data]\ntrain_limit = 50\n");
-  const std::string command = std::string("'") + DESCENT_EXE + "' check '" + path + "' --data-dir " + kFashionMnist +
-                              " --samples 10 >/dev/null 2>&1";
+  const std::string command = descent::testing::quoted_descent_exe() + " check '" + path + "' --data-dir " +
+                              kFashionMnist + " --samples 10 >/dev/null 2>&1";
   const int raw = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(raw));
   EXPECT_EQ(WEXITSTATUS(raw), 1);
@@ -147,7 +148,7 @@ TEST_F(CheckCommandTest, InputSizeMismatch) {
 
 TEST_F(CheckCommandTest, ExecutableExitsTwoOnBadInput) {
   const std::string command =
-      std::string("'") + DESCENT_EXE + "' check '" + (dir_ / "missing.toml").string() + "' >/dev/null 2>&1";
+      descent::testing::quoted_descent_exe() + " check '" + (dir_ / "missing.toml").string() + "' >/dev/null 2>&1";
   const int raw = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(raw));
   EXPECT_EQ(WEXITSTATUS(raw), 2);

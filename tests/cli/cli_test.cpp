@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli_run.hpp"
+#include "support/descent_exe.hpp"
 
 namespace descent::cli {
 namespace {
@@ -168,14 +169,14 @@ std::string shell_output(const std::string& command, int& status) {
 TEST_F(CliTest, ExecutableExitsTwoOnUnknownFlag) {
   int status = -1;
   const std::string text = shell_output(
-      std::string("'") + DESCENT_EXE + "' train '" + valid_config() + "' --epoch 3 2>&1 >/dev/null", status);
+      descent::testing::quoted_descent_exe() + " train '" + valid_config() + "' --epoch 3 2>&1 >/dev/null", status);
   EXPECT_EQ(status, 2);
   EXPECT_TRUE(contains(text, "descent: unknown option --epoch")) << text;
 }
 
 TEST_F(CliTest, ExecutableHelpExitsZero) {
-  EXPECT_EQ(shell_status(std::string("'") + DESCENT_EXE + "' --help >/dev/null 2>&1"), 0);
-  EXPECT_EQ(shell_status(std::string("'") + DESCENT_EXE + "' >/dev/null 2>&1"), 2);
+  EXPECT_EQ(shell_status(descent::testing::quoted_descent_exe() + " --help >/dev/null 2>&1"), 0);
+  EXPECT_EQ(shell_status(descent::testing::quoted_descent_exe() + " >/dev/null 2>&1"), 2);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli_run.hpp"
+#include "support/descent_exe.hpp"
 
 namespace descent::cli {
 namespace {
@@ -97,7 +98,7 @@ TEST_F(DoctorCommand, BadFlagsAndAMissingConfigExitTwoNamingThem) {
 
 TEST_F(DoctorCommand, TheExecutableExitsTwoOnAMissingConfig) {
   const std::string command =
-      std::string("'") + DESCENT_EXE + "' doctor '" + (dir_ / "missing.toml").string() + "' >/dev/null 2>&1";
+      descent::testing::quoted_descent_exe() + " doctor '" + (dir_ / "missing.toml").string() + "' >/dev/null 2>&1";
   const int raw = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(raw));
   EXPECT_EQ(WEXITSTATUS(raw), 2);

@@ -16,6 +16,7 @@
 
 #include "cli_run.hpp"
 #include "descent/train/minimize.hpp"
+#include "support/descent_exe.hpp"
 
 namespace descent::cli {
 namespace {
@@ -387,7 +388,7 @@ TEST_F(MinimizeCliTest, TopLevelHelpListsMinimize) {
 }
 
 TEST_F(MinimizeCliTest, ExecutableExitStatuses) {
-  const std::string exe = std::string("'") + DESCENT_EXE + "' minimize ";
+  const std::string exe = descent::testing::quoted_descent_exe() + " minimize ";
   auto status = [](const std::string& command) {
     const int raw = std::system((command + " >/dev/null 2>&1").c_str());
     return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

@@ -6,6 +6,7 @@
 // the checks' to find (examples/faults/cases.tsv: uphill_update, wrong_gradient) must fail instead.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -74,22 +75,42 @@ std::pair<int, std::string> check(const std::string& config, const std::string& 
   return {status, out.str() + err.str()};
 }
 
-void expect_every_example_config_passes(const std::string& data_dir) {
-  const auto configs = example_configs();
-  ASSERT_GE(configs.size(), 6u);
-  const std::set<std::string> must_fail = configs_the_checks_must_fail();
-  for (const auto& config : configs) {
-    if (must_fail.count(config)) continue;
+// One test a config and data set, so that CTest spreads them over the cores and a failure names
+// them: Debian's Fashion-MNIST, and MNIST when $DESCENT_DATA holds it.
+class CheckExampleConfig : public ::testing::TestWithParam<std::string> {
+ protected:
+  void expect_passes(const std::string& data_dir) {
+    const std::string& config = GetParam();
+    if (configs_the_checks_must_fail().count(config)) GTEST_SKIP() << config << " holds a fault the checks find";
     const auto [status, output] = check(config, data_dir, {"--samples", "20", "--batch", "32"});
     EXPECT_EQ(status, 0) << config << " on " << data_dir << "\n" << output;
   }
-}
+};
 
-TEST(CheckExamples, EveryExampleConfigPasses) {
+TEST_P(CheckExampleConfig, PassesOnFashionMnist) {
   if (!std::filesystem::exists(std::string(kFashionMnist) + "/train-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed (scripts/setup.sh installs it)";
-  expect_every_example_config_passes(kFashionMnist);
+  expect_passes(kFashionMnist);
 }
+
+TEST_P(CheckExampleConfig, PassesOnMnist) {
+  const std::string mnist = mnist_dir();
+  if (mnist.empty()) GTEST_SKIP() << kNoMnist;
+  expect_passes(mnist);
+}
+
+// "examples/lenet/mnist.toml" -> "lenet_mnist": a test name of letters, digits and underscores.
+std::string config_test_name(const ::testing::TestParamInfo<std::string>& info) {
+  const std::filesystem::path path(info.param);
+  std::string name = path.parent_path().filename().string() + "_" + path.stem().string();
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryExample, CheckExampleConfig, ::testing::ValuesIn(example_configs()), config_test_name);
+
+TEST(CheckExamples, ThereAreExampleConfigsToCheck) { EXPECT_GE(example_configs().size(), 6u); }
 
 TEST(CheckExamples, FaultConfigsTheChecksFindFail) {
   if (!std::filesystem::exists(std::string(kFashionMnist) + "/train-images-idx3-ubyte.gz"))
@@ -103,30 +124,31 @@ TEST(CheckExamples, FaultConfigsTheChecksFindFail) {
   }
 }
 
-TEST(CheckExamples, EveryExampleConfigPassesOnMnist) {
-  const std::string mnist = mnist_dir();
-  if (mnist.empty()) GTEST_SKIP() << kNoMnist;
-  expect_every_example_config_passes(mnist);
-}
+// Seed 4, as a user runs it (batch 128, 100 elements a tensor), once failed tower.0.bias and
+// tower.3.bias as "1 times the numerical one": a ReLU input 3.7e-8 from 0 and one -2.9e-8 from 0.
+// Seeds 2 and 8 meet kinks of their own (tower.7.bias; tower.0.bias and tower.3.bias). A test a seed.
+class SiameseCnnOnMnist : public ::testing::TestWithParam<std::vector<std::string>> {};
 
-TEST(CheckExamples, SiameseCnnPassesOnMnistThroughKinks) {
-  // Seed 4, as a user runs it (batch 128, 100 elements a tensor), once failed tower.0.bias and
-  // tower.3.bias as "1 times the numerical one": a ReLU input 3.7e-8 from 0 and one -2.9e-8 from 0.
-  // Seeds 2 and 8 meet kinks of their own (tower.7.bias; tower.0.bias and tower.3.bias).
+TEST_P(SiameseCnnOnMnist, PassesThroughKinks) {
   const std::string mnist = mnist_dir();
   if (mnist.empty()) GTEST_SKIP() << kNoMnist;
   const std::string cnn = std::string(DESCENT_SOURCE_DIR) + "/examples/siamese/cnn.toml";
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--seed", "4"}, {"--seed", "2", "--samples", "20"}, {"--seed", "8", "--samples", "20"}}) {
-    const auto [status, output] = check(cnn, mnist, args);
-    EXPECT_EQ(status, 0) << args[1] << "\n" << output;
-    EXPECT_NE(output.find("re-tested with a smaller eps, as the central difference straddled a kink"),
-              std::string::npos)
-        << args[1] << "\n"
-        << output;
-    EXPECT_EQ(output.find("times the numerical one"), std::string::npos) << args[1] << "\n" << output;
-  }
+  const std::vector<std::string>& args = GetParam();
+  const auto [status, output] = check(cnn, mnist, args);
+  EXPECT_EQ(status, 0) << args[1] << "\n" << output;
+  EXPECT_NE(output.find("re-tested with a smaller eps, as the central difference straddled a kink"), std::string::npos)
+      << args[1] << "\n"
+      << output;
+  EXPECT_EQ(output.find("times the numerical one"), std::string::npos) << args[1] << "\n" << output;
 }
+
+INSTANTIATE_TEST_SUITE_P(Seeds, SiameseCnnOnMnist,
+                         ::testing::Values(std::vector<std::string>{"--seed", "4"},
+                                           std::vector<std::string>{"--seed", "2", "--samples", "20"},
+                                           std::vector<std::string>{"--seed", "8", "--samples", "20"}),
+                         [](const ::testing::TestParamInfo<std::vector<std::string>>& info) {
+                           return std::string("seed_").append(info.param[1]);
+                         });
 
 }  // namespace
 }  // namespace descent

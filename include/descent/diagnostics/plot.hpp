@@ -27,12 +27,22 @@ struct ContourGrid {
   std::string label = {};   // what z is ("loss"): the colour box's label
 };
 
+// A matrix drawn as a grid of coloured cells, each labelled with its value (a confusion matrix's
+// counts): values[i][j] in row i (rows top to bottom) and column j (left to right), a colour box
+// labelled `label` reading each colour back as a value.
+struct MatrixImage {
+  std::vector<std::vector<double>> values = {};
+  std::vector<std::string> row_names = {}, column_names = {};  // the tick labels, one per row and per column
+  std::string label = {};
+};
+
 // With one series or more against the right axis, every legend entry names its axis ("loss (left
 // axis)"), as two scales in one picture are otherwise read against the wrong one.
 struct Figure {
   std::string title = {}, xlabel = {}, ylabel = {}, y2label = {};
   std::vector<Series> series = {};
   std::optional<ContourGrid> contour = {};
+  std::optional<MatrixImage> matrix = {};  // drawn instead of axes of numbers; no series then
   bool log_y = false;
   bool integer_x = false;  // x counts whole things (epochs): ticks at whole numbers only
 };

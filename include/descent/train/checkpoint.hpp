@@ -51,4 +51,13 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
 // load_checkpoint. Returns the data it was trained on, when the checkpoint records it.
 std::optional<DataFingerprint> load_weights(const std::string& path, const TrainConfig& config, nn::Module& model);
 
+// What a command that uses a trained model (descent eval, predict) reads from its checkpoint.
+struct TrainedModel {
+  std::optional<DataFingerprint> data;            // the data it was trained on, when recorded
+  std::optional<data::ChannelStats> input_stats;  // normalize = "standardize": the training part's statistics
+};
+// load_weights, and the input statistics when the checkpoint holds them (IoError when they do not read
+// as numbers, one mean and one std per channel).
+TrainedModel load_trained_model(const std::string& path, const TrainConfig& config, nn::Module& model);
+
 }  // namespace descent::train

@@ -97,6 +97,16 @@ struct ModelConfig {
   // [model.weights]: starting values that replace the init, by parameter name ("0.weight" = [[0.1]]),
   // flattened row-major; the shape is checked when the model is built.
   std::vector<std::pair<std::string, std::vector<double>>> weights;
+  // init_from = "W.safetensors": start from that file's weights (io/state_dict_file.hpp: PyTorch's
+  // state_dict names, as descent export writes them), every parameter and buffer, over init,
+  // weight_init, bias_init and [model.weights]. Names and shapes are checked against the model;
+  // tensors of another dtype are converted to train.dtype, as PyTorch's load_state_dict copies them.
+  // A Siamese model's file holds its tower's weights. Relative paths are relative to the config
+  // file's directory (parse_config stores them resolved); "" (default): none. descent train
+  // --init-from overrides it. init_strict = false: tensors the file lacks keep their init and tensors
+  // the model lacks are skipped (PyTorch's strict=False); a shape that differs is an error either way.
+  std::string init_from;
+  bool init_strict = true;
   // The layer form: the shape each flat input is viewed as ([1, 28, 28]; [784] by default), and the
   // layers in order. Empty in the MLP form.
   std::vector<std::int64_t> input_shape;

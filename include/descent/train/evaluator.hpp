@@ -12,6 +12,7 @@
 
 #include "descent/nn/module.hpp"
 #include "descent/train/config.hpp"
+#include "descent/train/confusion_matrix.hpp"
 #include "descent/train/datasets.hpp"
 #include "descent/train/epoch_result.hpp"
 #include "descent/train/model_from_config.hpp"
@@ -21,6 +22,16 @@ namespace descent::train {
 enum class TaskKind { Classification, Pairs, Regression };
 
 TaskKind task_kind(const TrainData& data);
+
+// The mean loss (each chunk's loss weighted by its examples, as the training loss is averaged) and the
+// right answers (the output's argmax against the int64 label) over `set`, in chunks of 1000, recording
+// no graph; each example is also added to `confusion` when one is given (descent eval).
+struct Classified {
+  double loss = 0;
+  std::int64_t correct = 0;
+};
+Classified classify(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn,
+                    ConfusionMatrix* confusion = nullptr);
 
 class Evaluator {
  public:

@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 
 #include "descent/nn/sequential.hpp"
 #include "descent/nn/siamese.hpp"
@@ -17,11 +18,14 @@ namespace descent::train {
 // output_activation after the last; initialised as model.init, then model.weight_init and bias_init
 // say, from `gen`, in the config's dtype. The layer form: each [[model.layer]] in order (PyTorch's
 // default init, or its weight_init and bias_init, else [model]'s, drawn from `gen`), after a view of
-// each flat example as model.input_shape. Either way child "i" is layer i.
-std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen);
+// each flat example as model.input_shape. Either way child "i" is layer i, so the names are those of
+// the torch.nn.Sequential of the same layers. Then [model.weights], then model.init_from's file
+// (ConfigError naming the tensor and both shapes when it does not fit, IoError when it cannot be
+// read); what that load converted, kept or skipped is said on `notes`, when given.
+std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator& gen, std::ostream* notes = nullptr);
 
 // The network a run trains: build_model's, or with model.siamese an nn::Siamese whose tower it is.
-std::shared_ptr<nn::Module> build_network(const TrainConfig& config, Generator& gen);
+std::shared_ptr<nn::Module> build_network(const TrainConfig& config, Generator& gen, std::ostream* notes = nullptr);
 // model.siamese's pair score; nullopt for "none".
 std::optional<nn::PairScore> siamese_score(const TrainConfig& config);
 

@@ -29,6 +29,9 @@ struct PairThreshold {
 // when several tie.
 PairThreshold best_threshold(const std::vector<double>& scores, const std::vector<bool>& similar, nn::PairScore score);
 
+// Whether a pair of this score is called similar: cosine similarity > threshold, or distance < threshold.
+bool predicted_similar(double score, double threshold, nn::PairScore kind);
+
 // Right answers with `threshold`.
 std::int64_t count_correct_pairs(const std::vector<double>& scores, const std::vector<bool>& similar, double threshold,
                                  nn::PairScore score);

@@ -25,7 +25,13 @@ plot::Figure path_figure(const std::string& function, const std::vector<std::str
 // Minimize traces: the path through the variables, over the function when it can be evaluated.
 plot::Figure trace_figure(const std::vector<std::string>& files);
 
-// `descent plot`: metrics files (JSON Lines, told by their first character '{') or traces, not both,
+// descent eval --json files: whether `path` is one (a JSON object with task, split and checkpoint), and
+// its confusion matrix, counts in each cell. IoError for an evaluation without a matrix (a regression).
+bool is_evaluation_file(const std::string& path);
+plot::Figure confusion_figure(const std::string& path);
+
+// `descent plot`: an evaluation (descent eval --json: its confusion matrix, alone in its picture), or
+// metrics files (JSON Lines, told by their first character '{') or traces, not both,
 // drawn into `output`; `title` replaces the figure's own when not empty. Throws ValueError for a mix,
 // IoError for a file it cannot read or draw.
 void draw_files(const std::vector<std::string>& files, const std::string& output, const std::string& title);

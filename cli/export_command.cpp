@@ -1,0 +1,82 @@
+#include "export_command.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <vector>
+
+#include "descent/error.hpp"
+#include "descent/io/state_dict_file.hpp"
+#include "descent/nn/siamese.hpp"
+#include "descent/tensor/generator.hpp"
+#include "descent/train/checkpoint.hpp"
+#include "descent/train/config.hpp"
+#include "descent/train/model_from_config.hpp"
+#include "descent/util/output_paths.hpp"
+#include "exit_status.hpp"
+
+namespace descent::cli {
+namespace {
+
+constexpr const char* kFooter =
+    "What it does:\n"
+    "  Builds the model CONFIG describes, loads the weights of the checkpoint (descent train --save, or a\n"
+    "  file of weights such as --output writes) and writes the model's state_dict: every parameter and\n"
+    "  buffer (batch norm's running_mean, running_var and num_batches_tracked, a 0-d int64), in the dtype\n"
+    "  trained, no optimizer state, as safetensors. The names are those torch.nn.Sequential gives the same\n"
+    "  layers (\"0.weight\", \"1.running_mean\"): PyTorch's load_state_dict(strict=True) takes the tensors as\n"
+    "  numpy reads them (examples/pytorch_interop/). A Siamese model's file holds its tower's weights.\n"
+    "  descent train --init-from (or [model] init_from) starts a run from such a file.\n"
+    "\n"
+    "Example:\n"
+    "  descent train examples/lenet/mnist.toml --epochs 1 --save lenet.safetensors\n"
+    "  descent export examples/lenet/mnist.toml --checkpoint lenet.safetensors --output lenet_weights.safetensors\n"
+    "\n";
+
+// The network the config builds, with the checkpoint's weights; the tower of a Siamese one.
+std::shared_ptr<nn::Module> trained_model(train::TrainConfig config, const std::string& checkpoint) {
+  config.model.init_from.clear();  // the checkpoint holds the weights
+  Generator gen(config.seed);
+  std::shared_ptr<nn::Module> network = train::build_network(config, gen);
+  train::load_weights(checkpoint, config, *network);
+  if (const auto* siamese = dynamic_cast<const nn::Siamese*>(network.get())) return siamese->tower();
+  return network;
+}
+
+}  // namespace
+
+ExportCommand::ExportCommand(CLI::App& parent)
+    : app_(parent.add_subcommand("export", "Write a trained model's weights for PyTorch (safetensors)")) {
+  app_->allow_extras();  // unknown flags are reported by app.cpp, with a suggestion
+  app_->add_option("CONFIG", config_path_, "The TOML config the checkpoint was trained with")
+      ->type_name("")
+      ->required();
+  app_->add_option("--checkpoint", checkpoint_path_, "A checkpoint written by descent train --save")
+      ->type_name("FILE")
+      ->required();
+  app_->add_option("--output", output_,
+                   "The state_dict as safetensors: parameters and buffers under PyTorch's names, no optimizer "
+                   "state")
+      ->type_name("W.safetensors");
+  app_->footer(kFooter + std::string(kExitStatusHelp));
+}
+
+bool ExportCommand::selected() const { return app_->parsed(); }
+
+int ExportCommand::run(std::ostream& out) const {
+  if (output_.empty()) throw ConfigError("export: nothing to write: expected --output W.safetensors");
+  const std::vector<util::OutputPath> outputs = {{"--output", output_}};
+  util::check_output_paths(outputs);  // before the model is built
+  const train::TrainConfig config = train::parse_config(config_path_);
+  const std::shared_ptr<nn::Module> model = trained_model(config, checkpoint_path_);
+  model->eval();
+  io::save_state_dict(output_, *model);
+  const auto state = model->state_dict();
+  std::int64_t numbers = 0;
+  for (const auto& [name, t] : state) numbers += t.numel();
+  out << "wrote " << output_ << ": " << state.size() << " tensors (" << numbers << " numbers, "
+      << to_string(config.dtype) << "), the state_dict of " << config_path_ << "'s model under PyTorch's names\n";
+  return kExitSuccess;
+}
+
+}  // namespace descent::cli
