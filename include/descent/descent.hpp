@@ -32,6 +32,7 @@
 #include "descent/functions/expression.hpp"
 #include "descent/functions/objective.hpp"
 #include "descent/functions/test_functions.hpp"
+#include "descent/io/onnx_export.hpp"
 #include "descent/io/state_dict_file.hpp"
 #include "descent/nn/activation.hpp"
 #include "descent/nn/batch_norm.hpp"

@@ -411,6 +411,11 @@ std::int64_t ModelConfig::input_size() const {
   return n;
 }
 
+std::vector<std::int64_t> ModelConfig::example_shape() const {
+  if (layer.empty()) return layers.empty() ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{layers.front()};
+  return input_shape;
+}
+
 std::int64_t ModelConfig::output_size() const {
   if (layer.empty()) return layers.empty() ? 0 : layers.back();
   std::int64_t n = 1;

@@ -31,6 +31,7 @@ class LeakyReLU : public Module {
   explicit LeakyReLU(double negative_slope = 0.01) : slope_(negative_slope) {}
   Tensor forward(const Tensor& input) override;
   std::string describe() const override;  // "LeakyReLU(negative_slope=0.01)"
+  double negative_slope() const { return slope_; }
 
  private:
   double slope_;
@@ -42,6 +43,7 @@ class ELU : public Module {
   explicit ELU(double alpha = 1.0) : alpha_(alpha) {}
   Tensor forward(const Tensor& input) override;
   std::string describe() const override;  // "ELU(alpha=1.0)"
+  double alpha() const { return alpha_; }
 
  private:
   double alpha_;
@@ -60,6 +62,8 @@ class Softplus : public Module {
   explicit Softplus(double beta = 1.0, double threshold = 20.0) : beta_(beta), threshold_(threshold) {}
   Tensor forward(const Tensor& input) override;
   std::string describe() const override;  // "Softplus(beta=1, threshold=20)"
+  double beta() const { return beta_; }
+  double threshold() const { return threshold_; }
 
  private:
   double beta_, threshold_;
@@ -71,6 +75,7 @@ class Softmax : public Module {
   explicit Softmax(std::int64_t dim) : dim_(dim) {}
   Tensor forward(const Tensor& input) override;
   std::string describe() const override { return "Softmax(dim=" + std::to_string(dim_) + ")"; }
+  std::int64_t dim() const { return dim_; }
 
  private:
   std::int64_t dim_;
@@ -82,6 +87,7 @@ class LogSoftmax : public Module {
   explicit LogSoftmax(std::int64_t dim) : dim_(dim) {}
   Tensor forward(const Tensor& input) override;
   std::string describe() const override { return "LogSoftmax(dim=" + std::to_string(dim_) + ")"; }
+  std::int64_t dim() const { return dim_; }
 
  private:
   std::int64_t dim_;

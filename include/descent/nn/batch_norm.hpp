@@ -33,6 +33,7 @@ class BatchNormBase : public Module {
   const Tensor& running_var() const { return running_var_; }
   const Tensor& num_batches_tracked() const { return num_batches_tracked_; }  // int64, 0-d
   std::int64_t num_features() const { return num_features_; }
+  const BatchNormOptions& options() const { return options_; }
 
  protected:
   BatchNormBase(const char* name, std::int64_t num_features, BatchNormOptions options);

@@ -20,6 +20,7 @@ class LayerNorm : public Module {
   const Tensor& weight() const { return weight_; }  // undefined without elementwise_affine
   const Tensor& bias() const { return bias_; }
   const Shape& normalized_shape() const { return shape_; }
+  const LayerNormOptions& options() const { return options_; }
 
  private:
   Shape shape_;

@@ -36,6 +36,7 @@ class Concat : public Merge {
   explicit Concat(std::int64_t dim = 1, std::vector<std::string> names = {}) : dim_(dim), names_(std::move(names)) {}
   Tensor merge(const std::vector<Tensor>& inputs) override;
   std::string describe() const override;  // "Concat(dim=1, inputs=['stem'])"
+  std::int64_t dim() const { return dim_; }
 
  private:
   std::int64_t dim_;

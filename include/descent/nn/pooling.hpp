@@ -15,6 +15,8 @@ class MaxPool2d : public Module {
   Tensor forward(const Tensor& input) override;
   // "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
   std::string describe() const override;
+  Size2 kernel_size() const { return kernel_; }
+  const MaxPool2dOptions& options() const { return options_; }  // the stride set (the kernel size by default)
 
  private:
   Size2 kernel_;
@@ -27,6 +29,8 @@ class AvgPool2d : public Module {
   Tensor forward(const Tensor& input) override;
   // "AvgPool2d(kernel_size=2, stride=2, padding=0)"
   std::string describe() const override;
+  Size2 kernel_size() const { return kernel_; }
+  const AvgPool2dOptions& options() const { return options_; }  // the stride set (the kernel size by default)
 
  private:
   Size2 kernel_;

@@ -114,6 +114,8 @@ struct ModelConfig {
 
   std::int64_t input_size() const;   // numbers per example: layers[0], or the product of input_shape
   std::int64_t output_size() const;  // outputs per example: layers.back(), or the last layer's
+  // The shape the model's layers see one example in: [layers[0]], or input_shape ([1, 28, 28]).
+  std::vector<std::int64_t> example_shape() const;
 
   // none | cosine | euclidean: the model above becomes the tower of an nn::Siamese applied to pairs
   // ([data] train_pairs, test_pairs), scored by the cosine similarity or the Euclidean distance of the
