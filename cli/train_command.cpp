@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -14,8 +15,10 @@
 #include "descent/train/datasets.hpp"
 #include "descent/train/run.hpp"
 #include "descent/util/join.hpp"
+#include "descent/util/shell_quote.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
+#include "stop_signals.hpp"
 
 namespace descent::cli {
 namespace {
@@ -33,6 +36,13 @@ constexpr const char* kFooter =
     "  t10k-labels-idx1-ubyte (plain or .gz) is --data-dir if given, else $DESCENT_DATA if set, else\n"
     "  /usr/share/datasets/fashion-mnist (Debian's Fashion-MNIST). A config may instead hold its examples\n"
     "  itself ([data] inputs = [[0.9]], targets = [[0.9]]); then no directory is read.\n"
+    "\n"
+    "Stopping and resuming:\n"
+    "  Checkpoints are written whole or not at all (a temporary file, fsync'ed, then renamed), so a run\n"
+    "  killed at any moment leaves --save FILE holding the last complete one; --resume FILE then ends bit\n"
+    "  for bit as a run never stopped. Ctrl-C (SIGINT) or SIGTERM stops after the update under way, writes\n"
+    "  the checkpoint (with --save), prints the command that resumes, and exits with 130 or 143; a second\n"
+    "  Ctrl-C ends it at once.\n"
     "\n"
     "Example:\n"
     "  descent train examples/nielsen/config.toml --epochs 1\n"
@@ -61,6 +71,10 @@ TrainCommand::TrainCommand(CLI::App& parent)
                    "Checkpoint to FILE (safetensors) after every epoch: weights, optimizer and schedule state, "
                    "random generators, config")
       ->type_name("FILE");
+  app_->add_option("--save-every", save_every_,
+                   "With --save, also checkpoint after every N updates inside an epoch, so that a killed run "
+                   "loses at most N updates: --resume goes on with the same batch")
+      ->type_name("N");
   app_->add_option("--resume", resume_path_,
                    "Continue from a checkpoint; --epochs (or train.epochs) stays the total, so a checkpoint "
                    "with k epochs done (epochs 0 to k-1) goes on with epoch k. Refused when it was trained on "
@@ -92,6 +106,11 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   options.metrics_path = metrics_path_;
   options.trace_path = trace_path_;
   options.save_path = save_path_;
+  if (save_every_) {
+    options.save_every = parse_int_flag("--save-every", *save_every_, 1);
+    if (save_path_.empty())
+      throw ConfigError("--save-every " + *save_every_ + " needs --save FILE, the checkpoint it writes");
+  }
   options.resume_path = resume_path_;
   options.save_best_path = save_best_path_;
   options.diagnose = diagnose_;
@@ -102,8 +121,42 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   if (!init_from_.empty()) config.model.init_from = init_from_;
   options.data_dir = train::data_dir_for(config, data_dir_);
   options.progress = &out == &std::cout && isatty(fileno(stdout));
-  train::run_training(config, options, out);
-  return kExitSuccess;
+  const StopSignals signals;
+  options.stop = signals.flag();
+  train::RunSummary summary;
+  try {
+    summary = train::run_training(config, options, out);
+  } catch (const CheckpointWriteError& e) {
+    err << "descent: " << e.what() << '\n';
+    return kExitCheckFailed;
+  }
+  if (summary.stop_signal == 0) return kExitSuccess;
+  err << "descent: stopped by " << (summary.stop_signal == SIGINT ? "SIGINT" : "SIGTERM") << " at "
+      << summary.stopped_at;
+  if (summary.saved) err << "; saved in " << save_path_ << ". Resume with:\n  " << resume_command(save_path_) << '\n';
+  else err << "; nothing saved (no --save FILE): the run cannot be resumed\n";
+  return exit_status_for_signal(summary.stop_signal);
+}
+
+std::string TrainCommand::resume_command(const std::string& checkpoint) const {
+  std::vector<std::string> words = {"descent", "train", config_path_};
+  auto flag = [&](const char* name, const std::string& value) {
+    if (!value.empty()) words.insert(words.end(), {name, value});
+  };
+  flag("--data-dir", data_dir_.value_or(""));
+  flag("--epochs", epochs_.value_or(""));
+  flag("--seed", seed_.value_or(""));
+  flag("--threads", threads_.value_or(""));
+  flag("--metrics", metrics_path_);
+  flag("--trace", trace_path_);
+  flag("--save", save_path_);
+  flag("--save-every", save_every_.value_or(""));
+  flag("--save-best", save_best_path_);
+  if (diagnose_) words.emplace_back("--diagnose");
+  flag("--resume", checkpoint);
+  std::vector<std::string> quoted;
+  for (const std::string& word : words) quoted.push_back(util::shell_quote(word));
+  return util::join(quoted, " ");
 }
 
 }  // namespace descent::cli

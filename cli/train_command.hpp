@@ -20,6 +20,9 @@ class TrainCommand {
   int run(std::ostream& out, std::ostream& err) const;
 
  private:
+  // The command that resumes this run from `checkpoint`: its own flags, with --resume CHECKPOINT.
+  std::string resume_command(const std::string& checkpoint) const;
+
   CLI::App* app_;
   std::string config_path_;
   std::optional<std::string> data_dir_;
@@ -29,6 +32,7 @@ class TrainCommand {
   std::string metrics_path_;
   std::string trace_path_;
   std::string save_path_;
+  std::optional<std::string> save_every_;
   std::string resume_path_;
   std::string save_best_path_;
   std::string init_from_;

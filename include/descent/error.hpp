@@ -36,6 +36,14 @@ class IoError : public Error {
   using Error::Error;
 };
 
+// A checkpoint that could not be written while training (disk full, file-size limit, a directory
+// removed): the run stops, the file at the path left as it was (the command line: exit status 1, a
+// failed run, not bad input).
+class CheckpointWriteError : public IoError {
+ public:
+  using IoError::IoError;
+};
+
 // A configuration file or command-line value that is invalid.
 class ConfigError : public Error {
  public:

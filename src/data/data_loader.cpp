@@ -34,6 +34,7 @@ std::int64_t DataLoader::num_batches() const {
 
 void DataLoader::start_epoch() {
   // Each epoch shuffles the identity, so the order depends on the generator state alone (checkpoints).
+  epoch_generator_ = generator_;
   std::iota(order_.begin(), order_.end(), std::int64_t{0});
   if (options_.shuffle)
     for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[generator_.below(i)]);
@@ -79,5 +80,22 @@ bool DataLoader::next(Batch& batch) {
 std::string DataLoader::generator_state() const { return generator_.state(); }
 
 void DataLoader::set_generator_state(const std::string& state) { generator_.set_state(state); }
+
+DataLoader::Position DataLoader::position() const {
+  return {.epoch_generator = (started_ ? epoch_generator_ : generator_).state(),
+          .rows = started_ ? position_ : 0,
+          .augment_generator = options_.augment.any() ? augment_generator_.state() : std::string()};
+}
+
+void DataLoader::set_position(const Position& position) {
+  if (position.rows < 0 || position.rows > dataset_.size())
+    throw ValueError("DataLoader: position " + std::to_string(position.rows) + ": expected 0 to " +
+                     std::to_string(dataset_.size()) + " rows");
+  generator_.set_state(position.epoch_generator);
+  start_epoch();
+  if (options_.augment.any() && !position.augment_generator.empty())
+    augment_generator_.set_state(position.augment_generator);
+  position_ = position.rows;
+}
 
 }  // namespace descent::data

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "checkpoint_run_state.hpp"
 #include "descent/data/safetensors.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/generator.hpp"
@@ -123,6 +124,7 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
     f.metadata["first_losses"] = std::to_string(progress.first_losses);
   }
   if (progress.data) write_fingerprint(*progress.data, f.metadata);
+  write_run_state(progress, parts.loader, f.metadata);
   if (parts.input_stats) {
     f.metadata["input_mean"] = exact_list(parts.input_stats->mean);
     f.metadata["input_std"] = exact_list(parts.input_stats->std);
@@ -166,6 +168,7 @@ TrainingProgress load_checkpoint(const std::string& path, const TrainConfig& con
     progress.first_losses = read_count(path, "first_losses", f.metadata.at("first_losses"));
   }
   progress.data = read_fingerprint(f.metadata);
+  read_run_state(path, f.metadata, parts.loader, progress);
   return progress;
 }
 

@@ -21,27 +21,38 @@ EpochLoop::EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std
       step_(first_step),
       last_checkpoint_(std::move(last_checkpoint)) {}
 
-EpochResult EpochLoop::train_epoch(data::DataLoader& loader, std::int64_t epoch) {
+EpochResult EpochLoop::train_epoch(data::DataLoader& loader, std::int64_t epoch, const EpochPosition* resume) {
+  EpochPosition at = resume ? *resume : EpochPosition{.lr = parts_.optimizer.lr()};
   EpochResult r;
   r.epoch = epoch;
-  r.lr = parts_.optimizer.lr();
+  r.lr = at.lr;
   parts_.model.train();
   ProgressBar bar(out_, progress_, loader.num_batches(), epoch);
-  loader.start_epoch();
-  double loss_sum = 0;
-  std::int64_t seen = 0, batches = 0;
+  if (!resume) loader.start_epoch();
+  stopped_ = false;
+  const double seconds_before = at.seconds;
   const auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   while (loader.next(batch_)) {
     const double loss = update(epoch);
     const std::int64_t n = batch_.inputs.shape()[0];
-    loss_sum += loss * static_cast<double>(n);
-    seen += n;
-    bar.update(++batches, loss_sum / static_cast<double>(seen));
+    at.loss_sum += loss * static_cast<double>(n);
+    at.samples += n;
+    bar.update(++at.batches, at.loss_sum / static_cast<double>(at.samples));
+    if (after_update_) {
+      at.seconds = seconds();
+      if (!after_update_(epoch, at)) {
+        stopped_ = true;
+        break;
+      }
+    }
   }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.seconds = seconds();
   bar.finish();
-  r.train_loss = seen ? loss_sum / static_cast<double>(seen) : 0.0;
-  r.samples_per_second = r.seconds > 0 ? static_cast<double>(seen) / r.seconds : 0.0;
+  r.train_loss = at.samples ? at.loss_sum / static_cast<double>(at.samples) : 0.0;
+  r.samples_per_second = r.seconds > 0 ? static_cast<double>(at.samples) / r.seconds : 0.0;
   return r;
 }
 

@@ -4,8 +4,10 @@
 // and the per-epoch schedule after the epoch's evaluation. A loss that is not finite, a NonFiniteError
 // from [diagnostics] nonfinite_watch, or a loss that runs away ([diagnostics] divergence = "stop",
 // train/divergence_guard.hpp) stops the run with TrainingDiverged naming the update, epoch and lr, and
-// the last checkpoint that holds a good state.
+// the last checkpoint that holds a good state. After each update a callback may save a checkpoint
+// inside the epoch or stop the run there (--save-every, a signal: train/run.cpp).
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "descent/nn/module.hpp"
 #include "descent/optim/lr_scheduler/lr_scheduler.hpp"
 #include "descent/optim/optimizer.hpp"
+#include "descent/train/checkpoint.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/divergence_guard.hpp"
 #include "descent/train/epoch_result.hpp"
@@ -44,9 +47,17 @@ class EpochLoop {
   EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std::int64_t first_step,
             std::string last_checkpoint);
 
+  // Called after each update with the epoch and how far it has gone; returns false to stop the epoch
+  // there (stopped() then says so).
+  using AfterUpdate = std::function<bool(std::int64_t epoch, const EpochPosition& so_far)>;
+  void after_update(AfterUpdate callback) { after_update_ = std::move(callback); }
+
   // One pass over `loader` in training mode. Returns the epoch, its lr, the mean training loss, the
-  // pass's seconds and samples per second; the test fields are left to the evaluator.
-  EpochResult train_epoch(data::DataLoader& loader, std::int64_t epoch);
+  // pass's seconds and samples per second; the test fields are left to the evaluator. `resume`: the
+  // part of the epoch a checkpoint holds, the loader already at its position (DataLoader::set_position).
+  EpochResult train_epoch(data::DataLoader& loader, std::int64_t epoch, const EpochPosition* resume = nullptr);
+  // The last train_epoch ended before the loader's end, as after_update asked.
+  bool stopped() const { return stopped_; }
   // After the epoch's evaluation: a per-epoch schedule takes its step (ReduceLROnPlateau watches the
   // training loss).
   void end_epoch(double train_loss);
@@ -70,6 +81,8 @@ class EpochLoop {
   bool monitoring_;
   bool schedule_per_batch_;
   bool divergence_warned_ = false;  // divergence = "warn" warns once
+  bool stopped_ = false;
+  AfterUpdate after_update_;
   std::vector<Tensor> parameters_;
   std::int64_t step_;
   std::string last_checkpoint_;

@@ -131,8 +131,11 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
           << " updates; nothing to train (the epochs asked for are the total: raise --epochs to go on)\n";
       return {};
     }
-    out << "resumed from " << options.resume_path << ": " << epochs_done(progress.epochs_done) << ", " << progress.step
-        << " updates; going on with epoch " << progress.epochs_done << "\n";
+    out << "resumed from " << options.resume_path << ": " << epochs_done(progress.epochs_done);
+    if (progress.in_epoch)
+      out << " and " << progress.in_epoch->batches << " of " << loader.num_batches() << " batches of epoch "
+          << progress.epochs_done;
+    out << ", " << progress.step << " updates; going on with epoch " << progress.epochs_done << "\n";
   }
   std::optional<DivergenceGuard> divergence;
   if (config.diagnostics.divergence != "off")
@@ -154,43 +157,91 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   EpochLoop loop({config, *model, *optimizer, scheduler.get(), loss_fn, monitor, recorder.get(),
                   diagnosis ? &diagnosis->watch() : nullptr, divergence ? &*divergence : nullptr, &warnings},
                  out, options.progress, progress.step, options.resume_path);
-  // What a checkpoint records besides the parts' state.
-  auto progress_at = [&](std::int64_t epochs) {
+  std::optional<BestMetric> kept;  // --save-best
+  if (!best_metric.empty()) kept.emplace(best_metric);
+  if (kept && progress.save_best) kept->set_state(*progress.save_best);
+  std::optional<EarlyStopping> stopping;
+  if (config.early_stopping) stopping.emplace(*config.early_stopping);
+  if (stopping && progress.early_stopping) stopping->set_state(*progress.early_stopping);
+
+  // Writes a checkpoint of the run as it stands: after `epochs` epochs and, inside the next, `in_epoch`.
+  std::string saved_state;  // what options.save_path holds of this run ("update 17 (epoch 1)"); empty: nothing
+  if (!options.resume_path.empty() && options.resume_path == options.save_path)
+    saved_state = "update " + std::to_string(progress.step);
+  auto save = [&](const std::string& path, std::int64_t epochs, std::optional<EpochPosition> in_epoch) {
     TrainingProgress p = progress;
     p.epochs_done = epochs;
     p.step = loop.step();
     if (divergence) p.first_losses_mean = divergence->first_losses_mean(), p.first_losses = divergence->first_losses();
     p.data = data.fingerprint;
-    return p;
+    p.in_epoch = in_epoch;
+    p.early_stopping = stopping ? std::optional(stopping->state()) : std::nullopt;
+    p.save_best = kept ? std::optional(kept->state()) : std::nullopt;
+    const std::string where =
+        in_epoch ? "update " + std::to_string(p.step) + " (epoch " + std::to_string(epochs) + ")"
+                 : "update " + std::to_string(p.step) + " (after epoch " + std::to_string(epochs - 1) + ")";
+    try {
+      save_checkpoint(path, config, parts, p);
+    } catch (const IoError& e) {
+      std::string message = e.what();
+      message.append("; training stopped at ").append(where).append("; ").append(path).append(" is left as it was");
+      if (path == options.save_path && !saved_state.empty())
+        message.append(", holding the run at ").append(saved_state).append(" (--resume ").append(path).append(")");
+      throw CheckpointWriteError(message);
+    }
+    if (path != options.save_path) return;
+    saved_state = where;
+    loop.checkpoint_saved(path + (in_epoch ? " (update " + std::to_string(p.step) + ", in epoch " : " (after epoch ") +
+                          std::to_string(in_epoch ? epochs : epochs - 1) + ")");
   };
-
-  std::optional<BestMetric> kept;  // --save-best
-  if (!best_metric.empty()) kept.emplace(best_metric);
-  std::optional<EarlyStopping> stopping;
-  if (config.early_stopping) stopping.emplace(*config.early_stopping);
+  auto stop_signal = [&] { return options.stop ? static_cast<int>(*options.stop) : 0; };
   RunSummary summary;
+  auto stop = [&](std::string where) {
+    summary.stop_signal = stop_signal();
+    summary.stopped_at = std::move(where);
+    summary.saved = !options.save_path.empty();
+  };
+  loop.after_update([&](std::int64_t epoch, const EpochPosition& at) {
+    const bool stopping_now = stop_signal() != 0;
+    const bool due = options.save_every > 0 && loop.step() % options.save_every == 0 &&
+                     at.batches < loader.num_batches();  // at the epoch's end, its own checkpoint follows
+    if ((stopping_now || due) && !options.save_path.empty()) save(options.save_path, epoch, at);
+    if (stopping_now)
+      stop("update " + std::to_string(loop.step()) + ", batch " + std::to_string(at.batches) + " of " +
+           std::to_string(loader.num_batches()) + " of epoch " + std::to_string(epoch));
+    return !stopping_now;
+  });
+
+  std::optional<EpochPosition> resume_at = progress.in_epoch;
   for (std::int64_t epoch = progress.epochs_done; epoch < config.epochs; ++epoch) {
     EpochResult r;
     try {
-      r = loop.train_epoch(loader, epoch);
+      r = loop.train_epoch(loader, epoch, resume_at ? &*resume_at : nullptr);
+      resume_at.reset();
     } catch (const TrainingDiverged&) {
       if (diagnosis) diagnosis->stopped(loop.step(), epoch);  // the detectors' view, before the stop's message
       throw;
     }
+    if (loop.stopped()) break;
     model->eval();
     evaluator->evaluate(*model, r);
     if (diagnosis) diagnosis->end_epoch(loop.step(), r);
     loop.end_epoch(r.train_loss);
     reporter.report(r);
-    if (!options.save_path.empty()) {
-      save_checkpoint(options.save_path, config, parts, progress_at(epoch + 1));
-      loop.checkpoint_saved(options.save_path + " (after epoch " + std::to_string(epoch) + ")");
-    }
-    if (kept && kept->update(r)) save_checkpoint(options.save_best_path, config, parts, progress_at(epoch + 1));
+    // The counts first, so that the checkpoint holds them; the best epoch's file before the run's, so
+    // that a kill between the two repeats the epoch and writes it again.
+    const bool improved = kept && kept->update(r);
+    const bool stop_early = stopping && stopping->should_stop(r);
+    if (improved) save(options.save_best_path, epoch + 1, std::nullopt);
+    if (!options.save_path.empty()) save(options.save_path, epoch + 1, std::nullopt);
     summary.epochs.push_back(r);
-    if (stopping && stopping->should_stop(r)) {
+    if (stop_early) {
       out << stopping->message() << '\n';
       summary.stopped_early = true;
+      break;
+    }
+    if (stop_signal() != 0 && epoch + 1 < config.epochs) {
+      stop("update " + std::to_string(loop.step()) + ", after epoch " + std::to_string(epoch));
       break;
     }
   }

@@ -17,6 +17,7 @@
 #include "data/idx_files.hpp"
 #include "descent/data/safetensors.hpp"
 #include "descent/util/shell_quote.hpp"
+#include "support/descent_exe.hpp"
 
 namespace descent::cli {
 namespace {
@@ -33,7 +34,8 @@ struct Outcome {
 
 // `args` (shell words, already quoted) run by the shell with a 10 s limit, stderr captured.
 Outcome run_descent(const std::string& args) {
-  const std::string command = "timeout 10 " + util::shell_quote(DESCENT_EXE) + " " + args + " 2>&1 >/dev/null";
+  const std::string command =
+      "timeout 10 " + util::shell_quote(descent::testing::descent_exe()) + " " + args + " 2>&1 >/dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");
   Outcome o;
   char buf[4096];

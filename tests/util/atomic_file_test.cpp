@@ -1,10 +1,12 @@
 // write_file_atomically and AtomicFile: the file appears whole on success, and on any failure the older
-// file stays as it was and no temporary file is left behind.
+// file stays as it was and no temporary file is left behind; those of killed writers go at the next
+// write. (Kills, and a write failing for a file-size limit, are in tests/cli/crash_safety_test.cpp.)
 #include "descent/util/atomic_file.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -93,6 +95,20 @@ TEST(AtomicFile, FailedRenameLeavesNoTemporary) {
   }
   EXPECT_EQ(files_in(path.parent_path()), 1u);
   EXPECT_TRUE(fs::is_directory(path));
+}
+
+TEST(AtomicFile, TemporariesOfKilledWritersAreRemovedByTheNextWrite) {
+  TempDir dir;
+  const fs::path path = dir.file("c.safetensors");
+  auto touch = [&](const std::string& name) { std::ofstream(dir.file(name)) << "half"; };
+  touch(".c.safetensors.999999999.partial");  // beyond any pid: its writer is gone
+  touch(".c.safetensors.1.partial");          // init's: alive
+  touch(".other.999999999.partial");          // another target's
+  write_file_atomically(path, [](std::ostream& out) { out << "whole"; });
+  EXPECT_EQ(read(path), "whole");
+  EXPECT_FALSE(fs::exists(dir.file(".c.safetensors.999999999.partial")));
+  EXPECT_TRUE(fs::exists(dir.file(".c.safetensors.1.partial")));
+  EXPECT_TRUE(fs::exists(dir.file(".other.999999999.partial")));
 }
 
 }  // namespace

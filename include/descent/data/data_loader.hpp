@@ -54,11 +54,25 @@ class DataLoader {
   std::string generator_state() const;
   void set_generator_state(const std::string& state);
 
+  // Where an epoch under way stands, for checkpoints written inside it: the shuffle generator's state
+  // before the epoch drew its order, the rows handed out, and the augment generator's state.
+  struct Position {
+    std::string epoch_generator;
+    std::int64_t rows = 0;
+    std::string augment_generator;
+  };
+  Position position() const;
+  // Goes back into the epoch `position` describes: draws its order again and goes on after its rows, so
+  // the next batches (and their transforms) are those the saved run would have drawn. The generator
+  // state after it is that of the saved run. Throws ValueError for rows beyond the data set.
+  void set_position(const Position& position);
+
  private:
   Dataset dataset_;
   DataLoaderOptions options_;
   Generator generator_;
   Generator augment_generator_;      // reseeded from generator_ each epoch when options_.augment.any()
+  Generator epoch_generator_;        // generator_ as this epoch found it, before drawing its order
   std::vector<std::int64_t> order_;  // dataset rows in this epoch's order
   std::int64_t position_ = 0;        // next index into order_
   bool started_ = false;

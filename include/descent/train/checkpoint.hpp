@@ -4,8 +4,11 @@
 // header's metadata the optimizer's and the schedule's numbers (as hexadecimal floats, so they
 // read back bit for bit), the epochs done and updates made, the data order's and the default random
 // generator's states, the config, the data the run trains on (train/data_fingerprint.hpp) and the mean
-// loss of its first updates (train/divergence_guard.hpp). Written to a temporary file and renamed: a crash never
-// leaves a half-written checkpoint.
+// loss of its first updates (train/divergence_guard.hpp), the counts of early stopping and --save-best.
+// A checkpoint written inside an epoch (--save-every, a stop by a signal) also holds where the epoch
+// stands: the data order's position and what the epoch's line sums, so that a resumed run goes on with
+// the same batch and ends bit for bit as a run never stopped. Written to a temporary file, fsync'ed and
+// renamed (util/atomic_file.hpp): a crash never leaves a half-written checkpoint.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,8 +20,18 @@
 #include "descent/optim/optimizer.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/data_fingerprint.hpp"
+#include "descent/train/early_stopping.hpp"
 
 namespace descent::train {
+
+// The part of an epoch done when a checkpoint was written inside it.
+struct EpochPosition {
+  std::int64_t batches = 0;  // updates made in the epoch
+  std::int64_t samples = 0;  // the examples they took
+  double loss_sum = 0;       // their losses times their batch sizes: the epoch's train loss is loss_sum / samples
+  double lr = 0;             // the lr at the epoch's start, which its metrics line reports
+  double seconds = 0;        // the time they took (a timing: the one number a resumed run need not repeat)
+};
 
 struct TrainingProgress {
   std::int64_t epochs_done = 0;  // the next epoch to train is this one
@@ -29,6 +42,11 @@ struct TrainingProgress {
   std::int64_t first_losses = 0;
   // The data the run trains on; absent in checkpoints written before it was kept.
   std::optional<DataFingerprint> data = std::nullopt;
+  // Written inside epoch `epochs_done`: how far it went; absent: at an epoch's end.
+  std::optional<EpochPosition> in_epoch = std::nullopt;
+  // [train] early_stopping's and --save-best's counts after the epochs done; absent: not kept.
+  std::optional<BestMetric::State> early_stopping = std::nullopt;
+  std::optional<BestMetric::State> save_best = std::nullopt;
 };
 
 // The training run's parts, as run_training holds them; the scheduler may be null.

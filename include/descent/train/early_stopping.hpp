@@ -33,6 +33,19 @@ class BestMetric {
   std::int64_t best_epoch() const { return best_epoch_; }  // -1 before any improvement
   std::int64_t epochs_without_improvement() const { return wait_; }
 
+  // What a checkpoint keeps, so that a resumed run counts on as the saved one would have.
+  struct State {
+    double best = 0;
+    std::int64_t best_epoch = -1;
+    std::int64_t wait = 0;
+  };
+  State state() const { return {best_, best_epoch_, wait_}; }
+  void set_state(const State& state) {
+    best_ = state.best;
+    best_epoch_ = state.best_epoch;
+    wait_ = state.wait;
+  }
+
  private:
   std::string metric_;
   double min_delta_;
@@ -51,6 +64,8 @@ class EarlyStopping {
   // Why the run stopped: "early stopping after epoch 7: val_loss has not improved by more than 0 for
   // 5 epochs; best 0.0123 at epoch 2".
   std::string message() const;
+  BestMetric::State state() const { return best_.state(); }
+  void set_state(const BestMetric::State& state) { best_.set_state(state); }
 
  private:
   EarlyStoppingConfig config_;

@@ -8,6 +8,7 @@
 // (train/pair_accuracy.hpp): "Epoch 0: 9512 / 10000 pairs  (threshold 0.43, train loss ...)".
 // Its parts: the training pass (src/train/epoch_loop.hpp), the evaluator of the task's kind
 // (train/evaluator.hpp) and the reporter of lines and metrics (train/epoch_report.hpp).
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -28,10 +29,16 @@ struct RunOptions {
   std::string trace_path;              // CSV of [diagnostics] record, every record_every updates
   std::string command;                 // the command line, recorded in the trace's comments
   std::string save_path;               // checkpoint after every epoch (train/checkpoint.hpp)
+  std::int64_t save_every = 0;         // and after every N updates inside an epoch (with save_path); 0: not
   std::string resume_path;             // continue from this checkpoint; epochs stays the total
   // A checkpoint written each time the epoch's metric improves on the best so far (the early-stopping
-  // metric, else val_loss: train/early_stopping.hpp); after a resume, the best of the epochs it runs.
+  // metric, else val_loss: train/early_stopping.hpp); a resumed run goes on from the best its
+  // checkpoint recorded.
   std::string save_best_path;
+  // Set (by a signal handler) to a signal's number to stop the run: after the update under way, the
+  // checkpoint is written (with save_path) and run_training returns, saying where it stopped in
+  // RunSummary. Read after each update and each epoch; null: never.
+  const volatile std::sig_atomic_t* stop = nullptr;
   bool progress = false;  // a progress bar (for terminals); else plain lines only
   bool diagnose = false;  // as [diagnostics] diagnose = true
   // Warnings (a checkpoint with no data recorded, divergence = "warn"); null: std::cerr.
@@ -41,6 +48,11 @@ struct RunOptions {
 struct RunSummary {
   std::vector<EpochResult> epochs;
   bool stopped_early = false;  // [train] early_stopping ended the run before train.epochs
+  // RunOptions::stop ended the run: the signal's number and where the run stood ("update 17, batch 5
+  // of 12 of epoch 1", "update 24, after epoch 1"); 0 and empty when it ran to its end.
+  int stop_signal = 0;
+  std::string stopped_at;
+  bool saved = false;  // and its state is in RunOptions::save_path
 };
 
 // Trains as configured, writing progress to `out`. Throws descent::Error subclasses on bad input: IoError
@@ -48,6 +60,8 @@ struct RunSummary {
 // (train/data_fingerprint.hpp); TrainingDiverged when the loss stops being finite or, as [diagnostics]
 // divergence says, runs away (train/divergence_guard.hpp). Resuming a finished run trains nothing and
 // says so. On resume the metrics file keeps its lines of the epochs done and grows from there.
+// A checkpoint that cannot be written mid-run (disk full, file-size limit, a directory gone) throws
+// CheckpointWriteError, the file at its path left as it was.
 RunSummary run_training(const TrainConfig& config, const RunOptions& options, std::ostream& out);
 
 // The data directory: `flag` if given, else $DESCENT_DATA, else Debian's Fashion-MNIST
