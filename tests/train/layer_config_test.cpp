@@ -189,7 +189,8 @@ TEST(LayerConfig, TheTwoModelFormsAreExclusive) {
   EXPECT_EQ(error_for("[model]\ninput_shape = [784]\nactivation = \"relu\"\n[[model.layer]]\ntype = \"linear\"\n"
                       "out_features = 10\n"),
             "lenet.toml: unknown key model.activation (known keys in [model] with [[model.layer]]; layers = [...] is "
-            "the other, exclusive form: input_shape, layer, weights, siamese, weight_init, bias_init)");
+            "the other, exclusive form: input_shape, layer, weights, init_from, init_strict, siamese, weight_init, "
+            "bias_init)");
   EXPECT_EQ(error_for("[model]\ninput_shape = [1, 0, 28]\n"),
             "lenet.toml: model.input_shape = [1, 0, 28]: expected an array of positive integers, e.g. [1, 28, 28]");
 }
