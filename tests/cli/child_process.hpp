@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/descent_exe.hpp"
+
 extern char** environ;
 
 namespace descent::cli::testing {
