@@ -100,8 +100,8 @@ TEST_P(CheckExampleConfig, PassesOnMnist) {
 }
 
 // "examples/lenet/mnist.toml" -> "lenet_mnist": a test name of letters, digits and underscores.
-std::string config_test_name(const ::testing::TestParamInfo<std::string>& info) {
-  const std::filesystem::path path(info.param);
+std::string config_test_name(const ::testing::TestParamInfo<std::string>& param) {
+  const std::filesystem::path path(param.param);
   std::string name = path.parent_path().filename().string() + "_" + path.stem().string();
   for (char& c : name)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
@@ -142,13 +142,16 @@ TEST_P(SiameseCnnOnMnist, PassesThroughKinks) {
   EXPECT_EQ(output.find("times the numerical one"), std::string::npos) << args[1] << "\n" << output;
 }
 
+// "seed_4": the test's name from its --seed.
+std::string seed_test_name(const ::testing::TestParamInfo<std::vector<std::string>>& param) {
+  return std::string("seed_").append(param.param[1]);
+}
+
 INSTANTIATE_TEST_SUITE_P(Seeds, SiameseCnnOnMnist,
                          ::testing::Values(std::vector<std::string>{"--seed", "4"},
                                            std::vector<std::string>{"--seed", "2", "--samples", "20"},
                                            std::vector<std::string>{"--seed", "8", "--samples", "20"}),
-                         [](const ::testing::TestParamInfo<std::vector<std::string>>& info) {
-                           return std::string("seed_").append(info.param[1]);
-                         });
+                         seed_test_name);
 
 }  // namespace
 }  // namespace descent
