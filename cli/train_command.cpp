@@ -119,7 +119,7 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
 
   train::TrainConfig config = train::parse_config(config_path_);
   if (!init_from_.empty()) config.model.init_from = init_from_;
-  options.data_dir = train::data_dir_for(config, data_dir_);
+  options.data_dir = train::data_dir_for(config, data_dir_, &err);
   options.progress = &out == &std::cout && isatty(fileno(stdout));
   const StopSignals signals;
   options.stop = signals.flag();

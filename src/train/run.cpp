@@ -83,16 +83,16 @@ std::string resolve_data_dir(const std::optional<std::string>& flag) {
   return dir;
 }
 
-std::string data_dir_for(const TrainConfig& config, const std::optional<std::string>& flag) {
+std::string data_dir_for(const TrainConfig& config, const std::optional<std::string>& flag, std::ostream* warnings) {
   if (needs_data_dir(config)) return resolve_data_dir(flag);
-  if (!flag) return "";
-  std::string message = "--data-dir ";
-  message.append(*flag).append(" is not read: ").append(config.path.empty() ? "the config" : config.path);
-  if (!config.data.train.empty())
-    message.append(" names its data files ([data] train = \"").append(config.data.train).append("\")");
-  else message.append(" holds its examples inline ([data] inputs)");
-  message.append("; leave out --data-dir, or the config's data, to read the IDX files of a directory");
-  throw ConfigError(message);
+  if (flag && warnings) {
+    *warnings << "descent: warning: --data-dir " << *flag
+              << " is not read: " << (config.path.empty() ? std::string("the config") : config.path);
+    if (!config.data.train.empty())
+      *warnings << " names its data files ([data] train = \"" << config.data.train << "\")\n";
+    else *warnings << " holds its examples inline ([data] inputs)\n";
+  }
+  return "";
 }
 
 RunSummary run_training(const TrainConfig& config_in, const RunOptions& options, std::ostream& out) {

@@ -1,7 +1,7 @@
 // What `descent train` checks as it runs, from the command line: a loss that runs away stops the run
 // (exit 1, the loss, its value and the update on stderr), or warns, or is left alone, as [diagnostics]
 // divergence says; every output path is checked before anything runs (exit 2 naming the flag and the
-// path), leaving no file behind; a --data-dir the config does not read is refused.
+// path), leaving no file behind.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -123,18 +123,6 @@ TEST_F(RunGuardsTest, EveryOutputIsCheckedBeforeAnythingRuns) {
   testing::expect_bad_input(run_cli({"doctor", cfg, "--json", missing + "/v.json"}),
                             "--json " + missing + "/v.json: the directory " + missing + " does not exist");
   EXPECT_EQ(listing(), before);  // no stray file, no directory made
-}
-
-// A --data-dir the config would not read is refused, by every command that takes one, rather than
-// ignored: the run would train on other data than the user named.
-TEST_F(RunGuardsTest, ADataDirTheConfigDoesNotReadIsRefused) {
-  const std::string config = write("inline.toml", kRunaway);
-  const std::string dir = dir_.path();
-  for (const std::string command : {"train", "check", "doctor"}) {
-    const Result r = run_cli({command, config, "--data-dir", dir});
-    testing::expect_bad_input(r, "--data-dir " + dir + " is not read: " + config + " holds its examples inline");
-  }
-  EXPECT_EQ(listing(), std::vector<std::string>{config});
 }
 
 }  // namespace

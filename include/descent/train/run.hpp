@@ -70,7 +70,8 @@ RunSummary run_training(const TrainConfig& config, const RunOptions& options, st
 std::string resolve_data_dir(const std::optional<std::string>& flag);
 // The data directory a run of `config` reads: resolve_data_dir(flag) when the config reads its examples
 // from one (needs_data_dir), else "". A --data-dir given to a config that names its own data (files in
-// [data], or inline examples) is a ConfigError rather than ignored: the user expects data it would not read.
-std::string data_dir_for(const TrainConfig& config, const std::optional<std::string>& flag);
+// [data], or inline examples) is not read: `warnings`, if given, gets a line saying so.
+std::string data_dir_for(const TrainConfig& config, const std::optional<std::string>& flag,
+                         std::ostream* warnings = nullptr);
 
 }  // namespace descent::train
