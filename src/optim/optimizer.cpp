@@ -170,8 +170,9 @@ void Optimizer::load_state_dict(const OptimizerState& in) {
                          std::to_string(groups_.size()) + ")");
       options[static_cast<std::size_t>(*g)].emplace_back(rest.substr(dot + 1), value);
     } else if (key.ends_with(kStepSuffix) && find_parameter(key.substr(0, key.size() - kStepSuffix.size()))) {
-      if (!(value >= 0) || value != static_cast<double>(static_cast<std::int64_t>(value)))
-        throw ValueError(who + quoted(key) + " = " + format_number(value) + ": expected a whole number >= 0");
+      // Below 2^63 before the cast: casting a larger value (1e308, inf) is undefined.
+      if (!(value >= 0 && value < 0x1p63) || value != static_cast<double>(static_cast<std::int64_t>(value)))
+        throw ValueError(who + quoted(key) + " = " + format_number(value) + ": expected a whole number from 0 to 2^63");
       fresh[key.substr(0, key.size() - kStepSuffix.size())].step = static_cast<std::int64_t>(value);
     } else {
       throw ValueError(who + "key " + quoted(key) +

@@ -37,8 +37,8 @@ Strides contiguous_strides(const Shape& s) {
   std::int64_t stride = 1;
   for (int i = s.size() - 1; i >= 0; --i) {
     st[i] = stride;
-    // Past a zero dimension the tensor is empty, but its strides must still fit.
-    if (s[i] != 0 && __builtin_mul_overflow(stride, s[i], &stride))
+    // Checked: a shape such as [0, 2^32, 2^32] holds no element, but its first stride overflows.
+    if (i > 0 && __builtin_mul_overflow(stride, s[i], &stride))
       throw ShapeError("shape " + to_string(s) + ": strides too large for 64 bits");
   }
   return st;

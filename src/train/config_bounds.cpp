@@ -3,6 +3,11 @@
 // key), '=' starts a value, '[' and '{' in a value open a level, '{' and ',' inside an inline table
 // start a key again, and each '.' in a key goes one table deeper. A header's depth lasts until the
 // next header. What it cannot make sense of it leaves for toml++ to report.
+//
+// It also refuses the non-ASCII characters toml++ 3.3 (Debian 12's) cannot look at: asked whether
+// U+00A1 to U+0499 is whitespace, it reaches __builtin_unreachable (undefined behaviour; UBSan reports
+// it). It asks outside strings and comments, where TOML allows only ASCII anyway, and in a multi-line
+// basic string after a backslash (an escape, or a line-ending backslash and the whitespace it skips).
 #include "config_bounds.hpp"
 
 #include <vector>
@@ -18,6 +23,7 @@ class Scanner {
   Scanner(std::string_view text, const std::string& path) : text_(text), path_(path) {}
 
   void run() {
+    if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // a UTF-8 byte order mark
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
       if (c == '#') {
@@ -29,10 +35,14 @@ class Scanner {
         continue;
       }
       if (c == '\n') {
-        ++line_, line_start_ = ++pos_;
+        ++pos_;
         if (levels_.empty()) start_key(/*line_start=*/true);
         continue;
       }
+      if (static_cast<unsigned char>(c) >= 0x80)
+        fail(pos_,
+             "a non-ASCII byte outside a string or comment: expected ASCII (TOML keys and values other "
+             "than strings are ASCII)");
       if (in_key_) key_char(c);
       else value_char(c);
       ++pos_;
@@ -48,11 +58,18 @@ class Scanner {
     return d;
   }
 
+  // ConfigError "cfg.toml:LINE:COLUMN: what" for byte `at`.
+  [[noreturn]] void fail(std::size_t at, const std::string& what) const {
+    std::size_t line = 1, line_start = 0;
+    for (std::size_t i = 0; i < at; ++i)
+      if (text_[i] == '\n') ++line, line_start = i + 1;
+    throw ConfigError(path_ + ":" + std::to_string(line) + ":" + std::to_string(at - line_start + 1) + ": " + what);
+  }
+
   void check_depth() {
     if (depth() > kMaxConfigDepth)
-      throw ConfigError(path_ + ":" + std::to_string(line_) + ":" + std::to_string(pos_ - line_start_ + 1) +
-                        ": tables, arrays and dotted keys nested more than " + std::to_string(kMaxConfigDepth) +
-                        " levels deep: expected a flatter config");
+      fail(pos_, "tables, arrays and dotted keys nested more than " + std::to_string(kMaxConfigDepth) +
+                     " levels deep: expected a flatter config");
   }
 
   void start_key(bool line_start) {
@@ -118,13 +135,11 @@ class Scanner {
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
       if (c == '\\' && quote == '"') {
+        if (multi) check_after_backslash();
         pos_ += 2;
         continue;
       }
-      if (c == '\n') {
-        if (!multi) return;  // toml++ reports the unterminated string
-        ++line_, line_start_ = pos_ + 1;
-      }
+      if (c == '\n' && !multi) return;  // toml++ reports the unterminated string
       if (c == quote && (!multi || text_.substr(pos_, 3) == std::string(3, quote))) {
         pos_ += multi ? 3 : 1;
         // A multi-line string may end with up to two more quotes of its own.
@@ -135,9 +150,20 @@ class Scanner {
     }
   }
 
+  // After a backslash in a multi-line basic string, toml++ asks whether the next character, and the
+  // first after the whitespace a line-ending backslash skips, is whitespace (see the top).
+  void check_after_backslash() const {
+    std::size_t at = pos_ + 1;
+    while (at < text_.size() && (text_[at] == ' ' || text_[at] == '\t' || text_[at] == '\r' || text_[at] == '\n')) ++at;
+    if (at < text_.size() && static_cast<unsigned char>(text_[at]) >= 0x80)
+      fail(at,
+           "a non-ASCII character after a backslash in a multi-line string: expected an escape such as "
+           "\\u00e9 (toml++ cannot read it there)");
+  }
+
   std::string_view text_;
   const std::string& path_;
-  std::size_t pos_ = 0, line_ = 1, line_start_ = 0;
+  std::size_t pos_ = 0;
   bool in_key_ = true, header_ = false, at_line_start_ = true;
   int header_depth_ = 0, key_depth_ = 1;
   std::vector<int> levels_;

@@ -3,7 +3,7 @@
 // the key, the value as it was written and what is allowed ("cfg.toml: optim.lr = -0.1: expected
 // lr >= 0"). Private to src/train/config*.cpp, the only files that see toml++ (used header-only,
 // TOML_HEADER_ONLY=1, set by the build).
-#include <toml++/toml.h>
+#include "toml.hpp"
 
 #include <cmath>
 #include <cstdint>

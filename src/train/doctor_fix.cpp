@@ -1,7 +1,7 @@
 #include "descent/train/doctor_fix.hpp"
 
 // toml++ is used header-only (TOML_HEADER_ONLY=1, set by the build), here to edit a config's text.
-#include <toml++/toml.h>
+#include "toml.hpp"
 
 #include <cmath>
 #include <fstream>

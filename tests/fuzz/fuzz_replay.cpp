@@ -9,12 +9,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "fuzz_targets.hpp"
 
 namespace descent::fuzz {
+
+// gtest prints a parameter in the test's name: the target's name, not its bytes (found by ADL, so
+// beside FuzzTarget, outside the anonymous namespace).
+void PrintTo(const FuzzTarget& target, std::ostream* out) { *out << target.name; }
+
 namespace {
 
 namespace fs = std::filesystem;

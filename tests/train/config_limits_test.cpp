@@ -57,6 +57,20 @@ TEST(ConfigLimits, DeepNestingIsAnErrorNotAStackOverflow) {
   EXPECT_TRUE(contains(error_of(fine), "activation = \"y.y.y.")) << error_of(fine);  // not a nesting error
 }
 
+TEST(ConfigLimits, NonAsciiWhereTomlppCannotReadIt) {
+  // toml++ 3.3 reaches __builtin_unreachable when it asks whether U+00A1..U+0499 is whitespace: outside
+  // strings (a bare key "lay\u0466rs", found by the fuzzer) and after a multi-line string's backslash.
+  EXPECT_EQ(error_of("[model]\nlay\xd1\xa6rs = [2, 2]\n"),
+            "cfg.toml:2:4: a non-ASCII byte outside a string or comment: expected ASCII (TOML keys and values other "
+            "than strings are ASCII)");
+  EXPECT_TRUE(contains(error_of("[model]\nlayers = [2, 2]\nactivation = \"\"\"\\\n  \xc3\xa9\"\"\"\n"),
+                       "cfg.toml:4:3: a non-ASCII character after a backslash in a multi-line string"));
+  // In strings and comments, and as a byte order mark, it is read as before.
+  EXPECT_TRUE(contains(error_of("\xEF\xBB\xBF# caf\xc3\xa9\n[model]\nlayers = [2, 2]  # \xc3\xa9\nactivation = "
+                                "\"\xc3\xa9\"\n"),
+                       "cfg.toml: model.activation = \"\xc3\xa9\": expected one of"));
+}
+
 TEST(ConfigLimits, HugeFilesAreRefusedUnread) {
   const std::string big(std::size_t{17} << 20, '#');
   EXPECT_EQ(error_of(big), "cfg.toml: 17 MiB: expected a config of at most 16 MiB");

@@ -47,8 +47,9 @@ void LRScheduler::load_state_dict(const SchedulerState& state) {
     const std::size_t dot = key.find('.');
     const std::string head = key.substr(0, dot);
     if (key == "last_epoch") {
-      if (value != std::floor(value) || !(value >= -1))
-        throw ValueError(who + "last_epoch = " + format_number(value) + ": expected a whole number >= -1");
+      // Below 2^63 before the cast: casting a larger value (1e308, inf) is undefined.
+      if (value != std::floor(value) || !(value >= -1 && value < 0x1p63))
+        throw ValueError(who + "last_epoch = " + format_number(value) + ": expected a whole number from -1 to 2^63");
       epoch = static_cast<std::int64_t>(value);
       continue;
     }
