@@ -12,9 +12,10 @@
 namespace descent::fuzz {
 
 // The memory limit the targets run under (DESCENT_MAX_MEMORY, unless the environment sets one): low, so
-// that an input claiming a few hundred megabytes is refused at once instead of taking seconds to fill
-// them, while the fuzzer's own -malloc_limit_mb (fuzz.sh) catches any allocation past it.
-inline constexpr const char* kFuzzMaxMemory = "64M";
+// that an input claiming more is refused at once instead of taking seconds to fill what it claims
+// (a sanitizer build initialises a few million weights a second), while the fuzzer's own
+// -malloc_limit_mb (fuzz.sh) catches any allocation past it.
+inline constexpr const char* kFuzzMaxMemory = "16M";
 
 // Sets the memory limit above, once per process.
 void prepare();

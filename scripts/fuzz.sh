@@ -44,10 +44,10 @@ for t in "${chosen[@]}"; do
   echo "fuzz.sh: $t for $seconds s (log: $log)"
   # New inputs go to build-fuzz/corpus/<target>/ (first directory); the committed seeds and findings
   # are only read. -timeout 1: a second on one input is a finding; -malloc_limit_mb: so is an
-  # allocation past 256 MiB, four times the memory limit the targets set (fuzz/fuzz_input.hpp).
+  # allocation past 64 MiB, four times the memory limit the targets set (fuzz/fuzz_input.hpp).
   set +e
   "build-fuzz/fuzz/fuzz_$t" "$work" "fuzz/corpus/$t" "tests/data/fuzz-regressions/$t" "${dict[@]}" \
-    -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=256 -max_len=16384 \
+    -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=64 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$findings/" "${extra[@]}" >"$log" 2>&1
   rc=$?
   set -e
@@ -64,6 +64,6 @@ for t in "${chosen[@]}"; do
 done
 echo "fuzz.sh: $seconds s per target; command per target:"
 echo "  build-fuzz/fuzz/fuzz_TARGET build-fuzz/corpus/TARGET fuzz/corpus/TARGET tests/data/fuzz-regressions/TARGET" \
-     "[-dict=fuzz/dict/TARGET.dict] -max_total_time=$seconds -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=256 -max_len=16384"
+     "[-dict=fuzz/dict/TARGET.dict] -max_total_time=$seconds -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=64 -max_len=16384"
 printf '%s\n' "${summary[@]}"
 exit "$status"

@@ -169,7 +169,7 @@ IdxArray read_idx(const std::string& path) {
   // Grow with the data that really arrives, never by the header's word alone, and up to the memory
   // limit: a small gzip file may inflate to as much as its header claims.
   const std::uint64_t limit = util::max_memory();
-  out.data.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(total, kMaxReserve)));
+  out.data.reserve(static_cast<std::size_t>(std::min({total, std::uint64_t{kMaxReserve}, limit})));
   while (out.data.size() < total) {
     const std::size_t old = out.data.size();
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(total - old, kChunk));

@@ -13,11 +13,14 @@
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
+#include "descent/util/excerpt.hpp"
 #include "descent/util/join.hpp"
 #include "descent/util/memory_limit.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <optional>
 
 namespace descent::train {
 namespace {
@@ -104,7 +107,7 @@ class ParameterBudget {
       auto layer = make();
       for (const auto& named : layer->named_parameters())
         total_ += static_cast<std::uint64_t>(named.second.numel()) * itemsize(named.second.dtype());
-      util::check_memory("the model's parameters up to this layer", total_);
+      util::check_memory("the sum of the model's parameters up to this layer", total_);
       return layer;
     } catch (const MemoryLimitError& e) {
       throw MemoryLimitError(config_.path + ": " + where + ": " + e.what(), e.claimed(), e.allowed());
@@ -117,6 +120,23 @@ class ParameterBudget {
   const TrainConfig& config_;
   std::uint64_t total_ = 0;
 };
+
+// The bytes of the MLP's weights and biases, (in x out + out) x itemsize a layer, against the limit.
+void check_mlp_parameters(const TrainConfig& config) {
+  const std::vector<std::int64_t>& widths = config.model.layers;
+  const std::uint64_t item = itemsize(config.dtype);
+  std::optional<std::uint64_t> total = 0;
+  const auto add = [&total](std::optional<std::uint64_t> bytes) {
+    if (!total || !bytes || __builtin_add_overflow(*total, *bytes, &*total)) total.reset();
+  };
+  for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
+    add(util::checked_bytes(std::array<std::int64_t, 2>{widths[i], widths[i + 1]}, item));
+    if (config.model.bias) add(util::checked_bytes(std::array<std::int64_t, 1>{widths[i + 1]}, item));
+  }
+  util::check_memory(config.path + ": model.layers = " + util::excerpt(util::list_text(widths)) + ": the model (" +
+                         std::string(to_string(config.dtype)) + " parameters)",
+                     total);
+}
 
 }  // namespace
 
@@ -138,7 +158,9 @@ std::shared_ptr<nn::Sequential> build_model(const TrainConfig& config, Generator
     else model->push_back(std::move(layer));
   }
   // The MLP form: Linear layers initialised by model.init, then weight_init and bias_init, each
-  // followed by an activation layer with its options at their defaults.
+  // followed by an activation layer with its options at their defaults. Their parameters are counted
+  // from the widths first, so that none is made (and filled) for a model past the memory limit.
+  if (m.layers.size() >= 2) check_mlp_parameters(config);
   const nn::InitType& init = nn::find_init_type(m.init);
   const nn::TensorInit weight_init = nn::parse_tensor_init(m.weight_init, nn::InitParam::Weight);
   const nn::TensorInit bias_init = nn::parse_tensor_init(m.bias_init, nn::InitParam::Bias);

@@ -108,17 +108,25 @@ TEST(ConfigLimits, LayersPastTheMemoryLimitAreRefusedBeforeAllocating) {
                        "(400000000000 bytes), more than the 2 GiB allowed"))
       << m;
   ScopedEnv limit("DESCENT_MAX_MEMORY", "8M");
-  // One weight past the limit: [2000, 2000] float32 is 15.26 MiB.
-  const std::string one = error_of("[model]\nlayers = [784, 2000, 2000, 10]\n");
-  EXPECT_TRUE(contains(one,
-                       "cfg.toml: model.layers[1:3] = [2000, 2000]: a tensor of shape [2000, 2000] (float32) "
-                       "needs 15.26 MiB"))
+  // The MLP's parameters counted before any layer is made: (784 + 1) x 2000 + (2000 + 1) x 2000 +
+  // (2000 + 1) x 10 floats, 22,368,040 bytes.
+  const std::string mlp = error_of("[model]\nlayers = [784, 2000, 2000, 10]\n");
+  EXPECT_TRUE(contains(mlp,
+                       "cfg.toml: model.layers = [784, 2000, 2000, 10]: the model (float32 parameters) needs 21.33 MiB "
+                       "(22368040 bytes), more than the 8 MiB allowed"))
+      << mlp;
+  // The layer form: each tensor checked before it is made, then the sum after each layer. One weight
+  // past the limit, [2000, 2000] float32 (15.26 MiB); each weight within it, their sum not: 3.0 + 3.8
+  // + 3.8 MiB (784 x 1000, 1000 x 1000 and 1000 x 1000 floats, and the biases).
+  const std::string flat = "[model]\ninput_shape = [784]\n";
+  auto linear = [](int n) { return "[[model.layer]]\ntype = \"linear\"\nout_features = " + std::to_string(n) + "\n"; };
+  const std::string one = error_of(flat + linear(2000) + linear(2000) + linear(10));
+  EXPECT_TRUE(
+      contains(one, "cfg.toml: model.layer[1] (linear): a tensor of shape [2000, 2000] (float32) needs 15.26 MiB"))
       << one;
-  // Each weight within it, their sum not: 3.0 + 3.8 + 3.8 MiB (784 x 1000, 1000 x 1000 floats and biases).
-  const std::string sum = error_of("[model]\nlayers = [784, 1000, 1000, 1000, 10]\n");
-  EXPECT_TRUE(contains(sum,
-                       "cfg.toml: model.layers[2:4] = [1000, 1000]: the model's parameters up to this layer "
-                       "needs 10.63 MiB"))
+  const std::string sum = error_of(flat + linear(1000) + linear(1000) + linear(1000) + linear(10));
+  EXPECT_TRUE(contains(
+      sum, "cfg.toml: model.layer[2] (linear): the sum of the model's parameters up to this layer needs 10.63 MiB"))
       << sum;
   const std::string conv = error_of(
       "[model]\ninput_shape = [64, 8, 8]\n[[model.layer]]\ntype = \"conv2d\"\nout_channels = 2048\nkernel_size = 5\n"
