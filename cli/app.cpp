@@ -75,8 +75,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   try {
     if (train.selected()) return train.run(out, err);
-    if (check.selected()) return check.run(out);
-    if (doctor.selected()) return doctor.run(out);
+    if (check.selected()) return check.run(out, err);
+    if (doctor.selected()) return doctor.run(out, err);
     if (minimize.selected()) return minimize.run(args, out);
     if (plot.selected()) return plot.run(out);
     if (landscape.selected()) return landscape.run(out, err);

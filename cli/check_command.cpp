@@ -10,7 +10,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kCheckFooter =
     "What it does:\n"
     "  Builds the network, loss and optimizer that CONFIG describes, exactly as 'descent train' does, takes\n"
     "  the first mini-batch that training would draw, and runs two checks in float64:\n"
@@ -45,13 +45,13 @@ CheckCommand::CheckCommand(CLI::App& parent)
   app_->add_option("--seed", seed_,
                    "Random seed, >= 0, for initialization, the batch and the samples (overrides train.seed)")
       ->type_name("S");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kCheckFooter + std::string(kExitStatusHelp));
 }
 
 bool CheckCommand::selected() const { return app_->parsed(); }
 
-int CheckCommand::run(std::ostream& out) const {
-  train::CheckOptions options{.data_dir = data_dir_};
+int CheckCommand::run(std::ostream& out, std::ostream& err) const {
+  train::CheckOptions options{.data_dir = data_dir_, .warnings = &err};
   if (samples_) options.samples = parse_int_flag("--samples", *samples_, 0);
   if (batch_) options.batch = parse_int_flag("--batch", *batch_, 1);
   if (seed_) options.seed = parse_uint_flag("--seed", *seed_);

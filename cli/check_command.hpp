@@ -20,7 +20,7 @@ class CheckCommand {
   bool selected() const;
   // Runs after a successful parse: kExitSuccess when every check passes, kExitCheckFailed when one
   // fails; throws descent::Error on bad input (the caller maps it to status 2).
-  int run(std::ostream& out) const;
+  int run(std::ostream& out, std::ostream& err) const;
 
  private:
   CLI::App* app_;

@@ -11,7 +11,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kDoctorFooter =
     "What it does:\n"
     "  Builds what 'descent train' builds from CONFIG, then\n"
     "  - before any step: looks at the model, loss and data together (a softmax before a loss that applies\n"
@@ -42,15 +42,15 @@ DoctorCommand::DoctorCommand(CLI::App& parent)
   app_->add_flag("--try-fix", try_fix_, "Apply the first finding's fix to a copy of the config and re-run");
   app_->add_option("--threads", threads_, "BLAS threads, 1 to 4096 (default: the BLAS library's own choice)")
       ->type_name("N");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kDoctorFooter + std::string(kExitStatusHelp));
 }
 
 bool DoctorCommand::selected() const { return app_->parsed(); }
 
-int DoctorCommand::run(std::ostream& out) const {
+int DoctorCommand::run(std::ostream& out, std::ostream& err) const {
   const std::vector<util::OutputPath> outputs = {{"--json", json_path_}};
   util::check_output_paths(outputs);  // before minutes of diagnosis, not after
-  train::DoctorOptions options{.data_dir = data_dir_, .json_path = json_path_, .try_fix = try_fix_};
+  train::DoctorOptions options{.data_dir = data_dir_, .json_path = json_path_, .try_fix = try_fix_, .warnings = &err};
   if (seed_) options.seed = parse_uint_flag("--seed", *seed_);
   if (max_steps_) options.max_steps = parse_int_flag("--max-steps", *max_steps_, 1);
   if (threads_) options.threads = static_cast<int>(parse_int_flag("--threads", *threads_, 1, 4096));

@@ -19,7 +19,7 @@ class DoctorCommand {
   bool selected() const;
   // kExitSuccess when the run is healthy, kExitCheckFailed when a problem is found; throws
   // descent::Error on bad input (the caller maps it to status 2).
-  int run(std::ostream& out) const;
+  int run(std::ostream& out, std::ostream& err) const;
 
  private:
   CLI::App* app_;

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config_flags.hpp"
 #include "descent/train/evaluate.hpp"
 #include "descent/util/output_paths.hpp"
 #include "exit_status.hpp"
@@ -9,7 +10,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kEvalFooter =
     "What it does:\n"
     "  Loads a checkpoint (descent train --save) into the model CONFIG describes and measures it on the\n"
     "  test set (or the training set, less any [data] validation part) as training measures it after each\n"
@@ -31,17 +32,11 @@ constexpr const char* kFooter =
 EvalCommand::EvalCommand(CLI::App& parent)
     : app_(parent.add_subcommand("eval", "A checkpoint's loss, accuracy and confusion matrix on the test set")) {
   app_->allow_extras();
-  app_->add_option("CONFIG", config_path_, "The TOML config the checkpoint was trained with")
-      ->type_name("")
-      ->required();
-  app_->add_option("--checkpoint", checkpoint_path_, "A checkpoint written by descent train --save")
-      ->type_name("FILE")
-      ->required();
-  app_->add_option("--data-dir", data_dir_, "Directory with the four IDX files (as for descent train)")
-      ->type_name("DIR");
+  add_checkpoint_flags(*app_, config_path_, checkpoint_path_);
+  add_data_dir_flag(*app_, data_dir_);
   app_->add_option("--split", split_, "The set measured: test (the default) or train")->type_name("test|train");
   app_->add_option("--json", json_, "Also write the figures and the confusion matrix as JSON")->type_name("FILE");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kEvalFooter + std::string(kExitStatusHelp));
 }
 
 bool EvalCommand::selected() const { return app_->parsed(); }

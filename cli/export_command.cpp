@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "config_flags.hpp"
 #include "descent/error.hpp"
 #include "descent/io/onnx_export.hpp"
 #include "descent/io/state_dict_file.hpp"
@@ -20,7 +21,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kExportFooter =
     "What it does:\n"
     "  Builds the model CONFIG describes, loads the weights of the checkpoint (descent train --save, or a\n"
     "  file of weights such as --output writes) and writes the model's state_dict: every parameter and\n"
@@ -58,12 +59,7 @@ std::shared_ptr<nn::Module> trained_model(train::TrainConfig config, const std::
 ExportCommand::ExportCommand(CLI::App& parent)
     : app_(parent.add_subcommand("export", "Write a trained model's weights for PyTorch (safetensors)")) {
   app_->allow_extras();  // unknown flags are reported by app.cpp, with a suggestion
-  app_->add_option("CONFIG", config_path_, "The TOML config the checkpoint was trained with")
-      ->type_name("")
-      ->required();
-  app_->add_option("--checkpoint", checkpoint_path_, "A checkpoint written by descent train --save")
-      ->type_name("FILE")
-      ->required();
+  add_checkpoint_flags(*app_, config_path_, checkpoint_path_);
   app_->add_option("--output", output_,
                    "The state_dict as safetensors: parameters and buffers under PyTorch's names, no optimizer "
                    "state")
@@ -72,7 +68,7 @@ ExportCommand::ExportCommand(CLI::App& parent)
                    "The model in evaluation form as ONNX (opset 13): float32 input after preprocessing, the last "
                    "layer's values as output")
       ->type_name("MODEL.onnx");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kExportFooter + std::string(kExitStatusHelp));
 }
 
 bool ExportCommand::selected() const { return app_->parsed(); }

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config_flags.hpp"
 #include "descent/train/checkpoint_landscape.hpp"
 #include "exit_status.hpp"
 #include "flag_value.hpp"
@@ -9,7 +10,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kLandscapeFooter =
     "What it does:\n"
     "  Loads the weights of a checkpoint (descent train --save) into the model CONFIG describes and evaluates\n"
     "  the loss on the first --batch training examples at weights + a*d (a line) or + a*d1 + b*d2 (a plane)\n"
@@ -29,12 +30,7 @@ constexpr const char* kFooter =
 LandscapeCommand::LandscapeCommand(CLI::App& parent)
     : app_(parent.add_subcommand("landscape", "The loss along a line or over a plane through a checkpoint's weights")) {
   app_->allow_extras();
-  app_->add_option("CONFIG", config_path_, "The TOML config the checkpoint was trained with")
-      ->type_name("")
-      ->required();
-  app_->add_option("--checkpoint", checkpoint_path_, "A checkpoint written by descent train --save")
-      ->type_name("FILE")
-      ->required();
+  add_checkpoint_flags(*app_, config_path_, checkpoint_path_);
   app_->add_option("--direction", direction_,
                    "gradient or random (a line), or two of them separated by a comma (a plane); default gradient")
       ->type_name("DIR[,DIR]");
@@ -42,12 +38,11 @@ LandscapeCommand::LandscapeCommand(CLI::App& parent)
   app_->add_option("--points", points_, "Points per axis, >= 3 (default 41)")->type_name("N");
   app_->add_option("--output", output_, "The picture: OUT.png or OUT.svg")->type_name("OUT")->required();
   app_->add_option("--csv", csv_, "The values as CSV (default: OUT with .csv)")->type_name("FILE");
-  app_->add_option("--data-dir", data_dir_, "Directory with the four IDX files (as for descent train)")
-      ->type_name("DIR");
+  add_data_dir_flag(*app_, data_dir_);
   app_->add_option("--batch", batch_, "Training examples the loss is evaluated on, >= 1 (default 1000)")
       ->type_name("N");
   app_->add_option("--seed", seed_, "Seed of the random directions (default: train.seed)")->type_name("S");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kLandscapeFooter + std::string(kExitStatusHelp));
 }
 
 bool LandscapeCommand::selected() const { return app_->parsed(); }

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config_flags.hpp"
 #include "descent/train/predict.hpp"
 #include "descent/util/output_paths.hpp"
 #include "exit_status.hpp"
@@ -10,7 +11,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kPredictFooter =
     "Inputs:\n"
     "  an IDX file (every image in it, gzip or raw), as MNIST's t10k-images-idx3-ubyte.gz;\n"
     "  a grey PNG or PGM (P5 or P2) image of the model's input size (28 x 28 for the examples), white\n"
@@ -39,19 +40,14 @@ constexpr const char* kFooter =
 PredictCommand::PredictCommand(CLI::App& parent)
     : app_(parent.add_subcommand("predict", "The top classes of images with their probabilities, by a checkpoint")) {
   app_->allow_extras();
-  app_->add_option("CONFIG", config_path_, "The TOML config the checkpoint was trained with")
-      ->type_name("")
-      ->required();
+  add_checkpoint_flags(*app_, config_path_, checkpoint_path_);
   app_->add_option("INPUT", inputs_, "IDX files, PNG or PGM images, or - (numbers on stdin)")
       ->type_name("")
-      ->required();
-  app_->add_option("--checkpoint", checkpoint_path_, "A checkpoint written by descent train --save")
-      ->type_name("FILE")
       ->required();
   app_->add_option("--top", top_, "Classes printed per input, best first (default 3, or all when fewer)")
       ->type_name("K");
   app_->add_option("--json", json_, "Also write the top classes and every output value as JSON")->type_name("FILE");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kPredictFooter + std::string(kExitStatusHelp));
 }
 
 bool PredictCommand::selected() const { return app_->parsed(); }

@@ -1,5 +1,7 @@
 #include "descent/train/check.hpp"
 
+#include <iostream>
+
 #include "descent/data/data_loader.hpp"
 #include "descent/diagnostics/model_check.hpp"
 #include "descent/optim/optimizer_spec.hpp"
@@ -39,7 +41,7 @@ std::string optimizer_options(const optim::OptimizerSpec& spec) {
 bool check_config(const std::string& config_path, const CheckOptions& options, std::ostream& out) {
   TrainConfig config = parse_config(config_path);
   if (options.seed) config.seed = *options.seed;
-  const std::string dir = data_dir_for(config, options.data_dir);
+  const std::string dir = data_dir_for(config, options.data_dir, options.warnings ? options.warnings : &std::cerr);
   const std::string data_dir = !dir.empty() ? dir : !config.data.train.empty() ? config.data.train : "the config";
   const TrainData data = load_data(config, data_dir);
 

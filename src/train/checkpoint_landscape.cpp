@@ -89,7 +89,7 @@ void draw_checkpoint_landscape(const std::string& config_path, const CheckpointL
                                                  {options.csv ? "--csv" : "--csv (from --output)", csv}};
   util::check_output_paths(outputs);
   landscape.seed = options.seed.value_or(config.seed);
-  const std::string data_dir = data_dir_for(config, options.data_dir);
+  const std::string data_dir = data_dir_for(config, options.data_dir, options.warnings ? options.warnings : &std::cerr);
   const TrainData data = load_data(config, data_dir);
   Generator init(config.seed);
   auto model = build_model(config, init);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <iostream>
 
 #include "descent/data/data_loader.hpp"
 #include "descent/diagnostics/check_findings.hpp"
@@ -107,7 +108,7 @@ DoctorReport run_doctor(const std::string& config_path, const DoctorOptions& opt
   TrainConfig config = parse_config(config_path);
   if (options.seed) config.seed = *options.seed;
   if (options.threads > 0) kernels::set_num_threads(options.threads);
-  const std::string dir = data_dir_for(config, options.data_dir);
+  const std::string dir = data_dir_for(config, options.data_dir, options.warnings ? options.warnings : &std::cerr);
   const std::string data_dir = !dir.empty() ? dir : "the config";
   const TrainData data = load_data(config, data_dir);
 

@@ -106,7 +106,7 @@ Evaluation evaluate_checkpoint(const std::string& config_path, const EvaluateOpt
     throw ConfigError("--split = " + options.split + ": expected test or train");
   const TrainConfig config = parse_config(config_path);
   const FlushDenormalGuard flush_guard(config.flush_denormal || flush_denormal());  // as the run had it
-  const std::string data_dir = needs_data_dir(config) ? resolve_data_dir(options.data_dir) : "";
+  const std::string data_dir = data_dir_for(config, options.data_dir, options.warnings ? options.warnings : &std::cerr);
   const TrainData data = load_data(config, data_dir);
   Generator init(config.seed);
   auto model = build_network(config, init);

@@ -14,6 +14,7 @@ struct CheckOptions {
   std::optional<std::int64_t> batch = {};    // examples checked; default train.batch_size (all for "full")
   std::int64_t samples = 100;                // elements checked per parameter tensor; 0 for all
   std::optional<std::uint64_t> seed = {};    // overrides train.seed
+  std::ostream* warnings = nullptr;          // e.g. a --data-dir the config does not read; null: std::cerr
 };
 
 // Reads the config at `config_path`, writes a summary of what is checked and the checks' report to

@@ -27,7 +27,8 @@ struct DoctorOptions {
   std::optional<std::int64_t> max_steps = {};
   std::string json_path;  // the verdict as JSON; empty: none
   bool try_fix = false;
-  int threads = 0;  // 0: leave the BLAS default
+  int threads = 0;                   // 0: leave the BLAS default
+  std::ostream* warnings = nullptr;  // e.g. a --data-dir the config does not read; null: std::cerr
 };
 
 // Where a run ended, on the doctor's evaluation sets; NaN where the task has no accuracy.
