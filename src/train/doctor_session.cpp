@@ -29,6 +29,7 @@ std::int64_t planned_updates(const TrainConfig& config, const TrainData& data) {
 
 SessionResult run_session(const TrainConfig& config, const TrainData& data, const SessionOptions& options) {
   Generator init_gen(config.seed);
+  seed_dropout(config);
   auto model = build_network(config, init_gen);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);

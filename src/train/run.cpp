@@ -113,6 +113,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const TrainData data = load_data(config, options.data_dir);
   const data::Dataset& train_set = data.train;
   Generator init_gen(config.seed);
+  seed_dropout(config);
   if (!options.resume_path.empty()) config.model.init_from.clear();  // the checkpoint holds the weights
   auto model = build_network(config, init_gen, &warnings);
   const LossFn loss_fn = build_loss(config);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "descent/tensor/generator.hpp"
+
 namespace descent::train {
 
 data::DataLoaderOptions train_loader_options(const TrainConfig& config, std::int64_t train_size) {
@@ -11,5 +13,7 @@ data::DataLoaderOptions train_loader_options(const TrainConfig& config, std::int
           .seed = config.seed + 1,
           .augment = config.data.augment};
 }
+
+void seed_dropout(const TrainConfig& config) { default_generator().manual_seed(config.seed + 2); }
 
 }  // namespace descent::train

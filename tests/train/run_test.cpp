@@ -19,7 +19,7 @@ using data::testing::idx_bytes;
 using data::testing::TempDir;
 using data::testing::write_raw;
 
-constexpr int kTrain = 12, kTest = 4;
+constexpr int kRunTrain = 12, kRunTest = 4;
 
 // 12 training and 4 test images of 2x2 pixels, labelled by whether the first pixel is bright.
 void write_data(const TempDir& dir) {
@@ -31,12 +31,12 @@ void write_data(const TempDir& dir) {
     }
     return std::pair{pixels, labels};
   };
-  const auto [train_x, train_y] = images(kTrain);
-  const auto [test_x, test_y] = images(kTest);
-  write_raw(dir.file("train-images-idx3-ubyte"), idx_bytes({kTrain, 2, 2}, train_x));
-  write_raw(dir.file("train-labels-idx1-ubyte"), idx_bytes({kTrain}, train_y));
-  write_raw(dir.file("t10k-images-idx3-ubyte"), idx_bytes({kTest, 2, 2}, test_x));
-  write_raw(dir.file("t10k-labels-idx1-ubyte"), idx_bytes({kTest}, test_y));
+  const auto [train_x, train_y] = images(kRunTrain);
+  const auto [test_x, test_y] = images(kRunTest);
+  write_raw(dir.file("train-images-idx3-ubyte"), idx_bytes({kRunTrain, 2, 2}, train_x));
+  write_raw(dir.file("train-labels-idx1-ubyte"), idx_bytes({kRunTrain}, train_y));
+  write_raw(dir.file("t10k-images-idx3-ubyte"), idx_bytes({kRunTest, 2, 2}, test_x));
+  write_raw(dir.file("t10k-labels-idx1-ubyte"), idx_bytes({kRunTest}, test_y));
 }
 
 TrainConfig config_with(const std::string& extra) {
@@ -146,6 +146,32 @@ TEST(RunTraining, ReduceLROnPlateauWatchesTheTrainingLoss) {
   EXPECT_EQ(s.epochs[1].lr, 0.1);
   EXPECT_EQ(s.epochs[2].lr, 0.05);
   EXPECT_EQ(s.epochs[3].lr, 0.025);
+}
+
+// train.seed seeds dropout's masks: a second run of the same config in the same process repeats the
+// first exactly, whatever drew from the default generator in between; another seed draws other masks
+// (the init alike: its weights are given here, so only the masks and the order differ).
+TEST(RunTraining, TrainSeedSeedsDropout) {
+  TempDir dir;
+  write_data(dir);
+  const std::string model =
+      "[model]\ninput_shape = [4]\nweight_init = \"constant(0.3)\"\n[[model.layer]]\ntype = \"linear\"\n"
+      "out_features = 6\n[[model.layer]]\ntype = \"dropout\"\np = 0.5\n[[model.layer]]\ntype = \"linear\"\n"
+      "out_features = 2\n[data]\nclasses = 2\nshuffle = false\n[train]\nepochs = 3\nbatch_size = 4\n";
+  const TrainConfig config = parse_config_string(model, "dropout.toml");
+  const RunSummary first = run(config, dir);
+  (void)randn({100}, Dtype::Float32);  // the default generator moves on
+  const RunSummary second = run(config, dir);
+  TrainConfig reseeded = config;
+  reseeded.seed = config.seed + 10;
+  const RunSummary other = run(reseeded, dir);
+  ASSERT_EQ(first.epochs.size(), 3u);
+  bool differs = false;
+  for (std::size_t e = 0; e < first.epochs.size(); ++e) {
+    EXPECT_EQ(first.epochs[e].train_loss, second.epochs[e].train_loss) << "epoch " << e;
+    differs = differs || other.epochs[e].train_loss != first.epochs[e].train_loss;
+  }
+  EXPECT_TRUE(differs) << "another train.seed drew the same dropout masks";
 }
 
 }  // namespace

@@ -14,4 +14,9 @@ namespace descent::train {
 // shuffling it would change nothing but the cost.
 data::DataLoaderOptions train_loader_options(const TrainConfig& config, std::int64_t train_size);
 
+// Seeds default_generator(), which dropout draws its masks from, with train.seed + 2 (the init uses
+// train.seed, the shuffle train.seed + 1): a run's masks follow train.seed, and two runs of one config
+// in one process draw the same masks. A resumed run then restores the checkpoint's generator state.
+void seed_dropout(const TrainConfig& config);
+
 }  // namespace descent::train
