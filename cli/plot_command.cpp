@@ -8,7 +8,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kPlotFooter =
     "What it draws:\n"
     "  metrics files (descent train --metrics, JSON Lines): training loss and test accuracy per epoch;\n"
     "  training traces (descent train --trace, CSV): each recorded weight, output and loss per step;\n"
@@ -35,7 +35,7 @@ PlotCommand::PlotCommand(CLI::App& parent)
       ->type_name("OUT")
       ->required();
   app_->add_option("--title", title_, "The picture's title (default: from the files)")->type_name("TEXT");
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kPlotFooter + std::string(kExitStatusHelp));
 }
 
 bool PlotCommand::selected() const { return app_->parsed(); }

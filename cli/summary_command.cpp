@@ -11,7 +11,7 @@
 namespace descent::cli {
 namespace {
 
-constexpr const char* kFooter =
+constexpr const char* kSummaryFooter =
     "What it does:\n"
     "  Builds the network CONFIG describes, exactly as 'descent train' does, runs one example of zeros\n"
     "  through it, and prints each layer (depth first, numbered depth-index as torchinfo does), its output\n"
@@ -30,7 +30,7 @@ SummaryCommand::SummaryCommand(CLI::App& parent)
   app_->add_option("CONFIG", config_path_, "The TOML config file, e.g. examples/nielsen/config.toml")
       ->type_name("")
       ->required();
-  app_->footer(kFooter + std::string(kExitStatusHelp));
+  app_->footer(kSummaryFooter + std::string(kExitStatusHelp));
 }
 
 bool SummaryCommand::selected() const { return app_->parsed(); }

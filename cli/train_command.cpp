@@ -25,7 +25,7 @@ namespace {
 
 constexpr int kMaxThreads = 4096;
 
-constexpr const char* kFooter =
+constexpr const char* kTrainFooter =
     "What it does:\n"
     "  Builds the network, loss and optimizer that CONFIG describes and trains it on the IDX files of\n"
     "  Fashion-MNIST or MNIST, printing one line per epoch with the test accuracy (\"Epoch 0: 9022 / 10000\").\n"
@@ -90,7 +90,7 @@ TrainCommand::TrainCommand(CLI::App& parent)
       ->type_name("FILE");
   std::vector<std::string_view> losses;
   for (const nn::LossType* loss : nn::loss_types()) losses.push_back(loss->name);
-  app_->footer(kFooter + nn::layers_help() + "\nLosses ([loss] name): " + util::join(losses) + "\n\n" +
+  app_->footer(kTrainFooter + nn::layers_help() + "\nLosses ([loss] name): " + util::join(losses) + "\n\n" +
                std::string(kExitStatusHelp));
 }
 

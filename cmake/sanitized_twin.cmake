@@ -18,7 +18,7 @@ function(descent_sanitized_twin target twin)
   endif()
   foreach(property INCLUDE_DIRECTORIES COMPILE_DEFINITIONS COMPILE_OPTIONS COMPILE_FEATURES LINK_LIBRARIES
                    INTERFACE_INCLUDE_DIRECTORIES INTERFACE_COMPILE_FEATURES INTERFACE_LINK_LIBRARIES
-                   POSITION_INDEPENDENT_CODE)
+                   POSITION_INDEPENDENT_CODE UNITY_BUILD UNITY_BUILD_BATCH_SIZE)
     get_target_property(value ${target} ${property})
     if(NOT value)
       continue()

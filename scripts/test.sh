@@ -19,12 +19,19 @@ for arg in "$@"; do
     *) echo "test.sh: unknown option $arg (expected --no-sanitize, --no-python or --all)" >&2; exit 2 ;;
   esac
 done
+# Each phase's end, with the seconds since the start: where a slow CI run spends its time.
+phase() { echo "test.sh: $1 done at ${SECONDS} s"; }
 scripts/setup.sh
+phase setup
 jobs="$(nproc)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDESCENT_SANITIZED_TESTS="$sanitize" >/dev/null
 cmake --build build -j "$jobs"
+phase build
 ctest --test-dir build --output-on-failure -j "$jobs" -LE "sanitized${exclude:+|$exclude}"
+phase "release tests"
 scripts/lint.sh
+phase lint
 if [[ "$sanitize" == ON ]]; then
   ctest --test-dir build --output-on-failure -j "$jobs" -L sanitized -LE "diagnosis${exclude:+|$exclude}"
+  phase "sanitized tests"
 fi

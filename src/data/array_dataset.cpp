@@ -9,14 +9,7 @@
 namespace descent::data {
 namespace {
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::vector<std::string> parts;
-  for (std::int64_t d : shape) parts.push_back(std::to_string(d));
-  std::string s = std::string("(").append(util::join(parts, ", "));  // not "(" + ...: GCC 12's -Wrestrict
-  return s.append(shape.size() == 1 ? ",)" : ")");
-}
-
-std::string described(const NpyArray& a) { return "shape " + shape_text(a.shape) + " dtype '" + a.descr + "'"; }
+std::string described(const NpyArray& a) { return "shape " + util::tuple_text(a.shape) + " dtype '" + a.descr + "'"; }
 
 }  // namespace
 

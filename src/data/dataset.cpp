@@ -11,8 +11,6 @@
 namespace descent::data {
 namespace {
 
-std::string dims_string(const std::vector<std::int64_t>& dims) { return util::list_text(dims); }
-
 // The path of `name` + ".gz" in dir, else of `name` itself, else nothing.
 std::optional<std::string> find_idx(const std::string& dir, const std::string& name) {
   for (const std::string& candidate : {name + ".gz", name}) {
@@ -38,10 +36,10 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
 
   const IdxArray images = read_idx(images_path);
   if (images.dims.size() != 3)
-    throw IoError(images_path + ": expected 3 dimensions (images, rows, cols), got " + dims_string(images.dims));
+    throw IoError(images_path + ": expected 3 dimensions (images, rows, cols), got " + util::list_text(images.dims));
   const IdxArray labels = read_idx(labels_path);
   if (labels.dims.size() != 1)
-    throw IoError(labels_path + ": expected 1 dimension (labels), got " + dims_string(labels.dims));
+    throw IoError(labels_path + ": expected 1 dimension (labels), got " + util::list_text(labels.dims));
   if (images.dims[0] != labels.dims[0])
     throw IoError(images_path + " holds " + std::to_string(images.dims[0]) + " images but " + labels_path + " holds " +
                   std::to_string(labels.dims[0]) + " labels: expected equal counts");

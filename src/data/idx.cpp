@@ -40,8 +40,6 @@ std::string_view type_name(std::uint8_t type) {
   }
 }
 
-std::string dims_string(const std::vector<std::int64_t>& dims) { return util::list_text(dims); }
-
 // A gzip or raw file read front to back, counting the offset in the decompressed stream for messages.
 class IdxStream {
  public:
@@ -147,7 +145,7 @@ std::uint64_t item_count(IdxStream& in, const std::vector<std::int64_t>& dims) {
   std::uint64_t total = 1;
   for (const std::int64_t d : dims) {
     if (total > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / static_cast<std::uint64_t>(d))
-      in.fail(4, "expected dimensions whose product fits in 63 bits, got " + dims_string(dims));
+      in.fail(4, "expected dimensions whose product fits in 63 bits, got " + util::list_text(dims));
     total *= static_cast<std::uint64_t>(d);
   }
   return total;
@@ -162,7 +160,7 @@ IdxArray read_idx(const std::string& path) {
   const std::uint64_t total = item_count(in, out.dims);
   const std::uint64_t data_start = in.offset();
   const auto promised = [&] {
-    return std::to_string(total) + " bytes of data for dimensions " + dims_string(out.dims) + " from byte " +
+    return std::to_string(total) + " bytes of data for dimensions " + util::list_text(out.dims) + " from byte " +
            std::to_string(data_start);
   };
 
@@ -173,7 +171,7 @@ IdxArray read_idx(const std::string& path) {
   while (out.data.size() < total) {
     const std::size_t old = out.data.size();
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(total - old, kChunk));
-    if (old + want > limit) util::check_memory(path + ": dimensions " + dims_string(out.dims), total);
+    if (old + want > limit) util::check_memory(path + ": dimensions " + util::list_text(out.dims), total);
     out.data.resize(old + want);
     if (const std::size_t got = in.read_some(out.data.data() + old, want); got < want)
       in.fail(in.offset(), "expected " + promised() + ", found " + std::to_string(old + got) + in.truncated());

@@ -172,13 +172,6 @@ void convert_all(const NpyArray& a, To* out) {
   }
 }
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::vector<std::string> parts;
-  for (std::int64_t d : shape) parts.push_back(std::to_string(d));
-  std::string s = std::string("(").append(util::join(parts, ", "));  // not "(" + ...: GCC 12's -Wrestrict
-  return s.append(shape.size() == 1 ? ",)" : ")");
-}
-
 }  // namespace
 
 std::int64_t NpyArray::numel() const {
@@ -251,16 +244,16 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& name)
   std::int64_t count = 1;
   for (const std::int64_t d : a.shape) {
     if (d != 0 && count > std::numeric_limits<std::int64_t>::max() / a.item_size / d)
-      throw IoError(name + ": shape " + shape_text(a.shape) + " of '" + a.descr +
+      throw IoError(name + ": shape " + util::tuple_text(a.shape) + " of '" + a.descr +
                     "': expected a size that fits in 64 bits");
     count *= d;
   }
   const std::int64_t n = a.numel();
   const std::size_t need = static_cast<std::size_t>(n) * static_cast<std::size_t>(a.item_size);
   if (have != need)
-    throw IoError(name + ": shape " + shape_text(a.shape) + " of '" + a.descr + "': expected " + std::to_string(need) +
-                  " bytes of data from byte " + std::to_string(data_start) + ", found " + std::to_string(have) +
-                  (have < need ? " (the file is truncated)" : ""));
+    throw IoError(name + ": shape " + util::tuple_text(a.shape) + " of '" + a.descr + "': expected " +
+                  std::to_string(need) + " bytes of data from byte " + std::to_string(data_start) + ", found " +
+                  std::to_string(have) + (have < need ? " (the file is truncated)" : ""));
   a.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(data_start), bytes.end());
   if (a.descr[0] == '>' && a.item_size > 1) swap_bytes(a);
   return a;
@@ -298,7 +291,7 @@ std::vector<std::uint8_t> npy_bytes(const Tensor& tensor) {
                                                                : "|u1";
   std::vector<std::int64_t> shape(t.shape().begin(), t.shape().end());
   std::string header =
-      "{'descr': '" + std::string(descr) + "', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
+      "{'descr': '" + std::string(descr) + "', 'fortran_order': False, 'shape': " + util::tuple_text(shape) + ", }";
   // NumPy pads with spaces and ends with a newline so that the data starts on a multiple of 64 bytes.
   const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
   header.append(total - 10 - header.size() - 1, ' ');

@@ -9,7 +9,7 @@
 namespace descent::diagnostics {
 namespace {
 
-std::string num(double x) { return util::format_number(x, ".3g"); }
+using util::short_number;
 
 std::vector<std::int64_t> counts(const std::vector<double>& labels, std::int64_t classes) {
   std::vector<std::int64_t> c(static_cast<std::size_t>(classes), 0);
@@ -31,7 +31,8 @@ void imbalance(const std::vector<double>& labels, std::int64_t classes, bool tra
   f.where = training ? "training set" : "test set";
   f.evidence = "the " + f.where + " has " + std::to_string(*hi) + " examples of class " +
                std::to_string(hi - c.begin()) + " but " + std::to_string(*lo) + " of class " +
-               std::to_string(lo - c.begin()) + " (" + (std::isfinite(ratio) ? num(ratio) + " times" : "none") +
+               std::to_string(lo - c.begin()) + " (" +
+               (std::isfinite(ratio) ? short_number(ratio) + " times" : "none") +
                "): a model that favours the frequent classes scores well on the loss and badly on the rare ones";
   if (training) {
     const double n = static_cast<double>(labels.size());
@@ -77,8 +78,8 @@ std::vector<Finding> inspect_inputs(const Tensor& train_inputs) {
     Finding f;
     f.cause = "unscaled_input";
     f.where = "data";
-    f.evidence = "the training inputs have mean " + num(s.mean) + ", standard deviation " + num(s.std) +
-                 " and largest magnitude " + num(s.max_abs) +
+    f.evidence = "the training inputs have mean " + short_number(s.mean) + ", standard deviation " +
+                 short_number(s.std) + " and largest magnitude " + short_number(s.max_abs) +
                  ": pre-activations and gradients scale with them, far from the unit scale that inits and "
                  "learning rates assume";
     f.fix_text = "standardize the inputs (mean 0, standard deviation 1 per channel)";
@@ -106,8 +107,8 @@ std::vector<Finding> inspect_labels(const Tensor& train_labels, const Tensor& te
       Finding f;
       f.cause = "unshuffled_data";
       f.where = "data.shuffle";
-      f.evidence = "batches are taken in stored order and " + num(100 * rate) +
-                   "% of consecutive training labels are equal (" + num(100 * expected) +
+      f.evidence = "batches are taken in stored order and " + short_number(100 * rate) +
+                   "% of consecutive training labels are equal (" + short_number(100 * expected) +
                    "% in a shuffled order): each batch pulls the model toward a few classes, and the last ones "
                    "seen win";
       f.fix_text = "shuffle the training set every epoch";

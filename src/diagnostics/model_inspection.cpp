@@ -10,7 +10,7 @@
 namespace descent::diagnostics {
 namespace {
 
-std::string num(double x) { return util::format_number(x, ".3g"); }
+using util::short_number;
 
 bool starts(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -135,7 +135,7 @@ std::vector<Finding> inspect_weights(const nn::Module& model, const std::vector<
       Finding f;
       f.cause = "bad_init";
       f.where = name;
-      f.evidence = name + " starts with every element " + num(w.front()) +
+      f.evidence = name + " starts with every element " + short_number(w.front()) +
                    (hidden ? ": its units compute the same function, get the same gradient and stay copies of "
                              "each other"
                            : ": every output starts the same");
@@ -149,8 +149,8 @@ std::vector<Finding> inspect_weights(const nn::Module& model, const std::vector<
       f.cause = "bad_init";
       f.severity = Severity::Warning;
       f.where = name;
-      f.evidence = name + " starts with standard deviation " + num(std) + " for fan-in " + std::to_string(fan_in) +
-                   " (std x sqrt(fan_in) = " + num(scale) +
+      f.evidence = name + " starts with standard deviation " + short_number(std) + " for fan-in " +
+                   std::to_string(fan_in) + " (std x sqrt(fan_in) = " + short_number(scale) +
                    "; PyTorch's default gives 0.58, Kaiming's 1.41): activations " + (scale > 4 ? "grow" : "shrink") +
                    " by about that factor in each layer";
       f.suggestion = {scale};

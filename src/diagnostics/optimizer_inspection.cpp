@@ -8,7 +8,7 @@
 namespace descent::diagnostics {
 namespace {
 
-std::string num(double x) { return util::format_number(x, "g"); }
+std::string six_digits(double x) { return util::format_number(x, "g"); }
 
 Finding suspect(std::string cause, const std::string& key, std::string evidence, double fixed, std::string fix_text) {
   Finding f;
@@ -48,22 +48,22 @@ std::vector<Finding> inspect_optimizer(const optim::OptimizerSpec& spec) {
   const double momentum = optimizer_option(spec, "momentum");
   if (momentum >= 0.995)
     out.push_back(suspect("bad_optimizer_setting", "momentum",
-                          "momentum = " + num(momentum) + ": a velocity that keeps " + num(100 * momentum) +
-                              "% of itself every step multiplies the step by about " + num(1 / (1 - momentum)) +
-                              " and takes hundreds of steps to turn",
+                          "momentum = " + six_digits(momentum) + ": a velocity that keeps " +
+                              six_digits(100 * momentum) + "% of itself every step multiplies the step by about " +
+                              six_digits(1 / (1 - momentum)) + " and takes hundreds of steps to turn",
                           0.9, "use momentum 0.9"));
   if (name == "adam" || name == "adamw") {
     const double beta1 = optimizer_option(spec, "betas", 0), beta2 = optimizer_option(spec, "betas", 1);
     if (beta1 >= 0.995 || beta2 < 0.9 || beta2 <= beta1)
       out.push_back(suspect("bad_optimizer_setting", "betas",
-                            "betas = [" + num(beta1) + ", " + num(beta2) +
+                            "betas = [" + six_digits(beta1) + ", " + six_digits(beta2) +
                                 "]: Adam needs a short memory for the mean (beta1 about 0.9) and a long one for the "
                                 "square (beta2 about 0.999, above beta1), or its steps swing or stall",
                             NAN, "use betas [0.9, 0.999]"));
     const double eps = optimizer_option(spec, "eps");
     if (eps >= 1e-2)
       out.push_back(suspect("bad_optimizer_setting", "eps",
-                            "eps = " + num(eps) +
+                            "eps = " + six_digits(eps) +
                                 ": where gradients are smaller than eps, Adam's step is lr x gradient / eps, a "
                                 "plain gradient step with a tiny learning rate",
                             1e-8, "use eps 1e-8"));
@@ -72,20 +72,21 @@ std::vector<Finding> inspect_optimizer(const optim::OptimizerSpec& spec) {
     const double alpha = optimizer_option(spec, "alpha");
     if (alpha < 0.9)
       out.push_back(suspect("bad_optimizer_setting", "alpha",
-                            "alpha = " + num(alpha) +
+                            "alpha = " + six_digits(alpha) +
                                 ": the squared-gradient average forgets within a few steps, so "
                                 "each step is close to lr x sign(gradient)",
                             0.99, "use alpha 0.99"));
     const double eps = optimizer_option(spec, "eps");
     if (eps >= 1e-2)
       out.push_back(suspect("bad_optimizer_setting", "eps",
-                            "eps = " + num(eps) + ": steps shrink to lr x gradient / eps", 1e-8, "use eps 1e-8"));
+                            "eps = " + six_digits(eps) + ": steps shrink to lr x gradient / eps", 1e-8,
+                            "use eps 1e-8"));
   }
   if (name == "adadelta") {
     const double rho = optimizer_option(spec, "rho");
     if (rho < 0.5)
       out.push_back(suspect("bad_optimizer_setting", "rho",
-                            "rho = " + num(rho) + ": the running averages forget within a step or two", 0.9,
+                            "rho = " + six_digits(rho) + ": the running averages forget within a step or two", 0.9,
                             "use rho 0.9"));
   }
   const double decay = optimizer_option(spec, "weight_decay");
@@ -95,9 +96,9 @@ std::vector<Finding> inspect_optimizer(const optim::OptimizerSpec& spec) {
   if (decay > 0 && ((shrinks && lr * decay >= 1e-3) || (!shrinks && decay >= 0.05)))
     out.push_back(
         suspect("over_regularization", "weight_decay",
-                "weight_decay = " + num(decay) +
-                    (shrinks ? ": the weights shrink by " + num(100 * lr * decay) + "% every step, halving in " +
-                                   num(std::log(0.5) / std::log(1 - lr * decay)) + " steps"
+                "weight_decay = " + six_digits(decay) +
+                    (shrinks ? ": the weights shrink by " + six_digits(100 * lr * decay) + "% every step, halving in " +
+                                   six_digits(std::log(0.5) / std::log(1 - lr * decay)) + " steps"
                              : std::string(": the penalty's gradient weight_decay x w rivals the loss's")),
                 shrinks ? 1e-4 / std::max(lr, 1e-12) : 5e-4, "a weight decay 100 times smaller, or none"));
   return out;
@@ -111,7 +112,7 @@ std::vector<Finding> inspect_dropout(const std::vector<std::pair<std::string, do
       f.cause = "over_regularization";
       f.severity = Severity::Warning;
       f.where = where;
-      f.evidence = "dropout p = " + num(p) + " at layer " + where + ": only " + num(100 * (1 - p)) +
+      f.evidence = "dropout p = " + six_digits(p) + " at layer " + where + ": only " + six_digits(100 * (1 - p)) +
                    "% of the units take part in each step";
       f.suggestion = {0.2};
       f.fix_text = "dropout p 0.2 to 0.5";

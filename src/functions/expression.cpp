@@ -17,12 +17,13 @@
 #include "descent/util/join.hpp"
 
 namespace descent::functions {
-namespace {
-
+// Outside the anonymous namespace: Expression::Node, declared in the header, holds a pointer to one.
 struct UnaryFunction {
   std::string_view name;
   Tensor (*apply)(const Tensor&);
 };
+
+namespace {
 
 // Adding a function is one row here.
 const std::array<UnaryFunction, 8> kFunctions = {{
@@ -71,7 +72,7 @@ std::string message(const std::string& expression, std::size_t column, const std
 }
 
 // A token quoted in a reason: a 10,000-digit number is not shown whole.
-std::string quoted(std::string_view token) {
+std::string token_excerpt(std::string_view token) {
   return std::string(1, '\'').append(util::excerpt(token, 20)).append(1, '\'');
 }
 
@@ -278,7 +279,7 @@ class Parser {
       ++pos_;
       if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
       if (pos_ == text_.size() || !is_digit(text_[pos_]))
-        fail(pos_, "malformed number " + quoted(std::string_view(text_).substr(start, pos_ - start)) +
+        fail(pos_, "malformed number " + token_excerpt(std::string_view(text_).substr(start, pos_ - start)) +
                        ": expected the exponent's digits");
       while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
     }
@@ -286,7 +287,7 @@ class Parser {
     n->token = text_.substr(start, pos_ - start);
     const auto [end, ec] = std::from_chars(n->token.data(), n->token.data() + n->token.size(), n->number);
     if (ec != std::errc() || end != n->token.data() + n->token.size())
-      fail(start, "number " + quoted(n->token) + " is out of range");
+      fail(start, "number " + token_excerpt(n->token) + " is out of range");
     return n;
   }
 
@@ -294,7 +295,7 @@ class Parser {
     const std::size_t start = pos_;
     while (pos_ < text_.size() && is_name_char(text_[pos_])) ++pos_;
     const std::string_view word = std::string_view(text_).substr(start, pos_ - start);
-    const std::string quoted_word = quoted(word);
+    const std::string quoted_word = token_excerpt(word);
     const bool call = peek() == '(';
     if (const UnaryFunction* f = find_function(word)) {
       if (!call)

@@ -7,8 +7,8 @@ namespace {
 
 using kernels::BinaryOp;
 
-constexpr std::array<std::string_view, 2> kBuffers = {"square_avg", "acc_delta"};
-constexpr std::array<OptionField<AdadeltaOptions>, 5> kFields = {{
+constexpr std::array<std::string_view, 2> kAdadeltaBuffers = {"square_avg", "acc_delta"};
+constexpr std::array<OptionField<AdadeltaOptions>, 5> kAdadeltaFields = {{
     field<&AdadeltaOptions::lr>("lr"),
     field<&AdadeltaOptions::rho>("rho"),
     field<&AdadeltaOptions::eps>("eps"),
@@ -25,7 +25,7 @@ Tensor rms(const Tensor& x, double eps) {
 
 }  // namespace
 
-std::span<const OptionField<AdadeltaOptions>> AdadeltaOptions::fields() { return kFields; }
+std::span<const OptionField<AdadeltaOptions>> AdadeltaOptions::fields() { return kAdadeltaFields; }
 
 void AdadeltaOptions::check() const {
   check_option(lr >= 0, kName, "lr", lr, "lr >= 0");
@@ -37,7 +37,7 @@ void AdadeltaOptions::check() const {
 Adadelta::Adadelta(const std::vector<Tensor>& params, AdadeltaOptions options) { add_param_group(params, options); }
 Adadelta::Adadelta(NamedParameters params, AdadeltaOptions options) { add_param_group(std::move(params), options); }
 
-std::span<const std::string_view> Adadelta::buffer_names() const { return kBuffers; }
+std::span<const std::string_view> Adadelta::buffer_names() const { return kAdadeltaBuffers; }
 
 void Adadelta::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdadeltaOptions& o) {
   const Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);

@@ -5,8 +5,8 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<std::string_view, 1> kBuffers = {"sum"};
-constexpr std::array<OptionField<AdagradOptions>, 6> kFields = {{
+constexpr std::array<std::string_view, 1> kAdagradBuffers = {"sum"};
+constexpr std::array<OptionField<AdagradOptions>, 6> kAdagradFields = {{
     field<&AdagradOptions::lr>("lr"),
     field<&AdagradOptions::lr_decay>("lr_decay"),
     field<&AdagradOptions::weight_decay>("weight_decay"),
@@ -17,7 +17,7 @@ constexpr std::array<OptionField<AdagradOptions>, 6> kFields = {{
 
 }  // namespace
 
-std::span<const OptionField<AdagradOptions>> AdagradOptions::fields() { return kFields; }
+std::span<const OptionField<AdagradOptions>> AdagradOptions::fields() { return kAdagradFields; }
 
 void AdagradOptions::check() const {
   check_option(lr >= 0, kName, "lr", lr, "lr >= 0");
@@ -31,7 +31,7 @@ void AdagradOptions::check() const {
 Adagrad::Adagrad(const std::vector<Tensor>& params, AdagradOptions options) { add_param_group(params, options); }
 Adagrad::Adagrad(NamedParameters params, AdagradOptions options) { add_param_group(std::move(params), options); }
 
-std::span<const std::string_view> Adagrad::buffer_names() const { return kBuffers; }
+std::span<const std::string_view> Adagrad::buffer_names() const { return kAdagradBuffers; }
 
 void Adagrad::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdagradOptions& o) {
   const Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);

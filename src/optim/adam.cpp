@@ -7,7 +7,7 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<AdamOptions>, 6> kFields = {{
+constexpr std::array<OptionField<AdamOptions>, 6> kAdamFields = {{
     field<&AdamOptions::lr>("lr"),
     field<&AdamOptions::betas>("betas"),
     field<&AdamOptions::eps>("eps"),
@@ -55,7 +55,7 @@ void adam_step(const Tensor& p, const Tensor& g, ParamState& state, double lr, B
 
 }  // namespace detail
 
-std::span<const OptionField<AdamOptions>> AdamOptions::fields() { return kFields; }
+std::span<const OptionField<AdamOptions>> AdamOptions::fields() { return kAdamFields; }
 
 void AdamOptions::check() const { detail::check_adam_options(kName, lr, betas, eps, weight_decay); }
 

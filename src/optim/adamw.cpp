@@ -7,7 +7,7 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<AdamWOptions>, 6> kFields = {{
+constexpr std::array<OptionField<AdamWOptions>, 6> kAdamwFields = {{
     field<&AdamWOptions::lr>("lr"),
     field<&AdamWOptions::betas>("betas"),
     field<&AdamWOptions::eps>("eps"),
@@ -18,7 +18,7 @@ constexpr std::array<OptionField<AdamWOptions>, 6> kFields = {{
 
 }  // namespace
 
-std::span<const OptionField<AdamWOptions>> AdamWOptions::fields() { return kFields; }
+std::span<const OptionField<AdamWOptions>> AdamWOptions::fields() { return kAdamwFields; }
 
 void AdamWOptions::check() const { detail::check_adam_options(kName, lr, betas, eps, weight_decay); }
 

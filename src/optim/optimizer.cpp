@@ -6,6 +6,7 @@
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::optim {
 namespace {
@@ -18,13 +19,6 @@ Tensor copy_of(const Tensor& t, Dtype dtype) {
   Tensor out = Tensor::empty(t.shape(), dtype);
   kernels::copy_(out, t);
   return out;
-}
-
-std::string quoted(std::string_view s) {
-  std::string q(1, '"');
-  q.append(s);
-  q.push_back('"');
-  return q;
 }
 
 }  // namespace
@@ -46,7 +40,7 @@ void Optimizer::add_group(NamedParameters params) {
   const std::string who(name());
   if (params.empty()) throw ValueError(who + ": got an empty parameter list");
   for (const auto& [pname, p] : params) {
-    const std::string what = who + ": parameter " + quoted(pname);
+    const std::string what = who + ": parameter " + util::double_quoted(pname);
     if (!p.defined()) throw ValueError(what + " is an undefined tensor");
     if (!p.is_leaf() || !p.requires_grad()) throw ValueError(what + " must be a leaf tensor that requires grad");
     if (!p.is_contiguous()) throw ValueError(what + " must be contiguous");
@@ -146,15 +140,15 @@ void Optimizer::load_state_dict(const OptimizerState& in) {
     const std::size_t dot = key.rfind('.');
     const std::string param = key.substr(0, dot), buffer = dot == key.npos ? "" : key.substr(dot + 1);
     const Tensor* p = dot == key.npos ? nullptr : find_parameter(param);
-    if (!p) throw ValueError(who + "key " + quoted(key) + " names no parameter of this optimizer");
+    if (!p) throw ValueError(who + "key " + util::double_quoted(key) + " names no parameter of this optimizer");
     const auto known = buffer_names();
     if (std::find(known.begin(), known.end(), buffer) == known.end()) {
       const std::string list = join(known);
-      throw ValueError(who + "key " + quoted(key) + ": " + std::string(name()) + " keeps no buffer " + quoted(buffer) +
-                       " (its buffers: " + (list.empty() ? "none" : list) + ")");
+      throw ValueError(who + "key " + util::double_quoted(key) + ": " + std::string(name()) + " keeps no buffer " +
+                       util::double_quoted(buffer) + " (its buffers: " + (list.empty() ? "none" : list) + ")");
     }
     if (!t.defined() || !(t.shape() == p->shape()))
-      throw ShapeError(who + "key " + quoted(key) + " has shape " +
+      throw ShapeError(who + "key " + util::double_quoted(key) + " has shape " +
                        (t.defined() ? to_string(t.shape()) : "(undefined)") + ", its parameter " +
                        to_string(p->shape()));
     fresh[param].buffers[buffer] = copy_of(t, p->dtype());
@@ -166,16 +160,17 @@ void Optimizer::load_state_dict(const OptimizerState& in) {
       const std::size_t dot = rest.find('.');
       const auto g = parse_integer(rest.substr(0, dot == rest.npos ? 0 : dot));
       if (!g || *g < 0 || static_cast<std::size_t>(*g) >= groups_.size())
-        throw ValueError(who + "key " + quoted(key) + " names no parameter group of this optimizer (it has " +
-                         std::to_string(groups_.size()) + ")");
+        throw ValueError(who + "key " + util::double_quoted(key) +
+                         " names no parameter group of this optimizer (it has " + std::to_string(groups_.size()) + ")");
       options[static_cast<std::size_t>(*g)].emplace_back(rest.substr(dot + 1), value);
     } else if (key.ends_with(kStepSuffix) && find_parameter(key.substr(0, key.size() - kStepSuffix.size()))) {
       // Below 2^63 before the cast: casting a larger value (1e308, inf) is undefined.
       if (!(value >= 0 && value < 0x1p63) || value != static_cast<double>(static_cast<std::int64_t>(value)))
-        throw ValueError(who + quoted(key) + " = " + format_number(value) + ": expected a whole number from 0 to 2^63");
+        throw ValueError(who + util::double_quoted(key) + " = " + format_number(value) +
+                         ": expected a whole number from 0 to 2^63");
       fresh[key.substr(0, key.size() - kStepSuffix.size())].step = static_cast<std::int64_t>(value);
     } else {
-      throw ValueError(who + "key " + quoted(key) +
+      throw ValueError(who + "key " + util::double_quoted(key) +
                        " is neither <parameter>.step of a parameter of this optimizer nor " +
                        std::string(kGroupPrefix) + "<group>.<option>");
     }

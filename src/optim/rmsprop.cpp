@@ -5,8 +5,8 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<std::string_view, 3> kBuffers = {"square_avg", "grad_avg", "momentum_buffer"};
-constexpr std::array<OptionField<RMSpropOptions>, 7> kFields = {{
+constexpr std::array<std::string_view, 3> kRmspropBuffers = {"square_avg", "grad_avg", "momentum_buffer"};
+constexpr std::array<OptionField<RMSpropOptions>, 7> kRmspropFields = {{
     field<&RMSpropOptions::lr>("lr"),
     field<&RMSpropOptions::alpha>("alpha"),
     field<&RMSpropOptions::eps>("eps"),
@@ -18,7 +18,7 @@ constexpr std::array<OptionField<RMSpropOptions>, 7> kFields = {{
 
 }  // namespace
 
-std::span<const OptionField<RMSpropOptions>> RMSpropOptions::fields() { return kFields; }
+std::span<const OptionField<RMSpropOptions>> RMSpropOptions::fields() { return kRmspropFields; }
 
 void RMSpropOptions::check() const {
   check_option(lr >= 0, kName, "lr", lr, "lr >= 0");
@@ -31,7 +31,7 @@ void RMSpropOptions::check() const {
 RMSprop::RMSprop(const std::vector<Tensor>& params, RMSpropOptions options) { add_param_group(params, options); }
 RMSprop::RMSprop(NamedParameters params, RMSpropOptions options) { add_param_group(std::move(params), options); }
 
-std::span<const std::string_view> RMSprop::buffer_names() const { return kBuffers; }
+std::span<const std::string_view> RMSprop::buffer_names() const { return kRmspropBuffers; }
 
 void RMSprop::update(const Tensor& p, const Tensor& grad, ParamState& state, const RMSpropOptions& o) {
   const Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);

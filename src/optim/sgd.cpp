@@ -5,8 +5,8 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<std::string_view, 1> kBuffers = {"momentum_buffer"};
-constexpr std::array<OptionField<SGDOptions>, 6> kFields = {{
+constexpr std::array<std::string_view, 1> kSgdBuffers = {"momentum_buffer"};
+constexpr std::array<OptionField<SGDOptions>, 6> kSgdFields = {{
     field<&SGDOptions::lr>("lr"),
     field<&SGDOptions::momentum>("momentum"),
     field<&SGDOptions::dampening>("dampening"),
@@ -17,7 +17,7 @@ constexpr std::array<OptionField<SGDOptions>, 6> kFields = {{
 
 }  // namespace
 
-std::span<const OptionField<SGDOptions>> SGDOptions::fields() { return kFields; }
+std::span<const OptionField<SGDOptions>> SGDOptions::fields() { return kSgdFields; }
 
 void SGDOptions::check() const {
   check_option(lr >= 0, kName, "lr", lr, "lr >= 0");
@@ -33,7 +33,7 @@ void SGDOptions::check() const {
 SGD::SGD(const std::vector<Tensor>& params, SGDOptions options) { add_param_group(params, options); }
 SGD::SGD(NamedParameters params, SGDOptions options) { add_param_group(std::move(params), options); }
 
-std::span<const std::string_view> SGD::buffer_names() const { return kBuffers; }
+std::span<const std::string_view> SGD::buffer_names() const { return kSgdBuffers; }
 
 void SGD::update(const Tensor& p, const Tensor& grad, ParamState& state, const SGDOptions& o) {
   if (o.momentum == 0 && o.weight_decay == 0) {  // plain SGD: one pass, p -= lr g

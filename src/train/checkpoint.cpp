@@ -22,11 +22,11 @@ constexpr std::string_view kOptimizerScalar = "optimizer_scalar.";
 constexpr std::string_view kSchedulerScalar = "scheduler.";
 
 // "%a": a hexadecimal float, which strtod reads back to the same bits.
-std::string exact(double v) { return util::format_number(v, "a"); }
+using util::exact_number;
 
 std::string exact_list(const std::vector<double>& values) {
   std::vector<std::string> parts;
-  for (double v : values) parts.push_back(exact(v));
+  for (double v : values) parts.push_back(exact_number(v));
   return util::join(parts, ",");
 }
 
@@ -107,10 +107,10 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
   for (const auto& [name, t] : parts.model.state_dict()) f.tensors[name] = t;
   const optim::OptimizerState opt = parts.optimizer.state_dict();
   for (const auto& [key, t] : opt.tensors) f.tensors[std::string(kOptimizerPrefix) + key] = t;
-  for (const auto& [key, v] : opt.scalars) f.metadata[std::string(kOptimizerScalar) + key] = exact(v);
+  for (const auto& [key, v] : opt.scalars) f.metadata[std::string(kOptimizerScalar) + key] = exact_number(v);
   if (parts.scheduler)
     for (const auto& [key, v] : parts.scheduler->state_dict())
-      f.metadata[std::string(kSchedulerScalar) + key] = exact(v);
+      f.metadata[std::string(kSchedulerScalar) + key] = exact_number(v);
   f.metadata["format"] = kFormat;
   f.metadata["epochs_done"] = std::to_string(progress.epochs_done);
   f.metadata["step"] = std::to_string(progress.step);
@@ -120,7 +120,7 @@ void save_checkpoint(const std::string& path, const TrainConfig& config, const T
   f.metadata["config_path"] = config.path;
   f.metadata["config"] = file_text(config.path);
   if (progress.first_losses > 0) {
-    f.metadata["first_losses_mean"] = exact(progress.first_losses_mean);
+    f.metadata["first_losses_mean"] = exact_number(progress.first_losses_mean);
     f.metadata["first_losses"] = std::to_string(progress.first_losses);
   }
   if (progress.data) write_fingerprint(*progress.data, f.metadata);

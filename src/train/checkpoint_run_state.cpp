@@ -10,7 +10,7 @@
 namespace descent::train {
 namespace {
 
-std::string exact(double v) { return util::format_number(v, "a"); }
+using util::exact_number;
 
 IoError malformed(const std::string& path, const std::string& key, const std::string& value, const char* expected) {
   return IoError(path + ": metadata " + key + " = \"" + value + "\": expected " + expected);
@@ -40,7 +40,7 @@ double finite(const std::string& path, const Metadata& metadata, const std::stri
 }
 
 void write_best(const std::string& prefix, const BestMetric::State& state, Metadata& metadata) {
-  metadata[prefix + ".best"] = exact(state.best);
+  metadata[prefix + ".best"] = exact_number(state.best);
   metadata[prefix + ".best_epoch"] = std::to_string(state.best_epoch);
   metadata[prefix + ".wait"] = std::to_string(state.wait);
 }
@@ -63,9 +63,9 @@ void write_run_state(const TrainingProgress& progress, const data::DataLoader& l
     const EpochPosition& at = *progress.in_epoch;
     metadata["epoch_batches"] = std::to_string(at.batches);
     metadata["epoch_samples"] = std::to_string(at.samples);
-    metadata["epoch_loss_sum"] = exact(at.loss_sum);
-    metadata["epoch_lr"] = exact(at.lr);
-    metadata["epoch_seconds"] = exact(at.seconds);
+    metadata["epoch_loss_sum"] = exact_number(at.loss_sum);
+    metadata["epoch_lr"] = exact_number(at.lr);
+    metadata["epoch_seconds"] = exact_number(at.seconds);
     const data::DataLoader::Position position = loader.position();
     metadata["loader_epoch_generator"] = position.epoch_generator;
     metadata["loader_rows"] = std::to_string(position.rows);

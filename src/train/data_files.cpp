@@ -7,11 +7,10 @@
 #include "descent/error.hpp"
 #include "descent/nn/losses/loss_type.hpp"
 #include "descent/train/validation_split.hpp"
+#include "descent/util/join.hpp"
 
 namespace descent::train {
 namespace {
-
-std::string quoted(const std::string& s) { return std::string("\"").append(s).append("\""); }
 
 data::Dataset load_file(const TrainConfig& config, const std::string& path, const std::string& labels,
                         std::int64_t limit) {
@@ -32,7 +31,7 @@ data::Dataset load_file(const TrainConfig& config, const std::string& path, cons
 std::string source(const TrainConfig& config, bool train) {
   const DataConfig& c = config.data;
   const std::string& labels = train ? c.train_labels : c.test_labels;
-  return std::string(train ? "data.train = " : "data.test = ") + quoted(train ? c.train : c.test) +
+  return std::string(train ? "data.train = " : "data.test = ") + util::double_quoted(train ? c.train : c.test) +
          (labels.empty() ? "" : " (labels " + labels + ")");
 }
 
@@ -65,7 +64,7 @@ void load_data_files(const TrainConfig& config, TrainData& d) {
   }
   if (kind != nn::LossTargets::Values)
     throw ConfigError(config.path + ": " + train + ": float targets " + to_string(d.train.targets.shape()) +
-                      " with loss.name = " + quoted(config.loss.name) +
+                      " with loss.name = " + util::double_quoted(config.loss.name) +
                       ": expected integer class labels (save y as integers, y.astype(np.int64)), or a loss of "
                       "targets such as mse");
   for (const auto& [set, name] : {std::pair{&d.train, train}, {&d.test, test}})

@@ -9,6 +9,7 @@
 
 #include "descent/diagnostics/optimizer_inspection.hpp"
 #include "descent/error.hpp"
+#include "descent/util/join.hpp"
 #include "descent/util/number_text.hpp"
 
 namespace descent::train {
@@ -16,12 +17,11 @@ namespace {
 
 using diagnostics::Finding;
 
-std::string number(double x) {
+std::string toml_float(double x) {
   std::string s = util::format_number(x, ".3g");
   if (s.find_first_of(".e") == std::string::npos) s += ".0";  // a float in TOML, as the key expects
   return s;
 }
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 // The config's lr, else the optimizer's default (Adagrad's and RMSprop's 1e-2, Adadelta's 1.0).
 double lr_of(const TrainConfig& config) { return diagnostics::optimizer_option(config.optim, "lr"); }
@@ -55,14 +55,15 @@ std::string layer_key(std::size_t i, const std::string& key) { return "model.lay
 
 // The keys that reset the weight init of every layer to `init`: [model]'s, and each layer's own if set.
 ConfigChange weight_init_change(const TrainConfig& c, const std::string& init) {
-  ConfigChange change{{"model.weight_init", quoted(init)}};
+  ConfigChange change{{"model.weight_init", util::double_quoted(init)}};
   for (std::size_t i = 0; i < c.model.layer.size(); ++i)
-    if (!c.model.layer[i].option("weight_init").empty()) change.push_back({layer_key(i, "weight_init"), quoted(init)});
+    if (!c.model.layer[i].option("weight_init").empty())
+      change.push_back({layer_key(i, "weight_init"), util::double_quoted(init)});
   return change;
 }
 
 // The layer the model's output comes from, in the layer form: the last that is not a pass-through.
-long last_layer(const TrainConfig& c) {
+long output_layer_index(const TrainConfig& c) {
   for (long i = static_cast<long>(c.model.layer.size()) - 1; i >= 0; --i) {
     const std::string& t = c.model.layer[static_cast<std::size_t>(i)].type;
     if (t != "dropout" && t != "flatten" && t != "identity") return i;
@@ -90,7 +91,7 @@ std::string fitting_init(const TrainConfig& c) {
 ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
   const std::string& cause = f.cause;
   const double factor = f.suggestion.empty() ? NAN : f.suggestion.front();
-  if (cause == "lr_too_high" || cause == "lr_too_low") return {{"optim.lr", number(lr_of(c) * factor)}};
+  if (cause == "lr_too_high" || cause == "lr_too_low") return {{"optim.lr", toml_float(lr_of(c) * factor)}};
   if (cause == "exploding_gradient") {
     // An init the config chose is the likely source; else bound the steps.
     bool chosen = c.model.weight_init != "default" || (c.model.layer.empty() && c.model.init != "default");
@@ -110,15 +111,15 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
     if (f.severity != diagnostics::Severity::Problem || (c.loss.name != "cross_entropy" && c.loss.name != "nll"))
       return {};
     std::string list = "[";
-    for (std::size_t i = 0; i < f.suggestion.size(); ++i) list += (i ? ", " : "") + number(f.suggestion[i]);
+    for (std::size_t i = 0; i < f.suggestion.size(); ++i) list += (i ? ", " : "") + toml_float(f.suggestion[i]);
     return {{"loss.weight", list + "]"}};
   }
   if (cause == "loss_output_mismatch") {
     const bool wants_sigmoid = c.loss.name == "bce";
     const bool wants_log_softmax = c.loss.name == "nll";
     const std::string activation = wants_sigmoid ? "sigmoid" : wants_log_softmax ? "log_softmax" : "none";
-    if (!layer_form(c)) return {{"model.output_activation", quoted(activation)}};
-    const long last = last_layer(c);
+    if (!layer_form(c)) return {{"model.output_activation", util::double_quoted(activation)}};
+    const long last = output_layer_index(c);
     if (last < 0 || activation != "none" || !c.model.layer[static_cast<std::size_t>(last)].options.empty()) return {};
     return {{layer_key(static_cast<std::size_t>(last), "type"), "\"identity\""}};
   }
@@ -130,7 +131,7 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
     if (!layer_form(c)) return {{"model.activation", "\"relu\""}, {"model.weight_init", "\"kaiming_uniform\""}};
     ConfigChange change = weight_init_change(c, "kaiming_uniform");
     for (std::size_t i : layers_of_type(c, {"sigmoid", "tanh"}))
-      if (static_cast<long>(i) != last_layer(c)) change.push_back({layer_key(i, "type"), "\"relu\""});
+      if (static_cast<long>(i) != output_layer_index(c)) change.push_back({layer_key(i, "type"), "\"relu\""});
     return change;
   }
   if (cause == "dead_relu") {
@@ -149,7 +150,7 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
       double decay = 0;
       for (const auto& [key, value] : c.optim.options)
         if (key == "weight_decay") decay = std::stod(value);
-      return {{"optim.weight_decay", number(decay * 0.01)}};
+      return {{"optim.weight_decay", toml_float(decay * 0.01)}};
     }
     const long i = layer_index(f.where);
     if (i >= 0 && layer_form(c)) return {{layer_key(static_cast<std::size_t>(i), "p"), "0.2"}};
@@ -157,7 +158,7 @@ ConfigChange config_fix(const Finding& f, const TrainConfig& c) {
   }
   if (cause == "bad_optimizer_setting") {
     if (f.where == "optim.betas") return {{"optim.betas", "[0.9, 0.999]"}};
-    if (!f.suggestion.empty() && std::isfinite(factor)) return {{f.where, number(factor)}};
+    if (!f.suggestion.empty() && std::isfinite(factor)) return {{f.where, toml_float(factor)}};
     return {};
   }
   if (cause == "undertrained") {

@@ -8,7 +8,7 @@
 namespace descent::train {
 namespace {
 
-double fraction(std::int64_t correct, std::int64_t total) {
+double fraction_or_nan(std::int64_t correct, std::int64_t total) {
   return total ? static_cast<double>(correct) / static_cast<double>(total) : NAN;
 }
 
@@ -16,10 +16,10 @@ double fraction(std::int64_t correct, std::int64_t total) {
 
 double metric_value(std::string_view metric, const EpochResult& r) {
   if (metric == "val_loss") return r.val_loss;
-  if (metric == "val_accuracy") return fraction(r.val_correct, r.val_total);
+  if (metric == "val_accuracy") return fraction_or_nan(r.val_correct, r.val_total);
   if (metric == "train_loss") return r.train_loss;
   if (metric == "test_loss") return r.test_loss;
-  if (metric == "test_accuracy") return fraction(r.test_correct, r.test_total);
+  if (metric == "test_accuracy") return fraction_or_nan(r.test_correct, r.test_total);
   throw ValueError("metric \"" + std::string(metric) +
                    "\": expected one of val_loss, val_accuracy, train_loss, test_loss, test_accuracy");
 }

@@ -11,12 +11,11 @@
 namespace descent::train {
 namespace {
 
-std::string shape_text(const std::vector<std::int64_t>& s) { return util::list_text(s); }
-
 // One example's values going into or out of a layer: within the memory limit (counted as float32, the
 // smallest dtype) before the next layer computes with them, as a config may claim sizes up to 2^63 - 1.
 void check_example(const std::string& what, const std::vector<std::int64_t>& shape) {
-  util::check_memory(what + " " + shape_text(shape) + " of one example (as float32)", util::checked_bytes(shape, 4));
+  util::check_memory(what + " " + util::list_text(shape) + " of one example (as float32)",
+                     util::checked_bytes(shape, 4));
 }
 
 // An option's value as a config writes it: 3,1 (a Size2's text) is [3, 1]; "(default)" when not set.
@@ -109,12 +108,12 @@ void infer_layer_shapes(ModelConfig& model, const std::string& path) {
       }
     } catch (const nn::LayerInputError& e) {
       if (e.key().empty())
-        throw ConfigError(where + " (" + l.type + "): input shape " + shape_text(l.in_shape) + ": expected " +
+        throw ConfigError(where + " (" + l.type + "): input shape " + util::list_text(l.in_shape) + ": expected " +
                           e.expected());
       if (e.key() == "inputs")  // the message lists every shape the merge layer got
         throw ConfigError(where + ".inputs = " + names_text(l.option("inputs")) + ": expected " + e.expected());
       throw ConfigError(where + "." + e.key() + " = " + written(l, e.key()) + ": expected " + e.expected() +
-                        " (input shape " + shape_text(l.in_shape) + ")");
+                        " (input shape " + util::list_text(l.in_shape) + ")");
     }
     check_example(where + " (" + l.type + "): the output", shape);
     l.out_shape = shape;

@@ -15,8 +15,6 @@
 namespace descent::train {
 namespace {
 
-std::string shape_text(const std::vector<std::int64_t>& shape) { return util::list_text(shape); }
-
 // Checks that images of rows x cols pixels fit the model's input; `what` names them for the message.
 void check_image_size(const TrainConfig& config, std::int64_t rows, std::int64_t cols, const std::string& what) {
   const std::vector<std::int64_t>& shape = config.model.input_shape;
@@ -24,18 +22,20 @@ void check_image_size(const TrainConfig& config, std::int64_t rows, std::int64_t
   if (shape.size() == 3) {
     if (shape[0] != 1)
       throw IoError(what + ": grey images of one channel: expected " + std::to_string(shape[0]) +
-                    " channels, the model's input (model.input_shape = " + shape_text(shape) +
+                    " channels, the model's input (model.input_shape = " + util::list_text(shape) +
                     "); give its values on stdin (-) instead");
     if (rows != shape[1] || cols != shape[2])
       throw IoError(what + " of " + size + " pixels: expected " + std::to_string(shape[1]) + " x " +
-                    std::to_string(shape[2]) + ", the model's input (model.input_shape = " + shape_text(shape) + ")");
+                    std::to_string(shape[2]) + ", the model's input (model.input_shape = " + util::list_text(shape) +
+                    ")");
     return;
   }
   const std::int64_t n = config.model.input_size();
   if (rows * cols != n)
     throw IoError(what + " of " + size + " = " + std::to_string(rows * cols) + " pixels: expected " +
                   std::to_string(n) + " pixels, the model's input size (" +
-                  (config.model.layers.empty() ? "model.input_shape = " + shape_text(shape) : "model.layers[0]") + ")");
+                  (config.model.layers.empty() ? "model.input_shape = " + util::list_text(shape) : "model.layers[0]") +
+                  ")");
 }
 
 bool starts_as_idx(std::string_view head) {

@@ -19,14 +19,14 @@ namespace descent::train {
 namespace {
 
 // The type of the model's last layer: output_activation (the MLP form) or the last [[model.layer]].
-std::string last_layer(const TrainConfig& config) {
+std::string last_layer_type(const TrainConfig& config) {
   if (!config.model.layer.empty()) return config.model.layer.back().type;
   return config.model.output_activation;
 }
 
 // How the probabilities come from the output (predict.hpp).
 std::string probabilities_from(const TrainConfig& config) {
-  const std::string last = last_layer(config);
+  const std::string last = last_layer_type(config);
   if (last == "softmax") return "output";
   if (last == "log_softmax") return "exp";
   return "softmax";

@@ -13,13 +13,14 @@
 #include "cli_run.hpp"
 #include "descent/data/dataset.hpp"
 #include "support/descent_exe.hpp"
+#include "support/text.hpp"
 
 namespace descent::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kFashionMnist = "/usr/share/datasets/fashion-mnist";
+using descent::testing::kFashionMnist;
 
 using testing::contains;
 using testing::expect_bad_input;

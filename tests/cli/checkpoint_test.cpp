@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "cli_run.hpp"
 #include "data/idx_files.hpp"
 #include "descent/data/safetensors.hpp"
 
@@ -20,10 +21,7 @@ using data::testing::idx_bytes;
 using data::testing::TempDir;
 using data::testing::write_gz;
 
-struct Result {
-  int status;
-  std::string out, err;
-};
+using testing::Result;
 
 class CheckpointTest : public ::testing::Test {
  protected:

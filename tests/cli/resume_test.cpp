@@ -23,10 +23,7 @@ using testing::contains;
 using testing::Result;
 using testing::run_cli;
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using testing::read_text;
 
 // The "epoch" of each line of a metrics file.
 std::vector<std::int64_t> metric_epochs(const std::string& path) {

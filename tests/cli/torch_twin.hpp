@@ -14,10 +14,11 @@
 #include "descent/data/idx.hpp"
 #include "descent/util/shell_quote.hpp"
 #include "support/python_peer.hpp"
+#include "support/text.hpp"
 
 namespace descent::cli::testing {
 
-inline constexpr const char* kFashionMnist = "/usr/share/datasets/fashion-mnist";
+using descent::testing::kFashionMnist;
 
 inline bool have_fashion_mnist() {
   return std::filesystem::exists(std::string(kFashionMnist) + "/t10k-images-idx3-ubyte.gz");

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "cli_run.hpp"
 #include "data/idx_files.hpp"
 
 namespace descent::cli {
@@ -19,10 +20,7 @@ using data::testing::TempDir;
 using data::testing::write_gz;
 using data::testing::write_raw;
 
-struct Result {
-  int status;
-  std::string out, err;
-};
+using testing::Result;
 
 class TrainDataErrors : public ::testing::Test {
  protected:

@@ -18,15 +18,15 @@ using testing::error_message;
 using testing::expect_contains;
 using testing::TempDir;
 
-const std::vector<std::uint8_t> kPixels = {0, 1, 2, 128, 254, 255};  // 2 rows of 3
+const std::vector<std::uint8_t> kImagePixels = {0, 1, 2, 128, 254, 255};  // 2 rows of 3
 
 TEST(ImageTest, GreyPngReadsBackItsPixels) {
   TempDir dir;
-  testing::write_png(dir.file("a.png"), 2, 3, kPixels);
+  testing::write_png(dir.file("a.png"), 2, 3, kImagePixels);
   const GreyImage image = read_grey_image(dir.file("a.png"));
   EXPECT_EQ(image.rows, 2);
   EXPECT_EQ(image.cols, 3);
-  EXPECT_EQ(image.pixels, kPixels);
+  EXPECT_EQ(image.pixels, kImagePixels);
 }
 
 TEST(ImageTest, SixteenBitPngIsScaledToBytes) {
@@ -68,14 +68,14 @@ TEST(ImageTest, TruncatedPngIsCorrupt) {
 TEST(ImageTest, BinaryAndTextPgm) {
   TempDir dir;
   std::string p5 = "P5\n# a comment\n3 2\n255\n";
-  p5.append(reinterpret_cast<const char*>(kPixels.data()), kPixels.size());
+  p5.append(reinterpret_cast<const char*>(kImagePixels.data()), kImagePixels.size());
   std::ofstream(dir.file("b.pgm"), std::ios::binary) << p5;
   GreyImage image = read_grey_image(dir.file("b.pgm"));
   EXPECT_EQ(image.rows, 2);
   EXPECT_EQ(image.cols, 3);
-  EXPECT_EQ(image.pixels, kPixels);
+  EXPECT_EQ(image.pixels, kImagePixels);
   std::ofstream(dir.file("t.pgm")) << "P2 3 2 255\n0 1 2\n128 254 255 # last row\n";
-  EXPECT_EQ(read_grey_image(dir.file("t.pgm")).pixels, kPixels);
+  EXPECT_EQ(read_grey_image(dir.file("t.pgm")).pixels, kImagePixels);
   // Another largest value: 0-15 scaled to 0-255, rounded (v * 255 / 15 = 17 v).
   std::ofstream(dir.file("s.pgm")) << "P2 2 1 15 1 15\n";
   EXPECT_EQ(read_grey_image(dir.file("s.pgm")).pixels, (std::vector<std::uint8_t>{17, 255}));

@@ -10,11 +10,12 @@
 
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/generator.hpp"
+#include "support/text.hpp"
 
 namespace descent::diagnostics {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
 // Labels 0, 1, ... with counts[k] examples of class k, in class order (sorted).
 Tensor sorted_labels(const std::vector<std::int64_t>& counts) {

@@ -8,13 +8,14 @@
 
 #include "descent/util/number_text.hpp"
 #include "diagnostics/check_models.hpp"
+#include "support/text.hpp"
 
 namespace descent::diagnostics {
 namespace {
 
 using testing::Backward;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
 bool any_contains(const std::vector<std::string>& lines, const std::string& part) {
   for (const auto& l : lines)

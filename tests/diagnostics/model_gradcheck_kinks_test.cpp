@@ -6,14 +6,15 @@
 
 #include "descent/descent.hpp"
 #include "diagnostics/check_models.hpp"
+#include "support/text.hpp"
 
 namespace descent::diagnostics {
 namespace {
 
-constexpr Dtype kF64 = Dtype::Float64;
+constexpr Dtype kKinksF64 = Dtype::Float64;
 constexpr std::int64_t kUnit = 2;  // the hidden unit moved to the kink
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
 const ParameterGradcheck& row(const ModelGradcheckResult& r, const std::string& name) {
   for (const auto& p : r.parameters)
@@ -53,10 +54,11 @@ struct KinkModel {
 KinkModel relu_mlp(double z0, std::shared_ptr<nn::Module> activation = std::make_shared<nn::ReLU>()) {
   Generator gen(3);
   auto model = std::make_shared<nn::Sequential>(std::initializer_list<std::shared_ptr<nn::Module>>{
-      std::make_shared<nn::Linear>(5, 8, nn::LinearOptions{.dtype = kF64, .generator = &gen}), std::move(activation),
-      std::make_shared<nn::Linear>(8, 3, nn::LinearOptions{.dtype = kF64, .generator = &gen})});
+      std::make_shared<nn::Linear>(5, 8, nn::LinearOptions{.dtype = kKinksF64, .generator = &gen}),
+      std::move(activation),
+      std::make_shared<nn::Linear>(8, 3, nn::LinearOptions{.dtype = kKinksF64, .generator = &gen})});
   const auto b = testing::batch();
-  const Tensor x = kernels::cast(b.inputs, kF64);
+  const Tensor x = kernels::cast(b.inputs, kKinksF64);
   auto* first = dynamic_cast<nn::Linear*>((*model)[0].get());
   const double* w = first->weight().data<double>() + kUnit * 5;
   double z = 0;

@@ -5,15 +5,16 @@
 #include <gtest/gtest.h>
 
 #include "diagnostics/check_models.hpp"
+#include "support/text.hpp"
 
 namespace descent::diagnostics {
 namespace {
 
 using testing::Backward;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
-const ParameterGradcheck& row(const ModelGradcheckResult& r, const std::string& name) {
+const ParameterGradcheck& gradcheck_row(const ModelGradcheckResult& r, const std::string& name) {
   for (const auto& p : r.parameters)
     if (p.name == name) return p;
   throw std::runtime_error("no row " + name);
@@ -25,8 +26,8 @@ TEST(ModelGradcheck, PassesARightModelOnEveryElement) {
   const auto r = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets, {.samples = 0});
   EXPECT_TRUE(r.passed) << r.report();
   ASSERT_EQ(r.parameters.size(), 4u);
-  EXPECT_EQ(row(r, "0.weight").checked, 40);
-  EXPECT_EQ(row(r, "2.bias").checked, 3);
+  EXPECT_EQ(gradcheck_row(r, "0.weight").checked, 40);
+  EXPECT_EQ(gradcheck_row(r, "2.bias").checked, 3);
   for (const auto& p : r.parameters) EXPECT_LT(p.max_abs_error, 1e-8) << p.name;
   EXPECT_TRUE(r.failures().empty());
 }
@@ -36,9 +37,9 @@ TEST(ModelGradcheck, SamplesAtMostKElementsPerTensor) {
   const auto b = testing::batch();
   const auto r = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets, {.samples = 7, .seed = 5});
   EXPECT_TRUE(r.passed) << r.report();
-  EXPECT_EQ(row(r, "0.weight").checked, 7);
-  EXPECT_EQ(row(r, "0.bias").checked, 7);
-  EXPECT_EQ(row(r, "2.bias").checked, 3);  // fewer elements than K: all of them
+  EXPECT_EQ(gradcheck_row(r, "0.weight").checked, 7);
+  EXPECT_EQ(gradcheck_row(r, "0.bias").checked, 7);
+  EXPECT_EQ(gradcheck_row(r, "2.bias").checked, 3);  // fewer elements than K: all of them
 }
 
 TEST(ModelGradcheck, BackwardOffByTwoNamesTheParametersBelowIt) {
@@ -46,16 +47,18 @@ TEST(ModelGradcheck, BackwardOffByTwoNamesTheParametersBelowIt) {
   const auto b = testing::batch();
   const auto r = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets);
   EXPECT_FALSE(r.passed);
-  EXPECT_FALSE(row(r, "0.weight").passed);
-  EXPECT_FALSE(row(r, "0.bias").passed);
-  EXPECT_TRUE(row(r, "2.weight").passed);  // above the wrong op: untouched
-  EXPECT_TRUE(row(r, "2.bias").passed);
-  EXPECT_NEAR(row(r, "0.weight").scale, 2.0, 1e-6);
-  EXPECT_TRUE(contains(row(r, "0.weight").explanation, "0.weight: the analytic gradient is 2 times the numerical one"))
-      << row(r, "0.weight").explanation;
-  EXPECT_TRUE(contains(row(r, "0.weight").explanation, "a missing 1/2?)")) << row(r, "0.weight").explanation;
-  EXPECT_TRUE(contains(row(r, "0.weight").explanation, "; the custom function on its path: custom_tanh."))
-      << row(r, "0.weight").explanation;
+  EXPECT_FALSE(gradcheck_row(r, "0.weight").passed);
+  EXPECT_FALSE(gradcheck_row(r, "0.bias").passed);
+  EXPECT_TRUE(gradcheck_row(r, "2.weight").passed);  // above the wrong op: untouched
+  EXPECT_TRUE(gradcheck_row(r, "2.bias").passed);
+  EXPECT_NEAR(gradcheck_row(r, "0.weight").scale, 2.0, 1e-6);
+  EXPECT_TRUE(contains(gradcheck_row(r, "0.weight").explanation,
+                       "0.weight: the analytic gradient is 2 times the numerical one"))
+      << gradcheck_row(r, "0.weight").explanation;
+  EXPECT_TRUE(contains(gradcheck_row(r, "0.weight").explanation, "a missing 1/2?)"))
+      << gradcheck_row(r, "0.weight").explanation;
+  EXPECT_TRUE(contains(gradcheck_row(r, "0.weight").explanation, "; the custom function on its path: custom_tanh."))
+      << gradcheck_row(r, "0.weight").explanation;
   EXPECT_EQ(r.failures().size(), 2u);
   EXPECT_TRUE(contains(r.report(), "FAILED 0.bias: the analytic gradient is 2 times")) << r.report();
 }
@@ -65,12 +68,12 @@ TEST(ModelGradcheck, ZeroBackwardIsNamed) {
   const auto b = testing::batch();
   const auto r = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets);
   EXPECT_FALSE(r.passed);
-  EXPECT_EQ(row(r, "0.weight").analytic, 0.0);
-  EXPECT_NE(row(r, "0.weight").numerical, 0.0);
-  EXPECT_TRUE(contains(row(r, "0.weight").explanation,
+  EXPECT_EQ(gradcheck_row(r, "0.weight").analytic, 0.0);
+  EXPECT_NE(gradcheck_row(r, "0.weight").numerical, 0.0);
+  EXPECT_TRUE(contains(gradcheck_row(r, "0.weight").explanation,
                        "0.weight: the analytic gradient is zero where the numerical one is not"))
-      << row(r, "0.weight").explanation;
-  EXPECT_TRUE(row(r, "2.weight").passed);
+      << gradcheck_row(r, "0.weight").explanation;
+  EXPECT_TRUE(gradcheck_row(r, "2.weight").passed);
 }
 
 TEST(ModelGradcheck, SignFlippedBackwardIsNamed) {
@@ -78,10 +81,11 @@ TEST(ModelGradcheck, SignFlippedBackwardIsNamed) {
   const auto b = testing::batch();
   const auto r = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets);
   EXPECT_FALSE(r.passed);
-  EXPECT_TRUE(contains(row(r, "0.bias").explanation,
+  EXPECT_TRUE(contains(gradcheck_row(r, "0.bias").explanation,
                        "0.bias: the analytic gradient has the opposite sign of the numerical one"))
-      << row(r, "0.bias").explanation;
-  EXPECT_TRUE(contains(row(r, "0.bias").explanation, "a sign error in a backward")) << row(r, "0.bias").explanation;
+      << gradcheck_row(r, "0.bias").explanation;
+  EXPECT_TRUE(contains(gradcheck_row(r, "0.bias").explanation, "a sign error in a backward"))
+      << gradcheck_row(r, "0.bias").explanation;
 }
 
 TEST(ModelGradcheck, ARatioWithinOnePercentOfOneIsNoConstantFactor) {
@@ -90,9 +94,9 @@ TEST(ModelGradcheck, ARatioWithinOnePercentOfOneIsNoConstantFactor) {
   auto model = testing::mlp(Backward::HalfPercentOff);
   const auto b = testing::batch();
   const auto r = gradcheck_model(*model, testing::cross_entropy_loss(), b.inputs, b.targets);
-  EXPECT_FALSE(row(r, "0.weight").passed);
-  EXPECT_TRUE(row(r, "0.weight").uniform_scale);
-  EXPECT_NEAR(row(r, "0.weight").scale, 1.005, 1e-6);
+  EXPECT_FALSE(gradcheck_row(r, "0.weight").passed);
+  EXPECT_TRUE(gradcheck_row(r, "0.weight").uniform_scale);
+  EXPECT_NEAR(gradcheck_row(r, "0.weight").scale, 1.005, 1e-6);
   for (const std::string& f : r.failures()) {
     EXPECT_TRUE(contains(f, "the analytic gradient differs from the numerical one by up to")) << f;
     EXPECT_FALSE(contains(f, "constant factor")) << f;
@@ -108,10 +112,11 @@ TEST(ModelGradcheck, WrongLossBackwardFailsEveryParameter) {
   const auto r = gradcheck_model(*model, testing::custom_cross_entropy(Backward::Doubled), b.inputs, b.targets);
   EXPECT_EQ(r.failures().size(), 4u) << r.report();
   // the loss lies above every parameter, the custom tanh only above 0.*
-  EXPECT_TRUE(contains(row(r, "2.weight").explanation, "; the custom function on its path: custom_cross_entropy."))
-      << r.report();
   EXPECT_TRUE(
-      contains(row(r, "0.weight").explanation, "; custom functions on its path: custom_cross_entropy, custom_tanh."))
+      contains(gradcheck_row(r, "2.weight").explanation, "; the custom function on its path: custom_cross_entropy."))
+      << r.report();
+  EXPECT_TRUE(contains(gradcheck_row(r, "0.weight").explanation,
+                       "; custom functions on its path: custom_cross_entropy, custom_tanh."))
       << r.report();
 }
 

@@ -17,13 +17,14 @@
 #include "descent/nn/sequential.hpp"
 #include "descent/nn/siamese.hpp"
 #include "descent/tensor/generator.hpp"
+#include "support/text.hpp"
 
 namespace descent::diagnostics {
 namespace {
 
 using Layers = std::initializer_list<std::shared_ptr<nn::Module>>;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
 std::shared_ptr<nn::Linear> linear(std::int64_t in, std::int64_t out, std::uint64_t seed = 1) {
   Generator gen(seed);

@@ -19,15 +19,16 @@
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/generator.hpp"
 #include "descent/util/number_text.hpp"
+#include "support/text.hpp"
 
 namespace descent::diagnostics {
 namespace {
 
 using Layers = std::initializer_list<std::shared_ptr<nn::Module>>;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
-std::vector<std::string> causes(const std::vector<Finding>& findings) {
+std::vector<std::string> watch_causes(const std::vector<Finding>& findings) {
   std::vector<std::string> out;
   for (const Finding& f : findings) out.push_back(f.cause);
   return out;
@@ -35,7 +36,7 @@ std::vector<std::string> causes(const std::vector<Finding>& findings) {
 
 using Causes = std::vector<std::string>;
 
-std::shared_ptr<nn::Linear> linear(std::int64_t in, std::int64_t out, nn::LinearOptions options = {}) {
+std::shared_ptr<nn::Linear> watch_linear(std::int64_t in, std::int64_t out, nn::LinearOptions options = {}) {
   Generator gen(static_cast<std::uint64_t>(in * 100 + out));
   options.generator = &gen;
   return std::make_shared<nn::Linear>(in, out, options);
@@ -60,13 +61,13 @@ double full_loss(nn::Module& model, const Tensor& x, const Tensor& y) {
 }
 
 TEST(TrainingWatch, ANonFiniteLossWithNoHistoryIsNonfiniteAlone) {
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::ReLU>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::ReLU>(), watch_linear(3, 1)});
   TrainingWatch watch(model, context());
   watch.after_backward(0, NAN);
   EXPECT_TRUE(watch.diverged());
   // No finite loss and no gradient before it: nothing upstream to blame (judge_divergence).
   const auto found = watch.evaluate({.step = 1}, Tensor());
-  ASSERT_EQ(causes(found), Causes{"nonfinite"});
+  ASSERT_EQ(watch_causes(found), Causes{"nonfinite"});
   EXPECT_EQ(found[0].severity, Severity::Problem);
   EXPECT_EQ(found[0].step, 1);
   EXPECT_TRUE(contains(found[0].evidence, "the loss became nan at update 0")) << found[0].evidence;
@@ -76,14 +77,14 @@ TEST(TrainingWatch, ANonFiniteLossWithNoHistoryIsNonfiniteAlone) {
 TEST(TrainingWatch, ALossThatRoseBeforeItsNanIsLrTooHigh) {
   // No gradients (grad_total 0, so nothing "exploded"); the last finite loss, 2, is above 1.5 times the
   // start, 1: the steps overshot. nonfinite is added too, and order_findings puts it last.
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::ReLU>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::ReLU>(), watch_linear(3, 1)});
   TrainingWatch watch(model, context());
   watch.evaluate({.step = 0, .train_loss = 1.0}, Tensor());
   const std::vector<double> losses = {1.0, 1.1, 1.4, 2.0, NAN};
   for (std::size_t t = 0; t < losses.size(); ++t) watch.after_backward(static_cast<std::int64_t>(t), losses[t]);
   std::vector<Finding> found = watch.evaluate({.step = 5}, Tensor());
   order_findings(found);
-  ASSERT_EQ(causes(found), (Causes{"lr_too_high", "nonfinite"}));
+  ASSERT_EQ(watch_causes(found), (Causes{"lr_too_high", "nonfinite"}));
   EXPECT_EQ(found[0].where, "optim.lr");
   EXPECT_EQ(found[0].suggestion, std::vector<double>{0.1});
   EXPECT_TRUE(contains(found[0].evidence, "the loss became nan at update 4 (it started at 1)")) << found[0].evidence;
@@ -92,7 +93,7 @@ TEST(TrainingWatch, ALossThatRoseBeforeItsNanIsLrTooHigh) {
 TEST(TrainingWatch, AHugeGradientBeforeTheNanIsAnExplodingGradient) {
   // The loss times 1e6: a gradient norm far above the 1e3 at which judge_divergence calls it exploded
   // (about 1 is healthy); then the loss is infinite. lr_too_high is not named: the gradient explains it.
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::Tanh>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::Tanh>(), watch_linear(3, 1)});
   Generator gen(4);
   const Tensor x = randn({8, 2}, Dtype::Float32, &gen), y = randn({8, 1}, Dtype::Float32, &gen);
   TrainingWatch watch(model, context());
@@ -100,19 +101,19 @@ TEST(TrainingWatch, AHugeGradientBeforeTheNanIsAnExplodingGradient) {
   watch.after_backward(1, INFINITY);
   std::vector<Finding> found = watch.evaluate({.step = 2}, Tensor());
   order_findings(found);
-  ASSERT_EQ(causes(found), (Causes{"exploding_gradient", "nonfinite"}));
+  ASSERT_EQ(watch_causes(found), (Causes{"exploding_gradient", "nonfinite"}));
   EXPECT_EQ(found[0].where, "gradients");
   EXPECT_EQ(found[0].suggestion, std::vector<double>{1.0});  // clip the gradient norm to 1
 }
 
 TEST(TrainingWatch, AnInfiniteProbeLossIsADivergenceToo) {
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::ReLU>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::ReLU>(), watch_linear(3, 1)});
   TrainingWatch watch(model, context());
   watch.after_backward(0, 0.5);
   EXPECT_FALSE(watch.diverged());
   const auto found = watch.evaluate({.step = 1, .train_loss = INFINITY}, Tensor());
   EXPECT_TRUE(watch.diverged());
-  EXPECT_EQ(causes(found), Causes{"nonfinite"});
+  EXPECT_EQ(watch_causes(found), Causes{"nonfinite"});
 }
 
 // Trains `model` on (x, y) with SGD at `lr`, full batch, feeding the watch, from update `from` to `to`.
@@ -128,9 +129,9 @@ void train(nn::Module& model, TrainingWatch& watch, optim::SGD& sgd, const Tenso
 TEST(TrainingWatch, DeadReluIsNamedAtTheSecondEvaluationWhereItHolds) {
   // The first layer's bias at -100 puts every pre-activation near -100 (inputs N(0, 1), weights in
   // +-1/sqrt(3)): all six units output zero for every probe example, from the start.
-  auto first = linear(3, 6);
+  auto first = watch_linear(3, 6);
   nn::init::constant_(first->bias(), -100.0);
-  nn::Sequential model({first, std::make_shared<nn::ReLU>(), linear(6, 1)});
+  nn::Sequential model({first, std::make_shared<nn::ReLU>(), watch_linear(6, 1)});
   Generator gen(7);
   const Tensor x = randn({32, 3}, Dtype::Float32, &gen), y = randn({32, 1}, Dtype::Float32, &gen);
   optim::SGD sgd(model.named_parameters(), {.lr = 0.01});
@@ -147,7 +148,7 @@ TEST(TrainingWatch, DeadReluIsNamedAtTheSecondEvaluationWhereItHolds) {
   const auto found = watch.evaluate({.step = 20, .train_loss = full_loss(model, x, y)}, x);
   // Dead from the start (100% at step 0): the units were born dead, not killed by the lr, so no
   // lr_too_high; and dead units explain the small steps, so no lr_too_low either.
-  ASSERT_EQ(causes(found), Causes{"dead_relu"});
+  ASSERT_EQ(watch_causes(found), Causes{"dead_relu"});
   EXPECT_EQ(found[0].where, "1");
   EXPECT_EQ(found[0].step, 20);
   EXPECT_TRUE(contains(found[0].evidence, "100% of the ReLU units after layer 1 output zero for every probe example"))
@@ -156,7 +157,7 @@ TEST(TrainingWatch, DeadReluIsNamedAtTheSecondEvaluationWhereItHolds) {
 }
 
 TEST(TrainingWatch, LiveReluUnitsAreNotDead) {
-  nn::Sequential model({linear(3, 6), std::make_shared<nn::ReLU>(), linear(6, 1)});
+  nn::Sequential model({watch_linear(3, 6), std::make_shared<nn::ReLU>(), watch_linear(6, 1)});
   Generator gen(7);
   const Tensor x = randn({32, 3}, Dtype::Float32, &gen), y = randn({32, 1}, Dtype::Float32, &gen);
   optim::SGD sgd(model.named_parameters(), {.lr = 0.01});
@@ -177,7 +178,7 @@ void feed(TrainingWatch& watch, std::int64_t from, const std::vector<double>& lo
 }
 
 TEST(TrainingWatch, ALossAboveThreeTimesItsStartIsLrTooHigh) {
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::ReLU>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::ReLU>(), watch_linear(3, 1)});
   TrainingWatch watch(model, context());
   watch.evaluate({.step = 0, .train_loss = 1.0}, Tensor());
   // 1 + 0.35 t for t = 0..9: the mean of the last five (the recent loss: a tenth of the updates, at
@@ -186,7 +187,7 @@ TEST(TrainingWatch, ALossAboveThreeTimesItsStartIsLrTooHigh) {
   for (int t = 0; t < 10; ++t) losses.push_back(1 + 0.35 * t);
   feed(watch, 0, losses);
   const auto found = watch.evaluate({.step = 10, .train_loss = 3.5}, Tensor());
-  ASSERT_EQ(causes(found), Causes{"lr_too_high"});
+  ASSERT_EQ(watch_causes(found), Causes{"lr_too_high"});
   EXPECT_EQ(found[0].where, "optim.lr");
   EXPECT_EQ(found[0].severity, Severity::Problem);
   EXPECT_EQ(found[0].suggestion, std::vector<double>{0.1});
@@ -195,17 +196,17 @@ TEST(TrainingWatch, ALossAboveThreeTimesItsStartIsLrTooHigh) {
 }
 
 TEST(TrainingWatch, ALossBetweenOneAndAHalfAndThreeTimesItsStartNeedsTwoPoints) {
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::ReLU>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::ReLU>(), watch_linear(3, 1)});
   TrainingWatch watch(model, context());
   watch.evaluate({.step = 0, .train_loss = 1.0}, Tensor());
   feed(watch, 0, std::vector<double>(10, 2.0));  // 2 > 1.5 x 1, but < 3 x 1
   EXPECT_TRUE(watch.evaluate({.step = 10, .train_loss = 2.0}, Tensor()).empty());
   feed(watch, 10, std::vector<double>(10, 2.0));
-  EXPECT_EQ(causes(watch.evaluate({.step = 20, .train_loss = 2.0}, Tensor())), Causes{"lr_too_high"});
+  EXPECT_EQ(watch_causes(watch.evaluate({.step = 20, .train_loss = 2.0}, Tensor())), Causes{"lr_too_high"});
 }
 
 TEST(TrainingWatch, AFallingLossIsNotLrTooHigh) {
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::ReLU>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::ReLU>(), watch_linear(3, 1)});
   TrainingWatch watch(model, context());
   watch.evaluate({.step = 0, .train_loss = 1.0}, Tensor());
   std::vector<double> losses;
@@ -217,7 +218,7 @@ TEST(TrainingWatch, AFallingLossIsNotLrTooHigh) {
 // Evaluation points of a regression at steps 10, 20, 30 with these training-probe and test losses,
 // after a start of 1 and batch losses falling to 0.1 (the training set is learned: recent < 0.8 x 1).
 std::vector<Finding> regression_points(const std::vector<std::pair<double, double>>& train_test) {
-  nn::Sequential model({linear(2, 3), std::make_shared<nn::ReLU>(), linear(3, 1)});
+  nn::Sequential model({watch_linear(2, 3), std::make_shared<nn::ReLU>(), watch_linear(3, 1)});
   TrainingWatch watch(model, context());
   watch.evaluate({.step = 0, .train_loss = 1.0, .test_loss = 1.0}, Tensor());
   for (std::size_t i = 0; i < train_test.size(); ++i) {
@@ -234,7 +235,7 @@ TEST(TrainingWatch, RegressionOverfittingIsATestLossRisingAboveTheTrainingLoss) 
   // The test loss climbs from its best, 0.2, past 1.2 x 0.2 at two points in a row, well above the
   // training loss: overfitting, named at the second.
   const auto found = regression_points({{0.1, 0.2}, {0.05, 0.3}, {0.05, 0.35}});
-  ASSERT_EQ(causes(found), Causes{"overfitting"});
+  ASSERT_EQ(watch_causes(found), Causes{"overfitting"});
   EXPECT_EQ(found[0].step, 30);
   EXPECT_TRUE(contains(found[0].evidence, "the test loss rose from 0.2 to 0.35")) << found[0].evidence;
   // Both sets one (inline data trains and tests on the same examples): a loss wandering up by 50% near
@@ -262,9 +263,9 @@ TEST(TrainingWatch, HugeWeightsSaturateASigmoidHiddenLayer) {
   // Weights N(0, 50^2) on 4 inputs N(0, 1): pre-activations of standard deviation about 100, and the
   // slope is below 2% of its peak beyond |z| = 5.3, so about 96% of the outputs are saturated.
   Generator gen(9);
-  auto first = linear(4, 8);
+  auto first = watch_linear(4, 8);
   nn::init::normal_(first->weight(), 0.0, 50.0, &gen);
-  nn::Sequential model({first, std::make_shared<nn::Sigmoid>(), linear(8, 1)});
+  nn::Sequential model({first, std::make_shared<nn::Sigmoid>(), watch_linear(8, 1)});
   const Tensor probe = randn({64, 4}, Dtype::Float32, &gen);
   TrainingWatch watch(model, context());
   watch.evaluate({.step = 0, .train_loss = 1.0}, probe);
@@ -277,7 +278,7 @@ TEST(TrainingWatch, HugeWeightsSaturateASigmoidHiddenLayer) {
   EXPECT_NEAR(a.saturated, expected, 1.0 / 512);  // at most one of the 512 outputs on the other side in float32
   EXPECT_TRUE(std::isnan(a.stuck));               // a hidden layer: no labels to be stuck against
   // PyTorch's default init: pre-activations within about +-2, none saturated.
-  nn::Sequential mild({linear(4, 8), std::make_shared<nn::Sigmoid>(), linear(8, 1)});
+  nn::Sequential mild({watch_linear(4, 8), std::make_shared<nn::Sigmoid>(), watch_linear(8, 1)});
   TrainingWatch calm(mild, context());
   calm.evaluate({.step = 0, .train_loss = 1.0}, probe);
   EXPECT_EQ(calm.last_activations().at(0).saturated, 0.0);
@@ -286,7 +287,7 @@ TEST(TrainingWatch, HugeWeightsSaturateASigmoidHiddenLayer) {
 // Linear regression y = x . (1, -2, 0.5) with one float64 weight (3 -> 1, no bias) and MSE: an SGD step
 // moves the weight by -lr g, so the watch's first-order decrease -g . update is lr |g|^2 per step.
 struct Regression {
-  std::shared_ptr<nn::Linear> layer = linear(3, 1, {.bias = false, .dtype = Dtype::Float64});
+  std::shared_ptr<nn::Linear> layer = watch_linear(3, 1, {.bias = false, .dtype = Dtype::Float64});
   nn::Sequential model{layer};
   Tensor x, y;
   Regression() {
@@ -322,7 +323,7 @@ TEST(TrainingWatch, StepsTooSmallToMatterAreLrTooLowWithTheirPredictedDecrease) 
   }
   // Confirmed at the two points from settle on (20 and 40): the 40 updates predict, in all, a decrease
   // of (the mean of lr |g_t|^2) x 40, far below a quarter of the starting loss.
-  ASSERT_EQ(causes(found), Causes{"lr_too_low"});
+  ASSERT_EQ(watch_causes(found), Causes{"lr_too_low"});
   EXPECT_EQ(found[0].where, "optim.lr");
   EXPECT_EQ(found[0].step, 40);
   EXPECT_TRUE(contains(found[0].evidence, "in 40 updates the loss fell")) << found[0].evidence;

@@ -15,11 +15,12 @@
 
 #include "app.hpp"
 #include "descent/data/idx.hpp"
+#include "support/text.hpp"
 
 namespace descent {
 namespace {
 
-constexpr const char* kFashionMnist = "/usr/share/datasets/fashion-mnist";
+using descent::testing::kFashionMnist;
 
 std::vector<std::string> example_configs() {
   std::vector<std::string> out;

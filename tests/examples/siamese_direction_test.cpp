@@ -16,11 +16,12 @@
 #include "descent/descent.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/model_from_config.hpp"
+#include "support/text.hpp"
 
 namespace descent {
 namespace {
 
-constexpr const char* kFashionMnist = "/usr/share/datasets/fashion-mnist";
+using descent::testing::kFashionMnist;
 constexpr double kLr = 1e-3;
 
 // (B, 784) rows as (B, 1, 28, 28) images.

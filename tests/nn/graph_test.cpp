@@ -10,27 +10,27 @@
 namespace descent::nn {
 namespace {
 
-constexpr Dtype kF64 = Dtype::Float64;
+constexpr Dtype kGraphF64 = Dtype::Float64;
 
 // x (N, 4) -> 0 linear -> 1 tanh -> 2 linear -> 3 add of 0's output -> 4 linear 4->3 of 1's output
 // -> 5 concat with 3's output, (N, 7) -> 6 linear 7->2.
 std::shared_ptr<Graph> small_graph() {
   Generator gen(3);
   auto g = std::make_shared<Graph>();
-  g->push_back(std::make_shared<Linear>(4, 4, LinearOptions{.dtype = kF64, .generator = &gen}));
+  g->push_back(std::make_shared<Linear>(4, 4, LinearOptions{.dtype = kGraphF64, .generator = &gen}));
   g->push_back(std::make_shared<Tanh>());
-  g->push_back(std::make_shared<Linear>(4, 4, LinearOptions{.dtype = kF64, .generator = &gen}));
+  g->push_back(std::make_shared<Linear>(4, 4, LinearOptions{.dtype = kGraphF64, .generator = &gen}));
   g->push_back(std::make_shared<Add>(std::vector<std::string>{"first"}), {.input = std::nullopt, .merged = {0}});
-  g->push_back(std::make_shared<Linear>(4, 3, LinearOptions{.dtype = kF64, .generator = &gen}),
+  g->push_back(std::make_shared<Linear>(4, 3, LinearOptions{.dtype = kGraphF64, .generator = &gen}),
                {.input = 1, .merged = {}});
   g->push_back(std::make_shared<Concat>(1, std::vector<std::string>{"sum"}), {.input = std::nullopt, .merged = {3}});
-  g->push_back(std::make_shared<Linear>(7, 2, LinearOptions{.dtype = kF64, .generator = &gen}));
+  g->push_back(std::make_shared<Linear>(7, 2, LinearOptions{.dtype = kGraphF64, .generator = &gen}));
   return g;
 }
 
 TEST(Graph, ComputesTheWiredFunction) {
   auto g = small_graph();
-  const Tensor x = uniform(Shape{3, 4}, -1, 1, kF64);
+  const Tensor x = uniform(Shape{3, 4}, -1, 1, kGraphF64);
   const auto& m = *g;
   const Tensor a = m[0]->forward(x), t = tanh(a), s = m[2]->forward(t) + a;
   const Tensor expected = m[6]->forward(cat({m[4]->forward(t), s}, 1));
@@ -41,10 +41,10 @@ TEST(Graph, ComputesTheWiredFunction) {
 
 TEST(Graph, GradcheckOfTheInputAndEveryParameter) {
   auto g = small_graph();
-  const Tensor x = uniform(Shape{3, 4}, -1, 1, kF64);
+  const Tensor x = uniform(Shape{3, 4}, -1, 1, kGraphF64);
   const GradcheckResult r = gradcheck([&](const std::vector<Tensor>& in) { return g->forward(in[0]); }, {x});
   EXPECT_TRUE(r.passed) << r.report();
-  const Tensor y = uniform(Shape{3, 2}, -1, 1, kF64);
+  const Tensor y = uniform(Shape{3, 2}, -1, 1, kGraphF64);
   const auto m = diagnostics::gradcheck_model(*g, [](const Tensor& out, const Tensor& t) { return mse_loss(out, t); },
                                               x, y, {.samples = 0});
   EXPECT_TRUE(m.passed) << m.report();
@@ -64,7 +64,7 @@ TEST(Graph, NamesHookAndModeAreASequentials) {
     seen.push_back(i);
     shapes.push_back(out.shape());
   });
-  g->forward(zeros(Shape{2, 4}, kF64));
+  g->forward(zeros(Shape{2, 4}, kGraphF64));
   EXPECT_EQ(seen, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(shapes[4], (Shape{2, 3}));
   EXPECT_EQ(shapes[5], (Shape{2, 7}));

@@ -13,9 +13,9 @@
 namespace descent::nn {
 namespace {
 
-constexpr Dtype kF64 = Dtype::Float64;
+constexpr Dtype kLayersF64 = Dtype::Float64;
 
-double max_abs(const Tensor& t) {
+double largest_abs(const Tensor& t) {
   double m = 0;
   for (double v : t.to_vector()) m = std::max(m, std::abs(v));
   return m;
@@ -27,10 +27,10 @@ TEST(Conv2d, InitialisesAsPyTorchByDefault) {
   const double bound = 1.0 / std::sqrt(6.0 * 25.0);  // kaiming_uniform(a = sqrt(5)): 1 / sqrt(fan_in)
   EXPECT_EQ(conv.weight().shape(), Shape({16, 6, 5, 5}));
   EXPECT_EQ(conv.bias().shape(), Shape({16}));
-  EXPECT_LE(max_abs(conv.weight()), bound);
-  EXPECT_GT(max_abs(conv.weight()), 0.95 * bound);
-  EXPECT_LE(max_abs(conv.bias()), bound);
-  EXPECT_GT(max_abs(conv.bias()), 0.5 * bound);
+  EXPECT_LE(largest_abs(conv.weight()), bound);
+  EXPECT_GT(largest_abs(conv.weight()), 0.95 * bound);
+  EXPECT_LE(largest_abs(conv.bias()), bound);
+  EXPECT_GT(largest_abs(conv.bias()), 0.5 * bound);
   EXPECT_FALSE(Conv2d(1, 2, 3, {.bias = false}).bias().defined());
 }
 
@@ -51,9 +51,9 @@ TEST(Conv2d, OutputShapesAndErrors) {
 // The same Conv2d twice in one graph: its weight's gradient is the sum of both uses' gradients.
 TEST(Conv2d, SharedModuleAccumulatesGradientsOfEveryUse) {
   Generator gen(5);
-  Conv2d conv(2, 2, 3, {.padding = 1, .dtype = kF64, .generator = &gen});
-  const Tensor x1 = uniform(Shape{2, 2, 5, 5}, -1, 1, kF64, &gen);
-  const Tensor x2 = uniform(Shape{2, 2, 5, 5}, -1, 1, kF64, &gen);
+  Conv2d conv(2, 2, 3, {.padding = 1, .dtype = kLayersF64, .generator = &gen});
+  const Tensor x1 = uniform(Shape{2, 2, 5, 5}, -1, 1, kLayersF64, &gen);
+  const Tensor x2 = uniform(Shape{2, 2, 5, 5}, -1, 1, kLayersF64, &gen);
   sum(conv(x1)).backward();
   const auto w1 = conv.weight().grad().to_vector(), b1 = conv.bias().grad().to_vector();
   conv.zero_grad();
@@ -102,14 +102,14 @@ TEST(Dropout, ZeroesAFractionAndScalesTheRestInTrainingOnly) {
   Generator g1(9), g2(9);  // the same seed gives the same mask
   EXPECT_EQ(Dropout(0.5, {.generator = &g1})(x).to_vector(), Dropout(0.5, {.generator = &g2})(x).to_vector());
   EXPECT_EQ(Dropout(0.0)(x).to_vector(), x.to_vector());
-  EXPECT_EQ(max_abs(Dropout(1.0)(x)), 0.0);
+  EXPECT_EQ(largest_abs(Dropout(1.0)(x)), 0.0);
   EXPECT_THROW(Dropout(1.5), ValueError);
 }
 
 TEST(Dropout, GradientIsTheScaledMask) {
   Generator gen(4);
   Dropout drop(0.5, {.generator = &gen});
-  Tensor x = uniform(Shape{4, 6}, 1, 2, kF64, &gen).requires_grad_();
+  Tensor x = uniform(Shape{4, 6}, 1, 2, kLayersF64, &gen).requires_grad_();
   const Tensor y = drop(x);
   sum(y).backward();
   const auto out = y.to_vector(), g = x.grad().to_vector();
@@ -118,8 +118,8 @@ TEST(Dropout, GradientIsTheScaledMask) {
 
 TEST(BatchNorm, TrainingUsesBatchStatisticsAndEvaluationTheRunningOnes) {
   Generator gen(2);
-  BatchNorm2d bn(3, {.dtype = kF64});
-  const Tensor x = uniform(Shape{4, 3, 5, 5}, 2, 6, kF64, &gen);  // mean 4, far from the running mean 0
+  BatchNorm2d bn(3, {.dtype = kLayersF64});
+  const Tensor x = uniform(Shape{4, 3, 5, 5}, 2, 6, kLayersF64, &gen);  // mean 4, far from the running mean 0
   const Tensor y = bn(x);
   for (std::int64_t c = 0; c < 3; ++c) {  // each channel normalized to mean 0, variance 1
     double s = 0, sq = 0;
@@ -133,15 +133,15 @@ TEST(BatchNorm, TrainingUsesBatchStatisticsAndEvaluationTheRunningOnes) {
     EXPECT_NEAR(sq / 100, 1.0, 1e-3);
   }
   EXPECT_EQ(bn.num_batches_tracked().item(), 1);
-  EXPECT_GT(max_abs(bn.running_mean()), 0.3);  // 0.1 of the batch mean
+  EXPECT_GT(largest_abs(bn.running_mean()), 0.3);  // 0.1 of the batch mean
 
   bn.eval();
   const Tensor z = bn(x);
   EXPECT_EQ(bn.num_batches_tracked().item(), 1);  // evaluation leaves the statistics alone
   const Tensor expected =
       (x - bn.running_mean().reshape(Shape{1, 3, 1, 1})) / sqrt(bn.running_var().reshape(Shape{1, 3, 1, 1}) + 1e-5);
-  EXPECT_LT(max_abs(z - expected), 1e-12);
-  EXPECT_GT(max_abs(z - y), 1.0);
+  EXPECT_LT(largest_abs(z - expected), 1e-12);
+  EXPECT_GT(largest_abs(z - y), 1.0);
 }
 
 TEST(BatchNorm, BuffersAppearInStateDictUnderPyTorchsNames) {
@@ -151,8 +151,8 @@ TEST(BatchNorm, BuffersAppearInStateDictUnderPyTorchsNames) {
   EXPECT_EQ(keys, (std::vector<std::string>{"0.bias", "0.weight", "1.bias", "1.num_batches_tracked", "1.running_mean",
                                             "1.running_var", "1.weight"}));
   EXPECT_EQ(model.parameters().size(), 4u);  // buffers are not parameters
-  model.to(kF64);
-  EXPECT_EQ(model.state_dict().at("1.running_var").dtype(), kF64);
+  model.to(kLayersF64);
+  EXPECT_EQ(model.state_dict().at("1.running_var").dtype(), kLayersF64);
   EXPECT_EQ(model.state_dict().at("1.num_batches_tracked").dtype(), Dtype::Int64);  // counters stay integers
 
   BatchNorm1d bare(3, {.affine = false, .track_running_stats = false});
@@ -164,11 +164,11 @@ TEST(BatchNorm, BuffersAppearInStateDictUnderPyTorchsNames) {
 }
 
 TEST(BatchNorm, CumulativeAverageWithoutMomentum) {
-  BatchNorm1d bn(1, {.momentum = std::nullopt, .dtype = kF64});
-  bn(from_vector(std::vector<double>{1, 3}, Shape{2, 1}, kF64));  // mean 2, unbiased variance 2
-  bn(from_vector(std::vector<double>{4, 8}, Shape{2, 1}, kF64));  // mean 6, unbiased variance 8
-  EXPECT_DOUBLE_EQ(bn.running_mean().item(), 4.0);                // the plain average of 2 and 6
-  EXPECT_DOUBLE_EQ(bn.running_var().item(), 5.0);                 // of 2 and 8
+  BatchNorm1d bn(1, {.momentum = std::nullopt, .dtype = kLayersF64});
+  bn(from_vector(std::vector<double>{1, 3}, Shape{2, 1}, kLayersF64));  // mean 2, unbiased variance 2
+  bn(from_vector(std::vector<double>{4, 8}, Shape{2, 1}, kLayersF64));  // mean 6, unbiased variance 8
+  EXPECT_DOUBLE_EQ(bn.running_mean().item(), 4.0);                      // the plain average of 2 and 6
+  EXPECT_DOUBLE_EQ(bn.running_var().item(), 5.0);                       // of 2 and 8
   EXPECT_EQ(bn.describe(), "BatchNorm1d(1, eps=1e-05, momentum=None, affine=True, track_running_stats=True)");
 }
 
@@ -200,7 +200,7 @@ TEST(Embedding, LooksUpRowsAndChecksIndices) {
   for (double v : emb.weight().slice(0, 99).to_vector()) s += v, sq += v * v;
   EXPECT_NEAR(s / 3960, 0.0, 0.05);  // N(0, 1)
   EXPECT_NEAR(sq / 3960, 1.0, 0.1);
-  EXPECT_EQ(max_abs(emb.weight().slice(99, 100)), 0.0);  // padding_idx -1 is row 99
+  EXPECT_EQ(largest_abs(emb.weight().slice(99, 100)), 0.0);  // padding_idx -1 is row 99
   EXPECT_EQ(emb.describe(), "Embedding(100, 40, padding_idx=99)");
   const Tensor idx = from_vector(std::vector<std::int64_t>{3, 99, 3, 0}, Shape{2, 2});
   const Tensor y = emb(idx);
@@ -271,7 +271,8 @@ std::vector<ModuleCase> module_cases() {
       {"Conv2d",
        [gen] {
          return std::make_shared<Conv2d>(
-             2, 3, 3, Conv2dOptions{.stride = 2, .padding = 1, .dilation = 1, .dtype = kF64, .generator = gen.get()});
+             2, 3, 3,
+             Conv2dOptions{.stride = 2, .padding = 1, .dilation = 1, .dtype = kLayersF64, .generator = gen.get()});
        },
        {2, 2, 5, 6}},
       {"MaxPool2d", [] { return std::make_shared<MaxPool2d>(2, MaxPool2dOptions{.stride = 1}); }, {2, 2, 4, 4}},
@@ -279,24 +280,24 @@ std::vector<ModuleCase> module_cases() {
        [] { return std::make_shared<AvgPool2d>(3, AvgPool2dOptions{.stride = 2, .padding = 1}); },
        {2, 2, 5, 5}},
       {"BatchNorm1d_training",
-       [] { return std::make_shared<BatchNorm1d>(3, BatchNormOptions{.dtype = kF64}); },
+       [] { return std::make_shared<BatchNorm1d>(3, BatchNormOptions{.dtype = kLayersF64}); },
        {4, 3}},
       {"BatchNorm1d_training_3d",
-       [] { return std::make_shared<BatchNorm1d>(2, BatchNormOptions{.dtype = kF64}); },
+       [] { return std::make_shared<BatchNorm1d>(2, BatchNormOptions{.dtype = kLayersF64}); },
        {3, 2, 4}},
       {"BatchNorm2d_training",
-       [] { return std::make_shared<BatchNorm2d>(2, BatchNormOptions{.dtype = kF64}); },
+       [] { return std::make_shared<BatchNorm2d>(2, BatchNormOptions{.dtype = kLayersF64}); },
        {2, 2, 3, 3}},
       {"BatchNorm2d_eval",
        [] {
-         auto m = std::make_shared<BatchNorm2d>(2, BatchNormOptions{.dtype = kF64});
+         auto m = std::make_shared<BatchNorm2d>(2, BatchNormOptions{.dtype = kLayersF64});
          m->eval();
          return m;
        },
        {2, 2, 3, 3}},
       {"LayerNorm",
        [] {
-         return std::make_shared<LayerNorm>(Shape{2, 3}, LayerNormOptions{.dtype = kF64});
+         return std::make_shared<LayerNorm>(Shape{2, 3}, LayerNormOptions{.dtype = kLayersF64});
        },
        {3, 2, 3}},
       {"Flatten", [] { return std::make_shared<Flatten>(); }, {2, 3, 2}},
@@ -316,7 +317,7 @@ TEST_P(ModuleGradcheck, InputGradientMatchesCentralDifferences) {
   const ModuleCase& c = GetParam();
   const std::shared_ptr<Module> m = c.make();
   Generator gen(8);
-  const Tensor x = uniform(c.input, -2, 2, kF64, &gen);
+  const Tensor x = uniform(c.input, -2, 2, kLayersF64, &gen);
   move_off_zero(x);  // off the kinks at 0
   const GradcheckResult r = gradcheck([&](const std::vector<Tensor>& v) { return m->forward(v[0]); }, {x});
   EXPECT_TRUE(r.passed) << c.name << "\n" << r.report();
@@ -328,7 +329,7 @@ INSTANTIATE_TEST_SUITE_P(EveryLayer, ModuleGradcheck, ::testing::ValuesIn(module
 TEST(ModuleGradcheck, DropoutWithItsMaskFixedBySeed) {
   Generator gen(0);
   Dropout drop(0.3, {.generator = &gen});
-  const Tensor x = uniform(Shape{3, 5}, -1, 1, kF64, &gen);
+  const Tensor x = uniform(Shape{3, 5}, -1, 1, kLayersF64, &gen);
   const GradcheckResult r = gradcheck(
       [&](const std::vector<Tensor>& v) {
         gen.manual_seed(21);  // the same mask on every evaluation

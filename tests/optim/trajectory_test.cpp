@@ -19,13 +19,13 @@ namespace {
 Tensor coordinate(const Tensor& x, std::int64_t i) { return x.slice(i, i + 1); }
 
 // f = sum_i w_i (x_i - c_i)^2, w = (1, 10, 0.5), c = (3, -1, 2)
-Tensor quadratic(const Tensor& x) {
+Tensor bowl(const Tensor& x) {
   const Tensor w = tensor({1.0, 10.0, 0.5}, Dtype::Float64), c = tensor({3.0, -1.0, 2.0}, Dtype::Float64);
   return sum(w * pow(x - c, 2.0));
 }
 
 // f = (1 - x)^2 + 100 (y - x^2)^2
-Tensor rosenbrock(const Tensor& v) {
+Tensor banana(const Tensor& v) {
   const Tensor x = coordinate(v, 0), y = coordinate(v, 1);
   return sum(pow(1.0 - x, 2.0) + 100.0 * pow(y - pow(x, 2.0), 2.0));
 }
@@ -41,7 +41,7 @@ TEST(OptimizerTrajectory, EveryOptimizerFollowsPyTorch) {
   ASSERT_TRUE(in) << "missing tests/reference/optimizer_trajectories.json";
   const auto ref = nlohmann::json::parse(in);
   const std::map<std::string, Tensor (*)(const Tensor&)> functions = {
-      {"quadratic", quadratic}, {"rosenbrock", rosenbrock}, {"beale", beale}};
+      {"quadratic", bowl}, {"rosenbrock", banana}, {"beale", beale}};
 
   std::map<std::string, double> worst;  // per optimizer
   std::size_t runs = 0;

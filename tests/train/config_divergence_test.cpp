@@ -10,29 +10,30 @@
 namespace descent::train {
 namespace {
 
-std::string with(const std::string& extra) { return "[model]\nlayers = [784, 30, 10]\n" + extra; }
+std::string divergence_config(const std::string& extra) { return "[model]\nlayers = [784, 30, 10]\n" + extra; }
 
 TEST(ParseConfig, DivergenceStopsByDefault) {
-  EXPECT_EQ(parse_config_string(with(""), "cfg.toml").diagnostics.divergence, "stop");
+  EXPECT_EQ(parse_config_string(divergence_config(""), "cfg.toml").diagnostics.divergence, "stop");
   for (const char* action : {"stop", "warn", "off"})
-    EXPECT_EQ(parse_config_string(with("[diagnostics]\ndivergence = \"" + std::string(action) + "\"\n"), "cfg.toml")
+    EXPECT_EQ(parse_config_string(divergence_config("[diagnostics]\ndivergence = \"" + std::string(action) + "\"\n"),
+                                  "cfg.toml")
                   .diagnostics.divergence,
               action);
 }
 
 TEST(ParseConfigError, DivergenceOfEachBadKind) {
   constexpr const char* expected = ": expected one of stop, warn, off";
-  EXPECT_EQ(config_error(with("[diagnostics]\ndivergence = \"halt\"\n")),
+  EXPECT_EQ(config_error(divergence_config("[diagnostics]\ndivergence = \"halt\"\n")),
             std::string("cfg.toml: diagnostics.divergence = \"halt\"") + expected);
-  EXPECT_EQ(config_error(with("[diagnostics]\ndivergence = \"Stop\"\n")),
+  EXPECT_EQ(config_error(divergence_config("[diagnostics]\ndivergence = \"Stop\"\n")),
             std::string("cfg.toml: diagnostics.divergence = \"Stop\"") + expected);  // names are lower case
-  EXPECT_EQ(config_error(with("[diagnostics]\ndivergence = \"\"\n")),
+  EXPECT_EQ(config_error(divergence_config("[diagnostics]\ndivergence = \"\"\n")),
             std::string("cfg.toml: diagnostics.divergence = \"\"") + expected);
-  EXPECT_EQ(config_error(with("[diagnostics]\ndivergence = true\n")),
+  EXPECT_EQ(config_error(divergence_config("[diagnostics]\ndivergence = true\n")),
             std::string("cfg.toml: diagnostics.divergence = true") + expected);
-  EXPECT_EQ(config_error(with("[diagnostics]\ndivergence = 10\n")),
+  EXPECT_EQ(config_error(divergence_config("[diagnostics]\ndivergence = 10\n")),
             std::string("cfg.toml: diagnostics.divergence = 10") + expected);
-  EXPECT_EQ(config_error(with("[diagnostics]\ndivergence = [\"stop\"]\n")),
+  EXPECT_EQ(config_error(divergence_config("[diagnostics]\ndivergence = [\"stop\"]\n")),
             std::string("cfg.toml: diagnostics.divergence = [\"stop\"]") + expected);
 }
 

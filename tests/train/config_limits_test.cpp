@@ -11,6 +11,7 @@
 #include "descent/train/model_from_config.hpp"
 #include "descent/util/memory_limit.hpp"
 #include "support/scoped_env.hpp"
+#include "support/text.hpp"
 
 namespace descent::train {
 namespace {
@@ -31,7 +32,7 @@ std::string error_of(const std::string& text) {
   return {};
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
 std::string repeated(const std::string& s, int n) {
   std::string out;

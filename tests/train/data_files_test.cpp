@@ -38,10 +38,10 @@ class DataFiles : public ::testing::Test {
   TempDir dir_;
 };
 
-const std::string kMlp = "[model]\nlayers = [2, 2]\n[data]\nclasses = 2\n";
+const std::string kFilesMlp = "[model]\nlayers = [2, 2]\n[data]\nclasses = 2\n";
 
 TEST_F(DataFiles, CsvSetsNeedNoDataDirectory) {
-  const TrainConfig c = config(kMlp + "train = \"train.csv\"\ntest = \"test.csv\"\ntrain_limit = 2\n");
+  const TrainConfig c = config(kFilesMlp + "train = \"train.csv\"\ntest = \"test.csv\"\ntrain_limit = 2\n");
   EXPECT_FALSE(needs_data_dir(c));
   const TrainData d = load_data(c, "");
   EXPECT_TRUE(d.classification);
@@ -49,23 +49,23 @@ TEST_F(DataFiles, CsvSetsNeedNoDataDirectory) {
   EXPECT_EQ(d.train.targets.to_vector(), (std::vector<double>{1, 0}));
   EXPECT_EQ(d.test.inputs.to_vector(), (std::vector<double>{6, 7}));
   const TrainData none =
-      load_data(config(kMlp + "train = \"train.csv\"\ntest = \"test.csv\"\nnormalize = \"none\"\n"), "");
+      load_data(config(kFilesMlp + "train = \"train.csv\"\ntest = \"test.csv\"\nnormalize = \"none\"\n"), "");
   EXPECT_EQ(none.train.inputs.to_vector(), (std::vector<double>{0.5, 1, 2, 3, 4, 5}));
   // classes bounds the labels as for the IDX files.
   std::ofstream(dir_.file("three.csv")) << "a,b,label\n1,2,2\n";
+  expect_contains(error_message<IoError>(
+                      [&] { load_data(config(kFilesMlp + "train = \"three.csv\"\ntest = \"test.csv\"\n"), ""); }),
+                  {"three.csv:2", "a class label in [0, 2)", "\"2\""});
   expect_contains(
-      error_message<IoError>([&] { load_data(config(kMlp + "train = \"three.csv\"\ntest = \"test.csv\"\n"), ""); }),
-      {"three.csv:2", "a class label in [0, 2)", "\"2\""});
-  expect_contains(
-      error_message<IoError>([&] { load_data(config(kMlp + "train = \"no.csv\"\ntest = \"test.csv\"\n"), ""); }),
+      error_message<IoError>([&] { load_data(config(kFilesMlp + "train = \"no.csv\"\ntest = \"test.csv\"\n"), ""); }),
       {"no.csv", "cannot open"});
 }
 
 TEST_F(DataFiles, SetsAndLossMustFit) {
   std::ofstream(dir_.file("wide.csv")) << "a,b,c,label\n1,2,3,0\n";
-  expect_contains(
-      error_message<ConfigError>([&] { load_data(config(kMlp + "train = \"train.csv\"\ntest = \"wide.csv\"\n"), ""); }),
-      {"cfg.toml: data.test = \"", "wide.csv\": 3 inputs per example: expected 2, as data.train"});
+  expect_contains(error_message<ConfigError>(
+                      [&] { load_data(config(kFilesMlp + "train = \"train.csv\"\ntest = \"wide.csv\"\n"), ""); }),
+                  {"cfg.toml: data.test = \"", "wide.csv\": 3 inputs per example: expected 2, as data.train"});
   expect_contains(error_message<ConfigError>([&] {
                     load_data(config("[model]\nlayers = [3, 2]\n[data]\nclasses = 2\n"
                                      "train = \"train.csv\"\ntest = \"test.csv\"\n"),
@@ -84,9 +84,10 @@ TEST_F(DataFiles, SetsAndLossMustFit) {
   data::save_npy(dir_.file("y.npy"), from_vector(std::vector<double>{0.5, 1.5}, Shape{2}, Dtype::Float64));
   data::save_npy(dir_.file("labels.npy"), from_vector(std::vector<std::int64_t>{0, 1}, Shape{2}));
   const std::string npy = "train = \"x.npy\"\ntrain_labels = \"y.npy\"\ntest = \"x.npy\"\n";
-  expect_contains(error_message<ConfigError>([&] { load_data(config(kMlp + npy + "test_labels = \"y.npy\"\n"), ""); }),
-                  {"data.train = \"", "x.npy\" (labels ", "float targets [2, 1] with loss.name = \"cross_entropy\"",
-                   "integer class labels", "y.astype(np.int64)"});
+  expect_contains(
+      error_message<ConfigError>([&] { load_data(config(kFilesMlp + npy + "test_labels = \"y.npy\"\n"), ""); }),
+      {"data.train = \"", "x.npy\" (labels ", "float targets [2, 1] with loss.name = \"cross_entropy\"",
+       "integer class labels", "y.astype(np.int64)"});
   expect_contains(error_message<ConfigError>([&] {
                     load_data(config("[model]\nlayers = [2, 2]\n[loss]\nname = \"mse\"\n[data]\n" + npy +
                                      "test_labels = \"y.npy\"\n"),
@@ -94,7 +95,7 @@ TEST_F(DataFiles, SetsAndLossMustFit) {
                   }),
                   {"float targets [2, 1]: expected 2 per example, the model's output size"});
   expect_contains(
-      error_message<ConfigError>([&] { load_data(config(kMlp + npy + "test_labels = \"labels.npy\"\n"), ""); }),
+      error_message<ConfigError>([&] { load_data(config(kFilesMlp + npy + "test_labels = \"labels.npy\"\n"), ""); }),
       {"holds float targets but data.test", "holds class labels: expected the same kind in both"});
   const TrainData regression = load_data(
       config("[model]\nlayers = [2, 1]\n[loss]\nname = \"mse\"\n[data]\n" + npy + "test_labels = \"y.npy\"\n"), "");
@@ -110,11 +111,11 @@ TEST_F(DataFiles, SetsAndLossMustFit) {
 }
 
 TEST_F(DataFiles, AugmentNeedsImages) {
-  expect_contains(error_message<ConfigError>([&] {
-                    load_data(config(kMlp + "train = \"train.csv\"\ntest = \"test.csv\"\naugment = {hflip = 0.5}\n"),
-                              "");
-                  }),
-                  {"cfg.toml: data.augment: expected images: model.input_shape = [C, H, W]", "2 features"});
+  expect_contains(
+      error_message<ConfigError>([&] {
+        load_data(config(kFilesMlp + "train = \"train.csv\"\ntest = \"test.csv\"\naugment = {hflip = 0.5}\n"), "");
+      }),
+      {"cfg.toml: data.augment: expected images: model.input_shape = [C, H, W]", "2 features"});
   // model.input_shape gives the CSV rows their image shape.
   const TrainData d = load_data(config("[model]\ninput_shape = [1, 1, 2]\n[[model.layer]]\ntype = \"flatten\"\n"
                                        "[[model.layer]]\ntype = \"linear\"\nout_features = 2\n[data]\nclasses = 2\n"

@@ -29,7 +29,7 @@ using data::testing::TempDir;
 using data::testing::write_raw;
 
 constexpr const char* kFashion = "/usr/share/datasets/fashion-mnist";
-constexpr std::int64_t kTrain = 2000, kTest = 500;
+constexpr std::int64_t kFormatsTrain = 2000, kFormatsTest = 500;
 
 const std::string kNielsen = R"([model]
 layers = [784, 30, 10]
@@ -90,8 +90,8 @@ TEST(DataFormats, CsvNpyAndNpzTrainNielsenAsTheIdxFilesOfTheSameData) {
   if (!data::has_idx_files(kFashion))
     GTEST_SKIP() << "Fashion-MNIST not found in " << kFashion
                  << ": install Debian's dataset-fashion-mnist to run this test";
-  const data::Dataset train = data::load_mnist(kFashion, true, 10, Dtype::Float32, kTrain);
-  const data::Dataset test = data::load_mnist(kFashion, false, 10, Dtype::Float32, kTest);
+  const data::Dataset train = data::load_mnist(kFashion, true, 10, Dtype::Float32, kFormatsTrain);
+  const data::Dataset test = data::load_mnist(kFashion, false, 10, Dtype::Float32, kFormatsTest);
   TempDir dir;
   const std::filesystem::path idx = std::filesystem::path(dir.path()) / "idx";
   std::filesystem::create_directories(idx);
@@ -104,8 +104,9 @@ TEST(DataFormats, CsvNpyAndNpzTrainNielsenAsTheIdxFilesOfTheSameData) {
   data::save_npy(dir.file("x_test.npy"), test.inputs);
   data::save_npy(dir.file("y_test.npy"), test.targets);
   // The .npz holds images (N, 1, 28, 28), flattened on reading.
-  data::save_npz(dir.file("train.npz"), {{"x", train.inputs.reshape({kTrain, 1, 28, 28})}, {"y", train.targets}});
-  data::save_npz(dir.file("test.npz"), {{"x", test.inputs.reshape({kTest, 1, 28, 28})}, {"y", test.targets}});
+  data::save_npz(dir.file("train.npz"),
+                 {{"x", train.inputs.reshape({kFormatsTrain, 1, 28, 28})}, {"y", train.targets}});
+  data::save_npz(dir.file("test.npz"), {{"x", test.inputs.reshape({kFormatsTest, 1, 28, 28})}, {"y", test.targets}});
 
   write_config(dir.file("idx.toml"), "");
   // Relative paths: from the config file's directory.
@@ -127,13 +128,13 @@ TEST(DataFormats, CsvNpyAndNpzTrainNielsenAsTheIdxFilesOfTheSameData) {
 
   const RunSummary reference = train_on(dir.file("idx.toml"), idx.string());
   ASSERT_EQ(reference.epochs.size(), 3u);
-  EXPECT_GT(reference.epochs.back().test_correct, kTest / 2);  // it learns: chance is 10%
+  EXPECT_GT(reference.epochs.back().test_correct, kFormatsTest / 2);  // it learns: chance is 10%
   for (const char* format : {"csv", "npy", "npz"}) {
     const RunSummary run = train_on(dir.file(std::string(format) + ".toml"));
     ASSERT_EQ(run.epochs.size(), reference.epochs.size()) << format;
     for (std::size_t e = 0; e < run.epochs.size(); ++e) {
       EXPECT_EQ(run.epochs[e].test_correct, reference.epochs[e].test_correct) << format << " epoch " << e;
-      EXPECT_EQ(run.epochs[e].test_total, kTest) << format;
+      EXPECT_EQ(run.epochs[e].test_total, kFormatsTest) << format;
       EXPECT_EQ(run.epochs[e].train_loss, reference.epochs[e].train_loss) << format << " epoch " << e;
     }
   }

@@ -22,10 +22,10 @@ using data::testing::idx_bytes;
 using data::testing::TempDir;
 using data::testing::write_gz;
 
-constexpr std::uint32_t kTrain = 6, kTest = 4, kPixels = 8;  // images of 2 x 4 pixels
+constexpr std::uint32_t kDatasetsTrain = 6, kDatasetsTest = 4, kDatasetsPixels = 8;  // images of 2 x 4 pixels
 
-Bytes pixels(std::uint32_t n, std::uint32_t salt) {
-  Bytes out(n * kPixels);
+Bytes dataset_pixels(std::uint32_t n, std::uint32_t salt) {
+  Bytes out(n * kDatasetsPixels);
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>((i * 37 + salt * 101 + 11) % 256);
   return out;
 }
@@ -33,10 +33,12 @@ Bytes pixels(std::uint32_t n, std::uint32_t salt) {
 class LoadData : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_gz(dir_.file("train-images-idx3-ubyte.gz"), idx_bytes({kTrain, 2, 4}, pixels(kTrain, 0)));
-    write_gz(dir_.file("train-labels-idx1-ubyte.gz"), idx_bytes({kTrain}, {0, 1, 0, 1, 1, 0}));
-    write_gz(dir_.file("t10k-images-idx3-ubyte.gz"), idx_bytes({kTest, 2, 4}, pixels(kTest, 1)));
-    write_gz(dir_.file("t10k-labels-idx1-ubyte.gz"), idx_bytes({kTest}, {1, 0, 1, 0}));
+    write_gz(dir_.file("train-images-idx3-ubyte.gz"),
+             idx_bytes({kDatasetsTrain, 2, 4}, dataset_pixels(kDatasetsTrain, 0)));
+    write_gz(dir_.file("train-labels-idx1-ubyte.gz"), idx_bytes({kDatasetsTrain}, {0, 1, 0, 1, 1, 0}));
+    write_gz(dir_.file("t10k-images-idx3-ubyte.gz"),
+             idx_bytes({kDatasetsTest, 2, 4}, dataset_pixels(kDatasetsTest, 1)));
+    write_gz(dir_.file("t10k-labels-idx1-ubyte.gz"), idx_bytes({kDatasetsTest}, {1, 0, 1, 0}));
   }
 
   TrainData load(const std::string& model, const std::string& data) {
@@ -46,37 +48,38 @@ class LoadData : public ::testing::Test {
   TempDir dir_;
 };
 
-const std::string kMlp = "[model]\nlayers = [8, 2]\n";
+const std::string kDatasetsMlp = "[model]\nlayers = [8, 2]\n";
 
 // Mean and population std of bytes / 255 over the first `n` images, channel c of `channels`.
 std::pair<double, double> reference_stats(const Bytes& bytes, std::uint32_t n, int channels, int c) {
-  const std::uint32_t per = kPixels / channels;
+  const std::uint32_t per = kDatasetsPixels / channels;
   double sum = 0, squares = 0;
   for (std::uint32_t i = 0; i < n; ++i)
-    for (std::uint32_t k = 0; k < per; ++k) sum += bytes[i * kPixels + c * per + k] / 255.0;
+    for (std::uint32_t k = 0; k < per; ++k) sum += bytes[i * kDatasetsPixels + c * per + k] / 255.0;
   const double mean = sum / (n * per);
   for (std::uint32_t i = 0; i < n; ++i)
-    for (std::uint32_t k = 0; k < per; ++k) squares += std::pow(bytes[i * kPixels + c * per + k] / 255.0 - mean, 2);
+    for (std::uint32_t k = 0; k < per; ++k)
+      squares += std::pow(bytes[i * kDatasetsPixels + c * per + k] / 255.0 - mean, 2);
   return {mean, std::sqrt(squares / (n * per))};
 }
 
 // Each input against (bytes / 255 - mean[c]) / std[c], the statistics of the first `n` training images.
 void expect_standardized(const Tensor& inputs, const Bytes& bytes, std::uint32_t n, int channels) {
-  const Bytes train = pixels(kTrain, 0);
+  const Bytes train = dataset_pixels(kDatasetsTrain, 0);
   const std::vector<double> v = inputs.to_vector();
   ASSERT_EQ(v.size(), bytes.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
-    const int c = static_cast<int>((i % kPixels) / (kPixels / channels));
+    const int c = static_cast<int>((i % kDatasetsPixels) / (kDatasetsPixels / channels));
     const auto [mean, std] = reference_stats(train, n, channels, c);
     EXPECT_NEAR(v[i], (bytes[i] / 255.0 - mean) / std, 1e-5) << i;
   }
 }
 
 TEST_F(LoadData, UnitIsPixelsOver255AndNoneTheBytes) {
-  const Bytes train = pixels(kTrain, 0);
-  const TrainData unit = load(kMlp, "normalize = \"unit\"\n");
-  const TrainData plain = load(kMlp, "");
-  const TrainData none = load(kMlp, "normalize = \"none\"\n");
+  const Bytes train = dataset_pixels(kDatasetsTrain, 0);
+  const TrainData unit = load(kDatasetsMlp, "normalize = \"unit\"\n");
+  const TrainData plain = load(kDatasetsMlp, "");
+  const TrainData none = load(kDatasetsMlp, "normalize = \"none\"\n");
   const std::vector<double> u = unit.train.inputs.to_vector(), p = plain.train.inputs.to_vector(),
                             n = none.train.inputs.to_vector();
   for (std::size_t i = 0; i < train.size(); ++i) {
@@ -84,33 +87,33 @@ TEST_F(LoadData, UnitIsPixelsOver255AndNoneTheBytes) {
     EXPECT_EQ(p[i], u[i]) << i;
     EXPECT_EQ(n[i], train[i]) << i;
   }
-  EXPECT_EQ(none.test.inputs.to_vector()[3], pixels(kTest, 1)[3]);
+  EXPECT_EQ(none.test.inputs.to_vector()[3], dataset_pixels(kDatasetsTest, 1)[3]);
 }
 
 TEST_F(LoadData, StandardizeUsesTheTrainingStatisticsForBothSets) {
-  const TrainData d = load(kMlp, "normalize = \"standardize\"\n");
-  expect_standardized(d.train.inputs, pixels(kTrain, 0), kTrain, 1);
-  expect_standardized(d.test.inputs, pixels(kTest, 1), kTrain, 1);
+  const TrainData d = load(kDatasetsMlp, "normalize = \"standardize\"\n");
+  expect_standardized(d.train.inputs, dataset_pixels(kDatasetsTrain, 0), kDatasetsTrain, 1);
+  expect_standardized(d.test.inputs, dataset_pixels(kDatasetsTest, 1), kDatasetsTrain, 1);
   // over the training set: mean 0, std 1
   double sum = 0, squares = 0;
   for (double x : d.train.inputs.to_vector()) {
     sum += x;
     squares += x * x;
   }
-  EXPECT_NEAR(sum / (kTrain * kPixels), 0.0, 1e-6);
-  EXPECT_NEAR(std::sqrt(squares / (kTrain * kPixels)), 1.0, 1e-6);
+  EXPECT_NEAR(sum / (kDatasetsTrain * kDatasetsPixels), 0.0, 1e-6);
+  EXPECT_NEAR(std::sqrt(squares / (kDatasetsTrain * kDatasetsPixels)), 1.0, 1e-6);
 }
 
 TEST_F(LoadData, StandardizeAfterTrainLimitAndPerChannel) {
-  const TrainData limited = load(kMlp, "normalize = \"standardize\"\ntrain_limit = 4\n");
-  expect_standardized(limited.test.inputs, pixels(kTest, 1), 4, 1);
+  const TrainData limited = load(kDatasetsMlp, "normalize = \"standardize\"\ntrain_limit = 4\n");
+  expect_standardized(limited.test.inputs, dataset_pixels(kDatasetsTest, 1), 4, 1);
   // input_shape [2, 2, 2]: two channels of four pixels each
   const std::string layered =
       "[model]\ninput_shape = [2, 2, 2]\n[[model.layer]]\ntype = \"flatten\"\n[[model.layer]]\ntype = \"linear\"\n"
       "out_features = 2\n";
   const TrainData two = load(layered, "normalize = \"standardize\"\n");
-  expect_standardized(two.train.inputs, pixels(kTrain, 0), kTrain, 2);
-  expect_standardized(two.test.inputs, pixels(kTest, 1), kTrain, 2);
+  expect_standardized(two.train.inputs, dataset_pixels(kDatasetsTrain, 0), kDatasetsTrain, 2);
+  expect_standardized(two.test.inputs, dataset_pixels(kDatasetsTest, 1), kDatasetsTrain, 2);
 }
 
 // A pair's two halves are standardized training images.
@@ -118,22 +121,23 @@ TEST_F(LoadData, SiamesePairsAreBuiltFromTheNormalizedImages) {
   const TrainData d = load("[model]\nlayers = [8, 3]\nsiamese = \"cosine\"\n[loss]\nname = \"cosine_embedding\"\n",
                            "normalize = \"standardize\"\ntrain_pairs = 5\ntest_pairs = 3\n");
   ASSERT_TRUE(d.pairs);
-  const TrainData images = load(kMlp, "normalize = \"standardize\"\n");
+  const TrainData images = load(kDatasetsMlp, "normalize = \"standardize\"\n");
   const std::vector<double> rows = images.train.inputs.to_vector(), pairs = d.train.inputs.to_vector();
-  ASSERT_EQ(pairs.size(), 5u * 2 * kPixels);
+  ASSERT_EQ(pairs.size(), 5u * 2 * kDatasetsPixels);
   for (std::size_t half = 0; half < 10; ++half) {
     bool found = false;
-    for (std::size_t r = 0; r < kTrain && !found; ++r)
-      found =
-          std::equal(pairs.begin() + half * kPixels, pairs.begin() + (half + 1) * kPixels, rows.begin() + r * kPixels);
+    for (std::size_t r = 0; r < kDatasetsTrain && !found; ++r)
+      found = std::equal(pairs.begin() + half * kDatasetsPixels, pairs.begin() + (half + 1) * kDatasetsPixels,
+                         rows.begin() + r * kDatasetsPixels);
     EXPECT_TRUE(found) << half;
   }
 }
 
 TEST_F(LoadData, StandardizeRefusesAConstantChannel) {
-  write_gz(dir_.file("train-images-idx3-ubyte.gz"), idx_bytes({kTrain, 2, 4}, Bytes(kTrain * kPixels, 51)));
+  write_gz(dir_.file("train-images-idx3-ubyte.gz"),
+           idx_bytes({kDatasetsTrain, 2, 4}, Bytes(kDatasetsTrain * kDatasetsPixels, 51)));
   try {
-    load(kMlp, "normalize = \"standardize\"\n");
+    load(kDatasetsMlp, "normalize = \"standardize\"\n");
     ADD_FAILURE();
   } catch (const ConfigError& e) {
     EXPECT_STREQ(e.what(),
@@ -145,11 +149,11 @@ TEST_F(LoadData, StandardizeRefusesAConstantChannel) {
 // ---- bad values ----
 
 TEST(NormalizeKey, BadValues) {
-  EXPECT_EQ(config_error(kMlp + "[data]\nclasses = 2\nnormalize = \"zscore\"\n"),
+  EXPECT_EQ(config_error(kDatasetsMlp + "[data]\nclasses = 2\nnormalize = \"zscore\"\n"),
             "cfg.toml: data.normalize = \"zscore\": expected one of unit, none, standardize");
-  EXPECT_EQ(config_error(kMlp + "[data]\nclasses = 2\nnormalize = 255\n"),
+  EXPECT_EQ(config_error(kDatasetsMlp + "[data]\nclasses = 2\nnormalize = 255\n"),
             "cfg.toml: data.normalize = 255: expected one of unit, none, standardize");
-  EXPECT_EQ(config_error(kMlp + "[data]\nclasses = 2\nnormalize = true\n"),
+  EXPECT_EQ(config_error(kDatasetsMlp + "[data]\nclasses = 2\nnormalize = true\n"),
             "cfg.toml: data.normalize = true: expected one of unit, none, standardize");
 }
 

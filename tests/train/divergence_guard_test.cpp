@@ -7,11 +7,12 @@
 
 #include <cmath>
 #include <limits>
+#include "support/text.hpp"
 
 namespace descent::train {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using descent::testing::contains;
 
 TEST(DivergenceGuard, ALossBelowItsLowerBoundStopsAtOnce) {
   DivergenceGuard guard("nll", 0.0);

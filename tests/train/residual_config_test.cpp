@@ -31,7 +31,7 @@ const char* kResNet = DESCENT_SOURCE_DIR "/examples/resnet/fashion.toml";
 
 // A model of [2, 4, 4] inputs: a named conv2d "a" of 3 channels, then `layers` (TOML tables), then
 // flatten and linear to the 10 classes.
-std::string model(const std::string& layers) {
+std::string residual_model(const std::string& layers) {
   return "[model]\ninput_shape = [2, 4, 4]\n"
          "[[model.layer]]\ntype = \"conv2d\"\nout_channels = 3\nkernel_size = 3\npadding = 1\nname = \"a\"\n" +
          layers + "[[model.layer]]\ntype = \"flatten\"\n[[model.layer]]\ntype = \"linear\"\nout_features = 10\n";
@@ -112,9 +112,10 @@ TEST(ResidualConfig, ResNetExampleTrainsAFewSteps) {
 
 TEST(ResidualConfig, ConcatJoinsChannelsAndInputTakesAnEarlierOutput) {
   const TrainConfig c = parse_config_string(
-      model(std::string(kRelu) +
-            "[[model.layer]]\ntype = \"conv2d\"\nout_channels = 5\nkernel_size = 1\ninput = \"a\"\nname = \"b\"\n"
-            "[[model.layer]]\ntype = \"concat\"\ninputs = [\"a\", \"b\"]\ndim = 1\n"),
+      residual_model(
+          std::string(kRelu) +
+          "[[model.layer]]\ntype = \"conv2d\"\nout_channels = 5\nkernel_size = 1\ninput = \"a\"\nname = \"b\"\n"
+          "[[model.layer]]\ntype = \"concat\"\ninputs = [\"a\", \"b\"]\ndim = 1\n"),
       "cat.toml");
   EXPECT_EQ(c.model.layer[2].in_shape, (Dims{3, 4, 4}));
   EXPECT_EQ(c.model.layer[3].out_shape, (Dims{5 + 3 + 5, 4, 4}));
@@ -125,67 +126,67 @@ TEST(ResidualConfig, ConcatJoinsChannelsAndInputTakesAnEarlierOutput) {
 }
 
 TEST(ResidualConfig, UnknownNamesAreErrors) {
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"add\"\ninputs = [\"b\"]\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"add\"\ninputs = [\"b\"]\n")),
             "cfg.toml: model.layer[1].inputs = [\"b\"]: expected names of earlier layers: no layer is named \"b\" "
             "(named earlier: a)");
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"relu\"\ninput = \"stem\"\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\ninput = \"stem\"\n")),
             "cfg.toml: model.layer[1].input = \"stem\": expected names of earlier layers: no layer is named "
             "\"stem\" (named earlier: a)");
 }
 
 TEST(ResidualConfig, ANameUsedTwiceIsAnError) {
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"relu\"\nname = \"a\"\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\nname = \"a\"\n")),
             "cfg.toml: model.layer[1].name = \"a\": expected a name no other layer has (model.layer[0] is named so)");
 }
 
 TEST(ResidualConfig, ForwardAndSelfReferencesAreErrors) {
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"add\"\ninputs = [\"later\"]\n"
-                               "[[model.layer]]\ntype = \"relu\"\nname = \"later\"\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"add\"\ninputs = [\"later\"]\n"
+                                        "[[model.layer]]\ntype = \"relu\"\nname = \"later\"\n")),
             "cfg.toml: model.layer[1].inputs = [\"later\"]: expected names of earlier layers: \"later\" is "
             "model.layer[2], a later one (a layer takes only the outputs of the layers before it)");
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"add\"\ninputs = [\"me\"]\nname = \"me\"\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"add\"\ninputs = [\"me\"]\nname = \"me\"\n")),
             "cfg.toml: model.layer[1].inputs = [\"me\"]: expected names of earlier layers: \"me\" is "
             "model.layer[1], this layer (a layer takes only the outputs of the layers before it)");
-  EXPECT_TRUE(holds(config_error(model("[[model.layer]]\ntype = \"relu\"\ninput = \"me\"\nname = \"me\"\n")),
+  EXPECT_TRUE(holds(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\ninput = \"me\"\nname = \"me\"\n")),
                     "model.layer[1].input = \"me\": expected names of earlier layers: \"me\" is model.layer[1], "
                     "this layer"));
 }
 
 TEST(ResidualConfig, ShapesThatCannotBeMergedNameTheLayerAndTheShapes) {
   const std::string pool = "[[model.layer]]\ntype = \"max_pool2d\"\nkernel_size = 2\n";
-  EXPECT_EQ(config_error(model(pool + "[[model.layer]]\ntype = \"add\"\ninputs = [\"a\"]\n")),
+  EXPECT_EQ(config_error(residual_model(pool + "[[model.layer]]\ntype = \"add\"\ninputs = [\"a\"]\n")),
             "cfg.toml: model.layer[2].inputs = [\"a\"]: expected outputs of one shape to add, got [3, 2, 2] (the "
             "previous layer's), [3, 4, 4] (a's)");
-  EXPECT_EQ(config_error(model(pool + "[[model.layer]]\ntype = \"concat\"\ninputs = [\"a\"]\n")),
+  EXPECT_EQ(config_error(residual_model(pool + "[[model.layer]]\ntype = \"concat\"\ninputs = [\"a\"]\n")),
             "cfg.toml: model.layer[2].inputs = [\"a\"]: expected outputs that differ only in dimension 1 to join, "
             "got [3, 2, 2] (the previous layer's), [3, 4, 4] (a's)");
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"concat\"\ninputs = [\"a\"]\ndim = 4\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"concat\"\ninputs = [\"a\"]\ndim = 4\n")),
             "cfg.toml: model.layer[1].dim = 4: expected dim < 4, the input's rank with the batch (input shape "
             "[3, 4, 4])");
 }
 
 TEST(ResidualConfig, BadNamesAndInputsValues) {
   const std::string name_expected = ": expected a name of letters, digits, '_', '-' and '.', e.g. \"block1_in\"";
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"relu\"\nname = 3\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\nname = 3\n")),
             "cfg.toml: model.layer[1].name = 3" + name_expected);
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"relu\"\nname = \"\"\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\nname = \"\"\n")),
             "cfg.toml: model.layer[1].name = \"\"" + name_expected);
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"relu\"\nname = \"a,b\"\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\nname = \"a,b\"\n")),
             "cfg.toml: model.layer[1].name = \"a,b\"" + name_expected);
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"relu\"\ninput = [\"a\"]\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\ninput = [\"a\"]\n")),
             "cfg.toml: model.layer[1].input = [\"a\"]" + name_expected);
   const std::string inputs_expected = ": expected an array of earlier layers' names, e.g. [\"block1_in\"]";
   for (const char* bad : {"\"a\"", "[]", "[1]", "[\"\"]"})
-    EXPECT_EQ(config_error(model(std::string("[[model.layer]]\ntype = \"add\"\ninputs = ") + bad + "\n")),
+    EXPECT_EQ(config_error(residual_model(std::string("[[model.layer]]\ntype = \"add\"\ninputs = ") + bad + "\n")),
               std::string("cfg.toml: model.layer[1].inputs = ") + bad + inputs_expected)
         << bad;
-  EXPECT_EQ(config_error(model("[[model.layer]]\ntype = \"add\"\n")),
+  EXPECT_EQ(config_error(residual_model("[[model.layer]]\ntype = \"add\"\n")),
             "cfg.toml: missing required key model.layer[1].inputs (for type = \"add\": an array of earlier "
             "layers' names, e.g. [\"block1_in\"])");
-  EXPECT_TRUE(holds(config_error(model("[[model.layer]]\ntype = \"add\"\ninputs = [\"a\"]\ndim = 1\n")),
+  EXPECT_TRUE(holds(config_error(residual_model("[[model.layer]]\ntype = \"add\"\ninputs = [\"a\"]\ndim = 1\n")),
                     "unknown key model.layer[1].dim (known keys in [model.layer[1]] for type = \"add\": type, "
                     "inputs)"));
-  EXPECT_TRUE(holds(config_error(model("[[model.layer]]\ntype = \"relu\"\ninputs = [\"a\"]\n")),
+  EXPECT_TRUE(holds(config_error(residual_model("[[model.layer]]\ntype = \"relu\"\ninputs = [\"a\"]\n")),
                     "unknown key model.layer[1].inputs"));
 }
 

@@ -31,7 +31,7 @@ const std::string kContrastive =
     "[train]\nepochs = 2\nbatch_size = 8\n";
 
 // 30 training and 9 test images of 2x2 pixels in three classes.
-void write_data(const TempDir& dir) {
+void write_pair_data(const TempDir& dir) {
   auto images = [](int n) {
     data::testing::Bytes pixels, labels;
     for (int i = 0; i < n; ++i) {
@@ -115,7 +115,7 @@ TEST(SiameseConfig, ErrorsNameFileKeyAndValue) {
 
 TEST(SiameseRun, ReportsPairAccuracyWithTheTrainingThreshold) {
   TempDir dir;
-  write_data(dir);
+  write_pair_data(dir);
   for (const std::string& text : {kCosine, kContrastive}) {
     const TrainConfig config = parse_config_string(text, "s.toml");
     const TrainData d = load_data(config, dir.path());
@@ -143,7 +143,7 @@ TEST(SiameseRun, ReportsPairAccuracyWithTheTrainingThreshold) {
 
 TEST(SiameseRun, CheckCommandPassesOnPairs) {
   TempDir dir;
-  write_data(dir);
+  write_pair_data(dir);
   for (const std::string& text : {kCosine, kContrastive}) {
     const std::string path = dir.file("s.toml");
     std::ofstream(path) << text;

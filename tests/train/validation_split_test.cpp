@@ -23,10 +23,10 @@ using data::testing::idx_bytes;
 using data::testing::TempDir;
 using data::testing::write_raw;
 
-constexpr std::uint32_t kTrain = 6, kTest = 2, kPixels = 4;
+constexpr std::uint32_t kSplitTrain = 6, kSplitTest = 2, kSplitPixels = 4;
 
-Bytes pixels(std::uint32_t n, std::uint32_t salt) {
-  Bytes out(n * kPixels);
+Bytes split_pixels(std::uint32_t n, std::uint32_t salt) {
+  Bytes out(n * kSplitPixels);
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>((i * 53 + salt * 17 + 5) % 256);
   return out;
 }
@@ -34,10 +34,10 @@ Bytes pixels(std::uint32_t n, std::uint32_t salt) {
 class ValidationSplit : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_raw(dir_.file("train-images-idx3-ubyte"), idx_bytes({kTrain, 2, 2}, pixels(kTrain, 0)));
-    write_raw(dir_.file("train-labels-idx1-ubyte"), idx_bytes({kTrain}, {0, 1, 2, 3, 4, 5}));
-    write_raw(dir_.file("t10k-images-idx3-ubyte"), idx_bytes({kTest, 2, 2}, pixels(kTest, 1)));
-    write_raw(dir_.file("t10k-labels-idx1-ubyte"), idx_bytes({kTest}, {1, 0}));
+    write_raw(dir_.file("train-images-idx3-ubyte"), idx_bytes({kSplitTrain, 2, 2}, split_pixels(kSplitTrain, 0)));
+    write_raw(dir_.file("train-labels-idx1-ubyte"), idx_bytes({kSplitTrain}, {0, 1, 2, 3, 4, 5}));
+    write_raw(dir_.file("t10k-images-idx3-ubyte"), idx_bytes({kSplitTest, 2, 2}, split_pixels(kSplitTest, 1)));
+    write_raw(dir_.file("t10k-labels-idx1-ubyte"), idx_bytes({kSplitTest}, {1, 0}));
   }
   TrainData load(const std::string& data) {
     return load_data(parse_config_string("[model]\nlayers = [4, 6]\n[data]\nclasses = 6\n" + data, "cfg.toml"),
@@ -59,26 +59,26 @@ TEST_F(ValidationSplit, AfterTrainLimitOrTheLastN) {
   EXPECT_EQ(labels(limited.train), (V{0, 1, 2}));
   EXPECT_EQ(labels(limited.validation), (V{3, 4}));
   // The validation images are the file's, pixels / 255.
-  const Bytes bytes = pixels(kTrain, 0);
+  const Bytes bytes = split_pixels(kSplitTrain, 0);
   const std::vector<double> v = limited.validation.inputs.to_vector();
-  ASSERT_EQ(v.size(), 2u * kPixels);
-  for (std::size_t i = 0; i < v.size(); ++i) EXPECT_FLOAT_EQ(v[i], bytes[3 * kPixels + i] / 255.0f) << i;
+  ASSERT_EQ(v.size(), 2u * kSplitPixels);
+  for (std::size_t i = 0; i < v.size(); ++i) EXPECT_FLOAT_EQ(v[i], bytes[3 * kSplitPixels + i] / 255.0f) << i;
   // No limit: the last N.
   const TrainData last = load("validation = 2\n");
   EXPECT_EQ(labels(last.train), (V{0, 1, 2, 3}));
   EXPECT_EQ(labels(last.validation), (V{4, 5}));
-  EXPECT_EQ(last.test.size(), kTest);
+  EXPECT_EQ(last.test.size(), kSplitTest);
   // None by default.
   EXPECT_EQ(load("").validation.size(), 0);
   // normalize = "none": the validation bytes as numbers too.
-  EXPECT_EQ(load("validation = 1\nnormalize = \"none\"\n").validation.inputs.to_vector()[0], bytes[5 * kPixels]);
+  EXPECT_EQ(load("validation = 1\nnormalize = \"none\"\n").validation.inputs.to_vector()[0], bytes[5 * kSplitPixels]);
 }
 
 TEST_F(ValidationSplit, StandardizeUsesTheTrainingPartAlone) {
   const TrainData d = load("validation = 2\nnormalize = \"standardize\"\n");
-  const Bytes bytes = pixels(kTrain, 0);
+  const Bytes bytes = split_pixels(kSplitTrain, 0);
   double sum = 0, squares = 0;
-  const int n = 4 * kPixels;  // the training part: examples 0-3
+  const int n = 4 * kSplitPixels;  // the training part: examples 0-3
   for (int i = 0; i < n; ++i) sum += bytes[i] / 255.0;
   const double mean = sum / n;
   for (int i = 0; i < n; ++i) squares += std::pow(bytes[i] / 255.0 - mean, 2);
@@ -88,7 +88,7 @@ TEST_F(ValidationSplit, StandardizeUsesTheTrainingPartAlone) {
   EXPECT_NEAR(d.input_stats->std[0], std, 1e-6);
   const std::vector<double> v = d.validation.inputs.to_vector(), t = d.train.inputs.to_vector();
   for (std::size_t i = 0; i < v.size(); ++i)
-    EXPECT_NEAR(v[i], (bytes[4 * kPixels + i] / 255.0 - mean) / std, 1e-5) << i;
+    EXPECT_NEAR(v[i], (bytes[4 * kSplitPixels + i] / 255.0 - mean) / std, 1e-5) << i;
   for (std::size_t i = 0; i < t.size(); ++i) EXPECT_NEAR(t[i], (bytes[i] / 255.0 - mean) / std, 1e-5) << i;
 }
 

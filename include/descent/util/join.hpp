@@ -1,6 +1,8 @@
 #pragma once
 // Parts joined by a separator: join({"lr", "momentum"}) is "lr, momentum"; integers are written in
 // decimal, join({3, 4}, ",") is "3,4". list_text writes a shape or index as messages show it: [1, 28, 28].
+// tuple_text writes a shape as Python does: (1, 28, 28), (3,), ().
+// double_quoted("relu") is "\"relu\"", as messages and TOML show a name (nothing inside is escaped).
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -25,6 +27,21 @@ std::string list_text(const Integers& values) {
   std::string out = "[";  // not "[" + join(...): GCC 12 warns falsely (-Wrestrict) on that form
   out += join(values);
   out += ']';
+  return out;
+}
+
+template <class Integers>
+std::string tuple_text(const Integers& values) {
+  std::string out = "(";
+  out += join(values);
+  out += std::size(values) == 1 ? ",)" : ")";
+  return out;
+}
+
+inline std::string double_quoted(std::string_view text) {
+  std::string out(1, '"');
+  out.append(text);
+  out.push_back('"');
   return out;
 }
 

@@ -7,14 +7,16 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<CosineAnnealingLROptions>, 2> kFields = {{
+constexpr std::array<OptionField<CosineAnnealingLROptions>, 2> kCosineAnnealingLrFields = {{
     field<&CosineAnnealingLROptions::T_max>("T_max"),
     field<&CosineAnnealingLROptions::eta_min>("eta_min"),
 }};
 
 }  // namespace
 
-std::span<const OptionField<CosineAnnealingLROptions>> CosineAnnealingLROptions::fields() { return kFields; }
+std::span<const OptionField<CosineAnnealingLROptions>> CosineAnnealingLROptions::fields() {
+  return kCosineAnnealingLrFields;
+}
 
 void CosineAnnealingLROptions::check() const {
   check_option(T_max >= 1, kName, "T_max", static_cast<double>(T_max), "T_max >= 1");

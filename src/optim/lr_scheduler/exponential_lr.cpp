@@ -5,11 +5,12 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<ExponentialLROptions>, 1> kFields = {{field<&ExponentialLROptions::gamma>("gamma")}};
+constexpr std::array<OptionField<ExponentialLROptions>, 1> kExponentialLrFields = {
+    {field<&ExponentialLROptions::gamma>("gamma")}};
 
 }  // namespace
 
-std::span<const OptionField<ExponentialLROptions>> ExponentialLROptions::fields() { return kFields; }
+std::span<const OptionField<ExponentialLROptions>> ExponentialLROptions::fields() { return kExponentialLrFields; }
 
 void ExponentialLROptions::check() const { check_option(gamma > 0, kName, "gamma", gamma, "gamma > 0"); }
 

@@ -5,7 +5,7 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<LinearLROptions>, 3> kFields = {{
+constexpr std::array<OptionField<LinearLROptions>, 3> kLinearLrFields = {{
     field<&LinearLROptions::start_factor>("start_factor"),
     field<&LinearLROptions::end_factor>("end_factor"),
     field<&LinearLROptions::total_iters>("total_iters"),
@@ -13,7 +13,7 @@ constexpr std::array<OptionField<LinearLROptions>, 3> kFields = {{
 
 }  // namespace
 
-std::span<const OptionField<LinearLROptions>> LinearLROptions::fields() { return kFields; }
+std::span<const OptionField<LinearLROptions>> LinearLROptions::fields() { return kLinearLrFields; }
 
 void LinearLROptions::check() const {
   // PyTorch takes start_factor = 0 and then divides by zero at epoch 1.

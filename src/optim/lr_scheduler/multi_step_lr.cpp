@@ -8,14 +8,14 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<MultiStepLROptions>, 2> kFields = {{
+constexpr std::array<OptionField<MultiStepLROptions>, 2> kMultiStepLrFields = {{
     field<&MultiStepLROptions::milestones>("milestones"),
     field<&MultiStepLROptions::gamma>("gamma"),
 }};
 
 }  // namespace
 
-std::span<const OptionField<MultiStepLROptions>> MultiStepLROptions::fields() { return kFields; }
+std::span<const OptionField<MultiStepLROptions>> MultiStepLROptions::fields() { return kMultiStepLrFields; }
 
 void MultiStepLROptions::check() const {
   const std::string text = format_integers(milestones);

@@ -9,7 +9,7 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<OneCycleLROptions>, 12> kFields = {{
+constexpr std::array<OptionField<OneCycleLROptions>, 12> kOneCycleLrFields = {{
     field<&OneCycleLROptions::max_lr>("max_lr"),
     field<&OneCycleLROptions::total_steps>("total_steps"),
     field<&OneCycleLROptions::epochs>("epochs"),
@@ -26,7 +26,7 @@ constexpr std::array<OptionField<OneCycleLROptions>, 12> kFields = {{
 
 }  // namespace
 
-std::span<const OptionField<OneCycleLROptions>> OneCycleLROptions::fields() { return kFields; }
+std::span<const OptionField<OneCycleLROptions>> OneCycleLROptions::fields() { return kOneCycleLrFields; }
 
 void OneCycleLROptions::check() const {
   check_option(max_lr > 0, kName, "max_lr", max_lr, "max_lr > 0");

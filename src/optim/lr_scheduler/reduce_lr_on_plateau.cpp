@@ -10,7 +10,7 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<ReduceLROnPlateauOptions>, 8> kFields = {{
+constexpr std::array<OptionField<ReduceLROnPlateauOptions>, 8> kReduceLrOnPlateauFields = {{
     field<&ReduceLROnPlateauOptions::mode>("mode"),
     field<&ReduceLROnPlateauOptions::factor>("factor"),
     field<&ReduceLROnPlateauOptions::patience>("patience"),
@@ -25,7 +25,9 @@ constexpr std::array<std::string_view, 3> kOwnKeys = {"best", "num_bad_epochs", 
 
 }  // namespace
 
-std::span<const OptionField<ReduceLROnPlateauOptions>> ReduceLROnPlateauOptions::fields() { return kFields; }
+std::span<const OptionField<ReduceLROnPlateauOptions>> ReduceLROnPlateauOptions::fields() {
+  return kReduceLrOnPlateauFields;
+}
 
 void ReduceLROnPlateauOptions::check() const {
   if (mode != "min" && mode != "max") reject_option(kName, "mode", mode, "min or max");

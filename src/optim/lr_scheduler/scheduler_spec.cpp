@@ -15,7 +15,7 @@ namespace descent::optim {
 namespace {
 
 // One row per schedule. make() without an optimizer only parses and checks the options.
-struct Entry {
+struct SchedulerEntry {
   std::string_view name;
   std::unique_ptr<LRScheduler> (*make)(const NameValuePairs& options, Optimizer* optimizer);
   std::vector<OptionInfo> (*options)();
@@ -29,11 +29,11 @@ std::unique_ptr<LRScheduler> make(const NameValuePairs& options, Optimizer* opti
 }
 
 template <class Schedule, class Options>
-Entry entry(std::string_view name) {
+SchedulerEntry entry(std::string_view name) {
   return {name, make<Schedule, Options>, option_infos<Options>};
 }
 
-const std::array<Entry, 7> kSchedulers = {
+const std::array<SchedulerEntry, 7> kSchedulers = {
     entry<StepLR, StepLROptions>("steplr"),
     entry<MultiStepLR, MultiStepLROptions>("multisteplr"),
     entry<ExponentialLR, ExponentialLROptions>("exponentiallr"),
@@ -43,34 +43,34 @@ const std::array<Entry, 7> kSchedulers = {
     entry<ReduceLROnPlateau, ReduceLROnPlateauOptions>("reducelronplateau"),
 };
 
-const Entry& find(const std::string& name) {
-  for (const Entry& e : kSchedulers)
+const SchedulerEntry& find_scheduler(const std::string& name) {
+  for (const SchedulerEntry& e : kSchedulers)
     if (e.name == name) return e;
   std::vector<std::string_view> known;
-  for (const Entry& e : kSchedulers) known.push_back(e.name);
+  for (const SchedulerEntry& e : kSchedulers) known.push_back(e.name);
   throw ValueError("unknown scheduler \"" + name + "\" (known: " + join(known) + ")");
 }
 
 }  // namespace
 
 std::unique_ptr<LRScheduler> make_scheduler(const SchedulerSpec& spec, Optimizer& optimizer) {
-  return find(spec.name).make(spec.options, &optimizer);
+  return find_scheduler(spec.name).make(spec.options, &optimizer);
 }
 
-void check_scheduler_spec(const SchedulerSpec& spec) { find(spec.name).make(spec.options, nullptr); }
+void check_scheduler_spec(const SchedulerSpec& spec) { find_scheduler(spec.name).make(spec.options, nullptr); }
 
 std::vector<std::string> scheduler_names() {
   std::vector<std::string> out;
-  for (const Entry& e : kSchedulers) out.emplace_back(e.name);
+  for (const SchedulerEntry& e : kSchedulers) out.emplace_back(e.name);
   return out;
 }
 
 std::vector<std::string> scheduler_option_names(const std::string& name) {
   std::vector<std::string> out;
-  for (const OptionInfo& info : find(name).options()) out.push_back(info.name);
+  for (const OptionInfo& info : find_scheduler(name).options()) out.push_back(info.name);
   return out;
 }
 
-std::vector<OptionInfo> scheduler_options(const std::string& name) { return find(name).options(); }
+std::vector<OptionInfo> scheduler_options(const std::string& name) { return find_scheduler(name).options(); }
 
 }  // namespace descent::optim

@@ -5,14 +5,14 @@
 namespace descent::optim {
 namespace {
 
-constexpr std::array<OptionField<StepLROptions>, 2> kFields = {{
+constexpr std::array<OptionField<StepLROptions>, 2> kStepLrFields = {{
     field<&StepLROptions::step_size>("step_size"),
     field<&StepLROptions::gamma>("gamma"),
 }};
 
 }  // namespace
 
-std::span<const OptionField<StepLROptions>> StepLROptions::fields() { return kFields; }
+std::span<const OptionField<StepLROptions>> StepLROptions::fields() { return kStepLrFields; }
 
 void StepLROptions::check() const {
   check_option(step_size >= 1, kName, "step_size", static_cast<double>(step_size), "step_size >= 1");

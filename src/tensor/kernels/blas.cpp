@@ -63,9 +63,9 @@ BlasOperand blas_operand(const Tensor& t) {
 // The in-place kernels over several threads (the count --threads gives OpenBLAS, which these products
 // bypass): the output cut into contiguous blocks of columns, or of rows when it has more rows than
 // columns, one block per thread of the pool (parallel.hpp), the calling thread taking the first.
-// Every element is still one thread's whole sum, in the kernel's own order. Below kParallelWork
+// Every element is still one thread's whole sum, in the kernel's own order. Below kMatmulParallelWork
 // multiply-adds, waking threads costs more than it saves.
-constexpr std::int64_t kParallelWork = std::int64_t{1} << 20;
+constexpr std::int64_t kMatmulParallelWork = std::int64_t{1} << 20;
 
 template <class Run>  // run(lo, hi) computes the block [lo, hi)
 void in_blocks(std::int64_t count, std::int64_t align, int threads, Run&& run) {
@@ -110,7 +110,7 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
       const T* pa = oa.keep.data<T>();
       const T* pb = ob.keep.data<T>();
       T* pc = c.data<T>();
-      const int threads = m * n * k >= kParallelWork ? std::max(get_num_threads(), 1) : 1;
+      const int threads = m * n * k >= kMatmulParallelWork ? std::max(get_num_threads(), 1) : 1;
       if (dot_form) {
         // The dot form streams whole rows of A and B once per register block: a long k (a weight
         // gradient summed over every output position of a batch) is cut into slices that stay in
@@ -177,7 +177,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (b.dim() == 1) {  // (..., m, k) x (k) -> (..., m)
     Shape out_shape = a.shape();
     out_shape.erase(out_shape.size() - 1);
-    Tensor r = matmul(a, contiguous(b).view_as_shape(Shape{b.numel(), 1}));
+    Tensor r = kernels::matmul(a, contiguous(b).view_as_shape(Shape{b.numel(), 1}));
     return r.view_as_shape(out_shape);
   }
   if (b.dim() == 2) {  // (..., m, k) x (k, n): fold the batch into the rows

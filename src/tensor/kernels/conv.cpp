@@ -27,7 +27,7 @@
 namespace descent::kernels {
 namespace {
 
-struct Geometry {
+struct ConvGeometry {
   std::int64_t n, c, h, w;  // input
   std::int64_t oh, ow;      // output plane
   Window2d win;
@@ -36,7 +36,7 @@ struct Geometry {
   std::int64_t cols() const { return n * plane(); }                      // N L
 };
 
-Geometry geometry(const Shape& input, const Window2d& win, const char* what) {
+ConvGeometry conv_geometry(const Shape& input, const Window2d& win, const char* what) {
   if (input.size() != 4)
     throw ShapeError(std::string(what) + ": expected an (N, C, H, W) input, got shape " + to_string(input));
   const Size2 out = window_output_size(input, win, what);
@@ -50,7 +50,7 @@ Geometry geometry(const Shape& input, const Window2d& win, const char* what) {
 // non-empty. Walking the columns sequentially (images innermost) streams the large matrix, while the
 // input planes stay in cache.
 template <class F>
-void for_each_column_block(const Geometry& g, F&& f) {
+void for_each_column_block(const ConvGeometry& g, F&& f) {
   const Window2d& win = g.win;
   const std::int64_t plane = g.h * g.w;
   std::int64_t at = 0;
@@ -68,7 +68,7 @@ void for_each_column_block(const Geometry& g, F&& f) {
 bool empty(OutputRange r) { return r.lo == r.hi; }
 
 template <class T>
-void im2col_typed(const T* x, T* out, const Geometry& g) {
+void im2col_typed(const T* x, T* out, const ConvGeometry& g) {
   const std::int64_t sh = g.win.stride.h, sw = g.win.stride.w, ow = g.ow;
   for_each_column_block(g, [&](std::int64_t at, std::int64_t from, OutputRange rows, OutputRange cols) {
     T* block = out + at;
@@ -96,7 +96,7 @@ void im2col_typed(const T* x, T* out, const Geometry& g) {
 }
 
 template <class T>
-void col2im_typed(const T* in, T* x, const Geometry& g) {
+void col2im_typed(const T* in, T* x, const ConvGeometry& g) {
   const std::int64_t sh = g.win.stride.h, sw = g.win.stride.w, ow = g.ow;
   std::fill(x, x + g.n * g.c * g.h * g.w, T(0));
   for_each_column_block(g, [&](std::int64_t at, std::int64_t to, OutputRange rows, OutputRange cols) {
@@ -122,7 +122,7 @@ void require_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
 
 Tensor im2col(const Tensor& input_in, const Window2d& window) {
   const Tensor input = contiguous(input_in);
-  const Geometry g = geometry(input.shape(), window, "im2col");
+  const ConvGeometry g = conv_geometry(input.shape(), window, "im2col");
   Tensor cols = Tensor::empty(Shape{g.rows(), g.cols()}, input.dtype());
   dispatch_floating(input.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -133,7 +133,7 @@ Tensor im2col(const Tensor& input_in, const Window2d& window) {
 
 Tensor col2im(const Tensor& cols_in, const Shape& input_shape, const Window2d& window) {
   const Tensor cols = contiguous(cols_in);
-  const Geometry g = geometry(input_shape, window, "col2im");
+  const ConvGeometry g = conv_geometry(input_shape, window, "col2im");
   if (!(cols.shape() == Shape{g.rows(), g.cols()}))
     throw ShapeError("col2im: columns of shape " + to_string(cols.shape()) + " do not fit input " +
                      to_string(input_shape) + " (expected " + to_string(Shape{g.rows(), g.cols()}) + ")");
@@ -151,7 +151,7 @@ namespace {
 // and the weight stay in a core's L2 cache.
 constexpr std::size_t kChunkBytes = std::size_t{256} << 10;
 // Below this many multiply-adds per pass, starting threads costs more than it saves.
-constexpr std::int64_t kParallelWork = std::int64_t{1} << 20;
+constexpr std::int64_t kConvParallelWork = std::int64_t{1} << 20;
 
 // How a batch is cut: `per` images a chunk, `chunks` chunks, `threads` workers each taking a run of
 // consecutive chunks.
@@ -160,12 +160,12 @@ struct Plan {
   int threads;
 };
 
-Plan plan(const Geometry& g, std::size_t itemsize, std::int64_t out_channels) {
+Plan plan(const ConvGeometry& g, std::size_t itemsize, std::int64_t out_channels) {
   const std::size_t image_cols =
       static_cast<std::size_t>(std::max<std::int64_t>(g.rows() * g.plane(), 1)) * itemsize;  // one image's columns
   std::int64_t per =
       std::clamp<std::int64_t>(static_cast<std::int64_t>(kChunkBytes / image_cols), 1, std::max<std::int64_t>(g.n, 1));
-  const bool parallel = out_channels * g.rows() * g.cols() >= kParallelWork;
+  const bool parallel = out_channels * g.rows() * g.cols() >= kConvParallelWork;
   const int threads = parallel ? static_cast<int>(std::min<std::int64_t>(std::max(get_num_threads(), 1), g.n)) : 1;
   if (threads > 1) per = std::min(per, (g.n + threads - 1) / threads);  // a chunk for every thread
   const std::int64_t chunks = (g.n + per - 1) / per;
@@ -182,8 +182,8 @@ void run_threads(const Plan& p, Work&& work) {
 }
 
 // The geometry of images [first, first + count) of the batch.
-Geometry chunk_of(const Geometry& g, std::int64_t first, std::int64_t count) {
-  Geometry c = g;
+ConvGeometry chunk_of(const ConvGeometry& g, std::int64_t first, std::int64_t count) {
+  ConvGeometry c = g;
   c.n = std::min(count, g.n - first);
   return c;
 }
@@ -208,7 +208,7 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
                        to_string(weight_in.shape()) + " (expected [" + std::to_string(out_channels) + "])");
   }
   const Window2d win{{weight_in.shape()[2], weight_in.shape()[3]}, stride, padding, dilation};
-  const Geometry g = geometry(input_in.shape(), win, "conv2d");
+  const ConvGeometry g = conv_geometry(input_in.shape(), win, "conv2d");
   const Tensor input = contiguous(input_in);
   const Tensor weight = contiguous(weight_in);
   const Tensor b = bias.defined() ? contiguous(bias) : Tensor();
@@ -232,7 +232,7 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
       T* pc = cols[static_cast<std::size_t>(t)].data<T>();
       T* pp = product[static_cast<std::size_t>(t)].data<T>();
       for (std::int64_t chunk = first; chunk < end; ++chunk) {
-        const Geometry c = chunk_of(g, chunk * p.per, p.per);
+        const ConvGeometry c = chunk_of(g, chunk * p.per, p.per);
         const std::int64_t nl = c.cols(), n0 = chunk * p.per;
         im2col_typed(x + n0 * image, pc, c);
         // (O, K) x (K, n L) -> (O, n L), then to (n, O, L) with the bias added.
@@ -257,7 +257,7 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
   const Tensor weight = contiguous(weight_in);
   const std::int64_t out_channels = weight.shape()[0];
   const Window2d win{{weight.shape()[2], weight.shape()[3]}, stride, padding, dilation};
-  const Geometry g = geometry(input.shape(), win, "conv2d backward");
+  const ConvGeometry g = conv_geometry(input.shape(), win, "conv2d backward");
   if (!(grad.shape() == Shape{g.n, out_channels, g.oh, g.ow}))
     throw ShapeError("conv2d backward: gradient of shape " + to_string(grad.shape()) + " does not fit the output " +
                      to_string(Shape{g.n, out_channels, g.oh, g.ow}));
@@ -294,7 +294,7 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
       T* pw = need_weight ? dw[ts].data<T>() : nullptr;
       T* pb = need_bias ? db[ts].data<T>() : nullptr;
       for (std::int64_t chunk = first; chunk < end; ++chunk) {
-        const Geometry c = chunk_of(g, chunk * p.per, p.per);
+        const ConvGeometry c = chunk_of(g, chunk * p.per, p.per);
         const std::int64_t nl = c.cols(), n0 = chunk * p.per;
         // dY (n, O, L) -> (O, n L), the layout of the forward product; the bias's gradient sums it on the way.
         for (std::int64_t n = 0; n < c.n; ++n)

@@ -210,7 +210,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   // (cond != 0) * a + (cond == 0) * b, written with the broadcasting binary ops.
   const Tensor zero = zeros(Shape{}, cond.dtype());
   const Tensor is_zero = cast(binary(BinaryOp::Eq, cond, zero), a.dtype());
-  const Tensor not_zero = affine(is_zero, -1.0, 1.0);
+  const Tensor not_zero = kernels::affine(is_zero, -1.0, 1.0);
   return binary(BinaryOp::Add, binary(BinaryOp::Mul, not_zero, a), binary(BinaryOp::Mul, is_zero, b));
 }
 

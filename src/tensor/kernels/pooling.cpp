@@ -13,14 +13,14 @@
 namespace descent::kernels {
 namespace {
 
-struct Geometry {
+struct PoolGeometry {
   std::int64_t planes, h, w;  // (N C) planes of H x W
   Size2 out;
   Window2d win;
   Shape out_shape;
 };
 
-Geometry geometry(const Shape& input, const Window2d& win, const char* what) {
+PoolGeometry pool_geometry(const Shape& input, const Window2d& win, const char* what) {
   if (input.size() != 3 && input.size() != 4)
     throw ShapeError(std::string(what) + ": expected an (N, C, H, W) or (C, H, W) input, got shape " +
                      to_string(input));
@@ -28,7 +28,7 @@ Geometry geometry(const Shape& input, const Window2d& win, const char* what) {
   if (win.padding.h > win.kernel.h / 2 || win.padding.w > win.kernel.w / 2)
     throw ValueError(std::string(what) + ": padding " + to_string(win.padding) +
                      " should be at most half of kernel_size " + to_string(win.kernel));
-  Geometry g{1, input[input.size() - 2], input[input.size() - 1], window_output_size(input, win, what), win, input};
+  PoolGeometry g{1, input[input.size() - 2], input[input.size() - 1], window_output_size(input, win, what), win, input};
   if (g.h * g.w > std::numeric_limits<std::int32_t>::max())
     throw ValueError(std::string(what) + ": planes of " + std::to_string(g.h) + " x " + std::to_string(g.w) +
                      " are too large (at most 2^31 - 1 elements)");
@@ -58,7 +58,7 @@ void update_max(const T* src, T* best, std::int32_t* at, std::int32_t n, std::in
 // row-major window order and replace the maximum only when strictly greater (or NaN), so the first
 // maximum wins ties, as in PyTorch; a window's index starts at its first in-image tap.
 template <class T>
-void max_pool_typed(const T* x, T* y, std::int64_t* idx, const Geometry& g) {
+void max_pool_typed(const T* x, T* y, std::int64_t* idx, const PoolGeometry& g) {
   const Window2d& win = g.win;
   const std::int64_t ow_n = g.out.w, kw = win.kernel.w, sw = win.stride.w;
   std::vector<std::int32_t> at(static_cast<std::size_t>(ow_n));
@@ -108,7 +108,7 @@ void max_pool_typed(const T* x, T* y, std::int64_t* idx, const Geometry& g) {
 // Calls f(plane, out_index, h_start, h_end, w_start, w_end, divisor) for each average-pooling window, the
 // bounds clipped to the image, the divisor chosen as PyTorch's avg_pool2d does (padding counted or not).
 template <class F>
-void for_each_avg_window(const Geometry& g, bool count_include_pad, F&& f) {
+void for_each_avg_window(const PoolGeometry& g, bool count_include_pad, F&& f) {
   const Window2d& win = g.win;
   std::int64_t at = 0;
   for (std::int64_t p = 0; p < g.planes; ++p)
@@ -138,7 +138,7 @@ void require_no_dilation(const Window2d& win, const char* what) {
 
 MaxPool2dResult max_pool2d(const Tensor& input_in, const Window2d& window) {
   const Tensor input = contiguous(input_in);
-  const Geometry g = geometry(input.shape(), window, "max_pool2d");
+  const PoolGeometry g = pool_geometry(input.shape(), window, "max_pool2d");
   MaxPool2dResult r{Tensor::empty(g.out_shape, input.dtype()), Tensor::empty(g.out_shape, Dtype::Int64)};
   const bool two_by_two = window.kernel == Size2(2) && window.stride == Size2(2) && window.padding == Size2(0) &&
                           window.dilation == Size2(1);
@@ -178,7 +178,7 @@ Tensor max_pool2d_backward(const Tensor& grad_in, const Tensor& indices, const S
 Tensor avg_pool2d(const Tensor& input_in, const Window2d& window, bool count_include_pad) {
   require_no_dilation(window, "avg_pool2d");
   const Tensor input = contiguous(input_in);
-  const Geometry g = geometry(input.shape(), window, "avg_pool2d");
+  const PoolGeometry g = pool_geometry(input.shape(), window, "avg_pool2d");
   Tensor out = Tensor::empty(g.out_shape, input.dtype());
   dispatch_floating(input.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -201,7 +201,7 @@ Tensor avg_pool2d_backward(const Tensor& grad_in, const Shape& input_shape, cons
                            bool count_include_pad) {
   require_no_dilation(window, "avg_pool2d backward");
   const Tensor grad = contiguous(grad_in);
-  const Geometry g = geometry(input_shape, window, "avg_pool2d backward");
+  const PoolGeometry g = pool_geometry(input_shape, window, "avg_pool2d backward");
   if (!(grad.shape() == g.out_shape))
     throw ShapeError("avg_pool2d backward: gradient of shape " + to_string(grad.shape()) + ", expected " +
                      to_string(g.out_shape));

@@ -126,13 +126,13 @@ Tensor sum(const Tensor& a, std::int64_t dim_in, bool keepdim) {
 
 Tensor mean(const Tensor& a) {
   if (a.numel() == 0) throw ValueError("mean of an empty tensor");
-  Tensor s = sum(a);
+  Tensor s = kernels::sum(a);
   mul_(s, 1.0 / static_cast<double>(a.numel()));
   return s;
 }
 
 Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim) {
-  Tensor s = sum(a, dim, keepdim);
+  Tensor s = kernels::sum(a, dim, keepdim);
   const std::int64_t n = a.dim() == 0 ? 1 : a.shape()[normalize_dim(dim, a.dim())];
   mul_(s, 1.0 / static_cast<double>(n));
   return s;

@@ -22,7 +22,7 @@ void for_each_line(const Shape& s, int dim, F&& f) {
 template <bool Log>
 Tensor softmax_impl(const Tensor& a_in, std::int64_t dim_in) {
   const Tensor a = contiguous(a_in);
-  if (a.dim() == 0) return affine(a, 0.0, Log ? 0.0 : 1.0);  // one element: softmax 1, log-softmax 0
+  if (a.dim() == 0) return kernels::affine(a, 0.0, Log ? 0.0 : 1.0);  // one element: softmax 1, log-softmax 0
   const int dim = normalize_dim(dim_in, a.dim());
   Tensor out = Tensor::empty(a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {

@@ -29,40 +29,42 @@ Tensor det(const Shape& shape, double phase, double scale = 1.0, double shift = 
   return from_vector(v, shape, Dtype::Float64);
 }
 
-Tensor f64(std::vector<double> v, Shape s) { return from_vector(v, s, Dtype::Float64); }
+Tensor f64_tensor(std::vector<double> v, Shape s) { return from_vector(v, s, Dtype::Float64); }
 
 std::vector<LossCase> loss_cases() {
   // residuals r = x - y off 0 and off 0.5, 1 (the thresholds below)
   const Tensor x = det({3, 4}, 0.1, 1.5);
-  const Tensor r = f64({-2.3, -1.4, -0.7, -0.3, 0.2, 0.45, 0.8, 1.2, 1.7, 2.5, -0.15, 0.6}, {3, 4});
+  const Tensor r = f64_tensor({-2.3, -1.4, -0.7, -0.3, 0.2, 0.45, 0.8, 1.2, 1.7, 2.5, -0.15, 0.6}, {3, 4});
   const Tensor y = kernels::binary(kernels::BinaryOp::Sub, x, r);
   const Tensor prob = det({3, 4}, 0.4, 0.45, 0.5), soft = det({3, 4}, 1.1, 0.5, 0.5);
   const Tensor logit = det({3, 4}, 0.7, 3.0);
-  const Tensor big = f64({100, -100, 1000, -1000, 30, -30}, {6}), big_target = f64({1, 0, 0.3, 0.7, 1, 0}, {6});
-  const Tensor w = f64({0.5, 1.0, 2.0, 1.5}, {4}), pw = f64({3.0, 0.5, 1.0, 0.25}, {4});
+  const Tensor big = f64_tensor({100, -100, 1000, -1000, 30, -30}, {6}),
+               big_target = f64_tensor({1, 0, 0.3, 0.7, 1, 0}, {6});
+  const Tensor w = f64_tensor({0.5, 1.0, 2.0, 1.5}, {4}), pw = f64_tensor({3.0, 0.5, 1.0, 0.25}, {4});
   const Tensor classes = from_vector(std::vector<std::int64_t>{2, 0, 3, 1, 2}, Shape{5});
-  const Tensor cw = f64({0.2, 1.0, 3.0, 0.7}, {4});
-  const Tensor h = f64({1.2, 0.3, 2.0, -0.5, 0.7, 1.6, -0.2, 0.4}, {2, 4});  // margin 1 - h off 0
-  const Tensor hy = f64({1, -1, -1, 1, -1, -1, 1, -1}, {2, 4});
+  const Tensor cw = f64_tensor({0.2, 1.0, 3.0, 0.7}, {4});
+  const Tensor h = f64_tensor({1.2, 0.3, 2.0, -0.5, 0.7, 1.6, -0.2, 0.4}, {2, 4});  // margin 1 - h off 0
+  const Tensor hy = f64_tensor({1, -1, -1, 1, -1, -1, 1, -1}, {2, 4});
   // cosines 0.53, 0.43, 0.22, -0.04, -0.31, -0.52 (y = -1 rows: 0.43, -0.04, -0.31; margin 0.3)
   const Tensor e1 = det({6, 4}, 0.3);
   const Tensor e2 =
       kernels::binary(kernels::BinaryOp::Add, det({6, 4}, 1.9),
                       det({6, 5}, 0.1, 0.5).view_transposed(0, 1).view_narrowed(0, 4).view_transposed(0, 1));
-  const Tensor ey = f64({1, -1, 1, -1, -1, 1}, {6});
+  const Tensor ey = f64_tensor({1, -1, 1, -1, -1, 1}, {6});
   // -y (x1 - x2) + 0.5 = 1.2, 1.5, -0.4, -0.3, 1.4, 0.7
-  const Tensor r1 = f64({0.3, 1.2, 1.4, 0.9, 2.0, -1.1}, {6}), r2 = f64({1.0, 0.2, 0.5, 0.1, 1.1, -1.3}, {6});
-  const Tensor ry = f64({1, -1, 1, 1, -1, -1}, {6});
+  const Tensor r1 = f64_tensor({0.3, 1.2, 1.4, 0.9, 2.0, -1.1}, {6}),
+               r2 = f64_tensor({1.0, 0.2, 0.5, 0.1, 1.1, -1.3}, {6});
+  const Tensor ry = f64_tensor({1, -1, 1, 1, -1, -1}, {6});
   // triplets: d(a, p) - d(a, n) = 0.28, -1.39, -0.48, -1.78, -0.61 (margins 1 and 0.5 off every one)
   const Tensor a = det({5, 3}, 0.0);
   const Tensor pos = kernels::binary(kernels::BinaryOp::Add, a, det({5, 3}, 1.3, 0.4));
   const Tensor neg = kernels::binary(
       kernels::BinaryOp::Add, a,
-      kernels::binary(kernels::BinaryOp::Mul, f64({0.3, 1.5, 0.6, 2.5, 0.9}, {5, 1}), det({5, 3}, 2.6)));
+      kernels::binary(kernels::BinaryOp::Mul, f64_tensor({0.3, 1.5, 0.6, 2.5, 0.9}, {5, 1}), det({5, 3}, 2.6)));
   // pairs at distances 0.19 .. 1.36; y = 0 rows on both sides of margin 1
   const Tensor c1 = det({6, 3}, 0.9);
   const Tensor c2 = kernels::binary(kernels::BinaryOp::Add, c1, det({6, 3}, 0.2, 0.7));
-  const Tensor cy = f64({1, 0, 0, 1, 0, 0}, {6});
+  const Tensor cy = f64_tensor({1, 0, 0, 1, 0, 0}, {6});
 
   return {
       {"l1_loss", {x, y}, [](auto& v, Reduction rd) { return l1_loss(v[0], v[1], rd); }},
