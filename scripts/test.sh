@@ -2,8 +2,9 @@
 # The whole test suite, as CI runs it: install, build, run every test with CTest, check the style
 # (scripts/lint.sh: clang-format and clang-tidy), then run the suite again against the library and
 # the command line built with AddressSanitizer and UndefinedBehaviorSanitizer (label sanitized: the
-# same test objects, linked against sanitized twins; skip it with --no-sanitize), less the diagnosis
-# suite's whole doctor runs, whose code the unit tests cover.
+# same test objects, linked against sanitized twins, in four shards of one process each; skip it with
+# --no-sanitize), less the diagnosis suite's whole doctor runs and the whole-config example checks,
+# whose code the unit tests cover (tests/CMakeLists.txt).
 # Usage: scripts/test.sh [--no-sanitize] [--no-python] [--all]
 #   --no-python  leaves out the Python peers of the interop tests, which then skip (scripts/setup.sh)
 #   --all        adds the tests labelled slow (over 30 s each), which CI leaves out
