@@ -74,11 +74,11 @@ class RegressionEvaluator : public Evaluator {
 
 Classified classify(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn, ConfusionMatrix* confusion) {
   NoGradGuard no_grad;
-  constexpr std::int64_t kChunk = 1000;
+  constexpr std::int64_t kClassifyChunk = 1000;
   Classified c;
   const std::int64_t* labels = set.targets.data<std::int64_t>();
-  for (std::int64_t start = 0; start < set.size(); start += kChunk) {
-    const std::int64_t n = std::min(kChunk, set.size() - start);
+  for (std::int64_t start = 0; start < set.size(); start += kClassifyChunk) {
+    const std::int64_t n = std::min(kClassifyChunk, set.size() - start);
     const Tensor output = model(set.inputs.view_narrowed(start, n));
     c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
     const Tensor predicted = kernels::argmax(output, 1, false);
