@@ -5,9 +5,12 @@
 // next header. What it cannot make sense of it leaves for toml++ to report.
 //
 // It also refuses the non-ASCII characters toml++ 3.3 (Debian 12's) cannot look at: asked whether
-// U+00A1 to U+0499 is whitespace, it reaches __builtin_unreachable (undefined behaviour; UBSan reports
-// it). It asks outside strings and comments, where TOML allows only ASCII anyway, and in a multi-line
-// basic string after a backslash (an escape, or a line-ending backslash and the whitespace it skips).
+// U+00A1 to U+0499, U+2CEE to U+30E7 (but U+3000) or U+FB26 to U+FEFE is whitespace, it reaches
+// __builtin_unreachable (undefined behaviour; UBSan reports it). It asks outside strings and comments,
+// where TOML allows only ASCII anyway, and in a multi-line basic string after a backslash (an escape,
+// or a line-ending backslash and the whitespace it skips). A quote starts a string only where TOML
+// lets one start (a line's first character, or after = [ , { or .): toml++ reads a quote inside a
+// bare word (x = 12"é) as part of the word and asks about the characters after it.
 #include "config_bounds.hpp"
 
 #include <vector>
@@ -24,21 +27,25 @@ class Scanner {
 
   void run() {
     if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // a UTF-8 byte order mark
+    char last = '\n';  // the last character outside strings and comments that is not a space
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
       if (c == '#') {
         skip_comment();
         continue;
       }
-      if (c == '"' || c == '\'') {
+      if ((c == '"' || c == '\'') && std::string_view("\n=[,{.").find(last) != std::string_view::npos) {
         skip_string(c);
+        last = c;
         continue;
       }
       if (c == '\n') {
         ++pos_;
+        last = c;
         if (levels_.empty()) start_key(/*line_start=*/true);
         continue;
       }
+      if (c != ' ' && c != '\t' && c != '\r') last = c;
       if (static_cast<unsigned char>(c) >= 0x80)
         fail(pos_,
              "a non-ASCII byte outside a string or comment: expected ASCII (TOML keys and values other "
