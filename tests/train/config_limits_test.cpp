@@ -68,7 +68,8 @@ TEST(ConfigLimits, NonAsciiWhereTomlppCannotReadIt) {
                        "cfg.toml:4:3: a non-ASCII character after a backslash in a multi-line string"));
   // A quote inside a bare word starts no string for toml++, which asks about what follows it: U+FEF6
   // (another range it cannot look at) after 92233"""..., found by the fuzzer.
-  EXPECT_EQ(error_of("[model]\nlayers = [7864, 92233n_\"\"\"4_h\xef\xbb\xb6annels\"\n"),
+  EXPECT_EQ(error_of("[model]\nlayers = [7864, 92233n_\"\"\"4_h\xef\xbb\xb6"
+                     "annels\"\n"),
             "cfg.toml:2:30: a non-ASCII byte outside a string or comment: expected ASCII (TOML keys and values "
             "other than strings are ASCII)");
   // In strings and comments, and as a byte order mark, it is read as before.
