@@ -5,6 +5,7 @@
 
 #include <regex>
 
+#include "support/text.hpp"
 #include "trained_model.hpp"
 
 namespace descent::cli {
@@ -86,8 +87,7 @@ TEST_F(EvalCommandTest, PlotDrawsTheConfusionMatrix) {
   EXPECT_EQ(png[1], 'P');
   const Result svg = run_cli({"plot", dir_.file("eval.json"), "--output", dir_.file("m.svg")});
   ASSERT_EQ(svg.status, 0) << svg.err;
-  std::ifstream in(dir_.file("m.svg"));
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string text = descent::testing::read_text(dir_.file("m.svg"));
   EXPECT_TRUE(contains(text, "Confusion matrix of c.safetensors on the test set")) << text.substr(0, 400);
   EXPECT_TRUE(contains(text, "predicted class"));
   std::ofstream(dir_.file("m.jsonl")) << R"({"epoch":0,"train_loss":0.2})"

@@ -13,6 +13,7 @@
 #include "data/idx_files.hpp"
 #include "descent/diagnostics/plot.hpp"
 #include "descent/train/trace_figures.hpp"
+#include "support/text.hpp"
 
 namespace descent::cli {
 namespace {
@@ -54,10 +55,7 @@ bool has_text(const std::vector<SvgText>& texts, const std::string& text) {
   return false;
 }
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using descent::testing::read_text;
 
 // The numbers gnuplot wrote centred under the plot: the x axis' tick labels.
 std::vector<double> x_tick_labels(const std::vector<SvgText>& texts) {
@@ -123,7 +121,7 @@ TEST(Pictures, TraceWithTwoAxesNamesEachSeriesAxis) {
 // A filled contour picture: the grid drawn as an image in bands of a palette, a colour box labelled
 // `label`, and the level lines over it.
 void expect_filled_contours(const std::string& svg, const std::string& script, const std::string& label) {
-  EXPECT_NE(file_text(svg).find("<image"), std::string::npos) << svg << ": no filled colours";
+  EXPECT_NE(read_text(svg).find("<image"), std::string::npos) << svg << ": no filled colours";
   EXPECT_TRUE(has_text(svg_texts(svg), label)) << svg << ": no colour box label " << label;
   std::string cblabel = "set cblabel '";
   cblabel.append(label).append("'");
@@ -152,7 +150,7 @@ TEST(Pictures, LossLandscapePlaneIsFilledWithAColourBox) {
                          "gradient,random", "--points", "9", "--output", dir.file("l.svg")}),
             0);
   const std::vector<SvgText> texts = svg_texts(dir.file("l.svg"));
-  EXPECT_NE(file_text(dir.file("l.svg")).find("<image"), std::string::npos);
+  EXPECT_NE(read_text(dir.file("l.svg")).find("<image"), std::string::npos);
   EXPECT_TRUE(has_text(texts, "loss"));           // the colour box's label
   EXPECT_TRUE(has_text(texts, "contour lines"));  // and the lines' legend entry
 }

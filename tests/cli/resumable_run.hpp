@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "descent/data/safetensors.hpp"
+#include "support/text.hpp"
 
 namespace descent::cli::testing {
 
@@ -51,10 +52,7 @@ dtype = "float64"
 )";
 inline constexpr int kResumableUpdatesPerEpoch = 10;
 
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using descent::testing::read_text;
 
 // The lines of a metrics file without their timings (seconds, samples_per_second).
 inline std::vector<nlohmann::json> metrics_without_timings(const std::string& path) {

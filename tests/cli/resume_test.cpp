@@ -14,6 +14,7 @@
 #include "data/idx_files.hpp"
 #include "descent/data/safetensors.hpp"
 #include "idx_data_dir.hpp"
+#include "support/text.hpp"
 
 namespace descent::cli {
 namespace {
@@ -23,10 +24,7 @@ using testing::contains;
 using testing::Result;
 using testing::run_cli;
 
-std::string saved_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using descent::testing::read_text;
 
 // The "epoch" of each line of a metrics file.
 std::vector<std::int64_t> metric_epochs(const std::string& path) {
@@ -93,7 +91,7 @@ TEST_F(ResumeTest, ResumingOnOtherDataIsRefusedNamingBoth) {
   testing::expect_bad_input(r, file("c.safetensors") + " was trained on idx data from " + file("a"));
   EXPECT_TRUE(contains(r.err, "but this run reads idx data from " + file("b"))) << r.err;
   // The first 40 examples of the same files (train_limit) are another data set too: the counts differ.
-  std::string limited = saved_text(cfg_);
+  std::string limited = read_text(cfg_);
   limited.replace(limited.find("classes = 3"), 11, "classes = 3\ntrain_limit = 40");
   std::ofstream(file("limited.toml")) << limited;
   const Result fewer =
@@ -122,12 +120,12 @@ TEST_F(ResumeTest, ACheckpointWithNoDataRecordedIsWarnedAboutNotRefused) {
 
 TEST_F(ResumeTest, MetricsOnResumeHoldTheWholeRunOnce) {
   ASSERT_EQ(train({"--epochs", "1", "--save", file("c1.safetensors"), "--metrics", file("m.jsonl")}).status, 0);
-  const std::string epoch0 = saved_text(file("m.jsonl"));
+  const std::string epoch0 = read_text(file("m.jsonl"));
   ASSERT_EQ(metric_epochs(file("m.jsonl")), (std::vector<std::int64_t>{0}));
   const Result r = train({"--epochs", "3", "--resume", file("c1.safetensors"), "--metrics", file("m.jsonl")});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(metric_epochs(file("m.jsonl")), (std::vector<std::int64_t>{0, 1, 2}));
-  EXPECT_TRUE(saved_text(file("m.jsonl")).starts_with(epoch0));  // the first line kept as it was
+  EXPECT_TRUE(read_text(file("m.jsonl")).starts_with(epoch0));  // the first line kept as it was
   // Resumed from the same checkpoint again: the lines of epochs 1 and 2 came from a run the checkpoint
   // does not hold; they are replaced, not repeated.
   ASSERT_EQ(train({"--epochs", "2", "--resume", file("c1.safetensors"), "--metrics", file("m.jsonl")}).status, 0);
@@ -145,7 +143,7 @@ TEST_F(ResumeTest, AMetricsFileThatIsNotOneIsNamedAndKept) {
   EXPECT_TRUE(r.err.starts_with("descent: " + file("notes.txt") + ":1: not a line of descent train --metrics"))
       << r.err;
   EXPECT_FALSE(contains(r.out, "Epoch")) << r.out;
-  EXPECT_EQ(saved_text(file("notes.txt")), "my notes\nmore notes\n");
+  EXPECT_EQ(read_text(file("notes.txt")), "my notes\nmore notes\n");
 }
 
 TEST_F(ResumeTest, ResumeMessagesCountEpochsAsTheEpochLinesDo) {
@@ -168,7 +166,7 @@ TEST_F(ResumeTest, ResumeMessagesCountEpochsAsTheEpochLinesDo) {
 
 TEST_F(ResumeTest, ResumingAFinishedRunSaysSoAndTrainsNothing) {
   ASSERT_EQ(train({"--epochs", "2", "--save", file("c.safetensors"), "--metrics", file("m.jsonl")}).status, 0);
-  const std::string metrics = saved_text(file("m.jsonl"));
+  const std::string metrics = read_text(file("m.jsonl"));
   const auto saved = std::filesystem::last_write_time(file("c.safetensors"));
   for (const char* epochs : {"2", "1"}) {
     const Result r = train({"--epochs", epochs, "--resume", file("c.safetensors"), "--save", file("c.safetensors"),
@@ -178,7 +176,7 @@ TEST_F(ResumeTest, ResumingAFinishedRunSaysSoAndTrainsNothing) {
     EXPECT_EQ(r.out,
               file("c.safetensors") + " holds a finished run: 2 epochs done (epochs 0 to 1) of " + epochs +
                   ", 24 updates; nothing to train (the epochs asked for are the total: raise --epochs to go on)\n");
-    EXPECT_EQ(saved_text(file("m.jsonl")), metrics);  // untouched
+    EXPECT_EQ(read_text(file("m.jsonl")), metrics);  // untouched
     EXPECT_EQ(std::filesystem::last_write_time(file("c.safetensors")), saved);
   }
 }
@@ -187,7 +185,7 @@ TEST_F(ResumeTest, AOneRowMetricsFilePlotsItsPoint) {
   ASSERT_EQ(train({"--epochs", "1", "--metrics", file("m.jsonl")}).status, 0);
   const Result r = run_cli({"plot", file("m.jsonl"), "--output", file("m.svg")});
   ASSERT_EQ(r.status, 0) << r.err;
-  const std::string svg = saved_text(file("m.svg"));
+  const std::string svg = read_text(file("m.svg"));
   // gnuplot's SVG draws each marked point as a <use> of a point symbol (gpPt...); a line of one point draws nothing.
   EXPECT_TRUE(contains(svg, "xlink:href='#gpPt")) << svg.substr(0, 2000);
 }
