@@ -7,6 +7,7 @@
 
 #include "check_command.hpp"
 #include "commands_help.hpp"
+#include "descent/distributed/agreement.hpp"
 #include "descent/error.hpp"
 #include "doctor_command.hpp"
 #include "eval_command.hpp"
@@ -87,6 +88,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   } catch (const TrainingDiverged& e) {
     err << "descent: " << e.what() << '\n';
     return kExitCheckFailed;
+  } catch (const distributed::PeerFailure& e) {
+    return e.outcome().status;  // the rank that failed says why
   } catch (const Error& e) {
     return bad_input(e.what());
   } catch (const std::exception& e) {

@@ -1,6 +1,5 @@
-// The descent executable: everything happens in descent::cli::run (app.cpp), which tests call in-process.
-#include <iostream>
+// The descent executable: everything happens in descent::cli::run (app.cpp), which tests call in-process;
+// run_process (launch.cpp) joins a data-parallel run first when mpirun started it.
+#include "launch.hpp"
 
-#include "app.hpp"
-
-int main(int argc, char** argv) { return descent::cli::run({argv + 1, argv + argc}, std::cout, std::cerr); }
+int main(int argc, char** argv) { return descent::cli::run_process(argc, argv); }

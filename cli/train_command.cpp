@@ -4,10 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <iostream>
 
 #include "config_flags.hpp"
+#include "descent/distributed/communicator.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/layer_reference.hpp"
 #include "descent/nn/losses/loss_type.hpp"
@@ -103,6 +106,10 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   if (epochs_) options.epochs = parse_int_flag("--epochs", *epochs_, 1);
   if (seed_) options.seed = parse_uint_flag("--seed", *seed_);
   if (threads_) options.threads = static_cast<int>(parse_int_flag("--threads", *threads_, 1, kMaxThreads));
+  options.comm = &distributed::world();
+  // Ranks sharing a machine share its cores: by default each takes its part, not all of them.
+  if (!threads_ && distributed::local_size() > 1)
+    options.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / distributed::local_size());
   options.metrics_path = metrics_path_;
   options.trace_path = trace_path_;
   options.save_path = save_path_;
@@ -120,7 +127,8 @@ int TrainCommand::run(std::ostream& out, std::ostream& err) const {
   train::TrainConfig config = train::parse_config(config_path_);
   if (!init_from_.empty()) config.model.init_from = init_from_;
   options.data_dir = train::data_dir_for(config, data_dir_, &err);
-  options.progress = &out == &std::cout && isatty(fileno(stdout));
+  // Under mpirun stdout is a pseudo-terminal whatever mpirun's own is: plain lines there.
+  options.progress = &out == &std::cout && isatty(fileno(stdout)) && distributed::world().size() == 1;
   const StopSignals signals;
   options.stop = signals.flag();
   train::RunSummary summary;

@@ -4,6 +4,10 @@
 #include <cmath>
 
 #include "descent/autograd/anomaly.hpp"
+#include "descent/distributed/agreement.hpp"
+#include "descent/distributed/batch_shard.hpp"
+#include "descent/tensor/creation.hpp"
+#include "descent/train/data_parallel.hpp"
 #include "descent/nn/utils/clip_grad.hpp"
 #include "descent/train/progress.hpp"
 #include "descent/util/number_text.hpp"
@@ -61,24 +65,22 @@ double EpochLoop::update(std::int64_t epoch) {
   optim::Optimizer& optimizer = parts_.optimizer;
   const double lr = optimizer.lr();
   optimizer.zero_grad();
-  Tensor output, loss;
+  Tensor output;
   double value = 0;
   try {
-    output = parts_.model.forward(batch_.inputs);
-    loss = parts_.loss_fn(output, batch_.targets);
-    value = loss.item();
-    if (!std::isfinite(value))
-      throw diverged(epoch, lr,
-                     "the loss is " + util::format_number(value, "g") +
-                         (config.diagnostics.nonfinite_watch
-                              ? ""
-                              : "; set [diagnostics] nonfinite_watch = true to find the op where it first appears"));
-    check_divergence(epoch, lr, value);
-    loss.backward();
+    value = forward_backward(output, [&](double loss) {
+      if (!std::isfinite(loss))
+        throw diverged(epoch, lr,
+                       "the loss is " + util::format_number(loss, "g") +
+                           (config.diagnostics.nonfinite_watch
+                                ? ""
+                                : "; set [diagnostics] nonfinite_watch = true to find the op where it first appears"));
+      check_divergence(epoch, lr, loss);
+    });
   } catch (const NonFiniteError& e) {
     throw diverged(epoch, lr, e.what());
   }
-  record(output, loss);
+  record(output, value);
   if (parts_.watch) parts_.watch->after_backward(step_, value);
   if (monitoring_) parts_.monitor.before_update(step_);
   if (config.clip_grad_norm > 0) nn::utils::clip_grad_norm_(parameters_, config.clip_grad_norm);
@@ -89,6 +91,49 @@ double EpochLoop::update(std::int64_t epoch) {
   if (parts_.watch) parts_.watch->after_step(step_);
   ++step_;
   return value;
+}
+
+double EpochLoop::forward_backward(Tensor& output, const std::function<void(double)>& check) {
+  if (!parallel()) {
+    output = parts_.model.forward(batch_.inputs);
+    const Tensor loss = parts_.loss_fn(output, batch_.targets);
+    const double value = loss.item();
+    check(value);
+    loss.backward();
+    return value;
+  }
+  distributed::Communicator& comm = *parts_.comm;
+  distributed::BatchShard shard = distributed::shard_of(batch_.inputs.shape()[0], comm.rank(), comm.size());
+  shard.group = &comm;
+  const distributed::BatchShardGuard in_shard(shard);
+  const double weight = shard_loss_weight(parts_.config, batch_.targets, shard);
+  Tensor loss;
+  double sums[2] = {0, 0};  // the batch's loss, and how many ranks were asked to stop
+  {
+    const distributed::SoloStretch solo;  // one rank's shard alone may fail here
+    output = parts_.model.forward(batch_.inputs.view_narrowed(shard.begin, shard.size));
+    loss = parts_.loss_fn(output, batch_.targets.view_narrowed(shard.begin, shard.size));
+    sums[0] = weight * loss.item();
+    sums[1] = stop_signal() != 0 ? 1 : 0;
+  }
+  comm.all_reduce_sum(sums);
+  agreed_stop_ = sums[1] > 0 ? (parts_.stop && *parts_.stop ? static_cast<int>(*parts_.stop) : SIGTERM) : 0;
+  check(sums[0]);  // every rank sees the same loss: a divergence stops them all here
+  const distributed::SoloStretch solo;
+  loss.backward(full(Shape{}, weight, loss.dtype()));
+  parts_.reducer->all_reduce();
+  return sums[0];
+}
+
+int EpochLoop::stop_signal(bool now) {
+  const int mine = parts_.stop ? static_cast<int>(*parts_.stop) : 0;
+  if (!parallel()) return mine;
+  if (now) {
+    double asked[1] = {mine != 0 ? 1.0 : 0.0};
+    parts_.comm->all_reduce_sum(asked);
+    agreed_stop_ = asked[0] > 0 ? (mine ? mine : SIGTERM) : 0;
+  }
+  return agreed_stop_;
 }
 
 void EpochLoop::check_divergence(std::int64_t epoch, double lr, double loss) {
@@ -114,23 +159,22 @@ TrainingDiverged EpochLoop::diverged(std::int64_t epoch, double lr, const std::s
                                                     : "; the last good state is in " + last_checkpoint_));
 }
 
-void EpochLoop::record(const Tensor& output, const Tensor& loss) {
+void EpochLoop::record(const Tensor& output, double loss) {
   TrajectoryRecorder* recorder = parts_.recorder;
   if (recorder && step_ % parts_.config.diagnostics.record_every == 0)
-    recorder->record(
-        step_, {output, loss.item(), TrajectoryRecorder::grad_norm(parts_.model.parameters()), parts_.optimizer.lr()});
+    recorder->record(step_,
+                     {output, loss, TrajectoryRecorder::grad_norm(parts_.model.parameters()), parts_.optimizer.lr()});
 }
 
 void EpochLoop::finish_trace() {
-  if (!parts_.recorder) return;
+  if (!parts_.recorder && !(parts_.tracing && parallel())) return;
   parts_.model.train();
   parts_.optimizer.zero_grad();
-  const Tensor output = parts_.model.forward(batch_.inputs);
-  const Tensor loss = parts_.loss_fn(output, batch_.targets);
-  loss.backward();
+  Tensor output;
+  const double loss = forward_backward(output, [](double) {});
   record(output, loss);
   parts_.optimizer.zero_grad();
-  parts_.recorder->finish();
+  if (parts_.recorder) parts_.recorder->finish();
 }
 
 }  // namespace descent::train

@@ -6,6 +6,11 @@
 // train/divergence_guard.hpp) stops the run with TrainingDiverged naming the update, epoch and lr, and
 // the last checkpoint that holds a good state. After each update a callback may save a checkpoint
 // inside the epoch or stop the run there (--save-every, a signal: train/run.cpp).
+// Data-parallel (a communicator of more than one rank): each update computes this rank's shard of the
+// batch, weighted so that the ranks' losses add up to the batch's; one all-reduce then gives every rank
+// the batch's loss and whether any rank was asked to stop, and after backward the gradients are summed
+// (distributed::GradientReducer): every rank takes the same decisions and the same step.
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <ostream>
@@ -16,6 +21,8 @@
 #include "descent/diagnostics/training_monitor.hpp"
 #include "descent/diagnostics/training_watch.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
+#include "descent/distributed/communicator.hpp"
+#include "descent/distributed/gradient_reducer.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/module.hpp"
 #include "descent/optim/lr_scheduler/lr_scheduler.hpp"
@@ -39,6 +46,10 @@ struct EpochLoopParts {
   diagnostics::TrainingWatch* watch = nullptr;  // [diagnostics] diagnose; may be null
   DivergenceGuard* divergence = nullptr;        // [diagnostics] divergence, unless "off"; may be null
   std::ostream* warnings = nullptr;             // where divergence = "warn" warns; null: not at all
+  distributed::Communicator* comm = nullptr;    // data-parallel ranks; null: one process
+  distributed::GradientReducer* reducer = nullptr;   // with comm
+  const volatile std::sig_atomic_t* stop = nullptr;  // a signal's number once one asks to stop; may be null
+  bool tracing = false;  // the run records a trace: data-parallel, on rank 0 alone, the others join its last row
 };
 
 class EpochLoop {
@@ -64,16 +75,24 @@ class EpochLoop {
   // The run's state has been saved; a later divergence points there.
   void checkpoint_saved(std::string where) { last_checkpoint_ = std::move(where); }
   std::int64_t step() const { return step_; }
+  // The signal that asks the run to stop, 0 for none: this process's own, or, data-parallel, the one the
+  // ranks agreed on at the last update (any rank's signal stops them all after the same update). `now`:
+  // agree afresh (one collective call), for a check outside an update, at the end of an epoch.
+  int stop_signal(bool now = false);
   // The trace's last row: the weights after every update, with the output and loss they give on the last
   // batch. Then the trace is closed. Does nothing without a trace.
   void finish_trace();
 
  private:
   double update(std::int64_t epoch);  // on batch_; returns its loss
+  // Forward, loss and backward on batch_ (this rank's shard of it, data-parallel: then the gradients
+  // summed over the ranks); returns the batch's loss. `check` runs on the loss before backward.
+  double forward_backward(Tensor& output, const std::function<void(double)>& check);
+  bool parallel() const { return parts_.comm && parts_.comm->size() > 1; }
   TrainingDiverged diverged(std::int64_t epoch, double lr, const std::string& what) const;
   // Throws TrainingDiverged, or warns, as [diagnostics] divergence says, when the loss runs away.
   void check_divergence(std::int64_t epoch, double lr, double loss);
-  void record(const Tensor& output, const Tensor& loss);
+  void record(const Tensor& output, double loss);
 
   EpochLoopParts parts_;
   std::ostream& out_;
@@ -87,6 +106,7 @@ class EpochLoop {
   std::int64_t step_;
   std::string last_checkpoint_;
   data::Batch batch_;  // valid until the next batch; the trace's last row reads it
+  int agreed_stop_ = 0;  // data-parallel: stop_signal() as of the last update
 };
 
 }  // namespace descent::train

@@ -3,24 +3,50 @@
 #include <algorithm>
 
 #include "descent/autograd/grad_mode.hpp"
+#include "descent/distributed/agreement.hpp"
 #include "descent/tensor/kernels/reduction.hpp"
+#include "descent/train/data_parallel.hpp"
 #include "descent/train/pair_accuracy.hpp"
 
 namespace descent::train {
 namespace {
 
+constexpr std::int64_t kClassifyChunk = 1000;
+
+// Rows [begin, end) of `set`: the loss summed over the chunks (each chunk's mean times its rows) and
+// the right answers.
+Classified classify_rows(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn, std::int64_t begin,
+                         std::int64_t end, ConfusionMatrix* confusion) {
+  NoGradGuard no_grad;
+  Classified c;
+  const std::int64_t* labels = set.targets.data<std::int64_t>();
+  for (std::int64_t start = begin; start < end; start += kClassifyChunk) {
+    const std::int64_t n = std::min(kClassifyChunk, end - start);
+    const Tensor output = model(set.inputs.view_narrowed(start, n));
+    c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
+    const Tensor predicted = kernels::argmax(output, 1, false);
+    const std::int64_t* p = predicted.data<std::int64_t>();
+    for (std::int64_t i = 0; i < n; ++i) {
+      c.correct += p[i] == labels[start + i];
+      if (confusion) confusion->add(labels[start + i], p[i]);
+    }
+  }
+  return c;
+}
+
 class ClassificationEvaluator : public Evaluator {
  public:
-  ClassificationEvaluator(const TrainData& data, const LossFn& loss_fn) : data_(data), loss_fn_(loss_fn) {}
+  ClassificationEvaluator(const TrainData& data, const LossFn& loss_fn, distributed::Communicator& comm)
+      : data_(data), loss_fn_(loss_fn), comm_(comm) {}
 
   void evaluate(nn::Module& model, EpochResult& result) override {
-    const Classified test = classify(model, data_.test, loss_fn_);
+    const Classified test = classify_shared(model, data_.test);
     result.test_correct = test.correct;
     result.test_total = data_.test.size();
     result.test_loss = test.loss;
     result.test_loss_measured = true;
     if (data_.validation.size() == 0) return;
-    const Classified val = classify(model, data_.validation, loss_fn_);
+    const Classified val = classify_shared(model, data_.validation);
     result.validated = true;
     result.val_loss = val.loss;
     result.val_correct = val.correct;
@@ -28,8 +54,24 @@ class ClassificationEvaluator : public Evaluator {
   }
 
  private:
+  // classify, each rank measuring its part of the set (whole chunks, computed as one process computes
+  // them) and the sums all-reduced.
+  Classified classify_shared(nn::Module& model, const data::Dataset& set) {
+    if (comm_.size() == 1) return classify(model, set, loss_fn_);
+    const RowRange rows = evaluation_rows(set.size(), kClassifyChunk, comm_.rank(), comm_.size());
+    Classified part;
+    {
+      const distributed::SoloStretch solo;
+      part = classify_rows(model, set, loss_fn_, rows.begin, rows.end, nullptr);
+    }
+    double sums[2] = {part.loss, static_cast<double>(part.correct)};
+    comm_.all_reduce_sum(sums);
+    return {set.size() > 0 ? sums[0] / static_cast<double>(set.size()) : 0.0, static_cast<std::int64_t>(sums[1])};
+  }
+
   const TrainData& data_;
   const LossFn& loss_fn_;
+  distributed::Communicator& comm_;
 };
 
 class PairEvaluator : public Evaluator {
@@ -73,21 +115,7 @@ class RegressionEvaluator : public Evaluator {
 }  // namespace
 
 Classified classify(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn, ConfusionMatrix* confusion) {
-  NoGradGuard no_grad;
-  constexpr std::int64_t kClassifyChunk = 1000;
-  Classified c;
-  const std::int64_t* labels = set.targets.data<std::int64_t>();
-  for (std::int64_t start = 0; start < set.size(); start += kClassifyChunk) {
-    const std::int64_t n = std::min(kClassifyChunk, set.size() - start);
-    const Tensor output = model(set.inputs.view_narrowed(start, n));
-    c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
-    const Tensor predicted = kernels::argmax(output, 1, false);
-    const std::int64_t* p = predicted.data<std::int64_t>();
-    for (std::int64_t i = 0; i < n; ++i) {
-      c.correct += p[i] == labels[start + i];
-      if (confusion) confusion->add(labels[start + i], p[i]);
-    }
-  }
+  Classified c = classify_rows(model, set, loss_fn, 0, set.size(), confusion);
   if (set.size() > 0) c.loss /= static_cast<double>(set.size());
   return c;
 }
@@ -97,9 +125,12 @@ TaskKind task_kind(const TrainData& data) {
   return data.classification ? TaskKind::Classification : TaskKind::Regression;
 }
 
-std::unique_ptr<Evaluator> make_evaluator(const TrainConfig& config, const TrainData& data, const LossFn& loss_fn) {
+std::unique_ptr<Evaluator> make_evaluator(const TrainConfig& config, const TrainData& data, const LossFn& loss_fn,
+                                          distributed::Communicator* comm) {
+  static distributed::SingleProcess one_process;
   switch (task_kind(data)) {
-    case TaskKind::Classification: return std::make_unique<ClassificationEvaluator>(data, loss_fn);
+    case TaskKind::Classification:
+      return std::make_unique<ClassificationEvaluator>(data, loss_fn, comm ? *comm : one_process);
     case TaskKind::Pairs: return std::make_unique<PairEvaluator>(data.train, data.test, *siamese_score(config));
     case TaskKind::Regression: return std::make_unique<RegressionEvaluator>(data, loss_fn);
   }

@@ -12,11 +12,14 @@
 #include "descent/data/dataset.hpp"
 #include "descent/diagnostics/training_monitor.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
+#include "descent/distributed/agreement.hpp"
+#include "descent/distributed/gradient_reducer.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/losses/loss_type.hpp"
 #include "descent/tensor/flush_denormal.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/train/checkpoint.hpp"
+#include "descent/train/data_parallel.hpp"
 #include "descent/train/datasets.hpp"
 #include "descent/train/divergence_guard.hpp"
 #include "descent/train/early_stopping.hpp"
@@ -103,11 +106,14 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   // On for this run when the config asks; otherwise the mode stays as the caller left it.
   const FlushDenormalGuard flush_guard(config.flush_denormal || flush_denormal());
   std::ostream& warnings = options.warnings ? *options.warnings : std::cerr;
+  distributed::SingleProcess one_process;
+  distributed::Communicator& comm = options.comm ? *options.comm : one_process;
+  const bool writer = comm.rank() == 0;  // data-parallel: rank 0 alone writes files
   const std::vector<util::OutputPath> outputs = {{"--metrics", options.metrics_path},
                                                  {"--trace", options.trace_path},
                                                  {"--save", options.save_path},
                                                  {"--save-best", options.save_best_path}};
-  util::check_output_paths(outputs);  // before anything runs: not after the first epoch
+  if (writer) util::check_output_paths(outputs);  // before anything runs: not after the first epoch
 
   const std::string best_metric = options.save_best_path.empty() ? "" : save_best_metric(config);
   const TrainData data = load_data(config, options.data_dir);
@@ -119,6 +125,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
   data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));
+  check_batches_fit_ranks(config, train_set.size(), train_loader_options(config, train_set.size()).batch_size,
+                          comm.size());
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
   const TrainingParts parts{*model, *optimizer, scheduler.get(), loader,
                             data.input_stats ? &*data.input_stats : nullptr};
@@ -142,21 +150,29 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   if (config.diagnostics.divergence != "off")
     divergence.emplace(config.loss.name, nn::find_loss_type(config.loss.name).lower_bound, progress.first_losses_mean,
                        progress.first_losses);
-  const std::unique_ptr<Evaluator> evaluator = make_evaluator(config, data, loss_fn);
+  const std::unique_ptr<Evaluator> evaluator = make_evaluator(config, data, loss_fn, &comm);
   TrainingMonitor monitor(model->named_parameters(),
                           {.every = config.diagnostics.monitor_every, .loss_window = config.diagnostics.loss_window},
                           out);
   DetectAnomalyGuard watch(config.diagnostics.nonfinite_watch);
-  EpochReporter reporter(task_kind(data), out, options.metrics_path, progress.epochs_done);
-  const std::unique_ptr<TrajectoryRecorder> recorder = open_trace(config, options, *model);
+  EpochReporter reporter(task_kind(data), out, writer ? options.metrics_path : "", progress.epochs_done);
+  const std::unique_ptr<TrajectoryRecorder> recorder = writer ? open_trace(config, options, *model) : nullptr;
   std::unique_ptr<LiveDiagnosis> diagnosis;
   if (config.diagnostics.diagnose || options.diagnose) {
     diagnosis =
         std::make_unique<LiveDiagnosis>(config, data, *model, loss_fn, config.epochs * loader.num_batches(), out);
     diagnosis->start();
   }
+  // Data-parallel: every rank is ready (or the one that failed has said why), and starts from rank 0's
+  // weights.
+  distributed::agree(comm);
+  std::vector<Tensor> state = model->parameters();
+  for (auto& [name, buffer] : model->named_buffers()) state.push_back(buffer);
+  distributed::broadcast_tensors(comm, state);
+  distributed::GradientReducer reducer(comm, model->parameters());
   EpochLoop loop({config, *model, *optimizer, scheduler.get(), loss_fn, monitor, recorder.get(),
-                  diagnosis ? &diagnosis->watch() : nullptr, divergence ? &*divergence : nullptr, &warnings},
+                  diagnosis ? &diagnosis->watch() : nullptr, divergence ? &*divergence : nullptr, &warnings, &comm,
+                  &reducer, options.stop, !options.trace_path.empty()},
                  out, options.progress, progress.step, options.resume_path);
   std::optional<BestMetric> kept;  // --save-best
   if (!best_metric.empty()) kept.emplace(best_metric);
@@ -182,7 +198,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
         in_epoch ? "update " + std::to_string(p.step) + " (epoch " + std::to_string(epochs) + ")"
                  : "update " + std::to_string(p.step) + " (after epoch " + std::to_string(epochs - 1) + ")";
     try {
-      save_checkpoint(path, config, parts, p);
+      if (writer) save_checkpoint(path, config, parts, p);
     } catch (const IoError& e) {
       std::string message = e.what();
       message.append("; training stopped at ").append(where).append("; ").append(path).append(" is left as it was");
@@ -190,20 +206,20 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
         message.append(", holding the run at ").append(saved_state).append(" (--resume ").append(path).append(")");
       throw CheckpointWriteError(message);
     }
+    distributed::agree(comm);  // rank 0 wrote it, or failed and says why
     if (path != options.save_path) return;
     saved_state = where;
     loop.checkpoint_saved(path + (in_epoch ? " (update " + std::to_string(p.step) + ", in epoch " : " (after epoch ") +
                           std::to_string(in_epoch ? epochs : epochs - 1) + ")");
   };
-  auto stop_signal = [&] { return options.stop ? static_cast<int>(*options.stop) : 0; };
   RunSummary summary;
   auto stop = [&](std::string where) {
-    summary.stop_signal = stop_signal();
+    summary.stop_signal = loop.stop_signal();
     summary.stopped_at = std::move(where);
     summary.saved = !options.save_path.empty();
   };
   loop.after_update([&](std::int64_t epoch, const EpochPosition& at) {
-    const bool stopping_now = stop_signal() != 0;
+    const bool stopping_now = loop.stop_signal() != 0;
     const bool due = options.save_every > 0 && loop.step() % options.save_every == 0 &&
                      at.batches < loader.num_batches();  // at the epoch's end, its own checkpoint follows
     if ((stopping_now || due) && !options.save_path.empty()) save(options.save_path, epoch, at);
@@ -229,6 +245,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     if (diagnosis) diagnosis->end_epoch(loop.step(), r);
     loop.end_epoch(r.train_loss);
     reporter.report(r);
+    distributed::agree(comm);  // rank 0 wrote the metrics line, or failed and says why
     // The counts first, so that the checkpoint holds them; the best epoch's file before the run's, so
     // that a kill between the two repeats the epoch and writes it again.
     const bool improved = kept && kept->update(r);
@@ -241,7 +258,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
       summary.stopped_early = true;
       break;
     }
-    if (stop_signal() != 0 && epoch + 1 < config.epochs) {
+    if (loop.stop_signal(true) != 0 && epoch + 1 < config.epochs) {
       stop("update " + std::to_string(loop.step()) + ", after epoch " + std::to_string(epoch));
       break;
     }

@@ -10,6 +10,7 @@
 // (val_loss, val_correct of val_total).
 #include <memory>
 
+#include "descent/distributed/communicator.hpp"
 #include "descent/nn/module.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/confusion_matrix.hpp"
@@ -42,6 +43,9 @@ class Evaluator {
 };
 
 // The evaluator for task_kind(data). It keeps references to `data` and `loss_fn`, which must outlive it.
-std::unique_ptr<Evaluator> make_evaluator(const TrainConfig& config, const TrainData& data, const LossFn& loss_fn);
+// With `comm` (a data-parallel run), classification splits each set over the ranks and sums their counts
+// and losses; pairs and regression (small sets) are measured whole on every rank.
+std::unique_ptr<Evaluator> make_evaluator(const TrainConfig& config, const TrainData& data, const LossFn& loss_fn,
+                                          distributed::Communicator* comm = nullptr);
 
 }  // namespace descent::train

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "descent/distributed/communicator.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/epoch_result.hpp"
 
@@ -43,6 +44,10 @@ struct RunOptions {
   bool diagnose = false;  // as [diagnostics] diagnose = true
   // Warnings (a checkpoint with no data recorded, divergence = "warn"); null: std::cerr.
   std::ostream* warnings = nullptr;
+  // The ranks of a data-parallel run (mpirun -np N descent train), null or one rank: this process alone.
+  // Each update splits the batch over the ranks (train/data_parallel.hpp); rank 0 alone writes files and
+  // the caller gives the others an `out` that discards.
+  distributed::Communicator* comm = nullptr;
 };
 
 struct RunSummary {

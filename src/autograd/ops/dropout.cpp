@@ -3,6 +3,7 @@
 #include <string>
 
 #include "descent/autograd/node.hpp"
+#include "descent/distributed/batch_shard.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
@@ -34,6 +35,14 @@ Tensor dropout_with_mask(const Tensor& input, const Tensor& mask, double p) {
 Tensor dropout(const Tensor& input, double p, bool training, Generator* gen) {
   check_probability(p);
   if (!training || p == 0.0) return input;
+  // A data-parallel shard draws the whole batch's mask and keeps its rows: the same masks as one process.
+  const distributed::BatchShard* shard = distributed::current_batch_shard();
+  if (shard && shard->total != shard->size && input.dim() >= 1 && input.shape()[0] == shard->size) {
+    Shape whole = input.shape();
+    whole[0] = shard->total;
+    const Tensor mask = bernoulli(whole, 1.0 - p, input.dtype(), gen).view_narrowed(shard->begin, shard->size);
+    return dropout_with_mask(input, mask, p);
+  }
   return dropout_with_mask(input, bernoulli(input.shape(), 1.0 - p, input.dtype(), gen), p);
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "descent/autograd/node.hpp"
+#include "descent/distributed/batch_shard.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/normalization.hpp"
@@ -23,6 +24,14 @@ Tensor snapshot(const Tensor& t) {
   return c;
 }
 
+// In a data-parallel update, the process group over which a training batch norm of `input` takes its
+// statistics (SyncBatchNorm); null when the input is not the shard's batch or there is one process.
+distributed::Communicator* sync_group(const Tensor& input) {
+  const distributed::BatchShard* shard = distributed::current_batch_shard();
+  if (!shard || !shard->group || shard->group->size() == 1 || input.shape()[0] != shard->size) return nullptr;
+  return shard->group;
+}
+
 }  // namespace
 
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
@@ -36,12 +45,15 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   require_shape(weight, per_channel, "weight", "batch_norm", input);
   require_shape(bias, per_channel, "bias", "batch_norm", input);
   Tensor mean, invstd;
+  distributed::Communicator* group = training ? sync_group(input) : nullptr;
+  kernels::ChannelSumsReducer reduce;
+  if (group) reduce = [group](std::span<double> sums) { group->all_reduce_sum(sums); };
+  double count = static_cast<double>(input.numel() / input.shape()[1]);
   if (training) {
-    const std::int64_t count = input.numel() / input.shape()[1];
+    const kernels::BatchNormStats stats = kernels::batch_norm_stats(input, reduce, &count);
     if (count <= 1)
       throw ValueError("batch_norm: expected more than 1 value per channel when training, got input of shape " +
-                       to_string(input.shape()));
-    const kernels::BatchNormStats stats = kernels::batch_norm_stats(input);
+                       to_string(input.shape()) + (group ? " over all the processes" : ""));
     mean = stats.mean;
     invstd = kernels::inverse_std(stats.var, eps);
     if (running_mean.defined()) {
@@ -49,7 +61,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
       kernels::add_(running_mean, stats.mean, momentum);
     }
     if (running_var.defined()) {
-      const double unbiased = static_cast<double>(count) / static_cast<double>(count - 1);
+      const double unbiased = count / (count - 1);
       kernels::mul_(running_var, 1.0 - momentum);
       kernels::add_(running_var, stats.var, momentum * unbiased);
     }
@@ -66,9 +78,10 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   // xhat = (x - mean) invstd, y = w xhat + b: dw = sum g xhat, db = sum g, and dx through xhat and,
   // in training, through the batch's mean and variance (see kernels::batch_norm_backward)
   return record(out, "batch_norm", {&input, &weight, &bias},
-                [input, weight, mean, invstd, training, gx, gw, gb](const Tensor& g) {
+                [input, weight, mean, invstd, training, gx, gw, gb, reduce, count](const Tensor& g) {
                   kernels::NormGrads d =
-                      kernels::batch_norm_backward(g, input, mean, invstd, weight, training, gx, gw, gb);
+                      reduce ? kernels::batch_norm_backward(g, input, mean, invstd, weight, gx, gw, gb, reduce, count)
+                             : kernels::batch_norm_backward(g, input, mean, invstd, weight, training, gx, gw, gb);
                   return Grads{d.input, d.weight, d.bias};
                 });
 }

@@ -46,22 +46,32 @@ const T* optional_data(const Tensor& t, Tensor& keep) {
 
 }  // namespace
 
-BatchNormStats batch_norm_stats(const Tensor& input_in) {
+BatchNormStats batch_norm_stats(const Tensor& input) { return batch_norm_stats(input, nullptr, nullptr); }
+
+BatchNormStats batch_norm_stats(const Tensor& input_in, const ChannelSumsReducer& reduce, double* count_out) {
   const Tensor input = contiguous(input_in);
   const ChannelLayout l = channel_layout(input.shape(), "batch_norm");
   BatchNormStats r{Tensor::empty(Shape{l.c}, input.dtype()), Tensor::empty(Shape{l.c}, input.dtype())};
   dispatch_floating(input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* x = input.data<T>();
-    T* pm = r.mean.data<T>();
-    T* pv = r.var.data<T>();
+    // sums[c], then the count: one reduction for both
+    std::vector<double> sums(static_cast<std::size_t>(l.c) + 1, 0.0);
     for (std::int64_t c = 0; c < l.c; ++c) {
       double sum = 0;
       for (std::int64_t n = 0; n < l.n; ++n) {
         const T* row = x + (n * l.c + c) * l.s;
         for (std::int64_t k = 0; k < l.s; ++k) sum += row[k];
       }
-      const double mean = sum / static_cast<double>(l.count());
+      sums[c] = sum;
+    }
+    sums[l.c] = static_cast<double>(l.count());
+    if (reduce) reduce(sums);
+    const double count = sums[l.c];
+    if (count_out) *count_out = count;
+    std::vector<double> squares(static_cast<std::size_t>(l.c), 0.0);
+    for (std::int64_t c = 0; c < l.c; ++c) {
+      const double mean = sums[c] / count;
       double sq = 0;
       for (std::int64_t n = 0; n < l.n; ++n) {
         const T* row = x + (n * l.c + c) * l.s;
@@ -70,8 +80,14 @@ BatchNormStats batch_norm_stats(const Tensor& input_in) {
           sq += d * d;
         }
       }
-      pm[c] = static_cast<T>(mean);
-      pv[c] = static_cast<T>(sq / static_cast<double>(l.count()));
+      squares[c] = sq;
+    }
+    if (reduce) reduce(squares);
+    T* pm = r.mean.data<T>();
+    T* pv = r.var.data<T>();
+    for (std::int64_t c = 0; c < l.c; ++c) {
+      pm[c] = static_cast<T>(sums[c] / count);
+      pv[c] = static_cast<T>(squares[c] / count);
     }
   });
   return r;
@@ -105,9 +121,13 @@ Tensor batch_norm_apply(const Tensor& input_in, const Tensor& mean_in, const Ten
   return out;
 }
 
-NormGrads batch_norm_backward(const Tensor& grad_in, const Tensor& input_in, const Tensor& mean_in,
-                              const Tensor& invstd_in, const Tensor& weight, bool batch_stats, bool need_input,
-                              bool need_weight, bool need_bias) {
+namespace {
+
+// Both batch_norm_backward: dx from the (reduced) sums, dweight and dbias from this shard's.
+NormGrads batch_norm_backward_impl(const Tensor& grad_in, const Tensor& input_in, const Tensor& mean_in,
+                                   const Tensor& invstd_in, const Tensor& weight, bool batch_stats, bool need_input,
+                                   bool need_weight, bool need_bias, const ChannelSumsReducer& reduce,
+                                   double reduced_count) {
   const Tensor grad = contiguous(grad_in), input = contiguous(input_in), mean = contiguous(mean_in),
                invstd = contiguous(invstd_in);
   const ChannelLayout l = channel_layout(input.shape(), "batch_norm backward");
@@ -120,9 +140,9 @@ NormGrads batch_norm_backward(const Tensor& grad_in, const Tensor& input_in, con
     Tensor keep_w;
     const T* pw = optional_data<T>(weight, keep_w);
     const T *g = grad.data<T>(), *x = input.data<T>(), *pm = mean.data<T>(), *pi = invstd.data<T>();
-    const double count = static_cast<double>(l.count());
+    // sum g and sum g (x - mean) over each channel: [sum_g..., sum_gd...]
+    std::vector<double> sums(2 * static_cast<std::size_t>(l.c), 0.0);
     for (std::int64_t c = 0; c < l.c; ++c) {
-      // sum g and sum g (x - mean) over the channel
       double sum_g = 0, sum_gd = 0;
       for (std::int64_t n = 0; n < l.n; ++n) {
         const std::int64_t at = (n * l.c + c) * l.s;
@@ -131,15 +151,24 @@ NormGrads batch_norm_backward(const Tensor& grad_in, const Tensor& input_in, con
           sum_gd += g[at + k] * (static_cast<double>(x[at + k]) - pm[c]);
         }
       }
-      const double s = pi[c], w = pw ? pw[c] : 1.0;
-      if (need_weight) r.weight.data<T>()[c] = static_cast<T>(sum_gd * s);  // sum g xhat
+      sums[c] = sum_g;
+      sums[l.c + c] = sum_gd;
+      if (need_weight) r.weight.data<T>()[c] = static_cast<T>(sum_gd * pi[c]);  // sum g xhat
       if (need_bias) r.bias.data<T>()[c] = static_cast<T>(sum_g);
-      if (!need_input) continue;
-      T* dx = r.input.data<T>();
+    }
+    if (!need_input) return;
+    double count = static_cast<double>(l.count());
+    if (reduce && batch_stats) {
+      reduce(sums);
+      count = reduced_count;
+    }
+    T* dx = r.input.data<T>();
+    for (std::int64_t c = 0; c < l.c; ++c) {
+      const double s = pi[c], w = pw ? pw[c] : 1.0;
       const double scale = w * s;
       // batch statistics: dx = w s (g - sum_g / M - (x - mean) s^2 sum_gd / M)
-      const double mean_g = batch_stats ? sum_g / count : 0.0;
-      const double slope = batch_stats ? s * s * sum_gd / count : 0.0;
+      const double mean_g = batch_stats ? sums[c] / count : 0.0;
+      const double slope = batch_stats ? s * s * sums[l.c + c] / count : 0.0;
       for (std::int64_t n = 0; n < l.n; ++n) {
         const std::int64_t at = (n * l.c + c) * l.s;
         for (std::int64_t k = 0; k < l.s; ++k)
@@ -148,6 +177,22 @@ NormGrads batch_norm_backward(const Tensor& grad_in, const Tensor& input_in, con
     }
   });
   return r;
+}
+
+}  // namespace
+
+NormGrads batch_norm_backward(const Tensor& grad, const Tensor& input, const Tensor& mean, const Tensor& invstd,
+                              const Tensor& weight, bool batch_stats, bool need_input, bool need_weight,
+                              bool need_bias) {
+  return batch_norm_backward_impl(grad, input, mean, invstd, weight, batch_stats, need_input, need_weight, need_bias,
+                                  nullptr, 0.0);
+}
+
+NormGrads batch_norm_backward(const Tensor& grad, const Tensor& input, const Tensor& mean, const Tensor& invstd,
+                              const Tensor& weight, bool need_input, bool need_weight, bool need_bias,
+                              const ChannelSumsReducer& reduce, double count) {
+  return batch_norm_backward_impl(grad, input, mean, invstd, weight, true, need_input, need_weight, need_bias, reduce,
+                                  count);
 }
 
 LayerNormResult layer_norm(const Tensor& input_in, std::int64_t d, const Tensor& weight_in, const Tensor& bias_in,

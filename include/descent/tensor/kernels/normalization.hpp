@@ -2,6 +2,8 @@
 // Batch and layer normalization, forward and backward. Means and variances are two-pass sums in
 // double (the variance from the deviations, never E[x^2] - E[x]^2, which cancels).
 #include <cstdint>
+#include <functional>
+#include <span>
 
 #include "descent/tensor/tensor.hpp"
 
@@ -16,6 +18,12 @@ struct BatchNormStats {
   Tensor mean, var;  // (C), var biased (divided by the count, not count - 1)
 };
 BatchNormStats batch_norm_stats(const Tensor& input);
+// A data-parallel run's batch norm (SyncBatchNorm) takes its statistics over every process's shard:
+// `reduce` replaces per-channel sums, computed on this shard, by their sums over the processes.
+using ChannelSumsReducer = std::function<void(std::span<double> sums)>;
+// batch_norm_stats with the sums and the count reduced: the count of elements per channel over all the
+// shards goes to `count`.
+BatchNormStats batch_norm_stats(const Tensor& input, const ChannelSumsReducer& reduce, double* count);
 // y = (x - mean[c]) invstd[c] weight[c] + bias[c]; weight and bias may be undefined (1 and 0).
 Tensor batch_norm_apply(const Tensor& input, const Tensor& mean, const Tensor& invstd, const Tensor& weight,
                         const Tensor& bias);
@@ -25,6 +33,11 @@ Tensor batch_norm_apply(const Tensor& input, const Tensor& mean, const Tensor& i
 NormGrads batch_norm_backward(const Tensor& grad_output, const Tensor& input, const Tensor& mean, const Tensor& invstd,
                               const Tensor& weight, bool batch_stats, bool need_input, bool need_weight,
                               bool need_bias);
+// The same with dx from the sums of g and g (x - mean) reduced over the shards and their `count`
+// elements per channel (batch statistics); dweight and dbias stay this shard's.
+NormGrads batch_norm_backward(const Tensor& grad_output, const Tensor& input, const Tensor& mean, const Tensor& invstd,
+                              const Tensor& weight, bool need_input, bool need_weight, bool need_bias,
+                              const ChannelSumsReducer& reduce, double count);
 
 // Layer normalization over the last `normalized_numel` elements of each row.
 struct LayerNormResult {

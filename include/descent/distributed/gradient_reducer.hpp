@@ -1,0 +1,50 @@
+#pragma once
+// Data-parallel training's two exchanges of tensors:
+//   broadcast_tensors: rank 0's parameters and buffers to every rank, once at the start;
+//   GradientReducer: after each backward, every parameter's gradient summed over the ranks. The
+//     gradients go in buckets of about `bucket_bytes` (PyTorch DDP's 25 MB), filled in the reverse of
+//     the parameters' order, which is the order backward finishes them: one all-reduce per bucket, not
+//     one per tensor, so a model of many small tensors pays the collective's latency a few times only.
+// Each rank's loss is weighted so that the sum of the ranks' gradients is the gradient of the global
+// batch's loss (train/epoch_loop.cpp): the reduction is a plain sum.
+#include <cstdint>
+#include <vector>
+
+#include "descent/distributed/communicator.hpp"
+#include "descent/tensor/tensor.hpp"
+
+namespace descent::distributed {
+
+void broadcast_tensors(Communicator& comm, const std::vector<Tensor>& tensors, int root = 0);
+
+class GradientReducer {
+ public:
+  static constexpr std::int64_t kBucketBytes = 25 << 20;
+
+  GradientReducer(Communicator& comm, const std::vector<Tensor>& parameters, std::int64_t bucket_bytes = kBucketBytes);
+
+  // Every parameter's gradient becomes the sum of the ranks' (an undefined one counts as zeros and stays
+  // undefined: backward reaches the same parameters on every rank).
+  void all_reduce();
+
+  std::int64_t buckets() const { return static_cast<std::int64_t>(buckets_.size()); }
+  std::int64_t bytes() const { return bytes_; }  // gradient bytes each update all-reduces
+  // Seconds spent in all_reduce so far (copies and collectives), and how many calls.
+  double seconds() const { return seconds_; }
+  std::int64_t calls() const { return calls_; }
+
+ private:
+  struct Bucket {
+    Dtype dtype;
+    std::vector<Tensor> parameters;
+    std::int64_t elements = 0;
+    std::vector<std::byte> flat;  // elements of dtype, reused every update
+  };
+  Communicator& comm_;
+  std::vector<Bucket> buckets_;
+  std::int64_t bytes_ = 0;
+  double seconds_ = 0;
+  std::int64_t calls_ = 0;
+};
+
+}  // namespace descent::distributed
