@@ -1,0 +1,74 @@
+#pragma once
+// `mpirun -np N descent ...` from a test: the launcher CMake found (DESCENT_MPIEXEC, defined when descent
+// is built with MPI), two ranks on this machine whatever its cores (--oversubscribe), allowed to run as
+// root (CI runs as root), through /bin/sh so that stdout and stderr land in files. Under the sanitized
+// run, leaks inside Open MPI's own libraries are not descent's (lsan-mpi.supp).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "support/descent_exe.hpp"
+#include "support/text.hpp"
+
+namespace descent::distributed::testing {
+
+#ifdef DESCENT_MPIEXEC
+inline constexpr bool kHaveMpi = true;
+inline constexpr const char* kMpiexec = DESCENT_MPIEXEC;
+#else
+inline constexpr bool kHaveMpi = false;
+inline constexpr const char* kMpiexec = "";
+#endif
+
+struct Launched {
+  int status = -1;  // the exit status, -1 when a signal ended the launcher
+  std::string out, err;
+  double seconds = 0;
+};
+
+inline std::string quoted(const std::string& word) {
+  std::string q = "'";
+  for (char c : word) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// The command line of one group of ranks running descent with `args` (mpirun's MPMD form joins groups
+// with " : ").
+inline std::string rank_group(int ranks, const std::vector<std::string>& args) {
+  std::string line = "-np " + std::to_string(ranks) + " " + descent::testing::quoted_descent_exe();
+  for (const std::string& a : args) line += " " + quoted(a);
+  return line;
+}
+
+// Runs `mpirun [options] GROUPS`, ending it after `limit_seconds`; stdout and stderr in `dir`.
+inline Launched launch(const std::string& groups, const std::filesystem::path& dir, int limit_seconds = 120) {
+  const std::string out = (dir / "mpirun.out").string(), err = (dir / "mpirun.err").string();
+  const std::string command =
+      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
+      "LSAN_OPTIONS=suppressions=" +
+      quoted(std::string(DESCENT_SOURCE_DIR) + "/tests/distributed/lsan-mpi.supp") + " "
+      "timeout -s KILL " +
+      std::to_string(limit_seconds) + " " + kMpiexec + " --oversubscribe --bind-to none " + groups + " > " +
+      quoted(out) + " 2> " + quoted(err);
+  const auto start = std::chrono::steady_clock::now();
+  const int raw = std::system(command.c_str());
+  Launched r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = descent::testing::read_text(out);
+  r.err = descent::testing::read_text(err);
+  return r;
+}
+
+// `mpirun -np ranks descent args...`
+inline Launched mpirun(int ranks, const std::vector<std::string>& args, const std::filesystem::path& dir,
+                       int limit_seconds = 120) {
+  return launch(rank_group(ranks, args), dir, limit_seconds);
+}
+
+}  // namespace descent::distributed::testing
