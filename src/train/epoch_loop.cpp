@@ -114,7 +114,7 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
     output = parts_.model.forward(batch_.inputs.view_narrowed(shard.begin, shard.size));
     loss = parts_.loss_fn(output, batch_.targets.view_narrowed(shard.begin, shard.size));
     sums[0] = weight * loss.item();
-    sums[1] = stop_signal() != 0 ? 1 : 0;
+    sums[1] = parts_.stop && *parts_.stop != 0 ? 1 : 0;  // this rank's own signal
   }
   comm.all_reduce_sum(sums);
   agreed_stop_ = sums[1] > 0 ? (parts_.stop && *parts_.stop ? static_cast<int>(*parts_.stop) : SIGTERM) : 0;

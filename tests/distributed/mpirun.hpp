@@ -45,23 +45,30 @@ inline std::string rank_group(int ranks, const std::vector<std::string>& args) {
   return line;
 }
 
-// Runs `mpirun [options] GROUPS`, ending it after `limit_seconds`; stdout and stderr in `dir`.
-inline Launched launch(const std::string& groups, const std::filesystem::path& dir, int limit_seconds = 120) {
+// The shell command that runs `mpirun [options] GROUPS` (exec'ed: the shell's pid becomes mpirun's),
+// ending it after `limit_seconds`, stdout and stderr in `dir`/mpirun.out and mpirun.err. stdin is
+// /dev/null: mpirun forwards its stdin to rank 0, and a background job's would stop it.
+inline std::string launch_command(const std::string& groups, const std::filesystem::path& dir, int limit_seconds) {
   const std::string out = (dir / "mpirun.out").string(), err = (dir / "mpirun.err").string();
-  const std::string command =
+  return
       "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
       "LSAN_OPTIONS=suppressions=" +
       quoted(std::string(DESCENT_SOURCE_DIR) + "/tests/distributed/lsan-mpi.supp") + " "
-      "timeout -s KILL " +
-      std::to_string(limit_seconds) + " " + kMpiexec + " --oversubscribe --bind-to none " + groups + " > " +
-      quoted(out) + " 2> " + quoted(err);
+      "OMPI_MCA_mpi_yield_when_idle=1 exec timeout -s KILL " +
+      std::to_string(limit_seconds) + " " + kMpiexec + " --oversubscribe --bind-to none " + groups +
+      " < /dev/null > " + quoted(out) + " 2> " + quoted(err);
+}
+
+// Runs `mpirun [options] GROUPS` to its end.
+inline Launched launch(const std::string& groups, const std::filesystem::path& dir, int limit_seconds = 120) {
+  const std::string command = launch_command(groups, dir, limit_seconds);
   const auto start = std::chrono::steady_clock::now();
   const int raw = std::system(command.c_str());
   Launched r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = descent::testing::read_text(out);
-  r.err = descent::testing::read_text(err);
+  r.out = descent::testing::read_text((dir / "mpirun.out").string());
+  r.err = descent::testing::read_text((dir / "mpirun.err").string());
   return r;
 }
 
