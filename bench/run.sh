@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Benchmarks of descent vs PyTorch (bench/README.md): W1, Nielsen's network, or LeNet-5.
-# Usage: bench/run.sh [--workload w1|lenet] [--data-dir DIR] [--reps N] [--out FILE]
-#   --workload W  w1 (default) or lenet
+# Benchmarks of descent vs PyTorch (bench/README.md): W1, Nielsen's network, LeNet-5, or an MLP with
+# large products; or, with --ranks, descent's data-parallel training against its threads.
+# Usage: bench/run.sh [--workload w1|lenet|mlp1024] [--ranks N] [--data-dir DIR] [--reps N] [--out FILE]
+#   --workload W  w1 (default), lenet or mlp1024 ([784, 1024, 1024, 10] ReLU, batch 256)
+#   --ranks N     descent alone: 1 process x 1 thread, 1 process x N threads, N ranks x 1 thread (mpirun)
 #   --reps N      repetitions per side and thread count (default 5, or $BENCH_REPS)
 #   --out FILE    raw per-run numbers, TSV (default out/bench/<workload>-<date>-<time>.tsv, or $BENCH_OUT)
 #   Thread counts: $BENCH_THREADS (default "1 2").
@@ -14,14 +16,16 @@ out=${BENCH_OUT:-}
 threads_list=${BENCH_THREADS:-"1 2"}
 data=""
 workload=w1
+ranks=0
 
 while (($#)); do
   case "$1" in
     --workload) workload=$2; shift 2 ;;
+    --ranks) ranks=$2; shift 2 ;;
     --data-dir) data=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -30,8 +34,11 @@ case "$workload" in
       title="W1: Nielsen 784-30-10 sigmoid, quadratic cost, SGD lr 3.0, batch 10, 1 epoch of 60,000 images" ;;
   lenet) config=examples/lenet/mnist.toml; epochs=1; torch_script=bench/lenet_torch.py
       title="LeNet-5: conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, ReLU, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64, 1 epoch of 60,000 images" ;;
-  *) echo "run.sh: --workload must be w1 or lenet, got '$workload'" >&2; exit 2 ;;
+  mlp1024) config=bench/mlp1024.toml; epochs=1; torch_script=bench/mlp1024_torch.py
+      title="MLP [784, 1024, 1024, 10]: ReLU, cross-entropy, SGD lr 0.05 momentum 0.9, batch 256, 1 epoch of 60,000 images" ;;
+  *) echo "run.sh: --workload must be w1, lenet or mlp1024, got '$workload'" >&2; exit 2 ;;
 esac
+[[ "$ranks" =~ ^[0-9]+$ ]] && ((ranks != 1)) || { echo "run.sh: --ranks must be 2 or more, got '$ranks'" >&2; exit 2; }
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, got '$reps'" >&2; exit 2; }
 
 if [[ -n "$data" ]]; then  # resolve a relative --data-dir against the caller's directory
@@ -70,7 +77,12 @@ echo "OPENBLAS_CORETYPE:  ${OPENBLAS_CORETYPE-(unset)}"
 echo "descent:            $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), build/descent"
 echo "torch:              $($py -c 'import torch; print(torch.__version__)')"
 echo "data:               $dataset, $data ($source_note)"
-echo "repetitions:        $reps per side and thread count, interleaved; threads: $threads_list"
+if ((ranks)); then
+  echo "repetitions:        $reps of each layout, interleaved: 1 x 1 thread, 1 x $ranks threads, $ranks ranks x 1 thread"
+  echo "mpirun:             $(mpirun --version 2>/dev/null | head -1), --bind-to core"
+else
+  echo "repetitions:        $reps per side and thread count, interleaved; threads: $threads_list"
+fi
 echo "raw numbers:        $out"
 echo
 
@@ -97,6 +109,11 @@ run_one() {  # run_one IMPL THREADS REP: runs one epoch, appends a row to $out
   printf '%s\t%s\t%s\t%.1f\t%.4f\t%.4f\n' "$rep" "$t" "$impl" "$sps" "$secs" "$acc" >>"$out"
   printf '  rep %s  threads %s  %-7s  %10.0f samples/s  %7.3f s  test acc %.4f\n' "$rep" "$t" "$impl" "$sps" "$secs" "$acc"
 }
+
+if ((ranks)); then
+  . "$root/bench/ranks.sh"
+  exit 0
+fi
 
 printf 'rep\tthreads\timpl\tsamples_per_second\tseconds\ttest_accuracy\n' >"$out"
 for ((rep = 1; rep <= reps; rep++)); do

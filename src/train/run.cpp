@@ -267,6 +267,12 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     out << "best " << best_metric << ' ' << util::format_number(kept->best(), ".6g") << " at epoch "
         << kept->best_epoch() << ", saved in " << options.save_best_path << '\n';
   loop.finish_trace();
+  if (comm.size() > 1 && reducer.calls() > 0)
+    out << "data-parallel: " << comm.size() << " ranks; each update all-reduced "
+        << util::format_number(static_cast<double>(reducer.bytes()) / 1e6, ".3g") << " MB of gradients in "
+        << reducer.buckets() << (reducer.buckets() == 1 ? " bucket" : " buckets") << ": "
+        << util::format_number(1e3 * reducer.seconds() / static_cast<double>(reducer.calls()), ".3g")
+        << " ms per update on rank 0, waiting for the slowest rank included\n";
   return summary;
 }
 

@@ -1,0 +1,48 @@
+# bench/run.sh --ranks N (sourced by run.sh, which sets root, config, epochs, data, reps, ranks, out, logs
+# and field): descent's data-parallel training against its threads, on one machine. Each repetition runs
+# the three layouts in a rotating order: 1 process x 1 thread, 1 process x N threads, and N ranks x 1
+# thread under mpirun (bound to cores), and reads the all-reduce time per update from rank 0's last line.
+
+run_layout() {  # run_layout LAYOUT REP: appends a row to $out
+  local layout=$1 rep=$2 log="$logs/$1-$2.log" metrics="$logs/$1-$2.jsonl" allreduce=""
+  local cmd=("$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --metrics "$metrics")
+  case "$layout" in
+    1x1) "${cmd[@]}" --threads 1 >"$log" 2>&1 ;;
+    1xN) "${cmd[@]}" --threads "$ranks" >"$log" 2>&1 ;;
+    Nx1) OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+           mpirun -np "$ranks" --bind-to core "${cmd[@]}" --threads 1 </dev/null >"$log" 2>&1 ;;
+  esac || { echo "descent failed ($layout, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
+  local line sps secs acc
+  line=$(tail -n 1 "$metrics")
+  sps=$(field samples_per_second <<<"$line")
+  secs=$(field seconds <<<"$line")
+  acc=$(field test_accuracy <<<"$line")
+  allreduce=$(sed -n 's/.*in [0-9]* buckets\{0,1\}: \([0-9.e+-]*\) ms per update.*/\1/p' "$log")
+  printf '%s\t%s\t%.1f\t%.4f\t%.4f\t%s\n' "$rep" "$layout" "$sps" "$secs" "$acc" "${allreduce:-}" >>"$out"
+  printf '  rep %s  %-4s  %10.0f samples/s  %7.3f s  test acc %.4f%s\n' "$rep" "$layout" "$sps" "$secs" "$acc" \
+    "${allreduce:+  all-reduce $allreduce ms/update}"
+}
+
+printf 'rep\tlayout\tsamples_per_second\tseconds\ttest_accuracy\tallreduce_ms_per_update\n' >"$out"
+layouts=(1x1 1xN Nx1)
+for ((rep = 1; rep <= reps; rep++)); do
+  for ((k = 0; k < 3; ++k)); do run_layout "${layouts[(rep + k) % 3]}" "$rep"; done
+done
+
+echo
+/usr/bin/python3 - "$out" "$ranks" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+n = sys.argv[2]
+def med(layout, key="samples_per_second"):
+    values = [float(r[key]) for r in rows if r["layout"] == layout and r[key]]
+    return statistics.median(values) if values else float("nan")
+one, threads, ranks = med("1x1"), med("1xN"), med("Nx1")
+print(f"{'layout':>22}  {'samples/s':>10}  {'vs 1 x 1':>8}")
+print(f"{'1 process x 1 thread':>22}  {one:>10.0f}  {1:>8.2f}")
+print(f"{'1 process x ' + n + ' threads':>22}  {threads:>10.0f}  {threads / one:>8.2f}")
+print(f"{n + ' ranks x 1 thread':>22}  {ranks:>10.0f}  {ranks / one:>8.2f}")
+print(f"{n} ranks against {n} threads: {ranks / threads:.2f}; all-reduce {med('Nx1', 'allreduce_ms_per_update'):.3g} ms "
+      f"per update (median)")
+print("(medians over the repetitions; samples/s of the training pass alone)")
+PY
