@@ -78,4 +78,20 @@ inline Launched mpirun(int ranks, const std::vector<std::string>& args, const st
   return launch(rank_group(ranks, args), dir, limit_seconds);
 }
 
+// The pids of the running processes whose command line holds `word` and whose program is descent (the
+// ranks of a run, not mpirun or the shell that started it).
+inline std::vector<int> descent_processes_with(const std::string& word) {
+  std::vector<int> pids;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = descent::testing::read_text((entry.path() / "cmdline").string());
+    const std::string program = cmdline.substr(0, cmdline.find('\0'));
+    if (program != descent::testing::descent_exe()) continue;
+    for (char& c : cmdline) c = c == '\0' ? ' ' : c;
+    if (cmdline.find(word) != std::string::npos) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
 }  // namespace descent::distributed::testing
