@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
-#include <thread>
 #include <iostream>
+#include <thread>
 
 #include "config_flags.hpp"
 #include "descent/distributed/communicator.hpp"

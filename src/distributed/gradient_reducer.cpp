@@ -21,8 +21,7 @@ void broadcast_tensors(Communicator& comm, const std::vector<Tensor>& tensors, i
   for (const Tensor& t : tensors) comm.broadcast(bytes_of(t), root);
 }
 
-GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& parameters,
-                                 std::int64_t bucket_bytes)
+GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& parameters, std::int64_t bucket_bytes)
     : comm_(comm) {
   for (auto p = parameters.rbegin(); p != parameters.rend(); ++p) {
     if (p->dtype() != Dtype::Float32 && p->dtype() != Dtype::Float64)
@@ -53,8 +52,7 @@ void GradientReducer::all_reduce() {
     }
     if (b.dtype == Dtype::Float64)
       comm_.all_reduce_sum(std::span(reinterpret_cast<double*>(b.flat.data()), static_cast<std::size_t>(b.elements)));
-    else
-      comm_.all_reduce_sum(std::span(reinterpret_cast<float*>(b.flat.data()), static_cast<std::size_t>(b.elements)));
+    else comm_.all_reduce_sum(std::span(reinterpret_cast<float*>(b.flat.data()), static_cast<std::size_t>(b.elements)));
     at = 0;
     for (const Tensor& p : b.parameters) {
       const std::size_t n = static_cast<std::size_t>(p.numel()) * itemsize(b.dtype);

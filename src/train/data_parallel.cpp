@@ -22,8 +22,8 @@ std::string loss_option(const TrainConfig& config, std::string_view key, std::st
 double shard_loss_weight(const TrainConfig& config, const Tensor& targets, const distributed::BatchShard& shard) {
   if (shard.size == shard.total) return 1.0;
   if (loss_option(config, "reduction", "mean") == "sum") return 1.0;
-  const bool class_weighted = (config.loss.name == "cross_entropy" || config.loss.name == "nll") &&
-                              !loss_option(config, "weight", "").empty();
+  const bool class_weighted =
+      (config.loss.name == "cross_entropy" || config.loss.name == "nll") && !loss_option(config, "weight", "").empty();
   if (class_weighted && targets.dtype() == Dtype::Int64) {
     const std::vector<double> w = config.loss.numbers("weight");
     const std::int64_t* y = targets.data<std::int64_t>();

@@ -6,9 +6,9 @@
 #include "descent/autograd/anomaly.hpp"
 #include "descent/distributed/agreement.hpp"
 #include "descent/distributed/batch_shard.hpp"
+#include "descent/nn/utils/clip_grad.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/train/data_parallel.hpp"
-#include "descent/nn/utils/clip_grad.hpp"
 #include "descent/train/progress.hpp"
 #include "descent/util/number_text.hpp"
 

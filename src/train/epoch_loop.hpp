@@ -42,11 +42,11 @@ struct EpochLoopParts {
   optim::LRScheduler* scheduler;  // may be null
   const LossFn& loss_fn;
   TrainingMonitor& monitor;
-  TrajectoryRecorder* recorder;                 // may be null
-  diagnostics::TrainingWatch* watch = nullptr;  // [diagnostics] diagnose; may be null
-  DivergenceGuard* divergence = nullptr;        // [diagnostics] divergence, unless "off"; may be null
-  std::ostream* warnings = nullptr;             // where divergence = "warn" warns; null: not at all
-  distributed::Communicator* comm = nullptr;    // data-parallel ranks; null: one process
+  TrajectoryRecorder* recorder;                      // may be null
+  diagnostics::TrainingWatch* watch = nullptr;       // [diagnostics] diagnose; may be null
+  DivergenceGuard* divergence = nullptr;             // [diagnostics] divergence, unless "off"; may be null
+  std::ostream* warnings = nullptr;                  // where divergence = "warn" warns; null: not at all
+  distributed::Communicator* comm = nullptr;         // data-parallel ranks; null: one process
   distributed::GradientReducer* reducer = nullptr;   // with comm
   const volatile std::sig_atomic_t* stop = nullptr;  // a signal's number once one asks to stop; may be null
   bool tracing = false;  // the run records a trace: data-parallel, on rank 0 alone, the others join its last row
@@ -105,7 +105,7 @@ class EpochLoop {
   std::vector<Tensor> parameters_;
   std::int64_t step_;
   std::string last_checkpoint_;
-  data::Batch batch_;  // valid until the next batch; the trace's last row reads it
+  data::Batch batch_;    // valid until the next batch; the trace's last row reads it
   int agreed_stop_ = 0;  // data-parallel: stop_signal() as of the last update
 };
 

@@ -9,11 +9,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/child_process.hpp"
@@ -292,10 +292,9 @@ TEST_F(DataParallel, SignalToOneRankStopsEveryRankAfterTheSameUpdate) {
   const std::string cfg = file("long.toml");
   std::ofstream(cfg) << text;
   const std::string checkpoint = file("stopped.st");
-  const std::string command = launch_command(
-      rank_group(2, {"train", cfg, "--data-dir", kFashionMnist, "--threads", "1", "--save", checkpoint,
-                     "--save-every", "7"}),
-      dir_, 120);
+  const std::string command = launch_command(rank_group(2, {"train", cfg, "--data-dir", kFashionMnist, "--threads", "1",
+                                                            "--save", checkpoint, "--save-every", "7"}),
+                                             dir_, 120);
   const pid_t shell = ::fork();
   if (shell == 0) {
     ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
