@@ -16,6 +16,12 @@ std::span<std::byte> bytes_of(const Tensor& t) {
 
 }  // namespace
 
+void GradientReducer::reduce_in_place(const Tensor& g) {
+  const auto n = static_cast<std::size_t>(g.numel());
+  if (g.dtype() == Dtype::Float64) comm_.all_reduce_sum(std::span(g.data<double>(), n));
+  else comm_.all_reduce_sum(std::span(g.data<float>(), n));
+}
+
 void broadcast_tensors(Communicator& comm, const std::vector<Tensor>& tensors, int root) {
   if (comm.size() == 1) return;
   for (const Tensor& t : tensors) comm.broadcast(bytes_of(t), root);
@@ -28,20 +34,32 @@ GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& 
       throw ValueError("distributed: a parameter of dtype " + std::string(to_string(p->dtype())) +
                        " cannot be all-reduced (float32 and float64 can)");
     const std::int64_t size = p->numel() * static_cast<std::int64_t>(itemsize(p->dtype()));
-    if (buckets_.empty() || buckets_.back().dtype != p->dtype() ||
+    const bool solo = size >= kSoloBytes;
+    if (buckets_.empty() || solo || buckets_.back().solo || buckets_.back().dtype != p->dtype() ||
         static_cast<std::int64_t>(buckets_.back().elements * itemsize(p->dtype())) + size > bucket_bytes)
-      buckets_.push_back({p->dtype(), {}, 0, {}});
+      buckets_.push_back({p->dtype(), {}, 0, {}, solo});
     buckets_.back().parameters.push_back(*p);
     buckets_.back().elements += p->numel();
     bytes_ += size;
   }
-  for (Bucket& b : buckets_) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
+  // A solo bucket needs its flat buffer only for an undefined gradient (rare): allocated then.
+  for (Bucket& b : buckets_)
+    if (!b.solo) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
 }
 
 void GradientReducer::all_reduce() {
   if (comm_.size() == 1) return;
   const auto start = std::chrono::steady_clock::now();
   for (Bucket& b : buckets_) {
+    // A bucket of one tensor (a large one) is reduced where it lies: no copy in or out.
+    if (b.parameters.size() == 1) {
+      const Tensor g = b.parameters.front().grad();
+      if (g.defined() && g.is_contiguous()) {
+        reduce_in_place(g);
+        continue;
+      }
+    }
+    if (b.flat.empty()) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
     std::size_t at = 0;
     for (const Tensor& p : b.parameters) {
       const std::size_t n = static_cast<std::size_t>(p.numel()) * itemsize(b.dtype);

@@ -107,21 +107,21 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
   shard.group = &comm;
   const distributed::BatchShardGuard in_shard(shard);
   const double weight = shard_loss_weight(parts_.config, batch_.targets, shard);
-  Tensor loss;
   double sums[2] = {0, 0};  // the batch's loss, and how many ranks were asked to stop
   {
     const distributed::SoloStretch solo;  // one rank's shard alone may fail here
     output = parts_.model.forward(batch_.inputs.view_narrowed(shard.begin, shard.size));
-    loss = parts_.loss_fn(output, batch_.targets.view_narrowed(shard.begin, shard.size));
+    const Tensor loss = parts_.loss_fn(output, batch_.targets.view_narrowed(shard.begin, shard.size));
     sums[0] = weight * loss.item();
     sums[1] = parts_.stop && *parts_.stop != 0 ? 1 : 0;  // this rank's own signal
+    // Backward before the loss is known: one wait for the other ranks an update, not two. A loss that
+    // is not finite gives gradients that are not either, but check() throws before any step uses them.
+    loss.backward(full(Shape{}, weight, loss.dtype()));
+    parts_.reducer->all_reduce();
   }
   comm.all_reduce_sum(sums);
   agreed_stop_ = sums[1] > 0 ? (parts_.stop && *parts_.stop ? static_cast<int>(*parts_.stop) : SIGTERM) : 0;
   check(sums[0]);  // every rank sees the same loss: a divergence stops them all here
-  const distributed::SoloStretch solo;
-  loss.backward(full(Shape{}, weight, loss.dtype()));
-  parts_.reducer->all_reduce();
   return sums[0];
 }
 
