@@ -48,7 +48,8 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   distributed::Communicator* group = training ? sync_group(input) : nullptr;
   kernels::ChannelSumsReducer reduce;
   if (group) reduce = [group](std::span<double> sums) { group->all_reduce_sum(sums); };
-  double count = static_cast<double>(input.numel() / input.shape()[1]);
+  const std::int64_t per_channel_here = input.numel() / input.shape()[1];  // exact: numel is a multiple
+  double count = static_cast<double>(per_channel_here);
   if (training) {
     const kernels::BatchNormStats stats = kernels::batch_norm_stats(input, reduce, &count);
     if (count <= 1)
