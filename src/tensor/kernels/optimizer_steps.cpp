@@ -15,22 +15,21 @@ namespace {
 template <class F>
 void with_step_buffers(const char* what, const Tensor& param, const Tensor& grad_in,
                        std::array<const Tensor*, 3> states, F&& f) {
-  const std::string who(what);
-  if (!param.defined() || !grad_in.defined()) throw ValueError(who + ": undefined parameter or gradient");
-  if (!param.is_contiguous()) throw ValueError(who + ": the parameter must be contiguous");
+  if (!param.defined() || !grad_in.defined()) throw ValueError(std::string(what) + ": undefined parameter or gradient");
+  if (!param.is_contiguous()) throw ValueError(std::string(what) + ": the parameter must be contiguous");
   auto check = [&](const Tensor& t, const char* name) {
     if (t.dtype() != param.dtype())
-      throw ValueError(who + ": " + name + " has dtype " + std::string(to_string(t.dtype())) + ", the parameter " +
-                       std::string(to_string(param.dtype())));
+      throw ValueError(std::string(what) + ": " + name + " has dtype " + std::string(to_string(t.dtype())) +
+                       ", the parameter " + std::string(to_string(param.dtype())));
     if (!(t.shape() == param.shape()))
-      throw ShapeError(who + ": " + name + " has shape " + to_string(t.shape()) + ", the parameter " +
+      throw ShapeError(std::string(what) + ": " + name + " has shape " + to_string(t.shape()) + ", the parameter " +
                        to_string(param.shape()));
   };
   check(grad_in, "the gradient");
   for (const Tensor* s : states)
     if (s->defined()) {
       check(*s, "a state buffer");
-      if (!s->is_contiguous()) throw ValueError(who + ": state buffers must be contiguous");
+      if (!s->is_contiguous()) throw ValueError(std::string(what) + ": state buffers must be contiguous");
     }
   const Tensor grad = contiguous(grad_in);
   dispatch_floating(param.dtype(), [&](auto tag) {

@@ -33,21 +33,29 @@ struct StepReg {
   __attribute__((always_inline)) static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
 };
 
-// x, opaque to the optimizer: a product passed through here is rounded on its own, never fused into
-// the sum it feeds.
+// x, opaque to GCC's optimizer, which therefore neither fuses a product passed through here into the
+// sum it feeds nor shares it with an equal product. Clang contracts only within one expression
+// (-ffp-contract=on, its default), which the call ends: it needs no barrier (nor accepts a 64-byte
+// operand outside an AVX-512 function).
 template <class V>
-__attribute__((always_inline)) inline V rounded(V x) {
-  asm("" : "+v"(x));
+__attribute__((always_inline)) inline V opaque(V x) {
+#ifndef __clang__
+  asm volatile("" : "+v"(x));
+#endif
   return x;
 }
 
-// y + a x as add_ rounds it: x passes through an opaque copy, so that a x is a product of its own
-// (never shared with an equal one, which would keep both unfused), and GCC contracts it with the sum
-// exactly where it contracts simd::axpy's: with FMA (AVX2, AVX-512) at -O2 and above.
+// A product rounded on its own, as the baseline kernels of the chain rounded it.
+template <class V>
+__attribute__((always_inline)) inline V rounded(V x) {
+  return opaque(x);
+}
+
+// y + a x as add_ rounds it: a x is a product of its own, which GCC contracts with the sum exactly
+// where it contracts simd::axpy's: with FMA (AVX2, AVX-512) at -O2 and above.
 template <class V, class T>
 __attribute__((always_inline)) inline V axpy_lanes(V y, T a, V x) {
-  asm volatile("" : "+v"(x));
-  return y + a * x;
+  return y + a * opaque(x);
 }
 
 // The square root of each lane, written per lane: GCC makes it one vector sqrt (-fno-math-errno), and
@@ -63,8 +71,7 @@ __attribute__((always_inline)) inline V lane_sqrt(V x) {
 // they go scalar with AVX-512.
 template <class V>
 __attribute__((always_inline)) inline V nan_max(V y, V x) {
-  V r = x > y ? x : y;
-  asm("" : "+v"(r));
+  const V r = opaque(x > y ? x : y);
   return x != x ? x : r;
 }
 
