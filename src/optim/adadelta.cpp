@@ -1,11 +1,9 @@
 #include "descent/optim/adadelta.hpp"
 
-#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 
 namespace descent::optim {
 namespace {
-
-using kernels::BinaryOp;
 
 constexpr std::array<std::string_view, 2> kAdadeltaBuffers = {"square_avg", "acc_delta"};
 constexpr std::array<OptionField<AdadeltaOptions>, 5> kAdadeltaFields = {{
@@ -15,13 +13,6 @@ constexpr std::array<OptionField<AdadeltaOptions>, 5> kAdadeltaFields = {{
     field<&AdadeltaOptions::weight_decay>("weight_decay"),
     field<&AdadeltaOptions::maximize>("maximize"),
 }};
-
-// sqrt(x + eps) as a new tensor.
-Tensor rms(const Tensor& x, double eps) {
-  Tensor r = kernels::affine(x, 1.0, eps);
-  kernels::sqrt_(r);
-  return r;
-}
 
 }  // namespace
 
@@ -40,15 +31,9 @@ Adadelta::Adadelta(NamedParameters params, AdadeltaOptions options) { add_param_
 std::span<const std::string_view> Adadelta::buffer_names() const { return kAdadeltaBuffers; }
 
 void Adadelta::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdadeltaOptions& o) {
-  const Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);
-  Tensor& v = state.buffer("square_avg", p);
-  Tensor& u = state.buffer("acc_delta", p);
-  kernels::mul_(v, o.rho);
-  kernels::addcmul_(v, g, g, 1 - o.rho);
-  const Tensor d = kernels::binary(BinaryOp::Mul, kernels::binary(BinaryOp::Div, rms(u, o.eps), rms(v, o.eps)), g);
-  kernels::mul_(u, o.rho);
-  kernels::addcmul_(u, d, d, 1 - o.rho);
-  kernels::add_(p, d, -o.lr);
+  kernels::adadelta_step_(
+      p, grad, state.buffer("square_avg", p), state.buffer("acc_delta", p),
+      {.lr = o.lr, .rho = o.rho, .eps = o.eps, .weight_decay = o.weight_decay, .maximize = o.maximize});
 }
 
 }  // namespace descent::optim

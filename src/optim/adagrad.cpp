@@ -1,6 +1,6 @@
 #include "descent/optim/adagrad.hpp"
 
-#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 
 namespace descent::optim {
 namespace {
@@ -34,13 +34,9 @@ Adagrad::Adagrad(NamedParameters params, AdagradOptions options) { add_param_gro
 std::span<const std::string_view> Adagrad::buffer_names() const { return kAdagradBuffers; }
 
 void Adagrad::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdagradOptions& o) {
-  const Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);
   const double clr = o.lr / (1 + static_cast<double>(state.step - 1) * o.lr_decay);
-  Tensor& sum = state.buffer("sum", p, o.initial_accumulator_value);
-  kernels::addcmul_(sum, g, g, 1.0);
-  const Tensor denom = kernels::unary(kernels::UnaryOp::Sqrt, sum);
-  kernels::add_scalar_(denom, o.eps);
-  kernels::addcdiv_(p, g, denom, -clr);
+  kernels::adagrad_step_(p, grad, state.buffer("sum", p, o.initial_accumulator_value),
+                         {.clr = clr, .eps = o.eps, .weight_decay = o.weight_decay, .maximize = o.maximize});
 }
 
 }  // namespace descent::optim

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 
 namespace descent::optim {
 namespace {
@@ -30,27 +30,20 @@ void check_adam_options(std::string_view owner, double lr, Betas betas, double e
   check_option(weight_decay >= 0, owner, "weight_decay", weight_decay, "weight_decay >= 0");
 }
 
-void adam_step(const Tensor& p, const Tensor& g, ParamState& state, double lr, Betas betas, double eps, bool amsgrad) {
-  const auto [beta1, beta2] = betas;
-  Tensor& m = state.buffer("exp_avg", p);
-  Tensor& v = state.buffer("exp_avg_sq", p);
-  kernels::mul_(m, beta1);
-  kernels::add_(m, g, 1 - beta1);
-  kernels::mul_(v, beta2);
-  kernels::addcmul_(v, g, g, 1 - beta2);
+void adam_step(const Tensor& p, const Tensor& grad, ParamState& state, const AdamStepOptions& o) {
+  const auto [beta1, beta2] = o.betas;
   const double t = static_cast<double>(state.step);
-  const double step_size = lr / (1 - std::pow(beta1, t));
-  const double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, t));
-  const Tensor* second = &v;
-  if (amsgrad) {
-    Tensor& vmax = state.buffer("max_exp_avg_sq", p);
-    kernels::maximum_(vmax, v);
-    second = &vmax;
-  }
-  const Tensor denom = kernels::unary(kernels::UnaryOp::Sqrt, *second);
-  kernels::div_(denom, bias_correction2_sqrt);
-  kernels::add_scalar_(denom, eps);
-  kernels::addcdiv_(p, m, denom, -step_size);
+  kernels::adam_step_(p, grad, state.buffer("exp_avg", p), state.buffer("exp_avg_sq", p),
+                      o.amsgrad ? state.buffer("max_exp_avg_sq", p) : Tensor(),
+                      {.beta1 = beta1,
+                       .beta2 = beta2,
+                       .eps = o.eps,
+                       .weight_decay = o.weight_decay,
+                       .decay = o.decay,
+                       .step_size = o.lr / (1 - std::pow(beta1, t)),
+                       .bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, t)),
+                       .amsgrad = o.amsgrad,
+                       .maximize = o.maximize});
 }
 
 }  // namespace detail
@@ -65,7 +58,14 @@ Adam::Adam(NamedParameters params, AdamOptions options) { add_param_group(std::m
 std::span<const std::string_view> Adam::buffer_names() const { return detail::kAdamBuffers; }
 
 void Adam::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdamOptions& o) {
-  detail::adam_step(p, regularized_grad(grad, p, o.maximize, o.weight_decay), state, o.lr, o.betas, o.eps, o.amsgrad);
+  detail::adam_step(p, grad, state,
+                    {.lr = o.lr,
+                     .betas = o.betas,
+                     .eps = o.eps,
+                     .weight_decay = o.weight_decay,
+                     .decay = 1,
+                     .amsgrad = o.amsgrad,
+                     .maximize = o.maximize});
 }
 
 }  // namespace descent::optim

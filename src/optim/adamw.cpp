@@ -2,8 +2,6 @@
 
 #include <array>
 
-#include "descent/tensor/kernels/elementwise.hpp"
-
 namespace descent::optim {
 namespace {
 
@@ -28,8 +26,15 @@ AdamW::AdamW(NamedParameters params, AdamWOptions options) { add_param_group(std
 std::span<const std::string_view> AdamW::buffer_names() const { return detail::kAdamBuffers; }
 
 void AdamW::update(const Tensor& p, const Tensor& grad, ParamState& state, const AdamWOptions& o) {
-  kernels::mul_(p, 1 - o.lr * o.weight_decay);
-  detail::adam_step(p, regularized_grad(grad, p, o.maximize, 0.0), state, o.lr, o.betas, o.eps, o.amsgrad);
+  // the decoupled decay multiplies p before the step; no L2 term in the gradient
+  detail::adam_step(p, grad, state,
+                    {.lr = o.lr,
+                     .betas = o.betas,
+                     .eps = o.eps,
+                     .weight_decay = 0,
+                     .decay = 1 - o.lr * o.weight_decay,
+                     .amsgrad = o.amsgrad,
+                     .maximize = o.maximize});
 }
 
 }  // namespace descent::optim

@@ -1,6 +1,6 @@
 #include "descent/optim/rmsprop.hpp"
 
-#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 
 namespace descent::optim {
 namespace {
@@ -34,27 +34,15 @@ RMSprop::RMSprop(NamedParameters params, RMSpropOptions options) { add_param_gro
 std::span<const std::string_view> RMSprop::buffer_names() const { return kRmspropBuffers; }
 
 void RMSprop::update(const Tensor& p, const Tensor& grad, ParamState& state, const RMSpropOptions& o) {
-  const Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);
-  Tensor& v = state.buffer("square_avg", p);
-  kernels::mul_(v, o.alpha);
-  kernels::addcmul_(v, g, g, 1 - o.alpha);
-  Tensor d = kernels::affine(v, 1.0, 0.0);
-  if (o.centered) {
-    Tensor& m = state.buffer("grad_avg", p);
-    kernels::mul_(m, o.alpha);
-    kernels::add_(m, g, 1 - o.alpha);
-    kernels::addcmul_(d, m, m, -1.0);
-  }
-  kernels::sqrt_(d);
-  kernels::add_scalar_(d, o.eps);
-  if (o.momentum > 0) {
-    Tensor& b = state.buffer("momentum_buffer", p);
-    kernels::mul_(b, o.momentum);
-    kernels::addcdiv_(b, g, d, 1.0);
-    kernels::add_(p, b, -o.lr);
-  } else {
-    kernels::addcdiv_(p, g, d, -o.lr);
-  }
+  kernels::rmsprop_step_(p, grad, state.buffer("square_avg", p), o.centered ? state.buffer("grad_avg", p) : Tensor(),
+                         o.momentum > 0 ? state.buffer("momentum_buffer", p) : Tensor(),
+                         {.lr = o.lr,
+                          .alpha = o.alpha,
+                          .eps = o.eps,
+                          .weight_decay = o.weight_decay,
+                          .momentum = o.momentum,
+                          .centered = o.centered,
+                          .maximize = o.maximize});
 }
 
 }  // namespace descent::optim

@@ -1,6 +1,6 @@
 #include "descent/optim/sgd.hpp"
 
-#include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 
 namespace descent::optim {
 namespace {
@@ -36,27 +36,21 @@ SGD::SGD(NamedParameters params, SGDOptions options) { add_param_group(std::move
 std::span<const std::string_view> SGD::buffer_names() const { return kSgdBuffers; }
 
 void SGD::update(const Tensor& p, const Tensor& grad, ParamState& state, const SGDOptions& o) {
-  if (o.momentum == 0 && o.weight_decay == 0) {  // plain SGD: one pass, p -= lr g
-    kernels::add_(p, grad, o.maximize ? o.lr : -o.lr);
-    return;
-  }
-  Tensor g = regularized_grad(grad, p, o.maximize, o.weight_decay);
+  Tensor buffer;
+  bool first = false;
   if (o.momentum != 0) {
-    Tensor& b = state.buffers["momentum_buffer"];
-    if (!b.defined()) {
-      b = kernels::affine(g, 1.0, 0.0);  // a copy: nesterov changes g below
-    } else {
-      kernels::mul_(b, o.momentum);
-      kernels::add_(b, g, 1.0 - o.dampening);
-    }
-    if (o.nesterov) {
-      if (g.same(grad)) g = kernels::affine(grad, 1.0, 0.0);  // never write into the gradient
-      kernels::add_(g, b, o.momentum);
-    } else {
-      g = b;
-    }
+    const auto it = state.buffers.find("momentum_buffer");
+    first = it == state.buffers.end() || !it->second.defined();
+    buffer = state.buffer("momentum_buffer", p);
   }
-  kernels::add_(p, g, -o.lr);
+  kernels::sgd_step_(p, grad, buffer,
+                     {.lr = o.lr,
+                      .momentum = o.momentum,
+                      .dampening = o.dampening,
+                      .weight_decay = o.weight_decay,
+                      .nesterov = o.nesterov,
+                      .maximize = o.maximize,
+                      .first = first});
 }
 
 }  // namespace descent::optim

@@ -47,8 +47,15 @@ class Adam : public OptimizerWith<AdamOptions> {
 };
 
 namespace detail {
-// The moments and the step above, from g (already negated and decayed): Adam's and AdamW's common part.
-void adam_step(const Tensor& p, const Tensor& g, ParamState& state, double lr, Betas betas, double eps, bool amsgrad);
+// Adam's and AdamW's update, one fused pass (kernels::adam_step_): weight_decay is Adam's L2 term in the
+// gradient, decay the factor AdamW multiplies p by first (1 for Adam).
+struct AdamStepOptions {
+  double lr;
+  Betas betas;
+  double eps, weight_decay, decay;
+  bool amsgrad, maximize;
+};
+void adam_step(const Tensor& p, const Tensor& grad, ParamState& state, const AdamStepOptions& o);
 // The checks Adam and AdamW share.
 void check_adam_options(std::string_view owner, double lr, Betas betas, double eps, double weight_decay);
 extern const std::array<std::string_view, 3> kAdamBuffers;

@@ -12,6 +12,7 @@
 #include "descent/tensor/kernels/indexing.hpp"
 #include "descent/tensor/kernels/loss.hpp"
 #include "descent/tensor/kernels/normalization.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 #include "descent/tensor/kernels/parallel.hpp"
 #include "descent/tensor/kernels/pooling.hpp"
 #include "descent/tensor/kernels/reduction.hpp"

@@ -8,6 +8,8 @@
 // GCC vector extensions, compiled for AVX-512, AVX2 and baseline x86-64 and picked at run time.
 #include <cstdint>
 
+#include "descent/tensor/kernels/optimizer_steps.hpp"
+
 namespace descent::kernels::simd {
 
 // The widest instruction set this CPU runs, detected once at start-up.
@@ -51,5 +53,26 @@ void bytes_to_float(std::int64_t n, const std::uint8_t* src, float scale, float*
 // NaN wins over numbers, as in kernels::max_pool2d (simd_pool.cpp).
 void max_pool_2x2(std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh, std::int64_t ow, const float* x,
                   float* y, std::int64_t* idx);
+
+// The optimizers' fused updates (optimizer_steps.hpp), over n elements of a parameter, its gradient
+// and up to three state buffers, in the order of that header's arguments; an unused one is null
+// (simd_optim.cpp).
+template <class T>
+struct StepBuffers {
+  std::int64_t n = 0;
+  T* param = nullptr;
+  const T* grad = nullptr;
+  T* state[3] = {nullptr, nullptr, nullptr};
+};
+template <class T>
+void sgd_step(const StepBuffers<T>& b, const SgdStep& s);
+template <class T>
+void adam_step(const StepBuffers<T>& b, const AdamStep& s);
+template <class T>
+void adagrad_step(const StepBuffers<T>& b, const AdagradStep& s);
+template <class T>
+void adadelta_step(const StepBuffers<T>& b, const AdadeltaStep& s);
+template <class T>
+void rmsprop_step(const StepBuffers<T>& b, const RmspropStep& s);
 
 }  // namespace descent::kernels::simd
