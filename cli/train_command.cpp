@@ -47,8 +47,14 @@ constexpr const char* kTrainFooter =
     "  the checkpoint (with --save), prints the command that resumes, and exits with 130 or 143; a second\n"
     "  Ctrl-C ends it at once.\n"
     "\n"
+    "Several processes:\n"
+    "  Under mpirun -np N, the N processes train one model data-parallel: each update splits the batch\n"
+    "  over them and sums their gradients, batch norm and dropout see the whole batch, rank 0 alone prints\n"
+    "  and writes files, and --threads is per process (docs/distributed.md).\n"
+    "\n"
     "Example:\n"
     "  descent train examples/nielsen/config.toml --epochs 1\n"
+    "  mpirun -np 2 --bind-to core descent train examples/lenet/mnist.toml --threads 1\n"
     "\n";
 
 }  // namespace

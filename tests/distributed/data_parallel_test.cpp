@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -160,6 +161,10 @@ weight_decay = 0.001
 name = "onecyclelr"
 max_lr = 0.01
 )";
+
+// A failing run ends every rank within 10 s (the issue's bound, for the Release program). The sanitized
+// run's ranks start and load data several times slower, four test shards at once on two cores: 30 s.
+const double kEndWithin = std::getenv("ASAN_OPTIONS") ? 30.0 : 10.0;
 
 class DataParallel : public ::testing::Test {
  protected:
@@ -330,7 +335,7 @@ TEST_F(DataParallel, BadConfigEndsBothRanksWithOneMessage) {
   EXPECT_EQ(two.status, 2) << two.err;
   EXPECT_EQ(count(two.err, "descent: "), 1) << two.err;
   EXPECT_NE(two.err.find("no_such_key"), std::string::npos) << two.err;
-  EXPECT_LT(two.seconds, 10.0);
+  EXPECT_LT(two.seconds, kEndWithin);
 }
 
 // Missing data on every rank, then on rank 1 alone (mpirun's MPMD form): rank 0 has loaded its data and
@@ -342,7 +347,7 @@ TEST_F(DataParallel, MissingDataEndsBothRanksWithOneMessage) {
   EXPECT_EQ(both.status, 2) << both.err;
   EXPECT_EQ(count(both.err, "descent: "), 1) << both.err;
   EXPECT_NE(both.err.find(missing), std::string::npos) << both.err;
-  EXPECT_LT(both.seconds, 10.0);
+  EXPECT_LT(both.seconds, kEndWithin);
 
   const Launched one = launch(rank_group(1, {"train", cfg, "--data-dir", kFashionMnist}) + " : " +
                                   rank_group(1, {"train", cfg, "--data-dir", missing}),
@@ -350,7 +355,7 @@ TEST_F(DataParallel, MissingDataEndsBothRanksWithOneMessage) {
   EXPECT_EQ(one.status, 2) << one.err;
   EXPECT_EQ(count(one.err, "descent: "), 1) << one.err;
   EXPECT_NE(one.err.find(missing), std::string::npos) << one.err;
-  EXPECT_LT(one.seconds, 10.0);
+  EXPECT_LT(one.seconds, kEndWithin);
 }
 
 // A loss that stops being finite: every rank sees the batch's loss, so all stop at the same update.
@@ -362,7 +367,7 @@ TEST_F(DataParallel, DivergenceEndsBothRanksWithOneMessage) {
   EXPECT_EQ(two.status, 1) << two.err;
   EXPECT_EQ(count(two.err, "descent: "), 1) << two.err;
   EXPECT_NE(two.err.find("training stopped at update"), std::string::npos) << two.err;
-  EXPECT_LT(two.seconds, 10.0);
+  EXPECT_LT(two.seconds, kEndWithin);
 }
 
 }  // namespace
