@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Benchmarks of descent vs PyTorch (bench/README.md): W1, Nielsen's network, LeNet-5, or an MLP with
-# large products; or, with --ranks, descent's data-parallel training against its threads.
-# Usage: bench/run.sh [--workload w1|lenet|mlp1024] [--ranks N] [--data-dir DIR] [--reps N] [--out FILE]
-#   --workload W  w1 (default), lenet or mlp1024 ([784, 1024, 1024, 10] ReLU, batch 256)
+# Benchmarks of descent vs PyTorch and LibTorch (bench/README.md): W1, Nielsen's network (with SGD, or
+# Adam), LeNet-5, or an MLP with large products; or, with --ranks, descent's data-parallel training
+# against its threads. Each run's peak resident memory is recorded too.
+# Usage: bench/run.sh [--workload w1|w1-adam|lenet|mlp1024] [--ranks N] [--data-dir DIR] [--reps N] [--out FILE]
+#   --workload W  w1 (default), w1-adam, lenet or mlp1024 ([784, 1024, 1024, 10] ReLU, batch 256)
 #   --ranks N     descent alone: 1 process x 1 thread, 1 process x N threads, N ranks x 1 thread (mpirun)
 #   --reps N      repetitions per side and thread count (default 5, or $BENCH_REPS)
 #   --out FILE    raw per-run numbers, TSV (default out/bench/<workload>-<date>-<time>.tsv, or $BENCH_OUT)
@@ -25,18 +26,20 @@ while (($#)); do
     --data-dir) data=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 case "$workload" in
   w1) config=bench/w1.toml; epochs=1; torch_script=bench/w1_torch.py
       title="W1: Nielsen 784-30-10 sigmoid, quadratic cost, SGD lr 3.0, batch 10, 1 epoch of 60,000 images" ;;
+  w1-adam) config=bench/w1_adam.toml; epochs=1; torch_script="bench/w1_torch.py --adam"
+      title="W1 with Adam: Nielsen 784-30-10 sigmoid, quadratic cost, Adam lr 0.001, batch 10, 1 epoch of 60,000 images" ;;
   lenet) config=examples/lenet/mnist.toml; epochs=1; torch_script=bench/lenet_torch.py
       title="LeNet-5: conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, ReLU, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64, 1 epoch of 60,000 images" ;;
   mlp1024) config=bench/mlp1024.toml; epochs=1; torch_script=bench/mlp1024_torch.py
       title="MLP [784, 1024, 1024, 10]: ReLU, cross-entropy, SGD lr 0.05 momentum 0.9, batch 256, 1 epoch of 60,000 images" ;;
-  *) echo "run.sh: --workload must be w1, lenet or mlp1024, got '$workload'" >&2; exit 2 ;;
+  *) echo "run.sh: --workload must be w1, w1-adam, lenet or mlp1024, got '$workload'" >&2; exit 2 ;;
 esac
 [[ "$ranks" =~ ^[0-9]+$ ]] && ((ranks != 1)) || { echo "run.sh: --ranks must be 2 or more, got '$ranks'" >&2; exit 2; }
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, got '$reps'" >&2; exit 2; }
@@ -76,6 +79,14 @@ echo "cpu:                $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(n
 echo "OPENBLAS_CORETYPE:  ${OPENBLAS_CORETYPE-(unset)}"
 echo "descent:            $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), build/descent"
 echo "torch:              $($py -c 'import torch; print(torch.__version__)')"
+# The LibTorch peer (bench/libtorch/peer.cpp), built once into build/bench-libtorch.
+peer="$root/build/bench-libtorch/peer"
+if ((ranks == 0)) && [[ ! -x "$peer" ]]; then
+  echo "building the LibTorch peer ..."
+  cmake -S "$root/bench/libtorch" -B "$root/build/bench-libtorch" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$root/build/bench-libtorch" -j2 >/dev/null
+fi
+((ranks)) || echo "libtorch:           $peer ($(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null))"
 echo "data:               $dataset, $data ($source_note)"
 if ((ranks)); then
   echo "repetitions:        $reps of each layout, interleaved: 1 x 1 thread, 1 x $ranks threads, $ranks ranks x 1 thread"
@@ -91,23 +102,34 @@ field() {  # field KEY < JSON-line: prints that key of the JSON object
 }
 
 run_one() {  # run_one IMPL THREADS REP: runs one epoch, appends a row to $out
-  local impl=$1 t=$2 rep=$3 log="$logs/$1-$2-$3.log" line
+  local impl=$1 t=$2 rep=$3 log="$logs/$1-$2-$3.log" rss="$logs/$1-$2-$3.rss" line
+  # Peak resident memory of the whole process (/usr/bin/time's maximum RSS, in KB).
+  local timed=(/usr/bin/time -f %M -o "$rss")
   if [[ $impl == descent ]]; then
     local metrics="$logs/$impl-$t-$rep.jsonl"
-    "$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --threads "$t" \
+    "${timed[@]}" "$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --threads "$t" \
       --metrics "$metrics" >"$log" 2>&1 || { echo "descent failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
     line=$(tail -n 1 "$metrics")
+  elif [[ $impl == libtorch ]]; then
+    # OpenBLAS reads its thread count when it loads, before main(): set here, as torch_side.py does.
+    OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "${timed[@]}" "$peer" "${workload%-adam}" --epochs "$epochs" \
+      --data-dir "$data" --threads "$t" $([[ $workload == w1-adam ]] && echo --adam) >"$log" 2>&1 \
+      || { echo "libtorch failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
+    line=$(tail -n 1 "$log")
   else
-    $py "$root/$torch_script" --epochs "$epochs" --data-dir "$data" --threads "$t" >"$log" 2>&1 \
+    # shellcheck disable=SC2086  # torch_script may carry a flag (w1-adam)
+    "${timed[@]}" $py "$root/"$torch_script --epochs "$epochs" --data-dir "$data" --threads "$t" >"$log" 2>&1 \
       || { echo "torch failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
     line=$(tail -n 1 "$log")
   fi
-  local sps secs acc
+  local sps secs acc peak
   sps=$(field samples_per_second <<<"$line")
   secs=$(field seconds <<<"$line")
   acc=$(field test_accuracy <<<"$line")
-  printf '%s\t%s\t%s\t%.1f\t%.4f\t%.4f\n' "$rep" "$t" "$impl" "$sps" "$secs" "$acc" >>"$out"
-  printf '  rep %s  threads %s  %-7s  %10.0f samples/s  %7.3f s  test acc %.4f\n' "$rep" "$t" "$impl" "$sps" "$secs" "$acc"
+  peak=$(tail -n 1 "$rss")
+  printf '%s\t%s\t%s\t%.1f\t%.4f\t%.4f\t%s\n' "$rep" "$t" "$impl" "$sps" "$secs" "$acc" "$peak" >>"$out"
+  printf '  rep %s  threads %s  %-8s  %10.0f samples/s  %7.3f s  test acc %.4f  peak RSS %6.1f MB\n' "$rep" "$t" \
+    "$impl" "$sps" "$secs" "$acc" "$(echo "$peak / 1024" | bc -l)"
 }
 
 if ((ranks)); then
@@ -115,12 +137,12 @@ if ((ranks)); then
   exit 0
 fi
 
-printf 'rep\tthreads\timpl\tsamples_per_second\tseconds\ttest_accuracy\n' >"$out"
+printf 'rep\tthreads\timpl\tsamples_per_second\tseconds\ttest_accuracy\tpeak_rss_kb\n' >"$out"
+impls=(descent torch libtorch)
 for ((rep = 1; rep <= reps; rep++)); do
   for t in $threads_list; do
-    # Alternate which side goes first, so drift in machine load falls on both alike.
-    if ((rep % 2)); then run_one descent "$t" "$rep"; run_one torch "$t" "$rep"
-    else run_one torch "$t" "$rep"; run_one descent "$t" "$rep"; fi
+    # Rotate which side goes first, so drift in machine load falls on all alike.
+    for ((k = 0; k < 3; ++k)); do run_one "${impls[(rep + k) % 3]}" "$t" "$rep"; done
   done
 done
 
@@ -129,12 +151,15 @@ $py - "$out" <<'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 threads = sorted({int(r["threads"]) for r in rows})
-def med(impl, t):
-    return statistics.median(float(r["samples_per_second"]) for r in rows
-                             if r["impl"] == impl and int(r["threads"]) == t)
-print(f"{'threads':>7}  {'descent samples/s':>17}  {'torch samples/s':>15}  {'descent/torch':>13}")
+def med(impl, t, key="samples_per_second"):
+    return statistics.median(float(r[key]) for r in rows if r["impl"] == impl and int(r["threads"]) == t)
+print(f"{'threads':>7}  {'descent samples/s':>17}  {'torch samples/s':>15}  {'libtorch samples/s':>18}  "
+      f"{'descent/torch':>13}  {'descent/libtorch':>16}")
 for t in threads:
-    d, p = med("descent", t), med("torch", t)
-    print(f"{t:>7}  {d:>17.0f}  {p:>15.0f}  {d / p:>13.2f}")
+    d, p, l = med("descent", t), med("torch", t), med("libtorch", t)
+    print(f"{t:>7}  {d:>17.0f}  {p:>15.0f}  {l:>18.0f}  {d / p:>13.2f}  {d / l:>16.2f}")
 print("(medians over the repetitions; samples/s of the training pass alone)")
+print("peak resident memory (MB, median): " + ", ".join(
+    f"{impl} {med(impl, t, 'peak_rss_kb') / 1024:.0f} at {t} thread{'s' if t > 1 else ''}"
+    for t in threads for impl in ("descent", "torch", "libtorch")))
 EOF

@@ -23,6 +23,7 @@ def parse_args(description, batch_size, lr):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--batch-size", type=int, default=batch_size)
     p.add_argument("--lr", type=float, default=lr)
+    p.add_argument("--adam", action="store_true", help="W1 only: Adam lr 0.001 instead of SGD")
     return p.parse_args()
 
 

@@ -25,7 +25,8 @@ def main():
     with torch.no_grad():
         for p in model.parameters():
             p.normal_(0.0, 1.0)  # Nielsen's init: every weight and bias N(0, 1)
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr)
+    # --adam: bench/w1_adam.toml's Adam (lr 0.001, PyTorch's other defaults) instead of SGD lr 3.0
+    opt = torch.optim.Adam(model.parameters(), lr=0.001) if args.adam else torch.optim.SGD(model.parameters(), lr=args.lr)
 
     def quadratic_cost(a, y):
         return 0.5 * ((a - y) ** 2).sum(dim=1).mean()  # Nielsen's quadratic cost, batch mean
