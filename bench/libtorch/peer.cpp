@@ -12,8 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,8 +41,8 @@ std::pair<torch::Tensor, torch::Tensor> load(const std::string& dir, const std::
   torch::Tensor x = torch::from_blob(const_cast<unsigned char*>(images.data() + 16), {n, rows * cols}, torch::kUInt8)
                         .to(torch::kFloat32)
                         .div_(255.0);
-  torch::Tensor y = torch::from_blob(const_cast<unsigned char*>(labels.data() + 8), {n}, torch::kUInt8)
-                        .to(torch::kInt64);
+  torch::Tensor y =
+      torch::from_blob(const_cast<unsigned char*>(labels.data() + 8), {n}, torch::kUInt8).to(torch::kInt64);
   return {x, y};
 }
 
@@ -96,11 +96,11 @@ int main(int argc, char** argv) {
     batch = 10;
     lr = 3.0;
   } else if (workload == "lenet") {
-    model = torch::nn::Sequential(
-        torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 6, 5).padding(2)), torch::nn::ReLU(),
-        torch::nn::MaxPool2d(2), torch::nn::Conv2d(6, 16, 5), torch::nn::ReLU(), torch::nn::MaxPool2d(2),
-        torch::nn::Flatten(), torch::nn::Linear(400, 120), torch::nn::ReLU(), torch::nn::Linear(120, 84),
-        torch::nn::ReLU(), torch::nn::Linear(84, 10));
+    model = torch::nn::Sequential(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 6, 5).padding(2)), torch::nn::ReLU(),
+                                  torch::nn::MaxPool2d(2), torch::nn::Conv2d(6, 16, 5), torch::nn::ReLU(),
+                                  torch::nn::MaxPool2d(2), torch::nn::Flatten(), torch::nn::Linear(400, 120),
+                                  torch::nn::ReLU(), torch::nn::Linear(120, 84), torch::nn::ReLU(),
+                                  torch::nn::Linear(84, 10));
     x = x.reshape({-1, 1, 28, 28});
     x_test = x_test.reshape({-1, 1, 28, 28});
     batch = 64;
@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   if (adam) optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(0.001));
   else
-    optimizer = std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(lr).momentum(momentum));
+    optimizer =
+        std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(lr).momentum(momentum));
   auto loss_of = [&](const torch::Tensor& out, const torch::Tensor& t) {
     if (workload == "w1") return 0.5 * (out - t).pow(2).sum(1).mean();  // Nielsen's quadratic cost
     return torch::nn::functional::cross_entropy(out, t);

@@ -32,8 +32,9 @@ void SingleProcess::abort(int status) { std::exit(status); }
 Communicator& world() { return *the_world(); }
 
 int launched_size() {
-  // Open MPI's mpirun, then the PMI variables of MPICH's hydra and of Slurm's srun.
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE", "SLURM_NTASKS"})
+  // Open MPI's mpirun, then the PMI variables of MPICH's hydra and of Slurm's srun. Not SLURM_NTASKS:
+  // a batch script's own shell has it too, outside any launcher.
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"})
     if (const int n = env_count(name)) return n;
   return 1;
 }
