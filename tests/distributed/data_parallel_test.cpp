@@ -199,6 +199,8 @@ class DataParallel : public ::testing::Test {
     args.insert(args.end(), {"--data-dir", kFashionMnist, "--threads", "1"});
     return mpirun(2, args, dir_);
   }
+  // `cfg` trained by one process and by 2 ranks, their checkpoints compared; the 2 ranks' run in `two`.
+  void expect_two_ranks_match_one(const std::string& cfg, Launched* two = nullptr);
 
   fs::path dir_;
 };
@@ -224,6 +226,14 @@ void expect_close_checkpoints(const std::string& a_path, const std::string& b_pa
   }
 }
 
+void DataParallel::expect_two_ranks_match_one(const std::string& cfg, Launched* two) {
+  ASSERT_EQ(one_process({cfg, "--save", file("one.st")}), 0) << descent::testing::read_text(file("one.err"));
+  const Launched ranks = two_ranks({cfg, "--save", file("two.st")});
+  if (two) *two = ranks;
+  ASSERT_EQ(ranks.status, 0) << ranks.err;
+  expect_close_checkpoints(file("two.st"), file("one.st"));
+}
+
 int count(const std::string& text, const std::string& what) {
   int n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -232,10 +242,8 @@ int count(const std::string& text, const std::string& what) {
 
 TEST_F(DataParallel, MlpMatchesOneProcess) {
   const std::string cfg = config("mlp.toml", kMlp);
-  ASSERT_EQ(one_process({cfg, "--save", file("one.st")}), 0) << descent::testing::read_text(file("one.err"));
-  const Launched two = two_ranks({cfg, "--save", file("two.st")});
-  ASSERT_EQ(two.status, 0) << two.err;
-  expect_close_checkpoints(file("two.st"), file("one.st"));
+  Launched two;
+  ASSERT_NO_FATAL_FAILURE(expect_two_ranks_match_one(cfg, &two));
   // Rank 0 alone prints: each epoch's line once, as one process prints it.
   EXPECT_EQ(count(two.out, "Epoch 0:"), 1) << two.out;
   EXPECT_EQ(count(two.out, "Epoch 1:"), 1) << two.out;
@@ -248,26 +256,17 @@ TEST_F(DataParallel, LeNetMatchesOneProcessWithUnevenShards) {
   std::string text = descent::testing::read_text(cfg);
   text.replace(text.find("batch_size = 16"), 15, "batch_size = 15");
   std::ofstream(cfg) << text;
-  ASSERT_EQ(one_process({cfg, "--save", file("one.st")}), 0) << descent::testing::read_text(file("one.err"));
-  const Launched two = two_ranks({cfg, "--save", file("two.st")});
-  ASSERT_EQ(two.status, 0) << two.err;
-  expect_close_checkpoints(file("two.st"), file("one.st"));
+  expect_two_ranks_match_one(cfg);
 }
 
 TEST_F(DataParallel, BatchNormAndDropoutMatchOneProcess) {
   const std::string cfg = config("norm.toml", kNormDropout);
-  ASSERT_EQ(one_process({cfg, "--save", file("one.st")}), 0) << descent::testing::read_text(file("one.err"));
-  const Launched two = two_ranks({cfg, "--save", file("two.st")});
-  ASSERT_EQ(two.status, 0) << two.err;
-  expect_close_checkpoints(file("two.st"), file("one.st"));
+  expect_two_ranks_match_one(cfg);
 }
 
 TEST_F(DataParallel, AdamWithScheduleMatchesOneProcess) {
   const std::string cfg = config("adam.toml", kAdamSchedule);
-  ASSERT_EQ(one_process({cfg, "--save", file("one.st")}), 0) << descent::testing::read_text(file("one.err"));
-  const Launched two = two_ranks({cfg, "--save", file("two.st")});
-  ASSERT_EQ(two.status, 0) << two.err;
-  expect_close_checkpoints(file("two.st"), file("one.st"));
+  expect_two_ranks_match_one(cfg);
 }
 
 // One epoch on 2 ranks, the second on one process, and the reverse: both as a straight run on one.

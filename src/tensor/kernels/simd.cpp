@@ -1,4 +1,5 @@
 #include "simd.hpp"
+#include "simd_register.hpp"
 
 // Every vector value below lives inside always-inlined functions, so the ABI of passing vectors
 // between differently compiled functions (what -Wpsabi warns about) never comes into play.
@@ -25,31 +26,6 @@ __m128d Sleef_expd2_u10sse2(__m128d);
 
 namespace descent::kernels::simd {
 namespace {
-
-// A SIMD register of `Bytes` bytes holding T lanes (GCC vector extension).
-template <class T, int Bytes>
-struct Simd {
-  typedef T type __attribute__((vector_size(Bytes)));
-  static constexpr int lanes = Bytes / sizeof(T);
-  __attribute__((always_inline)) static type load(const T* p) {
-    type v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-  __attribute__((always_inline)) static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
-  __attribute__((always_inline)) static T hsum(type v) {  // halving: log2(lanes) vector adds
-    if constexpr (Bytes > 16) {
-      typename Simd<T, Bytes / 2>::type lo, hi;
-      std::memcpy(&lo, &v, Bytes / 2);
-      std::memcpy(&hi, reinterpret_cast<const char*>(&v) + Bytes / 2, Bytes / 2);
-      return Simd<T, Bytes / 2>::hsum(lo + hi);
-    } else {
-      T s = 0;
-      for (int i = 0; i < lanes; ++i) s += v[i];
-      return s;
-    }
-  }
-};
 
 // Four lanes of T.
 template <class T>

@@ -16,22 +16,10 @@
 #include <cstring>
 
 #include "simd.hpp"
+#include "simd_register.hpp"
 
 namespace descent::kernels::simd {
 namespace {
-
-// A register of Bytes / sizeof(T) lanes of T (GCC vector extension).
-template <class T, int Bytes>
-struct StepReg {
-  typedef T type __attribute__((vector_size(Bytes)));
-  static constexpr int lanes = Bytes / sizeof(T);
-  __attribute__((always_inline)) static type load(const T* p) {
-    type v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-  __attribute__((always_inline)) static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
-};
 
 // x, opaque to GCC's optimizer, which therefore neither fuses a product passed through here into the
 // sum it feeds nor shares it with an equal product. Clang contracts only within one expression
@@ -261,7 +249,7 @@ struct RmspropLanes {
 // One register's worth of elements at p, g and the rule's states.
 template <class T, int Bytes, class Rule>
 __attribute__((always_inline)) inline void step_lanes(const Rule& rule, T* p, const T* g, T* s0, T* s1, T* s2) {
-  using R = StepReg<T, Bytes>;
+  using R = Simd<T, Bytes>;
   constexpr unsigned used = Rule::kStates;
   typename R::type vp = R::load(p), vg = R::load(g), v0{}, v1{}, v2{};
   if constexpr ((used & kState0) != 0) v0 = R::load(s0);
@@ -288,7 +276,7 @@ __attribute__((always_inline)) inline void sweep_lanes(const StepBuffers<T>& buf
   T* const s1 = buffers.state[1];
   T* const s2 = buffers.state[2];
   const std::int64_t n = buffers.n;
-  constexpr int L = StepReg<T, Bytes>::lanes;
+  constexpr int L = Simd<T, Bytes>::lanes;
   constexpr unsigned used = Rule::kStates;
   const std::int64_t full = n - n % L;
   for (std::int64_t i = 0; i < full; i += L)
