@@ -9,7 +9,8 @@
 //  - Chain: each step against the chain of elementwise kernels the rule ran before the fusion (below,
 //    as it was), run from the same parameter and state: within 1 ulp in float32 and 1e-12 relative in
 //    float64. In the default build the two agree bit for bit; the count is printed. Gradients that are
-//    zeros of either sign, infinite, NaN or subnormal must give the chain's values exactly.
+//    zeros of either sign, infinite, NaN or subnormal must give the chain's values exactly (Adam's in
+//    float32: the chain's run with subnormals flushed, as the fused sweep runs; see below).
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -539,17 +540,60 @@ void expect_special_values_as_chain(const typename Rule::Options& o, const Chain
   }
 }
 
+// Adam's float32 sweep runs with subnormals flushed to zero when eps makes them irrelevant to the
+// update (simd_optim.cpp, subnormals_change_nothing): its chain is the same kernels in that mode.
+void adam_chain_flushing(const Tensor& p, const Tensor& grad, ParamState& state, const AdamOptions& o) {
+  const FlushDenormalGuard mode(p.dtype() == Dtype::Float32);
+  adam_chain(p, grad, state, o);
+}
+void adamw_chain_flushing(const Tensor& p, const Tensor& grad, ParamState& state, const AdamWOptions& o) {
+  const FlushDenormalGuard mode(p.dtype() == Dtype::Float32);
+  adamw_chain(p, grad, state, o);
+}
+
 TEST(FusedSteps, SpecialValuesAsTheChain) {
   expect_special_values_as_chain<SGD>({.lr = 0.1, .momentum = 0.9, .nesterov = true}, sgd_chain);
   expect_special_values_as_chain<SGD>({.lr = 0.1, .momentum = 0.9, .dampening = 0.5, .weight_decay = 0.1}, sgd_chain);
   expect_special_values_as_chain<SGD>({.lr = 0.1, .maximize = true}, sgd_chain);
-  expect_special_values_as_chain<Adam>({.lr = 0.01, .amsgrad = true}, adam_chain);
-  expect_special_values_as_chain<Adam>({.lr = 0.01, .weight_decay = 0.1, .maximize = true}, adam_chain);
-  expect_special_values_as_chain<AdamW>({.lr = 0.01, .amsgrad = true}, adamw_chain);
+  expect_special_values_as_chain<Adam>({.lr = 0.01, .amsgrad = true}, adam_chain_flushing);
+  expect_special_values_as_chain<Adam>({.lr = 0.01, .weight_decay = 0.1, .maximize = true}, adam_chain_flushing);
+  expect_special_values_as_chain<Adam>({.lr = 0.01, .eps = 0.0}, adam_chain);  // eps 0: no flushing
+  expect_special_values_as_chain<AdamW>({.lr = 0.01, .amsgrad = true}, adamw_chain_flushing);
   expect_special_values_as_chain<Adagrad>({.lr = 0.1, .weight_decay = 0.1}, adagrad_chain);
   expect_special_values_as_chain<Adadelta>({.maximize = true}, adadelta_chain);
   expect_special_values_as_chain<RMSprop>({.lr = 0.01, .momentum = 0.9, .centered = true}, rmsprop_chain);
   expect_special_values_as_chain<RMSprop>({.lr = 0.01, .weight_decay = 0.1}, rmsprop_chain);
+}
+
+// What the flushing changes, against the chain in the default mode: a first moment that decays below
+// float's smallest normal number (2^-126) becomes zero instead of subnormal, and the parameter comes
+// out bit for bit as the chain's. With eps = 0 nothing is flushed. The caller's mode is kept.
+TEST(FusedSteps, AdamFloat32FlushesOnlySubnormalMoments) {
+  const float m0 = 1.2e-38f, v0 = 1e-20f;  // 0.9 m0 is subnormal; v stays normal
+  for (const double eps : {1e-8, 0.0}) {
+    SCOPED_TRACE("eps " + std::to_string(eps));
+    const Tensor p = from_vector(Vec{0.5}, Shape{1}, Dtype::Float32), g = zeros(Shape{1});
+    const Tensor m = from_vector(Vec{m0}, Shape{1}, Dtype::Float32), v = from_vector(Vec{v0}, Shape{1}, Dtype::Float32);
+    ParamState chain;
+    chain.step = 1;
+    chain.buffers["exp_avg"] = clone(m);
+    chain.buffers["exp_avg_sq"] = clone(v);
+    const Tensor chain_p = clone(p);
+    adam_chain(chain_p, g, chain, {.lr = 0.01, .eps = eps});
+    kernels::adam_step_(p, g, m, v, Tensor(),
+                        {.beta1 = 0.9,
+                         .beta2 = 0.999,
+                         .eps = eps,
+                         .step_size = 0.01 / (1 - 0.9),
+                         .bias_correction2_sqrt = std::sqrt(1 - 0.999)});
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(p.data<float>()[0]), std::bit_cast<std::uint32_t>(chain_p.data<float>()[0]));
+    const float chain_m = chain.buffers["exp_avg"].data<float>()[0];
+    ASSERT_TRUE(chain_m > 0 && chain_m < 0x1p-126f);  // the chain's moment is subnormal
+    EXPECT_EQ(m.data<float>()[0], eps > 0 ? 0.0f : chain_m);
+    EXPECT_EQ(v.data<float>()[0], chain.buffers["exp_avg_sq"].data<float>()[0]);
+    volatile float tiny = 0x1p-140f;
+    EXPECT_GT(tiny * 1.0f, 0.0f);  // subnormals are back on after the step
+  }
 }
 
 TEST(FusedSteps, KernelsRejectMismatchedBuffers) {
