@@ -2,6 +2,7 @@
 // `descent summary CONFIG.toml`: the model a config builds, layer by layer, as torchinfo's summary
 // prints it (descent/diagnostics/model_summary.hpp): type, output shape for one example, parameters,
 // and the totals. Reads no data.
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -23,6 +24,7 @@ class SummaryCommand {
  private:
   CLI::App* app_;
   std::string config_path_;
+  std::optional<std::string> batch_;  // checked in run(), as every flag
 };
 
 }  // namespace descent::cli

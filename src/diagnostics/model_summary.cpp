@@ -161,8 +161,23 @@ std::string to_string(const ModelSummary& s) {
   out.append("Trainable params: ").append(grouped(s.trainable_params)).append("\n");
   out.append("Non-trainable params: ").append(grouped(s.total_params - s.trainable_params)).append("\n");
   out.append(rule());
-  out.append("Input size (MB): ").append(megabytes(static_cast<double>(input_numel) * item)).append("\n");
-  out.append("Params size (MB): ").append(megabytes(static_cast<double>(s.total_params) * item)).append("\n");
+  // torchinfo's pass size: each leaf module's output, once for the forward pass and once for its
+  // gradient in the backward pass.
+  std::int64_t leaf_numel = 0;
+  for (std::size_t i = 0; i < s.rows.size(); ++i) {
+    const bool leaf = i + 1 == s.rows.size() || s.rows[i + 1].depth <= s.rows[i].depth;
+    if (!leaf || s.rows[i].shape.empty()) continue;
+    std::int64_t n = 1;
+    for (std::int64_t d : s.rows[i].shape) n *= d;
+    leaf_numel += n;
+  }
+  const double input_bytes = static_cast<double>(input_numel) * item;
+  const double pass_bytes = 2.0 * static_cast<double>(leaf_numel) * item;
+  const double param_bytes = static_cast<double>(s.total_params) * item;
+  out.append("Input size (MB): ").append(megabytes(input_bytes)).append("\n");
+  out.append("Forward/backward pass size (MB): ").append(megabytes(pass_bytes)).append("\n");
+  out.append("Params size (MB): ").append(megabytes(param_bytes)).append("\n");
+  out.append("Estimated Total Size (MB): ").append(megabytes(input_bytes + pass_bytes + param_bytes)).append("\n");
   out.append(rule());
   return out;
 }

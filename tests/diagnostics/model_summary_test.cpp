@@ -65,8 +65,27 @@ TEST(ModelSummary, TableAsTorchinfoPrintsIt) {
                 "Non-trainable params: 0\n" +
                 rule + "\n" +
                 "Input size (MB): 0.00\n"  // 4 float32: 16 bytes
-                "Params size (MB): 0.00\n" +
+                "Forward/backward pass size (MB): 0.00\n"
+                "Params size (MB): 0.00\n"
+                "Estimated Total Size (MB): 0.00\n" +
                 rule + "\n");
+}
+
+// The sizes at a batch of 50,000, by hand: the input 50,000 x 4 float32 = 0.80 MB; the leaves' outputs
+// (Linear 3, BatchNorm1d 3, ReLU 3, Linear 2, Sigmoid 2: 13 values an example), each once forward and
+// once as a gradient: 2 x 13 x 4 bytes x 50,000 = 5.20 MB (the two Sequentials are not leaves); the
+// parameters 29 x 4 = 116 bytes; in all 6.000116 MB.
+TEST(ModelSummary, SizesOfOneStepAtABatch) {
+  auto m = model();
+  const std::string text = to_string(summarize(*m, {50000, 4}, Dtype::Float32));
+  const std::string rule(90, '=');
+  EXPECT_NE(text.find("Input size (MB): 0.80\n"
+                      "Forward/backward pass size (MB): 5.20\n"
+                      "Params size (MB): 0.00\n"
+                      "Estimated Total Size (MB): 6.00\n" +
+                      rule + "\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
