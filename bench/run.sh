@@ -30,7 +30,7 @@ while (($#)); do
     --data-dir) data=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -178,9 +178,10 @@ fi
 
 # The matrix products of one mlp1024 step (bench/gemm/gemm.cpp): built against descent as installed from
 # build/ (so it times what build/descent runs; reinstalled and relinked when the library changed), run once
-# per thread count, at least 7 repetitions of every product on each side. Rows go to $1.
+# per thread count (twice when OPENBLAS_CORETYPE is set: also without it), at least 7 repetitions of every
+# product on each side. Rows go to $1.
 run_gemm() {
-  local gemm_out=$1 gemm_reps=$((reps > 7 ? reps : 7)) t
+  local gemm_out=$1 gemm_reps=$((reps > 7 ? reps : 7)) t u
   cmake --install "$root/build" --prefix "$root/build/bench-gemm/prefix" >"$logs/gemm-install.log" 2>&1 \
     || { cat "$logs/gemm-install.log" >&2; exit 1; }
   { cmake -S "$root/bench/gemm" -B "$root/build/bench-gemm/build" -DCMAKE_BUILD_TYPE=Release \
@@ -188,10 +189,18 @@ run_gemm() {
       && cmake --build "$root/build/bench-gemm/build" -j1; } >"$logs/gemm-build.log" 2>&1 \
     || { cat "$logs/gemm-build.log" >&2; exit 1; }
   rm -f "$gemm_out"
+  # OpenBLAS's kernels as OPENBLAS_CORETYPE sets them and, when it is set, also as OpenBLAS picks them
+  # for this CPU (it reads the variable when it loads: one process each).
+  local unsets=(keep)
+  [[ -n "${OPENBLAS_CORETYPE:-}" ]] && unsets+=(unset)
   for t in $threads_list; do
-    OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$root/build/bench-gemm/build/gemm" --threads "$t" \
-      --reps "$gemm_reps" --tsv "$gemm_out" >"$logs/gemm-$t.log" 2>&1 \
-      || { echo "gemm failed (threads $t):" >&2; tail -20 "$logs/gemm-$t.log" >&2; exit 1; }
+    for u in "${unsets[@]}"; do
+      local env_cmd=(env)
+      [[ $u == unset ]] && env_cmd+=(-u OPENBLAS_CORETYPE)
+      "${env_cmd[@]}" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" "$root/build/bench-gemm/build/gemm" \
+        --threads "$t" --reps "$gemm_reps" --tsv "$gemm_out" >"$logs/gemm-$t-$u.log" 2>&1 \
+        || { echo "gemm failed (threads $t):" >&2; tail -20 "$logs/gemm-$t-$u.log" >&2; exit 1; }
+    done
   done
   "$py" "$root/bench/write_table.py" gemm "$gemm_out"
   echo "(raw numbers: $gemm_out)"

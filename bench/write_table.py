@@ -45,26 +45,24 @@ def workload_medians(rows):
 
 
 def gemm_medians(rows):
-    """{threads: [(product, m, n, k, descent s/call, OpenBLAS s/call)]} in the order the step runs them."""
+    """{(threads, OpenBLAS core): [(product, m, n, k, descent s/call, OpenBLAS s/call)]}, the products in the
+    order the step runs them, the runs in the order of the file."""
     out = {}
-    for t in sorted({int(r["threads"]) for r in rows}):
-        products = []
-        for r in rows:
-            if int(r["threads"]) == t and r["product"] not in [p[0] for p in products]:
-                products.append((r["product"], int(r["m"]), int(r["n"]), int(r["k"])))
-        out[t] = []
+    for run in dict.fromkeys((int(r["threads"]), r["openblas_core"]) for r in rows):
+        mine = [r for r in rows if (int(r["threads"]), r["openblas_core"]) == run]
+        products = list(dict.fromkeys((r["product"], int(r["m"]), int(r["n"]), int(r["k"])) for r in mine))
+        out[run] = []
         for name, m, n, k in products:
             def secs(impl):
-                return median(float(r["seconds_per_call"]) for r in rows
-                              if int(r["threads"]) == t and r["product"] == name and r["impl"] == impl)
-            out[t].append((name, m, n, k, secs("descent"), secs("openblas")))
+                return median(float(r["seconds_per_call"]) for r in mine if r["product"] == name and r["impl"] == impl)
+            out[run].append((name, m, n, k, secs("descent"), secs("openblas")))
     return out
 
 
-def gemm_lines(medians, threads):
+def gemm_lines(medians, run):
     """(product, m x n x k, descent GFLOP/s, OpenBLAS GFLOP/s, descent/OpenBLAS) rows, the step's total last."""
     lines, flop, ours, theirs = [], 0.0, 0.0, 0.0
-    for name, m, n, k, d, o in medians[threads]:
+    for name, m, n, k, d, o in medians[run]:
         f = 2.0 * m * n * k / 1e9
         flop, ours, theirs = flop + f, ours + d, theirs + o
         lines.append((name, f"{m}x{n}x{k}", f / d, f / o, o / d))
@@ -86,10 +84,10 @@ def print_workload(path):
 
 def print_gemm(path):
     med = gemm_medians(read_tsv(path))
-    for t in med:
-        print(f"threads {t}: GFLOP/s of each product of one step (medians over the repetitions)")
+    for t, core in med:
+        print(f"threads {t}, OpenBLAS core {core}: GFLOP/s of each product of one step (medians over the repetitions)")
         print(f"{'product':<14} {'m x n x k':>16}  {'descent':>8}  {'OpenBLAS':>8}  {'descent/OpenBLAS':>16}")
-        for name, shape, d, o, ratio in gemm_lines(med, t):
+        for name, shape, d, o, ratio in gemm_lines(med, (t, core)):
             print(f"{name:<14} {shape:>16}  {d:>8.1f}  {o:>8.1f}  {ratio:>16.2f}")
 
 
@@ -116,13 +114,15 @@ def readme_block(directory, a):
         med = gemm_medians(read_tsv(gemm))
         out += ["", f"The matrix products of one mlp1024 training step (`bench/gemm`), GFLOP/s, descent's kernel "
                 f"entry point against `cblas_sgemm` on the same operands; medians of {a.gemm_reps} repetitions "
-                "of at least 0.1 s each (the step total should be at least 0.85 of OpenBLAS's):", "",
-                "| threads | product | m×n×k | descent | OpenBLAS | descent/OpenBLAS |",
-                "|---:|---|---:|---:|---:|---:|"]
-        for t in med:
-            for name, shape, d, o, ratio in gemm_lines(med, t):
+                "of at least 0.1 s each (the step total should be at least 0.85 of OpenBLAS's). OpenBLAS core: the "
+                "kernels OpenBLAS ran, as `OPENBLAS_CORETYPE` set them, and, where it was set, as OpenBLAS picks "
+                "them for this CPU with it unset; descent hands some products to OpenBLAS, so both sides change:",
+                "", "| threads | OpenBLAS core | product | m×n×k | descent | OpenBLAS | descent/OpenBLAS |",
+                "|---:|---|---|---:|---:|---:|---:|"]
+        for t, core in med:
+            for name, shape, d, o, ratio in gemm_lines(med, (t, core)):
                 bold = "**" if name == "step total" else ""
-                out.append(f"| {t} | {bold}{name}{bold} | {shape.replace('x', '×')} | {d:.1f} | {o:.1f} | "
+                out.append(f"| {t} | {core} | {bold}{name}{bold} | {shape.replace('x', '×')} | {d:.1f} | {o:.1f} | "
                            f"{bold}{ratio:.2f}{bold} |")
     out += ["", END]
     return "\n".join(out)

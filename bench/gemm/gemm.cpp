@@ -6,8 +6,10 @@
 //   --threads T  threads of both sides (descent::kernels::set_num_threads, which sets OpenBLAS's too)
 //   --reps N     repetitions of every product on each side, interleaved (default 7)
 //   --min-ms MS  the least time of one repetition: calls are repeated until it is reached (default 100)
-//   --tsv FILE   appends one row per product, side and repetition: threads product m n k impl rep
-//                seconds_per_call gflops (with that header line when the file is new)
+//   --tsv FILE   appends one row per product, side and repetition: threads openblas_core product m n k
+//                impl rep seconds_per_call gflops (with that header line when the file is new)
+// OpenBLAS picks its kernels for the CPU when it loads, or as OPENBLAS_CORETYPE says; openblas_core is
+// the choice (openblas_get_corename), which both sides' OpenBLAS calls run.
 // Prints the median GFLOP/s of each product on each side, their ratio, and the same for the whole step
 // (its FLOPs over the sum of the median times).
 //
@@ -135,6 +137,7 @@ int main(int argc, char** argv) {
   }
   if (threads < 1 || reps < 1 || !(min_ms > 0)) return usage("--threads, --reps and --min-ms must be positive");
   descent::kernels::set_num_threads(threads);
+  const std::string core = openblas_get_corename();
 
   // The step's activations and weights (values from N(0, 1): only their shapes matter for speed).
   descent::Generator gen(1);
@@ -168,7 +171,7 @@ int main(int argc, char** argv) {
       std::cerr << "gemm: cannot write " << tsv << "\n";
       return 1;
     }
-    if (out.tellp() == 0) out << "threads\tproduct\tm\tn\tk\timpl\trep\tseconds_per_call\tgflops\n";
+    if (out.tellp() == 0) out << "threads\topenblas_core\tproduct\tm\tn\tk\timpl\trep\tseconds_per_call\tgflops\n";
   }
   std::vector<std::vector<double>> ours(products.size()), theirs(products.size());
   for (int rep = 1; rep <= reps; ++rep) {
@@ -181,14 +184,15 @@ int main(int argc, char** argv) {
                                             : time_calls(run_openblas, p, calls_openblas[i]);
         (descent_side ? ours : theirs)[i].push_back(seconds);
         if (out.is_open())
-          out << threads << '\t' << p.name << '\t' << p.m << '\t' << p.n << '\t' << p.k << '\t'
+          out << threads << '\t' << core << '\t' << p.name << '\t' << p.m << '\t' << p.n << '\t' << p.k << '\t'
               << (descent_side ? "descent" : "openblas") << '\t' << rep << '\t' << seconds << '\t' << gflop(p) / seconds
               << '\n';
       }
     }
   }
 
-  std::printf("threads %d, median of %d repetitions of >= %.0f ms each\n", threads, reps, min_ms);
+  std::printf("threads %d, OpenBLAS core %s, median of %d repetitions of >= %.0f ms each\n", threads, core.c_str(),
+              reps, min_ms);
   std::printf("%-14s %16s %6s  %15s %16s %16s %12s\n", "product", "m x n x k", "op", "descent GFLOP/s",
               "OpenBLAS GFLOP/s", "descent/OpenBLAS", "rel. diff");
   double total_flop = 0, total_ours = 0, total_theirs = 0;
