@@ -79,7 +79,8 @@ def print_workload(path):
         print(f"{t:>7}  {d:>17.0f}  {p:>15.0f}  {l:>18.0f}  {d / p:>13.2f}  {d / l:>16.2f}")
     print("(medians over the repetitions; samples/s of the training pass alone)")
     print("peak resident memory (MB, median): " + ", ".join(
-        f"{side} {sides[side][1]:.0f} at {t} thread{'s' if t > 1 else ''}" for t, sides in med.items() for side in SIDES))
+        f"{side} {sides[side][1]:.0f} at {t} thread{'s' if t > 1 else ''}"
+        for t, sides in med.items() for side in SIDES))
 
 
 def print_gemm(path):
