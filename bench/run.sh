@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks of descent vs PyTorch and LibTorch (bench/README.md): W1, Nielsen's network (with SGD, or
-# Adam), LeNet-5, or an MLP with large products; or, with --ranks, descent's data-parallel training
-# against its threads. Each run's peak resident memory is recorded too.
-# Usage: bench/run.sh [--workload w1|w1-adam|lenet|mlp1024] [--ranks N] [--data-dir DIR] [--reps N] [--out FILE]
-#   --workload W  w1 (default), w1-adam, lenet or mlp1024 ([784, 1024, 1024, 10] ReLU, batch 256)
+# Adam), LeNet-5, or an MLP with large products (and its matrix products against OpenBLAS's); or all of
+# them, into bench/README.md's table; or, with --ranks, descent's data-parallel training against its
+# threads. Each run's peak resident memory is recorded too.
+# Usage: bench/run.sh [--workload w1|w1-adam|lenet|mlp1024|gemm|all] [--ranks N] [--data-dir DIR] [--reps N] [--out FILE]
+#   --workload W  w1 (default), w1-adam, lenet, mlp1024 ([784, 1024, 1024, 10] ReLU, batch 256, then gemm),
+#                 gemm (that MLP's matrix products, descent's kernels against cblas_sgemm: bench/gemm), or
+#                 all: w1, w1-adam, lenet and mlp1024 in turn, then their table into bench/README.md
 #   --ranks N     descent alone: 1 process x 1 thread, 1 process x N threads, N ranks x 1 thread (mpirun)
-#   --reps N      repetitions per side and thread count (default 5, or $BENCH_REPS)
-#   --out FILE    raw per-run numbers, TSV (default out/bench/<workload>-<date>-<time>.tsv, or $BENCH_OUT)
+#   --reps N      repetitions per side and thread count (default 5, or $BENCH_REPS; gemm: at least 7)
+#   --out FILE    raw per-run numbers, TSV (default out/bench/<workload>-<date>-<time>.tsv, or $BENCH_OUT);
+#                 with --workload all a directory, which gets one TSV per workload
 #   Thread counts: $BENCH_THREADS (default "1 2").
 set -euo pipefail
 
@@ -26,7 +30,7 @@ while (($#)); do
     --data-dir) data=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -39,9 +43,16 @@ case "$workload" in
       title="LeNet-5: conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, ReLU, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64, 1 epoch of 60,000 images" ;;
   mlp1024) config=bench/mlp1024.toml; epochs=1; torch_script=bench/mlp1024_torch.py
       title="MLP [784, 1024, 1024, 10]: ReLU, cross-entropy, SGD lr 0.05 momentum 0.9, batch 256, 1 epoch of 60,000 images" ;;
-  *) echo "run.sh: --workload must be w1, w1-adam, lenet or mlp1024, got '$workload'" >&2; exit 2 ;;
+  gemm) title="The matrix products of one step of the MLP [784, 1024, 1024, 10] at batch 256: descent's kernels against cblas_sgemm" ;;
+  all) ;;
+  *) echo "run.sh: --workload must be w1, w1-adam, lenet, mlp1024, gemm or all, got '$workload'" >&2; exit 2 ;;
 esac
-[[ "$ranks" =~ ^[0-9]+$ ]] && ((ranks != 1)) || { echo "run.sh: --ranks must be 2 or more, got '$ranks'" >&2; exit 2; }
+if ! [[ "$ranks" =~ ^[0-9]+$ ]] || ((ranks == 1)); then
+  echo "run.sh: --ranks must be 2 or more, got '$ranks'" >&2; exit 2
+fi
+if ((ranks)) && [[ $workload == gemm || $workload == all ]]; then
+  echo "run.sh: --ranks does not go with --workload $workload" >&2; exit 2
+fi
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, got '$reps'" >&2; exit 2; }
 
 if [[ -n "$data" ]]; then  # resolve a relative --data-dir against the caller's directory
@@ -68,6 +79,28 @@ done
 case "$data" in *fashion*) dataset="Fashion-MNIST" ;; *) dataset="MNIST" ;; esac
 
 stamp=$(date +%Y%m%d-%H%M%S)
+
+# --workload all: each workload in turn, as run.sh runs it alone, then the table of them all into
+# bench/README.md (bench/write_table.py), between its bench:all markers.
+if [[ $workload == all ]]; then
+  dir=${out:-$root/out/bench/all-$stamp}
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  for w in w1 w1-adam lenet mlp1024; do
+    "$root/bench/run.sh" --workload "$w" --data-dir "$data" --reps "$reps" --out "$dir/$w.tsv"
+    echo
+  done
+  gemm_reps=$((reps > 7 ? reps : 7))
+  "$py" "$root/bench/write_table.py" readme "$root/bench/README.md" "$dir" \
+    --cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) online" --date "$(date -Is)" \
+    --commit "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    --coretype "${OPENBLAS_CORETYPE-(unset)}" --reps "$reps" --gemm-reps "$gemm_reps" --dataset "$dataset" \
+    --torch "$($py -c 'import torch; print(torch.__version__)')" \
+    --libtorch "$(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null)"
+  echo "all workloads: raw numbers in $dir; table written into bench/README.md (between the bench:all markers)"
+  exit 0
+fi
+
 [[ -n "$out" ]] || out="$root/out/bench/$workload-$stamp.tsv"
 mkdir -p "$(dirname "$out")"
 logs=$(mktemp -d)
@@ -81,14 +114,17 @@ echo "descent:            $(git -C "$root" rev-parse --short HEAD 2>/dev/null ||
 echo "torch:              $($py -c 'import torch; print(torch.__version__)')"
 # The LibTorch peer (bench/libtorch/peer.cpp), built once into build/bench-libtorch.
 peer="$root/build/bench-libtorch/peer"
-if ((ranks == 0)) && [[ ! -x "$peer" ]]; then
+if ((ranks == 0)) && [[ $workload != gemm && ! -x "$peer" ]]; then
   echo "building the LibTorch peer ..."
   cmake -S "$root/bench/libtorch" -B "$root/build/bench-libtorch" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$root/build/bench-libtorch" -j2 >/dev/null
 fi
-((ranks)) || echo "libtorch:           $peer ($(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null))"
-echo "data:               $dataset, $data ($source_note)"
-if ((ranks)); then
+((ranks)) || [[ $workload == gemm ]] ||
+  echo "libtorch:           $peer ($(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null))"
+[[ $workload == gemm ]] || echo "data:               $dataset, $data ($source_note)"
+if [[ $workload == gemm ]]; then
+  echo "repetitions:        $((reps > 7 ? reps : 7)) of each product on each side, interleaved; threads: $threads_list"
+elif ((ranks)); then
   echo "repetitions:        $reps of each layout, interleaved: 1 x 1 thread, 1 x $ranks threads, $ranks ranks x 1 thread"
   echo "mpirun:             $(mpirun --version 2>/dev/null | head -1), --bind-to core"
 else
@@ -112,8 +148,10 @@ run_one() {  # run_one IMPL THREADS REP: runs one epoch, appends a row to $out
     line=$(tail -n 1 "$metrics")
   elif [[ $impl == libtorch ]]; then
     # OpenBLAS reads its thread count when it loads, before main(): set here, as torch_side.py does.
+    local adam=()
+    [[ $workload == w1-adam ]] && adam=(--adam)
     OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "${timed[@]}" "$peer" "${workload%-adam}" --epochs "$epochs" \
-      --data-dir "$data" --threads "$t" $([[ $workload == w1-adam ]] && echo --adam) >"$log" 2>&1 \
+      --data-dir "$data" --threads "$t" "${adam[@]}" >"$log" 2>&1 \
       || { echo "libtorch failed (threads $t, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
     line=$(tail -n 1 "$log")
   else
@@ -133,7 +171,43 @@ run_one() {  # run_one IMPL THREADS REP: runs one epoch, appends a row to $out
 }
 
 if ((ranks)); then
+  # shellcheck source=bench/ranks.sh
   . "$root/bench/ranks.sh"
+  exit 0
+fi
+
+# The matrix products of one mlp1024 step (bench/gemm/gemm.cpp): built against descent as installed from
+# build/ (so it times what build/descent runs; reinstalled and relinked when the library changed), run once
+# per thread count (twice when OPENBLAS_CORETYPE is set: also without it), at least 7 repetitions of every
+# product on each side. Rows go to $1.
+run_gemm() {
+  local gemm_out=$1 gemm_reps=$((reps > 7 ? reps : 7)) t u
+  cmake --install "$root/build" --prefix "$root/build/bench-gemm/prefix" >"$logs/gemm-install.log" 2>&1 \
+    || { cat "$logs/gemm-install.log" >&2; exit 1; }
+  { cmake -S "$root/bench/gemm" -B "$root/build/bench-gemm/build" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_PREFIX_PATH="$root/build/bench-gemm/prefix" -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON \
+      && cmake --build "$root/build/bench-gemm/build" -j1; } >"$logs/gemm-build.log" 2>&1 \
+    || { cat "$logs/gemm-build.log" >&2; exit 1; }
+  rm -f "$gemm_out"
+  # OpenBLAS's kernels as OPENBLAS_CORETYPE sets them and, when it is set, also as OpenBLAS picks them
+  # for this CPU (it reads the variable when it loads: one process each).
+  local unsets=(keep)
+  [[ -n "${OPENBLAS_CORETYPE:-}" ]] && unsets+=(unset)
+  for t in $threads_list; do
+    for u in "${unsets[@]}"; do
+      local env_cmd=(env)
+      [[ $u == unset ]] && env_cmd+=(-u OPENBLAS_CORETYPE)
+      "${env_cmd[@]}" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" "$root/build/bench-gemm/build/gemm" \
+        --threads "$t" --reps "$gemm_reps" --tsv "$gemm_out" >"$logs/gemm-$t-$u.log" 2>&1 \
+        || { echo "gemm failed (threads $t):" >&2; tail -20 "$logs/gemm-$t-$u.log" >&2; exit 1; }
+    done
+  done
+  "$py" "$root/bench/write_table.py" gemm "$gemm_out"
+  echo "(raw numbers: $gemm_out)"
+}
+
+if [[ $workload == gemm ]]; then
+  run_gemm "$out"
   exit 0
 fi
 
@@ -147,19 +221,9 @@ for ((rep = 1; rep <= reps; rep++)); do
 done
 
 echo
-$py - "$out" <<'EOF'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-threads = sorted({int(r["threads"]) for r in rows})
-def med(impl, t, key="samples_per_second"):
-    return statistics.median(float(r[key]) for r in rows if r["impl"] == impl and int(r["threads"]) == t)
-print(f"{'threads':>7}  {'descent samples/s':>17}  {'torch samples/s':>15}  {'libtorch samples/s':>18}  "
-      f"{'descent/torch':>13}  {'descent/libtorch':>16}")
-for t in threads:
-    d, p, l = med("descent", t), med("torch", t), med("libtorch", t)
-    print(f"{t:>7}  {d:>17.0f}  {p:>15.0f}  {l:>18.0f}  {d / p:>13.2f}  {d / l:>16.2f}")
-print("(medians over the repetitions; samples/s of the training pass alone)")
-print("peak resident memory (MB, median): " + ", ".join(
-    f"{impl} {med(impl, t, 'peak_rss_kb') / 1024:.0f} at {t} thread{'s' if t > 1 else ''}"
-    for t in threads for impl in ("descent", "torch", "libtorch")))
-EOF
+"$py" "$root/bench/write_table.py" workload "$out"
+if [[ $workload == mlp1024 ]]; then
+  echo
+  echo "Its matrix products, descent's kernels against cblas_sgemm (bench/gemm), GFLOP/s:"
+  run_gemm "${out%.tsv}-gemm.tsv"
+fi
