@@ -220,6 +220,9 @@ for ((rep = 1; rep <= reps; rep++)); do
   done
 done
 
+# The memory bound descent's peak is held to (bench/memory_bound.py), term by term, beside the TSV.
+"$py" "$root/bench/memory_bound.py" "$root/$config" "$data" --descent "$root/build/descent" >"${out%.tsv}-bound.json"
+
 echo
 "$py" "$root/bench/write_table.py" workload "$out"
 if [[ $workload == mlp1024 ]]; then

@@ -13,6 +13,7 @@ Every figure is a median over the repetitions.
 """
 import argparse
 import csv
+import json
 import os
 import statistics
 import sys
@@ -70,6 +71,22 @@ def gemm_lines(medians, run):
     return lines
 
 
+def read_bound(tsv):
+    """The memory bound memory_bound.py wrote beside a workload's TSV, or None."""
+    path = tsv[:-len(".tsv")] + "-bound.json" if tsv.endswith(".tsv") else tsv + "-bound.json"
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def bound_text(bound):
+    mb = {k: v / 1e6 for k, v in bound.items()}
+    return (f"{mb['bound']:.0f} MB = 1.2 x ({mb['data_set']:.1f} data set + {mb['parameters']:.2f} parameters + "
+            f"{mb['optimizer_state']:.2f} optimizer state + {mb['batch_activations_and_gradients']:.2f} batch "
+            f"activations and gradients) + {mb['code_and_libraries']:.0f}")
+
+
 def print_workload(path):
     med = workload_medians(read_tsv(path))
     print(f"{'threads':>7}  {'descent samples/s':>17}  {'torch samples/s':>15}  {'libtorch samples/s':>18}  "
@@ -81,6 +98,11 @@ def print_workload(path):
     print("peak resident memory (MB, median): " + ", ".join(
         f"{side} {sides[side][1]:.0f} at {t} thread{'s' if t > 1 else ''}"
         for t, sides in med.items() for side in SIDES))
+    bound = read_bound(path)
+    if bound:
+        peak = max(sides["descent"][1] * 1024 * 1024 / 1e6 for sides in med.values())
+        print(f"descent's memory bound: {bound_text(bound)}; its largest median peak {peak:.0f} MB: "
+              f"{'within' if peak <= bound['bound'] / 1e6 else 'OVER'}")
 
 
 def print_gemm(path):
@@ -110,6 +132,18 @@ def readme_block(directory, a):
             (d, dm), (p, pm), (l, lm) = (sides[s] for s in SIDES)
             out.append(f"| {w} | {t} | {d:.0f} | {p:.0f} | {l:.0f} | {d / p:.2f} | {d / l:.2f} | "
                        f"{dm:.0f} / {pm:.0f} / {lm:.0f} |")
+    bounds = [(w, read_bound(os.path.join(directory, f"{w}.tsv"))) for w in WORKLOADS]
+    bounds = [(w, b) for w, b in bounds if b]
+    if bounds:
+        out += ["", "Peak resident memory (`/usr/bin/time`'s maximum RSS, MiB above; MB = 10^6 bytes below) is held to "
+                "1.2 × (the data set as stored in memory + parameters + optimizer state + one batch of activations "
+                "and gradients) + 60 MB (`bench/memory_bound.py`: the data set as descent keeps it, the training "
+                "and test images as bytes and as float rows, and the labels):", ""]
+        for w, b in bounds:
+            med = workload_medians(read_tsv(os.path.join(directory, f"{w}.tsv")))
+            peak = max(sides["descent"][1] * 1024 * 1024 / 1e6 for sides in med.values())
+            out.append(f"- {w}: {bound_text(b)}; descent's largest median peak {peak:.0f} MB, "
+                       f"{'within' if peak <= b['bound'] / 1e6 else '**over**'}")
     gemm = os.path.join(directory, "mlp1024-gemm.tsv")
     if os.path.exists(gemm):
         med = gemm_medians(read_tsv(gemm))
