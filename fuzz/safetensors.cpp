@@ -39,7 +39,7 @@ batch_size = 2
 // The config's inline examples.
 data::Dataset examples() {
   data::Dataset d;
-  d.inputs = from_vector(std::vector<double>{0, 1, 1, 0, 0.5, 0.5}, Shape{3, 2});
+  d.set_inputs(from_vector(std::vector<double>{0, 1, 1, 0, 0.5, 0.5}, Shape{3, 2}));
   d.targets = from_vector(std::vector<double>{1, 0, 0, 1, 0.5, 0.5}, Shape{3, 2});
   return d;
 }

@@ -17,14 +17,14 @@ constexpr std::int64_t kFeatures = 20, kClasses = 4;
 // n examples (n, kFeatures) labelled argmax(x W) by the teacher W (kFeatures, kClasses).
 data::Dataset make_examples(std::int64_t n, const Tensor& teacher, Generator& gen) {
   data::Dataset set;
-  set.inputs = randn(Shape{n, kFeatures}, Dtype::Float32, &gen);
-  set.targets = argmax(matmul(set.inputs, teacher), 1);
+  set.set_inputs(randn(Shape{n, kFeatures}, Dtype::Float32, &gen));
+  set.targets = argmax(matmul(set.inputs(), teacher), 1);
   return set;
 }
 
 double accuracy(nn::Module& model, const data::Dataset& set) {
   NoGradGuard no_grad;
-  const std::vector<double> predicted = argmax(model(set.inputs), 1).to_vector();
+  const std::vector<double> predicted = argmax(model(set.inputs()), 1).to_vector();
   const std::vector<double> labels = set.targets.to_vector();
   std::int64_t correct = 0;
   for (std::size_t i = 0; i < labels.size(); ++i) correct += predicted[i] == labels[i];

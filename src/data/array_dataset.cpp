@@ -38,7 +38,7 @@ Dataset dataset_from_arrays(const NpyArray& x, const NpyArray& y, const std::str
   for (std::size_t i = 1; i < x.shape.size(); ++i) features *= x.shape[i];
   if (features == 0) throw IoError(x_name + ": " + described(x) + ": expected at least one feature");
   const auto first_rows = [n](const Tensor& t) { return t.size(0) == n ? t : t.slice(0, n).clone(); };
-  out.inputs = first_rows(npy_to_tensor(x, Shape{x.shape[0], features}, options.dtype));
+  out.set_inputs(first_rows(npy_to_tensor(x, Shape{x.shape[0], features}, options.dtype)));
   if (x.shape.size() == 3) out.image_shape = {1, x.shape[1], x.shape[2]};
   if (x.shape.size() == 4) out.image_shape = {x.shape[1], x.shape[2], x.shape[3]};
 

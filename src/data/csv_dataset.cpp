@@ -169,8 +169,9 @@ Dataset load_csv_dataset(const std::string& path, const CsvDatasetOptions& optio
     }
     const auto n = static_cast<std::int64_t>(labels.size());
     if (n == 0) throw IoError(path + ": no examples after the header: expected one example a line");
-    out.inputs = Tensor::empty(Shape{n, columns - 1}, options.dtype);
-    std::copy(values.begin(), values.end(), out.inputs.data<T>());
+    Tensor rows = Tensor::empty(Shape{n, columns - 1}, options.dtype);
+    std::copy(values.begin(), values.end(), rows.data<T>());
+    out.set_inputs(std::move(rows));
   });
   out.targets = Tensor::empty(Shape{static_cast<std::int64_t>(labels.size())}, Dtype::Int64);
   std::copy(labels.begin(), labels.end(), out.targets.data<std::int64_t>());

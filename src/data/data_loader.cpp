@@ -14,13 +14,16 @@ DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
     : dataset_(dataset), options_(options), generator_(options.seed) {
   if (options_.batch_size < 1)
     throw ValueError("DataLoader: batch_size = " + std::to_string(options_.batch_size) + ": expected batch_size >= 1");
-  if (!dataset_.inputs.defined() || !dataset_.targets.defined())
+  if ((!dataset_.pixels.defined() && !dataset_.inputs().defined()) || !dataset_.targets.defined())
     throw ValueError("DataLoader: expected a dataset with inputs and targets, got an undefined tensor");
-  if (dataset_.inputs.dim() < 1 || dataset_.targets.dim() < 1 || dataset_.inputs.size(0) != dataset_.targets.size(0))
-    throw ShapeError("DataLoader: expected inputs (N, ...) and targets (N, ...), got inputs " +
-                     to_string(dataset_.inputs.shape()) + " and targets " + to_string(dataset_.targets.shape()));
-  // Gathering rows copies raw memory: make a strided dataset contiguous once, not once per batch.
-  dataset_.inputs = kernels::contiguous(dataset_.inputs);
+  const Shape input_shape = dataset_.input_shape();
+  if (input_shape.empty() || dataset_.targets.dim() < 1 || input_shape[0] != dataset_.targets.size(0))
+    throw ShapeError("DataLoader: expected inputs (N, ...) and targets (N, ...), got inputs " + to_string(input_shape) +
+                     " and targets " + to_string(dataset_.targets.shape()));
+  // Gathering rows copies raw memory: make a strided dataset contiguous once, not once per batch. Batches
+  // of a set with bytes come from the bytes: its rows as numbers are not made.
+  if (dataset_.pixels.defined()) dataset_.pixels = kernels::contiguous(dataset_.pixels);
+  else dataset_.set_inputs(kernels::contiguous(dataset_.inputs()));
   dataset_.targets = kernels::contiguous(dataset_.targets);
   order_.resize(static_cast<std::size_t>(dataset_.size()));
   if (options_.augment.any() && dataset_.image_shape.size() != 3)
@@ -49,9 +52,9 @@ bool DataLoader::next(Batch& batch) {
   if (count <= 0 || (options_.drop_last && count < options_.batch_size)) return false;
 
   if (!inputs_buffer_.defined()) {
-    Shape shape = dataset_.inputs.shape();
+    Shape shape = dataset_.input_shape();
     shape[0] = std::min(options_.batch_size, dataset_.size());
-    inputs_buffer_ = Tensor::empty(shape, dataset_.inputs.dtype());
+    inputs_buffer_ = Tensor::empty(shape, dataset_.input_dtype());
     Shape target_shape = dataset_.targets.shape();
     target_shape[0] = shape[0];
     targets_buffer_ = Tensor::empty(target_shape, dataset_.targets.dtype());
@@ -62,8 +65,8 @@ bool DataLoader::next(Batch& batch) {
   const Tensor inputs_out = full ? inputs_buffer_ : inputs_buffer_.view_narrowed(0, count);
   batch.inputs = dataset_.pixels.defined()
                      ? kernels::gather_rows_scaled(dataset_.pixels, rows, count, dataset_.pixel_scale,
-                                                   dataset_.inputs.dtype(), inputs_out)
-                     : kernels::index_select_rows(dataset_.inputs, rows, count, inputs_out);
+                                                   dataset_.input_dtype(), inputs_out)
+                     : kernels::index_select_rows(dataset_.inputs(), rows, count, inputs_out);
   batch.targets = kernels::index_select_rows(dataset_.targets, rows, count,
                                              full ? targets_buffer_ : targets_buffer_.view_narrowed(0, count));
   if (options_.augment.any()) augment_(batch.inputs, dataset_.image_shape, options_.augment, augment_generator_);
@@ -72,7 +75,7 @@ bool DataLoader::next(Batch& batch) {
   // arrive from memory while this batch trains.
   const std::int64_t ahead = std::min(options_.batch_size, dataset_.size() - position_);
   if (ahead > 0)
-    kernels::prefetch_rows(dataset_.pixels.defined() ? dataset_.pixels : dataset_.inputs, order_.data() + position_,
+    kernels::prefetch_rows(dataset_.pixels.defined() ? dataset_.pixels : dataset_.inputs(), order_.data() + position_,
                            ahead);
   return true;
 }

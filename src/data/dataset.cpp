@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
+#include <numeric>
 #include <optional>
 
 #include "descent/data/idx.hpp"
 #include "descent/error.hpp"
+#include "descent/tensor/kernels/indexing.hpp"
 #include "descent/util/join.hpp"
 
 namespace descent::data {
@@ -26,6 +29,45 @@ std::string mnist_name(bool train, bool images) {
 }
 
 }  // namespace
+
+const Tensor& Dataset::inputs() const {
+  if (!inputs_->defined() && pixels.defined()) {
+    // Made once, whichever thread asks first: a Dataset may be read from several.
+    static std::mutex making;
+    const std::lock_guard<std::mutex> lock(making);
+    if (!inputs_->defined()) *inputs_ = input_rows(0, pixels.size(0));
+  }
+  return *inputs_;
+}
+
+Tensor Dataset::input_rows(std::int64_t begin, std::int64_t count) const {
+  if (inputs_->defined() || !pixels.defined()) return inputs().view_narrowed(begin, count);
+  if (begin < 0 || count < 0 || begin + count > pixels.size(0))
+    throw ValueError("Dataset::input_rows: rows [" + std::to_string(begin) + ", " + std::to_string(begin + count) +
+                     ") of a set of " + std::to_string(pixels.size(0)));
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(count));
+  std::iota(rows.begin(), rows.end(), begin);
+  Shape shape = pixels.shape();
+  shape[0] = count;
+  return kernels::gather_rows_scaled(pixels, rows.data(), count, pixel_scale, dtype_, Tensor::empty(shape, dtype_));
+}
+
+void Dataset::set_inputs(Tensor rows) {
+  if (rows.defined()) dtype_ = rows.dtype();
+  inputs_ = std::make_shared<Tensor>(std::move(rows));
+}
+
+void Dataset::set_pixels(Tensor bytes, double scale, Dtype dtype) {
+  pixels = std::move(bytes);
+  pixel_scale = scale;
+  dtype_ = dtype;
+  inputs_ = std::make_shared<Tensor>();
+}
+
+Shape Dataset::input_shape() const {
+  if (inputs_->defined() || !pixels.defined()) return inputs().shape();
+  return pixels.shape();
+}
 
 Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path, std::int64_t classes, Dtype dtype,
                       std::int64_t limit) {
@@ -50,18 +92,12 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
 
   const std::int64_t n = limit > 0 ? std::min(limit, labels.dims[0]) : labels.dims[0];
   const std::int64_t features = images.dims[1] * images.dims[2];
-  Dataset out{Tensor::empty(Shape{n, features}, dtype),
-              Tensor::empty(Shape{n}, Dtype::Int64),
-              Tensor::empty(Shape{n, features}, Dtype::UInt8),
-              1.0 / 255.0,
-              {1, images.dims[1], images.dims[2]}};
-  std::copy(images.data.begin(), images.data.begin() + n * features, out.pixels.data<std::uint8_t>());
-  dispatch_floating(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* dst = out.inputs.data<T>();
-    for (std::int64_t i = 0; i < n * features; ++i)
-      dst[i] = static_cast<T>(images.data[i]) * static_cast<T>(out.pixel_scale);
-  });
+  Dataset out;
+  out.targets = Tensor::empty(Shape{n}, Dtype::Int64);
+  out.image_shape = {1, images.dims[1], images.dims[2]};
+  Tensor bytes = Tensor::empty(Shape{n, features}, Dtype::UInt8);
+  std::copy(images.data.begin(), images.data.begin() + n * features, bytes.data<std::uint8_t>());
+  out.set_pixels(std::move(bytes), 1.0 / 255.0, dtype);
   std::int64_t* targets = out.targets.data<std::int64_t>();
   for (std::int64_t i = 0; i < n; ++i) targets[i] = labels.data[i];
   return out;

@@ -50,7 +50,7 @@ ChannelStats channel_stats(const Tensor& inputs, std::int64_t channels) {
 
 void normalize_(Dataset& data, const ChannelStats& stats) {
   const std::int64_t channels = static_cast<std::int64_t>(stats.mean.size());
-  const std::int64_t per = channel_size(data.inputs, channels, "normalize_");
+  const std::int64_t per = channel_size(data.inputs(), channels, "normalize_");
   if (stats.std.size() != stats.mean.size())
     throw ValueError("normalize_: " + std::to_string(stats.mean.size()) + " means and " +
                      std::to_string(stats.std.size()) + " standard deviations: expected one of each per channel");
@@ -59,11 +59,12 @@ void normalize_(Dataset& data, const ChannelStats& stats) {
       throw ValueError("normalize_: channel " + std::to_string(c) + " has standard deviation " +
                        util::format_number(stats.std[c]) + ": expected std > 0 (every value of the channel is " +
                        util::format_number(stats.mean[c]) + ")");
-  data.inputs = data.inputs.contiguous();
-  dispatch_floating(data.inputs.dtype(), [&](auto tag) {
+  // A copy: the rows made from pixels may be shared with other copies of this Dataset.
+  Tensor rows = data.inputs().clone();
+  dispatch_floating(rows.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    T* v = data.inputs.data<T>();
-    for (std::int64_t i = 0; i < data.inputs.size(0); ++i)
+    T* v = rows.data<T>();
+    for (std::int64_t i = 0; i < rows.size(0); ++i)
       for (std::int64_t c = 0; c < channels; ++c) {
         const double mean = stats.mean[c], inv = 1.0 / stats.std[c];
         T* row = v + (i * channels + c) * per;
@@ -72,20 +73,14 @@ void normalize_(Dataset& data, const ChannelStats& stats) {
   });
   data.pixels = Tensor();
   data.pixel_scale = 1.0;
+  data.set_inputs(std::move(rows));
 }
 
 void rescale_pixels_(Dataset& data, double scale) {
   if (!data.pixels.defined())
     throw ValueError("rescale_pixels_: expected a data set read from bytes, it has no pixels");
-  const Tensor pixels = data.pixels.contiguous();
-  data.inputs = data.inputs.contiguous();
-  const std::uint8_t* p = pixels.data<std::uint8_t>();
-  dispatch_floating(data.inputs.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    T* v = data.inputs.data<T>();
-    for (std::int64_t i = 0; i < data.inputs.numel(); ++i) v[i] = static_cast<T>(p[i]) * static_cast<T>(scale);
-  });
-  data.pixel_scale = scale;
+  // The rows are made again from the bytes at the new scale when next asked for.
+  data.set_pixels(data.pixels.contiguous(), scale, data.input_dtype());
 }
 
 }  // namespace descent::data

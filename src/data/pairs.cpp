@@ -27,7 +27,7 @@ Dataset make_pairs(const Dataset& source, const PairOptions& options) {
   if (options.count < 1) throw ValueError("make_pairs: count = " + std::to_string(options.count) + ": expected >= 1");
   if (!source.targets.defined() || source.targets.dtype() != Dtype::Int64 || source.targets.dim() != 1)
     throw ValueError("make_pairs: expected int64 class labels (N)");
-  const Tensor inputs = source.inputs.contiguous();
+  const Tensor inputs = source.pixels.defined() ? Tensor() : source.inputs().contiguous();
   const Tensor labels_t = source.targets.contiguous();
   const std::int64_t n = source.size();
   const std::int64_t* labels = labels_t.data<std::int64_t>();
@@ -69,27 +69,31 @@ Dataset make_pairs(const Dataset& source, const PairOptions& options) {
     second[static_cast<std::size_t>(i)] = b;
   }
 
-  const std::int64_t f = inputs.size(1);
+  // A pair of byte rows stays bytes (its numbers made when asked for, as the source's); else numbers.
+  const std::int64_t f = source.input_shape()[1];
   Dataset out;
-  out.inputs = Tensor::empty({options.count, 2 * f}, inputs.dtype());
-  Tensor pixels;
+  Tensor pixels, pair_pixels, pair_inputs;
   if (source.pixels.defined()) {
     pixels = source.pixels.contiguous();
-    out.pixels = Tensor::empty({options.count, 2 * f}, Dtype::UInt8);
-    out.pixel_scale = source.pixel_scale;
+    pair_pixels = Tensor::empty({options.count, 2 * f}, Dtype::UInt8);
+  } else {
+    pair_inputs = Tensor::empty({options.count, 2 * f}, inputs.dtype());
   }
   std::vector<double> targets(first.size());
   for (std::int64_t i = 0; i < options.count; ++i) {
     const auto k = static_cast<std::size_t>(i);
-    copy_row(inputs, first[k], out.inputs, i, 0);
-    copy_row(inputs, second[k], out.inputs, i, f);
     if (pixels.defined()) {
-      copy_row(pixels, first[k], out.pixels, i, 0);
-      copy_row(pixels, second[k], out.pixels, i, f);
+      copy_row(pixels, first[k], pair_pixels, i, 0);
+      copy_row(pixels, second[k], pair_pixels, i, f);
+    } else {
+      copy_row(inputs, first[k], pair_inputs, i, 0);
+      copy_row(inputs, second[k], pair_inputs, i, f);
     }
     targets[k] = i % 2 == 0 ? options.similar : options.dissimilar;
   }
-  out.targets = from_vector(targets, {options.count}, inputs.dtype());
+  out.targets = from_vector(targets, {options.count}, source.input_dtype());
+  if (pixels.defined()) out.set_pixels(std::move(pair_pixels), source.pixel_scale, source.input_dtype());
+  else out.set_inputs(std::move(pair_inputs));
   return out;
 }
 

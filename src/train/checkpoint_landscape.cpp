@@ -97,7 +97,7 @@ void draw_checkpoint_landscape(const std::string& config_path, const CheckpointL
                   options.warnings ? *options.warnings : std::cerr);
   model->eval();
   const std::int64_t n = std::min(options.batch, data.train.size());
-  const Tensor x = data.train.inputs.view_narrowed(0, n), y = data.train.targets.view_narrowed(0, n);
+  const Tensor x = data.train.input_rows(0, n), y = data.train.targets.view_narrowed(0, n);
   const diagnostics::Landscape land = diagnostics::loss_landscape(*model, build_loss(config), x, y, landscape);
 
   write_csv(csv, config_path, options, n, land);

@@ -42,9 +42,9 @@ void load_data_files(const TrainConfig& config, TrainData& d) {
   d.train = load_file(config, config.data.train, config.data.train_labels, training_examples_to_read(config.data));
   d.test = load_file(config, config.data.test, config.data.test_labels, config.data.test_limit);
   const std::string train = source(config, true), test = source(config, false);
-  if (d.test.inputs.size(1) != d.train.inputs.size(1))
-    throw ConfigError(config.path + ": " + test + ": " + std::to_string(d.test.inputs.size(1)) +
-                      " inputs per example: expected " + std::to_string(d.train.inputs.size(1)) + ", as " + train);
+  if (d.test.input_shape()[1] != d.train.input_shape()[1])
+    throw ConfigError(config.path + ": " + test + ": " + std::to_string(d.test.input_shape()[1]) +
+                      " inputs per example: expected " + std::to_string(d.train.input_shape()[1]) + ", as " + train);
   d.classification = d.train.targets.dtype() == Dtype::Int64;
   const bool test_labels = d.test.targets.dtype() == Dtype::Int64;
   if (test_labels != d.classification)
@@ -83,7 +83,7 @@ void set_image_shape(const TrainConfig& config, data::Dataset& train) {
   throw ConfigError(config.path +
                     ": data.augment: expected images: model.input_shape = [C, H, W], or image files (IDX, or "
                     ".npy/.npz inputs of shape (N, H, W) or (N, C, H, W)); the inputs are " +
-                    std::to_string(train.inputs.size(1)) + " features per example");
+                    std::to_string(train.input_shape()[1]) + " features per example");
 }
 
 }  // namespace descent::train

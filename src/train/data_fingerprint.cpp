@@ -42,7 +42,7 @@ void add_set(Fnv1a& hash, const data::Dataset& set) {
   const std::int64_t rows = std::min(set.size(), kFingerprintExamples);
   hash.add(static_cast<std::uint64_t>(set.size()));
   // The bytes as stored when the set keeps them: the pixel scale (normalize) is not the data's.
-  add_values(hash, set.pixels.defined() ? set.pixels : set.inputs, rows);
+  add_values(hash, set.pixels.defined() ? set.pixels : set.inputs(), rows);
   add_values(hash, set.targets, rows);
 }
 

@@ -32,7 +32,7 @@ void normalize_inputs(const TrainConfig& config, TrainData& d) {
   }
   if (how != "standardize") return;
   const std::vector<std::int64_t>& shape = config.model.input_shape;
-  const data::ChannelStats stats = data::channel_stats(d.train.inputs, shape.size() == 3 ? shape[0] : 1);
+  const data::ChannelStats stats = data::channel_stats(d.train.inputs(), shape.size() == 3 ? shape[0] : 1);
   for (std::size_t c = 0; c < stats.std.size(); ++c)
     if (!(stats.std[c] > 0))
       throw ConfigError(config.path + ": data.normalize = \"standardize\": channel " + std::to_string(c) +
@@ -72,7 +72,7 @@ bool needs_data_dir(const TrainConfig& config) { return config.data.inputs.empty
 TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
   TrainData d;
   if (!config.data.inputs.empty()) {
-    d.train.inputs = rows_to_tensor(config.data.inputs, config.dtype);
+    d.train.set_inputs(rows_to_tensor(config.data.inputs, config.dtype));
     d.train.targets = rows_to_tensor(config.data.targets, config.dtype);
     d.fingerprint = fingerprint_data(d.train, d.train, "inline", config.path + " ([data] inputs, targets)");
     if (config.data.validation > 0) d.validation = hold_out_validation(config, d.train, "data.inputs");
@@ -92,11 +92,11 @@ TrainData load_data(const TrainConfig& config, const std::string& data_dir) {
     d.fingerprint = fingerprint_data(d.train, d.test, "files", config.data.train + ", " + config.data.test,
                                      data_file_names(config.data));
   }
-  if (d.train.inputs.shape()[1] != config.model.input_size())
+  if (d.train.input_shape()[1] != config.model.input_size())
     throw ConfigError(config.path +
                       (config.model.layer.empty() ? ": model.layers[0] = " : ": model.input_shape of size ") +
                       std::to_string(config.model.input_size()) + ": expected the input size of the data, " +
-                      std::to_string(d.train.inputs.shape()[1]));
+                      std::to_string(d.train.input_shape()[1]));
   if (config.data.validation > 0) d.validation = hold_out_validation(config, d.train, data_dir);
   normalize_inputs(config, d);  // before pairs are drawn: a pair holds two normalized images
   if (config.data.augment.any()) set_image_shape(config, d.train);

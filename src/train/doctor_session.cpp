@@ -40,7 +40,7 @@ SessionResult run_session(const TrainConfig& config, const TrainData& data, cons
 
   const data::Dataset train_probe = spread_rows(data.train, 1000), test_probe = spread_rows(data.test, 1000);
   const std::int64_t probe_rows = std::min<std::int64_t>(256, train_probe.size());
-  const Tensor activation_probe = train_probe.inputs.slice(0, probe_rows);
+  const Tensor activation_probe = train_probe.inputs().slice(0, probe_rows);
   const Tensor probe_labels = data.classification ? train_probe.targets.slice(0, probe_rows) : Tensor();
   SessionResult result;
   result.planned_steps = config.epochs * loader.num_batches();

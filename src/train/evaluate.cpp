@@ -37,8 +37,8 @@ double mean_loss(nn::Module& model, const data::Dataset& set, const LossFn& loss
   double sum = 0;
   for (std::int64_t start = 0; start < set.size(); start += kChunk) {
     const std::int64_t n = std::min(kChunk, set.size() - start);
-    sum += loss_fn(model(set.inputs.view_narrowed(start, n)), set.targets.view_narrowed(start, n)).item() *
-           static_cast<double>(n);
+    sum +=
+        loss_fn(model(set.input_rows(start, n)), set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
   }
   return set.size() > 0 ? sum / static_cast<double>(set.size()) : 0;
 }
@@ -64,7 +64,7 @@ void evaluate_pairs(nn::Module& model, const TrainConfig& config, const TrainDat
 // The loss in one pass, as the epoch line's (RegressionEvaluator), and the errors of every output value.
 void evaluate_regression(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn, Evaluation& e) {
   NoGradGuard no_grad;
-  const Tensor output = model(set.inputs);
+  const Tensor output = model(set.inputs());
   e.loss = loss_fn(output, set.targets).item();
   const std::vector<double> y = output.to_vector(), t = set.targets.to_vector();
   if (y.size() != t.size())

@@ -22,7 +22,7 @@ Classified classify_rows(nn::Module& model, const data::Dataset& set, const Loss
   const std::int64_t* labels = set.targets.data<std::int64_t>();
   for (std::int64_t start = begin; start < end; start += kClassifyChunk) {
     const std::int64_t n = std::min(kClassifyChunk, end - start);
-    const Tensor output = model(set.inputs.view_narrowed(start, n));
+    const Tensor output = model(set.input_rows(start, n));
     c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
     const Tensor predicted = kernels::argmax(output, 1, false);
     const std::int64_t* p = predicted.data<std::int64_t>();
@@ -101,10 +101,10 @@ class RegressionEvaluator : public Evaluator {
   // The mean loss over the test set (and the validation set), in one pass each.
   void evaluate(nn::Module& model, EpochResult& result) override {
     NoGradGuard no_grad;
-    result.test_loss = loss_fn_(model(data_.test.inputs), data_.test.targets).item();
+    result.test_loss = loss_fn_(model(data_.test.inputs()), data_.test.targets).item();
     if (data_.validation.size() == 0) return;
     result.validated = true;
-    result.val_loss = loss_fn_(model(data_.validation.inputs), data_.validation.targets).item();
+    result.val_loss = loss_fn_(model(data_.validation.inputs()), data_.validation.targets).item();
   }
 
  private:

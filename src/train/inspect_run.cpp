@@ -27,7 +27,7 @@ std::vector<diagnostics::Finding> inspect_run(const TrainConfig& config, const T
   auto add = [&found](std::vector<diagnostics::Finding> more) {
     for (diagnostics::Finding& f : more) found.push_back(std::move(f));
   };
-  add(diagnostics::inspect_inputs(data.train.inputs));
+  add(diagnostics::inspect_inputs(data.train.inputs()));
   if (data.classification)
     add(diagnostics::inspect_labels(data.train.targets, data.test.targets, config.data.classes,
                                     train_loader_options(config, data.train.size()).shuffle));

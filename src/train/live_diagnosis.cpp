@@ -33,7 +33,7 @@ LiveDiagnosis::LiveDiagnosis(const TrainConfig& config, const TrainData& data, n
   probe_->train = spread_rows(data.train, 500);
   probe_->test = spread_rows(data.test, 500);
   const std::int64_t rows = std::min<std::int64_t>(128, probe_->train.size());
-  probe_->activations = probe_->train.inputs.slice(0, rows);
+  probe_->activations = probe_->train.inputs().slice(0, rows);
   if (data.classification) probe_->labels = probe_->train.targets.slice(0, rows);
 }
 

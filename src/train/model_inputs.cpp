@@ -100,10 +100,10 @@ Tensor inputs_from_pixels(const TrainConfig& config, const std::optional<data::C
   // values as stored. rescale_pixels_ multiplies as load_idx_pair does, so the values are bit for bit
   // those of training.
   const bool data_files = !config.data.train.empty();
-  data::Dataset set{Tensor::empty(pixels.shape(), config.dtype), Tensor(), pixels, 1.0};
-  data::rescale_pixels_(set, data_files || how == "none" ? 1.0 : 1.0 / 255.0);
+  data::Dataset set;
+  set.set_pixels(pixels, data_files || how == "none" ? 1.0 : 1.0 / 255.0, config.dtype);
   if (how == "standardize") data::normalize_(set, *stats);
-  return set.inputs;
+  return set.inputs();
 }
 
 ModelInputs read_model_inputs(const TrainConfig& config, const std::optional<data::ChannelStats>& stats,

@@ -18,7 +18,7 @@ std::vector<double> pair_scores(nn::Module& model, const data::Dataset& pairs, n
   out.reserve(static_cast<std::size_t>(pairs.size()));
   for (std::int64_t start = 0; start < pairs.size(); start += kChunk) {
     const std::int64_t n = std::min(kChunk, pairs.size() - start);
-    const std::vector<double> s = nn::pair_score(model(pairs.inputs.view_narrowed(start, n)), score).to_vector();
+    const std::vector<double> s = nn::pair_score(model(pairs.input_rows(start, n)), score).to_vector();
     out.insert(out.end(), s.begin(), s.end());
   }
   return out;

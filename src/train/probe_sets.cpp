@@ -15,7 +15,10 @@ data::Dataset spread_rows(const data::Dataset& set, std::int64_t count) {
   std::vector<std::int64_t> rows(static_cast<std::size_t>(k));
   for (std::int64_t i = 0; i < k; ++i) rows[static_cast<std::size_t>(i)] = i * n / k;
   data::Dataset out;
-  out.inputs = kernels::index_select_rows(set.inputs, rows.data(), k);
+  // From the bytes when the set keeps them: its rows as numbers need not be made for a few.
+  out.set_inputs(set.pixels.defined()
+                     ? kernels::gather_rows_scaled(set.pixels, rows.data(), k, set.pixel_scale, set.input_dtype())
+                     : kernels::index_select_rows(set.inputs(), rows.data(), k));
   out.targets = kernels::index_select_rows(set.targets, rows.data(), k);
   return out;
 }
@@ -27,7 +30,7 @@ Measured measure(nn::Module& model, const LossFn& loss_fn, const data::Dataset& 
   model.eval();
   {
     NoGradGuard no_grad;
-    const Tensor out = model.forward(set.inputs);
+    const Tensor out = model.forward(set.inputs());
     m.loss = loss_fn(out, set.targets).item();
     if (classification) {
       const std::vector<double> predicted = kernels::argmax(out, 1, false).to_vector();

@@ -13,10 +13,9 @@ Tensor rows(const Tensor& t, std::int64_t start, std::int64_t count) {
 
 data::Dataset slice(const data::Dataset& d, std::int64_t start, std::int64_t count) {
   data::Dataset out;
-  out.inputs = rows(d.inputs, start, count);
   out.targets = rows(d.targets, start, count);
-  out.pixels = rows(d.pixels, start, count);
-  out.pixel_scale = d.pixel_scale;
+  if (d.pixels.defined()) out.set_pixels(rows(d.pixels, start, count), d.pixel_scale, d.input_dtype());
+  else out.set_inputs(rows(d.inputs(), start, count));
   return out;
 }
 

@@ -35,19 +35,19 @@ Tensor labels(std::vector<std::int64_t> v) {
 
 TEST(ArrayDataset, FeaturesAndImagesWithLabels) {
   const Dataset features = dataset_from_arrays(array_of(iota({3, 2})), array_of(labels({2, 0, 1})), "x", "y", {});
-  EXPECT_EQ(features.inputs.to_vector(), (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(features.inputs().to_vector(), (std::vector<double>{0, 1, 2, 3, 4, 5}));
   EXPECT_EQ(features.targets.dtype(), Dtype::Int64);
   EXPECT_EQ(features.targets.to_vector(), (std::vector<double>{2, 0, 1}));
   EXPECT_TRUE(features.image_shape.empty());
 
   const Dataset gray = dataset_from_arrays(array_of(iota({2, 3, 4}, Dtype::Float64)), array_of(labels({1, 1})), "x",
                                            "y", {.dtype = Dtype::Float64});
-  EXPECT_EQ(gray.inputs.shape(), (Shape{2, 12}));
+  EXPECT_EQ(gray.inputs().shape(), (Shape{2, 12}));
   EXPECT_EQ(gray.image_shape, (std::vector<std::int64_t>{1, 3, 4}));
   const Dataset color =
       dataset_from_arrays(array_of(iota({3, 2, 2, 2})), array_of(labels({0, 1, 2})), "x", "y", {.limit = 2});
-  EXPECT_EQ(color.inputs.shape(), (Shape{2, 8}));
-  EXPECT_EQ(color.inputs.to_vector()[15], 15);
+  EXPECT_EQ(color.inputs().shape(), (Shape{2, 8}));
+  EXPECT_EQ(color.inputs().to_vector()[15], 15);
   EXPECT_EQ(color.targets.to_vector(), (std::vector<double>{0, 1}));
   EXPECT_EQ(color.image_shape, (std::vector<std::int64_t>{2, 2, 2}));
 }

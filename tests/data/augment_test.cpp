@@ -126,15 +126,15 @@ TEST(Augment, TheSameSeedRepeatsTheTransforms) {
 
 TEST(Augment, TheDataLoaderTransformsBatchesNotTheDataSet) {
   Dataset d;
-  d.inputs = batch_of(4);
+  d.set_inputs(batch_of(4));
   d.targets = from_vector(std::vector<std::int64_t>{0, 1, 0, 1}, Shape{4});
   d.image_shape = kShape;
-  const V original = d.inputs.to_vector();
+  const V original = d.inputs().to_vector();
   DataLoader flips(d, {.batch_size = 4, .augment = {.hflip = 1}});
   Batch batch;
   ASSERT_TRUE(flips.next(batch));
   EXPECT_EQ(batch.inputs.to_vector(), hflip(batch_of(4).reshape({4, 1, 3, 3})).to_vector());
-  EXPECT_EQ(d.inputs.to_vector(), original);
+  EXPECT_EQ(d.inputs().to_vector(), original);
 
   // Seeded: two loaders of one seed draw the same transforms; a restored generator state repeats an epoch.
   const DataLoaderOptions options = {.batch_size = 2, .shuffle = true, .seed = 5, .augment = {.crop_padding = 1}};

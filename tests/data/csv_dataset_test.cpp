@@ -34,10 +34,10 @@ class CsvDataset : public ::testing::Test {
 
 TEST_F(CsvDataset, ReadsTheLabelColumnByItsDefaultName) {
   const Dataset d = load_csv_dataset(write("a,label,b\n0.5,1,2\n-3,0,4e-2\n"), {.classes = 2});
-  EXPECT_EQ(d.inputs.shape(), (Shape{2, 2}));
-  EXPECT_EQ(d.inputs.dtype(), Dtype::Float32);
+  EXPECT_EQ(d.inputs().shape(), (Shape{2, 2}));
+  EXPECT_EQ(d.inputs().dtype(), Dtype::Float32);
   // Each field is the float nearest its text, as np.float32("4e-2").
-  EXPECT_EQ(d.inputs.to_vector(), (std::vector<double>{0.5, 2, -3, static_cast<double>(4e-2f)}));
+  EXPECT_EQ(d.inputs().to_vector(), (std::vector<double>{0.5, 2, -3, static_cast<double>(4e-2f)}));
   EXPECT_EQ(d.targets.dtype(), Dtype::Int64);
   EXPECT_EQ(d.targets.to_vector(), (std::vector<double>{1, 0}));
   EXPECT_TRUE(d.image_shape.empty());
@@ -47,13 +47,13 @@ TEST_F(CsvDataset, ReadsTheLabelColumnByItsDefaultName) {
 TEST_F(CsvDataset, ReadsTheLabelColumnByNameOrIndex) {
   const std::string path = write("# made by hand\r\n\"y\",\"x, one\",x2\r\n\r\n3,1,2\r\n4.0,5,6\r\n");
   const Dataset by_name = load_csv_dataset(path, {.label_name = "y", .dtype = Dtype::Float64});
-  EXPECT_EQ(by_name.inputs.to_vector(), (std::vector<double>{1, 2, 5, 6}));
+  EXPECT_EQ(by_name.inputs().to_vector(), (std::vector<double>{1, 2, 5, 6}));
   EXPECT_EQ(by_name.targets.to_vector(), (std::vector<double>{3, 4}));
   const Dataset by_index = load_csv_dataset(path, {.label_index = 2});
-  EXPECT_EQ(by_index.inputs.to_vector(), (std::vector<double>{3, 1, 4, 5}));
+  EXPECT_EQ(by_index.inputs().to_vector(), (std::vector<double>{3, 1, 4, 5}));
   EXPECT_EQ(by_index.targets.to_vector(), (std::vector<double>{2, 6}));
   const Dataset no_header = load_csv_dataset(write("1,0.25\n0,0.75\n1,1\n"), {.label_index = 0, .limit = 2});
-  EXPECT_EQ(no_header.inputs.to_vector(), (std::vector<double>{0.25, 0.75}));
+  EXPECT_EQ(no_header.inputs().to_vector(), (std::vector<double>{0.25, 0.75}));
   EXPECT_EQ(no_header.targets.to_vector(), (std::vector<double>{1, 0}));
 }
 

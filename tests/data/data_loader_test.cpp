@@ -22,7 +22,7 @@ Dataset numbered(std::int64_t n) {
     y.push_back(i);
   }
   Dataset d;
-  d.inputs = from_vector(x, Shape{n, 2}, Dtype::Float64);
+  d.set_inputs(from_vector(x, Shape{n, 2}, Dtype::Float64));
   d.targets = from_vector(y, Shape{n});
   return d;
 }
@@ -191,9 +191,9 @@ TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
   for (std::int64_t i = 0; i < n * width; ++i)
     d.pixels.data<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 37) % 256);
   d.pixel_scale = 1.0 / 255.0;
-  d.inputs = Tensor::empty(Shape{n, width}, Dtype::Float32);
+  d.set_inputs(Tensor::empty(Shape{n, width}, Dtype::Float32));
   for (std::int64_t i = 0; i < n * width; ++i)
-    d.inputs.data<float>()[i] =
+    d.inputs().data<float>()[i] =
         static_cast<float>(d.pixels.data<std::uint8_t>()[i]) * static_cast<float>(d.pixel_scale);
   d.targets = from_vector(std::vector<std::int64_t>(labels), Shape{n});
   for (std::int64_t i = 0; i < n; ++i) d.targets.data<std::int64_t>()[i] = i;
@@ -204,7 +204,7 @@ TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
     ASSERT_EQ(b.inputs.dtype(), Dtype::Float32);
     for (std::int64_t r = 0; r < b.inputs.size(0); ++r, ++rows) {
       const std::int64_t i = b.targets.data<std::int64_t>()[r];
-      for (std::int64_t j = 0; j < width; ++j) EXPECT_EQ(b.inputs.at(r * width + j), d.inputs.at(i * width + j));
+      for (std::int64_t j = 0; j < width; ++j) EXPECT_EQ(b.inputs.at(r * width + j), d.inputs().at(i * width + j));
     }
   }
   EXPECT_EQ(rows, n);

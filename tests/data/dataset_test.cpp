@@ -7,6 +7,7 @@
 #include <set>
 
 #include "data/idx_files.hpp"
+#include "descent/data/data_loader.hpp"
 #include "descent/error.hpp"
 
 namespace descent::data {
@@ -37,20 +38,48 @@ TEST(IdxPairTest, LoadsScaledPixelsAndLabels) {
   for (const Dtype dtype : {Dtype::Float32, Dtype::Float64}) {
     const Dataset d = load_idx_pair(dir.file("images.idx"), dir.file("labels.idx.gz"), 3, dtype);
     EXPECT_EQ(d.size(), 3);
-    EXPECT_EQ(d.inputs.shape(), (Shape{3, 4}));
-    EXPECT_EQ(d.inputs.dtype(), dtype);
+    EXPECT_EQ(d.inputs().shape(), (Shape{3, 4}));
+    EXPECT_EQ(d.inputs().dtype(), dtype);
     EXPECT_EQ(d.targets.dtype(), Dtype::Int64);
-    const std::vector<double> x = d.inputs.to_vector();
+    const std::vector<double> x = d.inputs().to_vector();
     for (std::size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(x[i], kPixels[i] / 255.0, 1e-7) << "pixel " << i;
     EXPECT_EQ(d.targets.to_vector(), (std::vector<double>{2, 0, 1}));
   }
+}
+
+// The float rows of a set read from bytes are made only when asked for whole, and are then the rows
+// the loader's batches and input_rows give, bit for bit; copies of the set share them.
+TEST(IdxPairTest, RowsAsNumbersMadeOnDemandBitForBit) {
+  TempDir dir;
+  write_pair(dir);
+  for (const Dtype dtype : {Dtype::Float32, Dtype::Float64}) {
+    const Dataset d = load_idx_pair(dir.file("images.idx"), dir.file("labels.idx.gz"), 3, dtype);
+    EXPECT_EQ(d.input_shape(), (Shape{3, 4}));
+    EXPECT_EQ(d.input_dtype(), dtype);
+    const std::vector<double> middle = d.input_rows(1, 2).to_vector();
+    DataLoader loader(d, {.batch_size = 3});
+    Batch batch;
+    ASSERT_TRUE(loader.next(batch));
+    EXPECT_FALSE(d.inputs_made());  // neither input_rows nor the loader made them
+    const Dataset copy = d;
+    EXPECT_EQ(d.inputs().to_vector(), batch.inputs.to_vector());
+    EXPECT_TRUE(copy.inputs_made());  // made once, for both
+    EXPECT_EQ(copy.inputs().raw_data(), d.inputs().raw_data());
+    EXPECT_EQ(d.input_rows(1, 2).to_vector(), middle);
+    for (std::size_t i = 0; i < 4; ++i)  // byte * (1 / 255), each rounded in the dtype, as load_idx_pair did
+      EXPECT_EQ(middle[4 + i], dtype == Dtype::Float32 ? static_cast<double>(static_cast<float>(kPixels[8 + i]) *
+                                                                             static_cast<float>(1.0 / 255))
+                                                       : kPixels[8 + i] * (1.0 / 255));
+  }
+  const Dataset d = load_idx_pair(dir.file("images.idx"), dir.file("labels.idx.gz"), 3, Dtype::Float32);
+  EXPECT_THROW(d.input_rows(2, 2), ValueError);
 }
 
 TEST(IdxPairTest, LimitKeepsTheFirstExamples) {
   TempDir dir;
   write_pair(dir);
   const Dataset two = load_idx_pair(dir.file("images.idx"), dir.file("labels.idx.gz"), 3, Dtype::Float32, 2);
-  EXPECT_EQ(two.inputs.shape(), (Shape{2, 4}));
+  EXPECT_EQ(two.inputs().shape(), (Shape{2, 4}));
   EXPECT_EQ(two.targets.to_vector(), (std::vector<double>{2, 0}));
   const Dataset all = load_idx_pair(dir.file("images.idx"), dir.file("labels.idx.gz"), 3, Dtype::Float32, 100);
   EXPECT_EQ(all.size(), 3);
@@ -103,7 +132,7 @@ TEST(MnistTest, AcceptsCompressedAndRawNames) {
   testing::write_gz(dir.file("t10k-labels-idx1-ubyte.gz"), idx_bytes({1}, {9}));
   EXPECT_TRUE(has_idx_files(dir.path()));
   const Dataset test = load_mnist(dir.path(), false, 10, Dtype::Float64);
-  EXPECT_EQ(test.inputs.shape(), (Shape{1, 4}));
+  EXPECT_EQ(test.inputs().shape(), (Shape{1, 4}));
   EXPECT_EQ(test.targets.item(), 9);
 }
 
@@ -124,9 +153,9 @@ TEST(MnistTest, LoadsDebianFashionMnist) {
   for (const bool train : {true, false}) {
     const Dataset d = load_mnist(dir, train, 10, Dtype::Float32);
     ASSERT_EQ(d.size(), train ? 60000 : 10000);
-    EXPECT_EQ(d.inputs.shape(), (Shape{d.size(), 784}));
-    const float* x = d.inputs.data<float>();
-    const auto [lo, hi] = std::minmax_element(x, x + d.inputs.numel());
+    EXPECT_EQ(d.inputs().shape(), (Shape{d.size(), 784}));
+    const float* x = d.inputs().data<float>();
+    const auto [lo, hi] = std::minmax_element(x, x + d.inputs().numel());
     EXPECT_EQ(*lo, 0.0f);
     EXPECT_LE(*hi, 1.0f);
     EXPECT_GT(*hi, 0.9f);

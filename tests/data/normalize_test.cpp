@@ -44,7 +44,7 @@ TEST(ChannelStats, ChannelsMustDivideTheFeatures) {
 Dataset random_set(std::int64_t n, std::uint64_t seed, double mean) {
   Generator gen(seed);
   Dataset d;
-  d.inputs = uniform(Shape{n, 3 * 16}, mean - 1, mean + 3, Dtype::Float32, &gen);
+  d.set_inputs(uniform(Shape{n, 3 * 16}, mean - 1, mean + 3, Dtype::Float32, &gen));
   d.targets = zeros(Shape{n}, Dtype::Int64);
   return d;
 }
@@ -53,27 +53,29 @@ Dataset random_set(std::int64_t n, std::uint64_t seed, double mean) {
 // set gets the same affine map (x - mean_train) / std_train, not its own statistics.
 TEST(Normalize, TrainingStatisticsForBothSets) {
   Dataset train = random_set(200, 1, 0.5), test = random_set(50, 2, 2.0);
-  const Tensor test_before = test.inputs.clone();
-  const ChannelStats stats = channel_stats(train.inputs, 3);
+  const Tensor test_before = test.inputs().clone();
+  const ChannelStats stats = channel_stats(train.inputs(), 3);
   normalize_(train, stats);
   normalize_(test, stats);
-  const ChannelStats after = channel_stats(train.inputs, 3);
+  const ChannelStats after = channel_stats(train.inputs(), 3);
   for (int c = 0; c < 3; ++c) {
     EXPECT_NEAR(after.mean[c], 0.0, 1e-6) << c;
     EXPECT_NEAR(after.std[c], 1.0, 1e-6) << c;
   }
-  const std::vector<double> before = test_before.to_vector(), now = test.inputs.to_vector();
+  const std::vector<double> before = test_before.to_vector(), now = test.inputs().to_vector();
   for (std::size_t i = 0; i < now.size(); ++i) {
     const std::size_t c = (i % 48) / 16;
     EXPECT_NEAR(now[i], (before[i] - stats.mean[c]) / stats.std[c], 1e-5) << i;
   }
-  EXPECT_GT(channel_stats(test.inputs, 3).mean[0], 0.5);  // the test set's own mean is not removed
+  EXPECT_GT(channel_stats(test.inputs(), 3).mean[0], 0.5);  // the test set's own mean is not removed
 }
 
 TEST(Normalize, DropsTheBytesAndTheLoaderGathersTheNewInputs) {
-  Dataset d{from_vector(std::vector<double>{0, 1, 2, 3}, Shape{2, 2}, Dtype::Float32),
-            from_vector(std::vector<std::int64_t>{0, 1}, Shape{2}), Tensor::empty(Shape{2, 2}, Dtype::UInt8),
-            1.0 / 255};
+  Dataset d;
+  d.targets = from_vector(std::vector<std::int64_t>{0, 1}, Shape{2});
+  Tensor bytes = Tensor::empty(Shape{2, 2}, Dtype::UInt8);
+  for (std::uint8_t k = 0; k < 4; ++k) bytes.data<std::uint8_t>()[k] = k;
+  d.set_pixels(bytes, 1.0, Dtype::Float32);  // the rows 0, 1, 2, 3
   normalize_(d, {{1.5}, {0.5}});
   EXPECT_FALSE(d.pixels.defined());
   EXPECT_EQ(d.pixel_scale, 1.0);
@@ -94,14 +96,15 @@ TEST(Normalize, RefusesAZeroStd) {
 }
 
 TEST(RescalePixels, TheBytesAsNumbers) {
-  Dataset d{Tensor::empty(Shape{1, 3}, Dtype::Float32), zeros(Shape{1}, Dtype::Int64),
-            Tensor::empty(Shape{1, 3}, Dtype::UInt8), 1.0 / 255};
+  Dataset d;
+  d.targets = zeros(Shape{1}, Dtype::Int64);
+  d.set_pixels(Tensor::empty(Shape{1, 3}, Dtype::UInt8), 1.0 / 255, Dtype::Float32);
   std::uint8_t* p = d.pixels.data<std::uint8_t>();
   p[0] = 0;
   p[1] = 17;
   p[2] = 255;
   rescale_pixels_(d, 1.0);
-  EXPECT_EQ(d.inputs.to_vector(), (std::vector<double>{0, 17, 255}));
+  EXPECT_EQ(d.inputs().to_vector(), (std::vector<double>{0, 17, 255}));
   EXPECT_EQ(d.pixel_scale, 1.0);
   EXPECT_TRUE(d.pixels.defined());
   Dataset no_bytes = random_set(2, 1, 0.0);

@@ -56,7 +56,7 @@ TEST(Npz, SavedArchivesReadBack) {
   EXPECT_EQ(npy_to_tensor(arrays.at("x"), Shape{2, 3}, Dtype::Float32).to_vector(), x.to_vector());
   EXPECT_EQ(npy_to_tensor(arrays.at("y"), Shape{2}, Dtype::Int64).to_vector(), y.to_vector());
   const Dataset d = load_npz_dataset(dir.file("d.npz"), {.classes = 5});
-  EXPECT_EQ(d.inputs.to_vector(), x.to_vector());
+  EXPECT_EQ(d.inputs().to_vector(), x.to_vector());
   EXPECT_EQ(d.targets.to_vector(), y.to_vector());
 }
 
@@ -64,8 +64,8 @@ TEST(Npz, ReadsNumpysCompressedArchives) {
   TempDir dir;
   write_raw(dir.file("c.npz"), kCompressedNpz);
   const Dataset d = load_npz_dataset(dir.file("c.npz"), {.dtype = Dtype::Float64});
-  EXPECT_EQ(d.inputs.shape(), (Shape{3, 4}));
-  EXPECT_EQ(d.inputs.to_vector(), (std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
+  EXPECT_EQ(d.inputs().shape(), (Shape{3, 4}));
+  EXPECT_EQ(d.inputs().to_vector(), (std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
   EXPECT_EQ(d.image_shape, (std::vector<std::int64_t>{1, 2, 2}));
   EXPECT_EQ(d.targets.dtype(), Dtype::Float64);  // float targets (N, 1) for regression
   EXPECT_EQ(d.targets.shape(), (Shape{3, 1}));

@@ -19,20 +19,23 @@ Dataset labelled() {
     y.push_back(i % 3);
     for (int k = 0; k < 3; ++k) pixels.data<std::uint8_t>()[i * 3 + k] = static_cast<std::uint8_t>(k == 0 ? i : 2 * k);
   }
-  Dataset d{from_vector(x, {30, 3}, Dtype::Float64), from_vector(y, {30}), pixels, 0.5};
+  Dataset d;
+  d.targets = from_vector(y, {30});
+  d.set_pixels(pixels, 0.5, Dtype::Float64);
+  d.set_inputs(from_vector(x, {30, 3}, Dtype::Float64));  // pixels * 0.5, kept when the pixels are dropped
   return d;
 }
 
 TEST(Pairs, BalancedSeededAndTrueToTheLabels) {
   const Dataset source = labelled();
   const Dataset pairs = make_pairs(source, {.count = 200, .seed = 7});
-  ASSERT_EQ(pairs.inputs.shape(), (Shape{200, 6}));
+  ASSERT_EQ(pairs.inputs().shape(), (Shape{200, 6}));
   ASSERT_EQ(pairs.pixels.shape(), (Shape{200, 6}));
   EXPECT_EQ(pairs.pixels.dtype(), Dtype::UInt8);
   EXPECT_EQ(pairs.pixel_scale, 0.5);
   ASSERT_EQ(pairs.targets.shape(), (Shape{200}));
   EXPECT_EQ(pairs.targets.dtype(), Dtype::Float64);
-  const std::vector<double> x = pairs.inputs.to_vector(), t = pairs.targets.to_vector(), p = pairs.pixels.to_vector();
+  const std::vector<double> x = pairs.inputs().to_vector(), t = pairs.targets.to_vector(), p = pairs.pixels.to_vector();
   int similar = 0;
   for (std::int64_t i = 0; i < 200; ++i) {
     const auto a = static_cast<std::int64_t>(x[i * 6] * 2), b = static_cast<std::int64_t>(x[i * 6 + 3] * 2);
@@ -49,8 +52,8 @@ TEST(Pairs, BalancedSeededAndTrueToTheLabels) {
     }
   }
   EXPECT_EQ(similar, 100);
-  EXPECT_EQ(make_pairs(source, {.count = 200, .seed = 7}).inputs.to_vector(), x);
-  EXPECT_NE(make_pairs(source, {.count = 200, .seed = 8}).inputs.to_vector(), x);
+  EXPECT_EQ(make_pairs(source, {.count = 200, .seed = 7}).inputs().to_vector(), x);
+  EXPECT_NE(make_pairs(source, {.count = 200, .seed = 8}).inputs().to_vector(), x);
 }
 
 TEST(Pairs, ContrastiveLabelsAndNoPixels) {

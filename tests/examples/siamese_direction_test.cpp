@@ -88,7 +88,7 @@ void check_directions(const Case& c) {
 
   int stepped = 0, toward = 0;
   for (std::int64_t i = 0; i < pairs.size() && stepped < 200; ++i) {
-    const Tensor x = pairs.inputs.view_narrowed(i, 1), y = pairs.targets.view_narrowed(i, 1);
+    const Tensor x = pairs.inputs().view_narrowed(i, 1), y = pairs.targets.view_narrowed(i, 1);
     sgd.zero_grad();
     const Tensor loss = c.loss(model(x), y);
     if (loss.item() <= 0) continue;  // a pair already past its margin: no gradient, no direction
@@ -114,7 +114,7 @@ void check_directions(const Case& c) {
   EXPECT_GE(share, 0.97) << c.name;
 
   // One step on a batch of 128 pairs lowers that batch's loss.
-  const Tensor x = pairs.inputs.view_narrowed(0, 128), y = pairs.targets.view_narrowed(0, 128);
+  const Tensor x = pairs.inputs().view_narrowed(0, 128), y = pairs.targets.view_narrowed(0, 128);
   sgd.zero_grad();
   const Tensor loss = c.loss(model(x), y);
   loss.backward();

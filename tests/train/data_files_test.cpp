@@ -45,12 +45,12 @@ TEST_F(DataFiles, CsvSetsNeedNoDataDirectory) {
   EXPECT_FALSE(needs_data_dir(c));
   const TrainData d = load_data(c, "");
   EXPECT_TRUE(d.classification);
-  EXPECT_EQ(d.train.inputs.to_vector(), (std::vector<double>{0.5, 1, 2, 3}));  // as stored: no / 255
+  EXPECT_EQ(d.train.inputs().to_vector(), (std::vector<double>{0.5, 1, 2, 3}));  // as stored: no / 255
   EXPECT_EQ(d.train.targets.to_vector(), (std::vector<double>{1, 0}));
-  EXPECT_EQ(d.test.inputs.to_vector(), (std::vector<double>{6, 7}));
+  EXPECT_EQ(d.test.inputs().to_vector(), (std::vector<double>{6, 7}));
   const TrainData none =
       load_data(config(kFilesMlp + "train = \"train.csv\"\ntest = \"test.csv\"\nnormalize = \"none\"\n"), "");
-  EXPECT_EQ(none.train.inputs.to_vector(), (std::vector<double>{0.5, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(none.train.inputs().to_vector(), (std::vector<double>{0.5, 1, 2, 3, 4, 5}));
   // classes bounds the labels as for the IDX files.
   std::ofstream(dir_.file("three.csv")) << "a,b,label\n1,2,2\n";
   expect_contains(error_message<IoError>(

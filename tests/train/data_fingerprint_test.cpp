@@ -21,7 +21,7 @@ data::Dataset examples(std::int64_t n, int salt = 0, Dtype dtype = Dtype::Float3
     y.push_back(static_cast<double>(e % 3));
   }
   data::Dataset set;
-  set.inputs = from_vector(x, Shape{n, 4}, dtype);
+  set.set_inputs(from_vector(x, Shape{n, 4}, dtype));
   set.targets = from_vector(y, Shape{n}, Dtype::Int64);
   return set;
 }
@@ -57,7 +57,7 @@ TEST(DataFingerprint, RawBytesAreHashedAsStoredWhateverTheScale) {
   const std::vector<double> bytes = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110};
   unit.pixels = raw.pixels = from_vector(bytes, Shape{3, 4}, Dtype::UInt8);
   unit.pixel_scale = 1.0 / 255;
-  raw.inputs = from_vector(bytes, Shape{3, 4}, Dtype::Float32);
+  raw.set_inputs(from_vector(bytes, Shape{3, 4}, Dtype::Float32));
   EXPECT_EQ(fingerprint_data(unit, unit, "idx", "").hash, fingerprint_data(raw, raw, "idx", "").hash);
 }
 

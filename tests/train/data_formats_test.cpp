@@ -63,7 +63,7 @@ void write_csv(const std::string& path, const data::Dataset& d) {
   out << "label";
   for (int j = 0; j < 784; ++j) out << ",p" << j;
   out << "\n";
-  const float* x = d.inputs.data<float>();
+  const float* x = d.inputs().data<float>();
   char text[32];
   for (std::int64_t i = 0; i < d.size(); ++i) {
     out << d.targets.data<std::int64_t>()[i];
@@ -99,14 +99,14 @@ TEST(DataFormats, CsvNpyAndNpzTrainNielsenAsTheIdxFilesOfTheSameData) {
   write_idx((idx / "t10k-images-idx3-ubyte").string(), (idx / "t10k-labels-idx1-ubyte").string(), test);
   write_csv(dir.file("train.csv"), train);
   write_csv(dir.file("test.csv"), test);
-  data::save_npy(dir.file("x_train.npy"), train.inputs);
+  data::save_npy(dir.file("x_train.npy"), train.inputs());
   data::save_npy(dir.file("y_train.npy"), train.targets);
-  data::save_npy(dir.file("x_test.npy"), test.inputs);
+  data::save_npy(dir.file("x_test.npy"), test.inputs());
   data::save_npy(dir.file("y_test.npy"), test.targets);
   // The .npz holds images (N, 1, 28, 28), flattened on reading.
   data::save_npz(dir.file("train.npz"),
-                 {{"x", train.inputs.reshape({kFormatsTrain, 1, 28, 28})}, {"y", train.targets}});
-  data::save_npz(dir.file("test.npz"), {{"x", test.inputs.reshape({kFormatsTest, 1, 28, 28})}, {"y", test.targets}});
+                 {{"x", train.inputs().reshape({kFormatsTrain, 1, 28, 28})}, {"y", train.targets}});
+  data::save_npz(dir.file("test.npz"), {{"x", test.inputs().reshape({kFormatsTest, 1, 28, 28})}, {"y", test.targets}});
 
   write_config(dir.file("idx.toml"), "");
   // Relative paths: from the config file's directory.
@@ -120,8 +120,8 @@ TEST(DataFormats, CsvNpyAndNpzTrainNielsenAsTheIdxFilesOfTheSameData) {
   const TrainData from_idx = load_data(parse_config(dir.file("idx.toml")), idx.string());
   for (const char* format : {"csv", "npy", "npz"}) {
     const TrainData d = load_data(parse_config(dir.file(std::string(format) + ".toml")), "");
-    EXPECT_EQ(d.train.inputs.to_vector(), from_idx.train.inputs.to_vector()) << format;
-    EXPECT_EQ(d.test.inputs.to_vector(), from_idx.test.inputs.to_vector()) << format;
+    EXPECT_EQ(d.train.inputs().to_vector(), from_idx.train.inputs().to_vector()) << format;
+    EXPECT_EQ(d.test.inputs().to_vector(), from_idx.test.inputs().to_vector()) << format;
     EXPECT_EQ(d.train.targets.to_vector(), from_idx.train.targets.to_vector()) << format;
     EXPECT_EQ(d.test.targets.to_vector(), from_idx.test.targets.to_vector()) << format;
   }

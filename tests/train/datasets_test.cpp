@@ -80,23 +80,23 @@ TEST_F(LoadData, UnitIsPixelsOver255AndNoneTheBytes) {
   const TrainData unit = load(kDatasetsMlp, "normalize = \"unit\"\n");
   const TrainData plain = load(kDatasetsMlp, "");
   const TrainData none = load(kDatasetsMlp, "normalize = \"none\"\n");
-  const std::vector<double> u = unit.train.inputs.to_vector(), p = plain.train.inputs.to_vector(),
-                            n = none.train.inputs.to_vector();
+  const std::vector<double> u = unit.train.inputs().to_vector(), p = plain.train.inputs().to_vector(),
+                            n = none.train.inputs().to_vector();
   for (std::size_t i = 0; i < train.size(); ++i) {
     EXPECT_FLOAT_EQ(u[i], train[i] / 255.0f) << i;
     EXPECT_EQ(p[i], u[i]) << i;
     EXPECT_EQ(n[i], train[i]) << i;
   }
-  EXPECT_EQ(none.test.inputs.to_vector()[3], dataset_pixels(kDatasetsTest, 1)[3]);
+  EXPECT_EQ(none.test.inputs().to_vector()[3], dataset_pixels(kDatasetsTest, 1)[3]);
 }
 
 TEST_F(LoadData, StandardizeUsesTheTrainingStatisticsForBothSets) {
   const TrainData d = load(kDatasetsMlp, "normalize = \"standardize\"\n");
-  expect_standardized(d.train.inputs, dataset_pixels(kDatasetsTrain, 0), kDatasetsTrain, 1);
-  expect_standardized(d.test.inputs, dataset_pixels(kDatasetsTest, 1), kDatasetsTrain, 1);
+  expect_standardized(d.train.inputs(), dataset_pixels(kDatasetsTrain, 0), kDatasetsTrain, 1);
+  expect_standardized(d.test.inputs(), dataset_pixels(kDatasetsTest, 1), kDatasetsTrain, 1);
   // over the training set: mean 0, std 1
   double sum = 0, squares = 0;
-  for (double x : d.train.inputs.to_vector()) {
+  for (double x : d.train.inputs().to_vector()) {
     sum += x;
     squares += x * x;
   }
@@ -106,14 +106,14 @@ TEST_F(LoadData, StandardizeUsesTheTrainingStatisticsForBothSets) {
 
 TEST_F(LoadData, StandardizeAfterTrainLimitAndPerChannel) {
   const TrainData limited = load(kDatasetsMlp, "normalize = \"standardize\"\ntrain_limit = 4\n");
-  expect_standardized(limited.test.inputs, dataset_pixels(kDatasetsTest, 1), 4, 1);
+  expect_standardized(limited.test.inputs(), dataset_pixels(kDatasetsTest, 1), 4, 1);
   // input_shape [2, 2, 2]: two channels of four pixels each
   const std::string layered =
       "[model]\ninput_shape = [2, 2, 2]\n[[model.layer]]\ntype = \"flatten\"\n[[model.layer]]\ntype = \"linear\"\n"
       "out_features = 2\n";
   const TrainData two = load(layered, "normalize = \"standardize\"\n");
-  expect_standardized(two.train.inputs, dataset_pixels(kDatasetsTrain, 0), kDatasetsTrain, 2);
-  expect_standardized(two.test.inputs, dataset_pixels(kDatasetsTest, 1), kDatasetsTrain, 2);
+  expect_standardized(two.train.inputs(), dataset_pixels(kDatasetsTrain, 0), kDatasetsTrain, 2);
+  expect_standardized(two.test.inputs(), dataset_pixels(kDatasetsTest, 1), kDatasetsTrain, 2);
 }
 
 // A pair's two halves are standardized training images.
@@ -122,7 +122,7 @@ TEST_F(LoadData, SiamesePairsAreBuiltFromTheNormalizedImages) {
                            "normalize = \"standardize\"\ntrain_pairs = 5\ntest_pairs = 3\n");
   ASSERT_TRUE(d.pairs);
   const TrainData images = load(kDatasetsMlp, "normalize = \"standardize\"\n");
-  const std::vector<double> rows = images.train.inputs.to_vector(), pairs = d.train.inputs.to_vector();
+  const std::vector<double> rows = images.train.inputs().to_vector(), pairs = d.train.inputs().to_vector();
   ASSERT_EQ(pairs.size(), 5u * 2 * kDatasetsPixels);
   for (std::size_t half = 0; half < 10; ++half) {
     bool found = false;

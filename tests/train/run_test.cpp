@@ -89,7 +89,7 @@ std::vector<double> full_batch_losses(const TrainConfig& config, const TempDir& 
   std::vector<double> losses;
   for (std::int64_t e = 0; e < config.epochs; ++e) {
     opt->zero_grad();
-    const Tensor loss = loss_fn(model->forward(set.inputs), set.targets);
+    const Tensor loss = loss_fn(model->forward(set.inputs()), set.targets);
     loss.backward();
     if (clip_norm > 0) nn::utils::clip_grad_norm_(model->parameters(), clip_norm);
     opt->step();

@@ -120,8 +120,8 @@ TEST(SiameseRun, ReportsPairAccuracyWithTheTrainingThreshold) {
     const TrainConfig config = parse_config_string(text, "s.toml");
     const TrainData d = load_data(config, dir.path());
     EXPECT_TRUE(d.pairs);
-    EXPECT_EQ(d.train.inputs.shape(), (Shape{40, 8}));
-    EXPECT_EQ(d.test.inputs.shape(), (Shape{20, 8}));
+    EXPECT_EQ(d.train.inputs().shape(), (Shape{40, 8}));
+    EXPECT_EQ(d.test.inputs().shape(), (Shape{20, 8}));
     EXPECT_TRUE(d.train.pixels.defined());
     std::ostringstream out;
     RunOptions options;

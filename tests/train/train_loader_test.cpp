@@ -22,7 +22,7 @@ std::vector<std::int64_t> drawn(const std::string& text, std::int64_t n, int epo
   std::vector<std::int64_t> rows(static_cast<std::size_t>(n));
   std::iota(rows.begin(), rows.end(), std::int64_t{0});
   data::Dataset set;
-  set.inputs = zeros(Shape{n, 3});
+  set.set_inputs(zeros(Shape{n, 3}));
   set.targets = from_vector(rows, Shape{n});
   data::DataLoader loader(set, train_loader_options(config, n));
   std::vector<std::int64_t> out;

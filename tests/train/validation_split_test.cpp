@@ -60,7 +60,7 @@ TEST_F(ValidationSplit, AfterTrainLimitOrTheLastN) {
   EXPECT_EQ(labels(limited.validation), (V{3, 4}));
   // The validation images are the file's, pixels / 255.
   const Bytes bytes = split_pixels(kSplitTrain, 0);
-  const std::vector<double> v = limited.validation.inputs.to_vector();
+  const std::vector<double> v = limited.validation.inputs().to_vector();
   ASSERT_EQ(v.size(), 2u * kSplitPixels);
   for (std::size_t i = 0; i < v.size(); ++i) EXPECT_FLOAT_EQ(v[i], bytes[3 * kSplitPixels + i] / 255.0f) << i;
   // No limit: the last N.
@@ -71,7 +71,7 @@ TEST_F(ValidationSplit, AfterTrainLimitOrTheLastN) {
   // None by default.
   EXPECT_EQ(load("").validation.size(), 0);
   // normalize = "none": the validation bytes as numbers too.
-  EXPECT_EQ(load("validation = 1\nnormalize = \"none\"\n").validation.inputs.to_vector()[0], bytes[5 * kSplitPixels]);
+  EXPECT_EQ(load("validation = 1\nnormalize = \"none\"\n").validation.inputs().to_vector()[0], bytes[5 * kSplitPixels]);
 }
 
 TEST_F(ValidationSplit, StandardizeUsesTheTrainingPartAlone) {
@@ -86,7 +86,7 @@ TEST_F(ValidationSplit, StandardizeUsesTheTrainingPartAlone) {
   ASSERT_TRUE(d.input_stats);
   EXPECT_NEAR(d.input_stats->mean[0], mean, 1e-6);  // from float32 inputs
   EXPECT_NEAR(d.input_stats->std[0], std, 1e-6);
-  const std::vector<double> v = d.validation.inputs.to_vector(), t = d.train.inputs.to_vector();
+  const std::vector<double> v = d.validation.inputs().to_vector(), t = d.train.inputs().to_vector();
   for (std::size_t i = 0; i < v.size(); ++i)
     EXPECT_NEAR(v[i], (bytes[4 * kSplitPixels + i] / 255.0 - mean) / std, 1e-5) << i;
   for (std::size_t i = 0; i < t.size(); ++i) EXPECT_NEAR(t[i], (bytes[i] / 255.0 - mean) / std, 1e-5) << i;
@@ -98,9 +98,9 @@ TEST_F(ValidationSplit, InlineRowsHoldOutTheLast) {
                                                     "validation = 1\n",
                                                     "cfg.toml"),
                                 "");
-  EXPECT_EQ(d.train.inputs.to_vector(), (std::vector<double>{1, 2}));
+  EXPECT_EQ(d.train.inputs().to_vector(), (std::vector<double>{1, 2}));
   EXPECT_EQ(d.test.targets.to_vector(), (std::vector<double>{10, 20}));  // the test set is the training rows
-  EXPECT_EQ(d.validation.inputs.to_vector(), (std::vector<double>{3}));
+  EXPECT_EQ(d.validation.inputs().to_vector(), (std::vector<double>{3}));
   EXPECT_EQ(d.validation.targets.to_vector(), (std::vector<double>{30}));
 }
 

@@ -4,7 +4,7 @@
 // -1, are CosineEmbeddingLoss's targets; {.similar = 1, .dissimilar = 0} are ContrastiveLoss's labels.
 //
 //   data::Dataset pairs = data::make_pairs(mnist_train, {.count = 20000, .seed = 1});
-//   // pairs.inputs (20000, 2 * 784): the two examples side by side; pairs.targets (20000) float
+//   // pairs.inputs() (20000, 2 * 784): the two examples side by side; pairs.targets (20000) float
 #include <cstdint>
 
 #include "descent/data/dataset.hpp"
