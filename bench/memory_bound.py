@@ -7,8 +7,8 @@
     memory_bound.py CONFIG DATA_DIR [--descent build/descent]   prints one JSON object (bytes)
 
 - data set: the training and test IDX files as load_idx_pair keeps them (src/data/dataset.cpp): the
-  images as bytes (Dataset::pixels, which the loader gathers batches from) and as rows of the config's
-  dtype (Dataset::inputs), and the labels as int64;
+  images as bytes (Dataset::pixels, which the loader gathers batches from and the evaluation converts a
+  chunk at a time), and the labels as int64;
 - parameters, and one batch of activations and gradients: `descent summary CONFIG --batch B` (each leaf
   layer's output and its gradient, as torchinfo counts a forward/backward pass), B the config's batch;
 - optimizer state: one buffer the size of the parameters for each the optimizer keeps (docs/optimizers.md).
@@ -22,9 +22,6 @@ import struct
 import subprocess
 import sys
 import tomllib
-
-ITEMSIZE = {"float32": 4, "float64": 8}
-
 
 def idx_images(path):
     """(count, rows, cols) from an IDX image file's header, compressed or not."""
@@ -84,11 +81,10 @@ def main():
         config = tomllib.load(f)
     train = config.get("train", {})
     batch = int(train.get("batch_size", 1))
-    item = ITEMSIZE[train.get("dtype", "float32")]
     data = 0
     for split in ("train", "t10k"):
         n, rows, cols = idx_images(find(a.data_dir, f"{split}-images-idx3-ubyte"))
-        data += n * rows * cols * (1 + item) + n * 8
+        data += n * rows * cols + n * 8
     params, activations = summary_bytes(a.descent, a.config, batch)
     state = state_buffers(config.get("optim", {})) * params
     terms = data + params + state + activations

@@ -138,7 +138,7 @@ def readme_block(directory, a):
         out += ["", "Peak resident memory (`/usr/bin/time`'s maximum RSS, MiB above; MB = 10^6 bytes below) is held to "
                 "1.2 × (the data set as stored in memory + parameters + optimizer state + one batch of activations "
                 "and gradients) + 60 MB (`bench/memory_bound.py`: the data set as descent keeps it, the training "
-                "and test images as bytes and as float rows, and the labels):", ""]
+                "and test images as bytes and the labels as int64):", ""]
         for w, b in bounds:
             med = workload_medians(read_tsv(os.path.join(directory, f"{w}.tsv")))
             peak = max(sides["descent"][1] * 1024 * 1024 / 1e6 for sides in med.values())

@@ -20,8 +20,6 @@
 namespace descent::train {
 namespace {
 
-constexpr std::int64_t kChunk = 1000;
-
 const char* task_name(TaskKind task) {
   switch (task) {
     case TaskKind::Classification: return "classification";
@@ -35,8 +33,8 @@ const char* task_name(TaskKind task) {
 double mean_loss(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn) {
   NoGradGuard no_grad;
   double sum = 0;
-  for (std::int64_t start = 0; start < set.size(); start += kChunk) {
-    const std::int64_t n = std::min(kChunk, set.size() - start);
+  for (std::int64_t start = 0; start < set.size(); start += kEvaluationChunk) {
+    const std::int64_t n = std::min(kEvaluationChunk, set.size() - start);
     sum +=
         loss_fn(model(set.input_rows(start, n)), set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
   }

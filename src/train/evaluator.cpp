@@ -11,8 +11,6 @@
 namespace descent::train {
 namespace {
 
-constexpr std::int64_t kClassifyChunk = 1000;
-
 // Rows [begin, end) of `set`: the loss summed over the chunks (each chunk's mean times its rows) and
 // the right answers.
 Classified classify_rows(nn::Module& model, const data::Dataset& set, const LossFn& loss_fn, std::int64_t begin,
@@ -20,8 +18,8 @@ Classified classify_rows(nn::Module& model, const data::Dataset& set, const Loss
   NoGradGuard no_grad;
   Classified c;
   const std::int64_t* labels = set.targets.data<std::int64_t>();
-  for (std::int64_t start = begin; start < end; start += kClassifyChunk) {
-    const std::int64_t n = std::min(kClassifyChunk, end - start);
+  for (std::int64_t start = begin; start < end; start += kEvaluationChunk) {
+    const std::int64_t n = std::min(kEvaluationChunk, end - start);
     const Tensor output = model(set.input_rows(start, n));
     c.loss += loss_fn(output, set.targets.view_narrowed(start, n)).item() * static_cast<double>(n);
     const Tensor predicted = kernels::argmax(output, 1, false);
@@ -58,7 +56,7 @@ class ClassificationEvaluator : public Evaluator {
   // them) and the sums all-reduced.
   Classified classify_shared(nn::Module& model, const data::Dataset& set) {
     if (comm_.size() == 1) return classify(model, set, loss_fn_);
-    const RowRange rows = evaluation_rows(set.size(), kClassifyChunk, comm_.rank(), comm_.size());
+    const RowRange rows = evaluation_rows(set.size(), kEvaluationChunk, comm_.rank(), comm_.size());
     Classified part;
     {
       const distributed::SoloStretch solo;
