@@ -14,7 +14,7 @@ python_peers=(python3-torch python3-onnx python3-opencv)
 no_python="${DESCENT_NO_PYTHON:-0}"
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(python3-torch libtorch-dev time bc) ;;
+    --bench) packages+=(python3-torch libtorch-dev time bc libdnnl-dev libxsmm-dev) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --no-python) no_python=1 ;;
     *) echo "setup.sh: unknown option $arg (expected --bench, --fuzz or --no-python)" >&2; exit 2 ;;
