@@ -9,12 +9,12 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libopenblas-dev libsleef-dev zlib1g-dev libcli11-dev libtomlplusplus-dev
           nlohmann-json3-dev libzip-dev libfmt-dev libgtest-dev libgmock-dev libpng-dev libonnx-dev libprotobuf-dev
           protobuf-compiler gnuplot-nox clang-format clang-tidy dataset-fashion-mnist python3 python3-numpy
-          libopenmpi-dev openmpi-bin)
+          libopenmpi-dev openmpi-bin libdnnl-dev)
 python_peers=(python3-torch python3-onnx python3-opencv)
 no_python="${DESCENT_NO_PYTHON:-0}"
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(python3-torch libtorch-dev time bc libdnnl-dev libxsmm-dev) ;;
+    --bench) packages+=(python3-torch libtorch-dev time bc libxsmm-dev) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --no-python) no_python=1 ;;
     *) echo "setup.sh: unknown option $arg (expected --bench, --fuzz or --no-python)" >&2; exit 2 ;;

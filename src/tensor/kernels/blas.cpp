@@ -2,6 +2,11 @@
 
 #include <cblas.h>
 
+#ifdef DESCENT_WITH_DNNL
+#include <dnnl.h>
+#include <omp.h>
+#endif
+
 #include <algorithm>
 #include <vector>
 
@@ -82,6 +87,32 @@ void require(bool ok, Message&& message) {
   if (!ok) throw ShapeError(message());
 }
 
+#ifdef DESCENT_WITH_DNNL
+constexpr bool kOneDnn = true;
+#else
+constexpr bool kOneDnn = false;
+#endif
+// Above this many multiply-adds oneDNN takes a float32 product that descent's kernels would run: the
+// MLP's (2 to 3e8) ran 1.4 times faster there. Below, its OpenMP threads, spinning after each call,
+// took the core descent's own threads needed: LeNet-5's fully connected products (3e6) went to oneDNN
+// and its 2-thread epoch fell from 24,600 to 13,700 samples/s.
+constexpr std::int64_t kOneDnnWork = std::int64_t{1} << 24;
+
+#ifdef DESCENT_WITH_DNNL
+// oneDNN's sgemm for the float32 products that leave descent's kernels. Its JIT picks the CPU's widest
+// kernels (AVX-512 here), where OpenBLAS runs the ones OPENBLAS_CORETYPE names (Haswell's AVX2 on the
+// machines descent is measured on). One thread, GFLOP/s, oneDNN 2.6 against OpenBLAS 0.3.21 (Haswell
+// kernels), AMD EPYC (Zen 5): 256x1024x784 (X W1^T) 187 / 104; 256x1024x1024 181 / 103, and without
+// transposes 197 / 105; 1024x1024x256 (G^T H) 216 / 108; 1024x784x256 188 / 109. Two threads: 255 to
+// 394 against 174 to 196. It runs on OpenMP's threads, told descent's count at each call (a cheap
+// setting of the calling thread's own count). False, computing nothing, if oneDNN refuses the call.
+bool onednn_sgemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
+                  int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  omp_set_num_threads(std::max(get_num_threads(), 1));
+  return dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == dnnl_success;
+}
+#endif
+
 }  // namespace
 
 void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta) {
@@ -105,8 +136,10 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
   const bool dot_form = tb == CblasTrans;
   const bool c_in_cache = static_cast<std::size_t>(m * n) * itemsize(c.dtype()) <= kAxpyFormOutput;
   const bool b_in_cache = static_cast<std::size_t>(k * n) * itemsize(c.dtype()) <= kAxpyFormOutput;
+  // With oneDNN, the large float32 products of either form are its (faster than descent's own there).
+  const bool onednn = kOneDnn && a.dtype() == Dtype::Float32 && m * n * k > kOneDnnWork;
   const bool in_place = m * n * k <= kSmallGemmWork || skinny(m, n, k, dot_form) ||
-                        (m * n * k <= kInPlaceWork && (dot_form || (c_in_cache && b_in_cache)));
+                        (!onednn && m * n * k <= kInPlaceWork && (dot_form || (c_in_cache && b_in_cache)));
   if (in_place && !(ta == CblasTrans && tb == CblasTrans)) {
     dispatch_floating(a.dtype(), [&](auto tag) {
       using T = decltype(tag);
@@ -145,6 +178,11 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
     return;
   }
   if (a.dtype() == Dtype::Float32) {
+#ifdef DESCENT_WITH_DNNL
+    if (onednn_sgemm(ta == CblasTrans, tb == CblasTrans, m, n, k, static_cast<float>(alpha), oa.keep.data<float>(),
+                     oa.ld, ob.keep.data<float>(), ob.ld, static_cast<float>(beta), c.data<float>(), ldc))
+      return;
+#endif
     cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k),
                 static_cast<float>(alpha), oa.keep.data<float>(), oa.ld, ob.keep.data<float>(), ob.ld,
                 static_cast<float>(beta), c.data<float>(), ldc);
