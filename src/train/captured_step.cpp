@@ -212,9 +212,11 @@ bool CapturedStep::fits(const Tensor& inputs, const Tensor& targets) const {
       targets.dtype() != target_dtype_ || !(targets.shape() == target_shape_) || inputs.requires_grad())
     return false;
   if (!model_->is_training() || model_->has_forward_hook() || !is_grad_enabled() || is_anomaly_enabled()) return false;
+  // Module::to converts the parameters in place: the plan's buffers hold the dtype they had.
   for (const Layer& layer : layers_)
     if (layer.op == CapturedOp::Linear &&
-        (!layer.weight.requires_grad() || (layer.bias.defined() && !layer.bias.requires_grad())))
+        (!layer.weight.requires_grad() || layer.weight.dtype() != dtype_ ||
+         (layer.bias.defined() && (!layer.bias.requires_grad() || layer.bias.dtype() != dtype_))))
       return false;
   if (loss_->labels && kernels::find_outside(targets, 0.0, static_cast<double>(loss_->classes - 1)) >= 0) return false;
   return true;
