@@ -4,15 +4,15 @@
 // calls that the graph's forward and backward made (forward: kernels::linear and the activations, then
 // the loss; backward: the loss's gradient, then each layer's in reverse, as the engine visits them) and
 // one buffer per call's output, allocated once for the batch size and dtype and reused every step: no
-// graph nodes, closures or reference counts per step. Each call is the eager path's kernel with the
-// same operands in the same order, writing into its buffer instead of a new tensor, so the loss, the
-// gradients (each parameter's grad set as the engine's first accumulation sets it) and so the optimizer's
-// step are bit for bit those of the eager step.
+// graph nodes, closures or new tensors per step. Each call is the eager path's kernel with the same
+// operands in the same order, writing into its buffer instead of a new tensor, so the loss, the
+// gradients (each parameter's grad set as the engine's first accumulation sets it) and so the
+// optimizer's step are bit for bit those of the eager step.
 //
-// Captured: an nn::Sequential of Linear layers and Sigmoid, Tanh, ReLU, LeakyReLU, ELU and GELU modules (the MLP form
-// of a config), float32 or float64, in training mode, under the quadratic cost, mse (mean or sum) or cross_entropy
-// (mean or sum, no class weights, no label smoothing). Anything else gets no plan and trains through the graph:
-// docs/capture.md lists what falls back and why.
+// Captured: an nn::Sequential of Linear layers and Sigmoid, Tanh, ReLU, LeakyReLU, ELU and GELU
+// modules (the MLP form of a config), float32 or float64, in training mode, under the quadratic cost,
+// mse (mean or sum) or cross_entropy (mean or sum, no class weights, no label smoothing). Anything else
+// gets no plan and trains through the graph: docs/capture.md lists what falls back and why.
 //   auto plan = CapturedStep::capture(model, config, batch.inputs, batch.targets);  // null: not capturable
 //   if (plan && plan->fits(batch.inputs, batch.targets)) loss = plan->run(batch.inputs, batch.targets, check, out);
 #include <cstdint>
