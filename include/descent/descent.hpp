@@ -79,6 +79,7 @@
 #include "descent/optim/rmsprop.hpp"
 #include "descent/optim/sgd.hpp"
 #include "descent/tensor/tensor_all.hpp"
+#include "descent/train/captured_step.hpp"
 #include "descent/train/check.hpp"
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/checkpoint_landscape.hpp"

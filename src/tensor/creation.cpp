@@ -71,6 +71,10 @@ Tensor ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
 Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
 Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype()); }
 Tensor empty_like(const Tensor& t) { return Tensor::empty(t.shape(), t.dtype()); }
+Tensor reuse_or_empty(const Tensor& out, const Shape& shape, Dtype dtype) {
+  if (out.defined() && out.dtype() == dtype && out.shape() == shape && out.is_contiguous()) return out;
+  return Tensor::empty(shape, dtype);
+}
 Tensor scalar_tensor(double value, Dtype dtype) { return full(Shape{}, value, dtype); }
 
 Tensor from_vector(const std::vector<double>& values, const Shape& shape, Dtype dtype) {

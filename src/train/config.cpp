@@ -332,6 +332,7 @@ void read_train(const Section& s, TrainConfig& c) {
     s.check("clip_grad_value", !s.find("clip_grad_norm"), "clip_grad_norm or clip_grad_value, not both");
   }
   s.get("flush_denormal", c.flush_denormal);
+  s.get("capture", c.capture);
   c.early_stopping = config_reader::read_early_stopping(s);
 }
 

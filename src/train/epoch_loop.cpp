@@ -23,7 +23,9 @@ EpochLoop::EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std
       schedule_per_batch_(parts.scheduler && parts.config.scheduler->name == "onecyclelr"),
       parameters_(parts.model.parameters()),
       step_(first_step),
-      last_checkpoint_(std::move(last_checkpoint)) {}
+      last_checkpoint_(std::move(last_checkpoint)),
+      capturing_(capture_wanted(parts.config) && !parts.recorder && !parts.tracing && !parts.watch && !monitoring_ &&
+                 !parts.config.diagnostics.nonfinite_watch && !parallel()) {}
 
 EpochResult EpochLoop::train_epoch(data::DataLoader& loader, std::int64_t epoch, const EpochPosition* resume) {
   EpochPosition at = resume ? *resume : EpochPosition{.lr = parts_.optimizer.lr()};
@@ -95,11 +97,17 @@ double EpochLoop::update(std::int64_t epoch) {
 
 double EpochLoop::forward_backward(Tensor& output, const std::function<void(double)>& check) {
   if (!parallel()) {
+    if (CapturedStep* plan = plan_for_batch()) {
+      const double value = plan->run(batch_.inputs, batch_.targets, check, output);
+      ++captured_steps_;
+      return value;
+    }
     output = parts_.model.forward(batch_.inputs);
     const Tensor loss = parts_.loss_fn(output, batch_.targets);
     const double value = loss.item();
     check(value);
     loss.backward();
+    capture_batch();
     return value;
   }
   distributed::Communicator& comm = *parts_.comm;
@@ -123,6 +131,27 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
   agreed_stop_ = sums[1] > 0 ? (parts_.stop && *parts_.stop ? static_cast<int>(*parts_.stop) : SIGTERM) : 0;
   check(sums[0]);  // every rank sees the same loss: a divergence stops them all here
   return sums[0];
+}
+
+CapturedStep* EpochLoop::plan_for_batch() const {
+  if (!capturing_) return nullptr;
+  for (const auto& plan : plans_)
+    if (plan->fits(batch_.inputs, batch_.targets)) return plan.get();
+  return nullptr;
+}
+
+void EpochLoop::capture_batch() {
+  if (!capturing_) return;
+  for (const auto& plan : plans_)
+    if (plan->batch_size() == batch_.inputs.shape()[0]) return;  // captured, but unfit now (a bad label): eager
+  std::unique_ptr<CapturedStep> plan =
+      CapturedStep::capture(parts_.model, parts_.config, batch_.inputs, batch_.targets);
+  if (!plan) {
+    capturing_ = false;  // the model or the loss is not one a plan replays: eager from here on
+    return;
+  }
+  if (plans_.size() == 2) plans_.erase(plans_.begin());
+  plans_.push_back(std::move(plan));
 }
 
 int EpochLoop::stop_signal(bool now) {

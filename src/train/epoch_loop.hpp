@@ -10,6 +10,11 @@
 // batch, weighted so that the ranks' losses add up to the batch's; one all-reduce then gives every rank
 // the batch's loss and whether any rank was asked to stop, and after backward the gradients are summed
 // (distributed::GradientReducer): every rank takes the same decisions and the same step.
+// Captured steps ([train] capture, train/captured_step.hpp): after an eager step of a model a plan
+// replays, the later batches of that size replay the plan instead of building a graph, with the same
+// results. Not while anything watches the graph or the ops (a trace, the monitor, live diagnosis,
+// nonfinite_watch) nor data-parallel; a batch of another size (the last, partial one) runs eagerly
+// once, and is then captured too.
 #include <csignal>
 #include <cstdint>
 #include <functional>
@@ -27,6 +32,7 @@
 #include "descent/nn/module.hpp"
 #include "descent/optim/lr_scheduler/lr_scheduler.hpp"
 #include "descent/optim/optimizer.hpp"
+#include "descent/train/captured_step.hpp"
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/config.hpp"
 #include "descent/train/divergence_guard.hpp"
@@ -75,6 +81,8 @@ class EpochLoop {
   // The run's state has been saved; a later divergence points there.
   void checkpoint_saved(std::string where) { last_checkpoint_ = std::move(where); }
   std::int64_t step() const { return step_; }
+  // Updates replayed from a captured step so far.
+  std::int64_t captured_steps() const { return captured_steps_; }
   // The signal that asks the run to stop, 0 for none: this process's own, or, data-parallel, the one the
   // ranks agreed on at the last update (any rank's signal stops them all after the same update). `now`:
   // agree afresh (one collective call), for a check outside an update, at the end of an epoch.
@@ -89,6 +97,8 @@ class EpochLoop {
   // summed over the ranks); returns the batch's loss. `check` runs on the loss before backward.
   double forward_backward(Tensor& output, const std::function<void(double)>& check);
   bool parallel() const { return parts_.comm && parts_.comm->size() > 1; }
+  CapturedStep* plan_for_batch() const;  // the plan that replays batch_, or null
+  void capture_batch();                  // after an eager step on batch_
   TrainingDiverged diverged(std::int64_t epoch, double lr, const std::string& what) const;
   // Throws TrainingDiverged, or warns, as [diagnostics] divergence says, when the loss runs away.
   void check_divergence(std::int64_t epoch, double lr, double loss);
@@ -107,6 +117,9 @@ class EpochLoop {
   std::string last_checkpoint_;
   data::Batch batch_;    // valid until the next batch; the trace's last row reads it
   int agreed_stop_ = 0;  // data-parallel: stop_signal() as of the last update
+  bool capturing_;       // steps may be captured; false once the model turned out not capturable
+  std::vector<std::unique_ptr<CapturedStep>> plans_;  // one per batch size met, at most two
+  std::int64_t captured_steps_ = 0;
 };
 
 }  // namespace descent::train

@@ -267,6 +267,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
     out << "best " << best_metric << ' ' << util::format_number(kept->best(), ".6g") << " at epoch "
         << kept->best_epoch() << ", saved in " << options.save_best_path << '\n';
   loop.finish_trace();
+  summary.captured_steps = loop.captured_steps();
   if (comm.size() > 1 && reducer.calls() > 0)
     out << "data-parallel: " << comm.size() << " ranks; each update all-reduced "
         << util::format_number(static_cast<double>(reducer.bytes()) / 1e6, ".3g") << " MB of gradients in "

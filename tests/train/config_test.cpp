@@ -137,7 +137,7 @@ TEST(ParseConfigError, UnknownKey) {
   EXPECT_EQ(
       config_error(with("[train]\nepoch = 3\n")),
       "cfg.toml: unknown key train.epoch (known keys in [train]: epochs, batch_size, seed, dtype, clip_grad_norm, "
-      "clip_grad_value, flush_denormal, early_stopping)");
+      "clip_grad_value, flush_denormal, capture, early_stopping)");
 }
 
 TEST(ParseConfigError, UnknownOptimKeyForSgd) {

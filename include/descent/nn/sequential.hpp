@@ -24,6 +24,7 @@ class Sequential : public Module {
   // time; an empty function removes it.
   using ForwardHook = std::function<void(std::size_t index, const Tensor& output)>;
   void set_forward_hook(ForwardHook hook) { hook_ = std::move(hook); }
+  bool has_forward_hook() const { return static_cast<bool>(hook_); }
   const std::shared_ptr<Module>& operator[](std::size_t i) const { return modules_.at(i); }
 
  protected:

@@ -14,6 +14,9 @@ Tensor full(const Shape& shape, double value, Dtype dtype = Dtype::Float32);
 Tensor zeros_like(const Tensor& t);
 Tensor ones_like(const Tensor& t);
 Tensor empty_like(const Tensor& t);
+// `out` when it is a contiguous tensor of that shape and dtype, else a new uninitialized one: the
+// output of a kernel that a captured training step (train/captured_step.hpp) reuses every step.
+Tensor reuse_or_empty(const Tensor& out, const Shape& shape, Dtype dtype);
 Tensor scalar_tensor(double value, Dtype dtype = Dtype::Float32);
 
 // Copies `values` (row-major) into a new tensor of `shape`; the counts must agree.

@@ -235,6 +235,9 @@ struct TrainConfig {
   double clip_grad_norm = 0;    // 0: no clipping
   double clip_grad_value = 0;   // 0: no clipping
   bool flush_denormal = false;  // subnormals as zero during the run (descent/tensor/flush_denormal.hpp)
+  // Replay training steps from a captured plan where the model allows (train/captured_step.hpp); the
+  // results are the same either way. DESCENT_CAPTURE=0 turns it off too.
+  bool capture = true;
   std::optional<EarlyStoppingConfig> early_stopping;  // [train] early_stopping, when the file sets it
 };
 

@@ -58,6 +58,9 @@ struct RunSummary {
   int stop_signal = 0;
   std::string stopped_at;
   bool saved = false;  // and its state is in RunOptions::save_path
+  // Updates replayed from a captured step ([train] capture, train/captured_step.hpp) rather than run
+  // through the autograd graph.
+  std::int64_t captured_steps = 0;
 };
 
 // Trains as configured, writing progress to `out`. Throws descent::Error subclasses on bad input: IoError

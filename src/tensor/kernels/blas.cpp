@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/parallel.hpp"
 #include "simd.hpp"
@@ -247,12 +248,12 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& into) {
   require(x.dim() == 2 && w.dim() == 2 && x.shape()[1] == w.shape()[1], [&] {
     return std::string("linear: input " + to_string(x.shape()) + " does not fit weight " + to_string(w.shape()) +
                        " (expected input (N, " + std::to_string(w.dim() == 2 ? w.shape()[1] : 0) + "))");
   });
-  Tensor out = Tensor::empty(Shape{x.shape()[0], w.shape()[0]}, x.dtype());
+  Tensor out = reuse_or_empty(into, Shape{x.shape()[0], w.shape()[0]}, x.dtype());
   double beta = 0;
   if (bias.defined()) {
     require(bias.dim() == 1 && bias.shape()[0] == w.shape()[0], [&] {

@@ -100,9 +100,9 @@ inline T un(T x) {
 }
 
 template <UnaryOp Op>
-Tensor unary_impl(const Tensor& a_in) {
+Tensor unary_impl(const Tensor& a_in, const Tensor& into) {
   const Tensor a = contiguous(a_in);
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+  Tensor out = reuse_or_empty(into, a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* pa = a.data<T>();
@@ -121,15 +121,15 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
                      std::string(to_string(b.dtype())) + "; convert one with to()");
 }
 
-// Runs f(pa, pb, po, n) over contiguous copies of two same-shape tensors and a fresh output.
+// Runs f(pa, pb, po, n) over contiguous copies of two same-shape tensors and a fresh output (or `into`).
 template <class F>
-Tensor zip_same_shape(const Tensor& a_in, const Tensor& b_in, const char* what, F&& f) {
+Tensor zip_same_shape(const Tensor& a_in, const Tensor& b_in, const Tensor& into, const char* what, F&& f) {
   check_same_dtype(a_in, b_in, what);
   if (!(a_in.shape() == b_in.shape()))
     throw ShapeError(std::string(what) + ": shapes " + to_string(a_in.shape()) + " and " + to_string(b_in.shape()) +
                      " differ");
   const Tensor a = contiguous(a_in), b = contiguous(b_in);
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+  Tensor out = reuse_or_empty(into, a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     f(a.data<T>(), b.data<T>(), out.data<T>(), a.numel());
@@ -139,9 +139,9 @@ Tensor zip_same_shape(const Tensor& a_in, const Tensor& b_in, const char* what, 
 
 }  // namespace
 
-Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& into) {
   check_same_dtype(a, b, "elementwise op");
-  Tensor out = Tensor::empty(broadcast_shapes(a.shape(), b.shape()), a.dtype());
+  Tensor out = reuse_or_empty(into, broadcast_shapes(a.shape(), b.shape()), a.dtype());
   switch (op) {
     case BinaryOp::Add: binary_dispatch<BinaryOp::Add>(a, b, out); break;
     case BinaryOp::Sub: binary_dispatch<BinaryOp::Sub>(a, b, out); break;
@@ -157,21 +157,21 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor unary(UnaryOp op, const Tensor& a) {
+Tensor unary(UnaryOp op, const Tensor& a, const Tensor& out) {
   switch (op) {
-    case UnaryOp::Neg: return unary_impl<UnaryOp::Neg>(a);
-    case UnaryOp::Exp: return unary_impl<UnaryOp::Exp>(a);
-    case UnaryOp::Log: return unary_impl<UnaryOp::Log>(a);
-    case UnaryOp::Sqrt: return unary_impl<UnaryOp::Sqrt>(a);
-    case UnaryOp::Sigmoid: return unary_impl<UnaryOp::Sigmoid>(a);
-    case UnaryOp::Tanh: return unary_impl<UnaryOp::Tanh>(a);
-    case UnaryOp::Relu: return unary_impl<UnaryOp::Relu>(a);
-    case UnaryOp::Abs: return unary_impl<UnaryOp::Abs>(a);
-    case UnaryOp::Sin: return unary_impl<UnaryOp::Sin>(a);
-    case UnaryOp::Cos: return unary_impl<UnaryOp::Cos>(a);
-    case UnaryOp::Sign: return unary_impl<UnaryOp::Sign>(a);
-    case UnaryOp::Reciprocal: return unary_impl<UnaryOp::Reciprocal>(a);
-    case UnaryOp::Square: return unary_impl<UnaryOp::Square>(a);
+    case UnaryOp::Neg: return unary_impl<UnaryOp::Neg>(a, out);
+    case UnaryOp::Exp: return unary_impl<UnaryOp::Exp>(a, out);
+    case UnaryOp::Log: return unary_impl<UnaryOp::Log>(a, out);
+    case UnaryOp::Sqrt: return unary_impl<UnaryOp::Sqrt>(a, out);
+    case UnaryOp::Sigmoid: return unary_impl<UnaryOp::Sigmoid>(a, out);
+    case UnaryOp::Tanh: return unary_impl<UnaryOp::Tanh>(a, out);
+    case UnaryOp::Relu: return unary_impl<UnaryOp::Relu>(a, out);
+    case UnaryOp::Abs: return unary_impl<UnaryOp::Abs>(a, out);
+    case UnaryOp::Sin: return unary_impl<UnaryOp::Sin>(a, out);
+    case UnaryOp::Cos: return unary_impl<UnaryOp::Cos>(a, out);
+    case UnaryOp::Sign: return unary_impl<UnaryOp::Sign>(a, out);
+    case UnaryOp::Reciprocal: return unary_impl<UnaryOp::Reciprocal>(a, out);
+    case UnaryOp::Square: return unary_impl<UnaryOp::Square>(a, out);
   }
   return Tensor();
 }
@@ -193,9 +193,9 @@ Tensor pow_scalar(const Tensor& a_in, double p) {
   return out;
 }
 
-Tensor affine(const Tensor& a_in, double scale, double shift) {
+Tensor affine(const Tensor& a_in, double scale, double shift, const Tensor& into) {
   const Tensor a = contiguous(a_in);
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+  Tensor out = reuse_or_empty(into, a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* pa = a.data<T>();
@@ -214,20 +214,20 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return binary(BinaryOp::Add, binary(BinaryOp::Mul, not_zero, a), binary(BinaryOp::Mul, is_zero, b));
 }
 
-Tensor sigmoid_backward(const Tensor& grad, const Tensor& s) {
-  return zip_same_shape(grad, s, "sigmoid backward", [](auto* g, auto* y, auto* o, std::int64_t n) {
+Tensor sigmoid_backward(const Tensor& grad, const Tensor& s, const Tensor& out) {
+  return zip_same_shape(grad, s, out, "sigmoid backward", [](auto* g, auto* y, auto* o, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) o[i] = g[i] * y[i] * (1 - y[i]);
   });
 }
 
-Tensor tanh_backward(const Tensor& grad, const Tensor& t) {
-  return zip_same_shape(grad, t, "tanh backward", [](auto* g, auto* y, auto* o, std::int64_t n) {
+Tensor tanh_backward(const Tensor& grad, const Tensor& t, const Tensor& out) {
+  return zip_same_shape(grad, t, out, "tanh backward", [](auto* g, auto* y, auto* o, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) o[i] = g[i] * (1 - y[i] * y[i]);
   });
 }
 
-Tensor relu_backward(const Tensor& grad, const Tensor& x) {
-  return zip_same_shape(grad, x, "relu backward", [](auto* g, auto* v, auto* o, std::int64_t n) {
+Tensor relu_backward(const Tensor& grad, const Tensor& x, const Tensor& out) {
+  return zip_same_shape(grad, x, out, "relu backward", [](auto* g, auto* v, auto* o, std::int64_t n) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(o)>>;
     for (std::int64_t i = 0; i < n; ++i) {
       const T gi = g[i];  // read unconditionally, so that the select vectorizes

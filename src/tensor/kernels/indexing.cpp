@@ -44,11 +44,11 @@ std::int64_t checked(std::int64_t v, std::int64_t n, const char* what) {
 
 }  // namespace
 
-Tensor gather(const Tensor& a_in, std::int64_t dim_in, const Tensor& index_in) {
+Tensor gather(const Tensor& a_in, std::int64_t dim_in, const Tensor& index_in, const Tensor& into) {
   const Tensor a = contiguous(a_in), index = contiguous(index_in);
   const int dim = normalize_dim(dim_in, a.dim());
   const GatherGeometry g = geometry(a.shape(), dim, index, "gather");
-  Tensor out = Tensor::empty(index.shape(), a.dtype());
+  Tensor out = reuse_or_empty(into, index.shape(), a.dtype());
   const std::int64_t* pi = index.data<std::int64_t>();
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -64,11 +64,13 @@ Tensor gather(const Tensor& a_in, std::int64_t dim_in, const Tensor& index_in) {
   return out;
 }
 
-Tensor scatter_add(const Shape& shape, std::int64_t dim_in, const Tensor& index_in, const Tensor& src_in) {
+Tensor scatter_add(const Shape& shape, std::int64_t dim_in, const Tensor& index_in, const Tensor& src_in,
+                   const Tensor& into) {
   const Tensor index = contiguous(index_in), src = contiguous(src_in);
   const int dim = normalize_dim(dim_in, shape.size());
   const GatherGeometry g = geometry(shape, dim, index, "scatter_add");
-  Tensor out = zeros(shape, src.dtype());
+  Tensor out = reuse_or_empty(into, shape, src.dtype());
+  fill_(out, 0.0);
   const std::int64_t* pi = index.data<std::int64_t>();
   dispatch_floating(src.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -163,12 +165,13 @@ void prefetch_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count
   }
 }
 
-Tensor one_hot(const Tensor& labels_in, std::int64_t classes, Dtype dtype) {
+Tensor one_hot(const Tensor& labels_in, std::int64_t classes, Dtype dtype, const Tensor& into) {
   const Tensor labels = contiguous(labels_in);
   if (labels.dtype() != Dtype::Int64 || labels.dim() != 1)
     throw ValueError("one_hot: labels must be a 1-d int64 tensor, got " + std::string(to_string(labels.dtype())) +
                      " of shape " + to_string(labels.shape()));
-  Tensor out = zeros(Shape{labels.numel(), classes}, dtype);
+  Tensor out = reuse_or_empty(into, Shape{labels.numel(), classes}, dtype);
+  fill_(out, 0.0);
   const std::int64_t* pl = labels.data<std::int64_t>();
   dispatch_floating(dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -61,12 +61,12 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
   return out;
 }
 
-Tensor squared_difference_sum(const Tensor& a_in, const Tensor& b_in, Tensor& diff) {
+Tensor squared_difference_sum(const Tensor& a_in, const Tensor& b_in, Tensor& diff, const Tensor& into) {
   if (!(a_in.shape() == b_in.shape()) || a_in.dtype() != b_in.dtype())
     throw ShapeError("squared difference of shapes " + to_string(a_in.shape()) + " and " + to_string(b_in.shape()));
   const Tensor a = contiguous(a_in), b = contiguous(b_in);
-  diff = Tensor::empty(a.shape(), a.dtype());
-  Tensor out = Tensor::empty(Shape{}, a.dtype());
+  diff = reuse_or_empty(diff, a.shape(), a.dtype());
+  Tensor out = reuse_or_empty(into, Shape{}, a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *pa = a.data<T>(), *pb = b.data<T>();
@@ -81,9 +81,9 @@ Tensor squared_difference_sum(const Tensor& a_in, const Tensor& b_in, Tensor& di
   return out;
 }
 
-Tensor sum(const Tensor& a_in) {
+Tensor sum(const Tensor& a_in, const Tensor& into) {
   const Tensor a = contiguous(a_in);
-  Tensor out = Tensor::empty(Shape{}, a.dtype());
+  Tensor out = reuse_or_empty(into, Shape{}, a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = a.data<T>();
@@ -97,20 +97,7 @@ Tensor sum(const Tensor& a_in) {
 Tensor sum(const Tensor& a, std::int64_t dim_in, bool keepdim) {
   const int dim = normalize_dim(dim_in, a.dim());
   if (a.dim() == 0) return a;
-  if (dim == 0 && a.dim() == 2 && !keepdim && a.is_contiguous() && is_floating(a.dtype())) {
-    // Column sums of a matrix (a bias's gradient, every step): one pass, one new tensor.
-    const std::int64_t rows = a.shape()[0], cols = a.shape()[1];
-    Tensor out = Tensor::empty(Shape{cols}, a.dtype());
-    dispatch_floating(a.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      const T* p = a.data<T>();
-      T* o = out.data<T>();
-      for (std::int64_t j = 0; j < cols; ++j) o[j] = rows > 0 ? p[j] : T(0);
-      for (std::int64_t r = 1; r < rows; ++r)
-        for (std::int64_t j = 0; j < cols; ++j) o[j] += p[r * cols + j];
-    });
-    return out;
-  }
+  if (dim == 0 && a.dim() == 2 && !keepdim && a.is_contiguous() && is_floating(a.dtype())) return sum_rows(a);
   Tensor out = sum_to(a, keep_shape(a.shape(), dim));
   if (out.same(a)) {  // a size-1 dimension: return a copy, never an alias
     out = Tensor::empty(a.shape(), a.dtype());
@@ -124,9 +111,26 @@ Tensor sum(const Tensor& a, std::int64_t dim_in, bool keepdim) {
   return out;
 }
 
-Tensor mean(const Tensor& a) {
+// Column sums of a matrix (a bias's gradient, every step): one pass, one new tensor.
+Tensor sum_rows(const Tensor& a, const Tensor& into) {
+  if (a.dim() != 2 || !a.is_contiguous() || !is_floating(a.dtype()))
+    throw ShapeError("sum_rows: expected a contiguous floating matrix, got shape " + to_string(a.shape()));
+  const std::int64_t rows = a.shape()[0], cols = a.shape()[1];
+  Tensor out = reuse_or_empty(into, Shape{cols}, a.dtype());
+  dispatch_floating(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = a.data<T>();
+    T* o = out.data<T>();
+    for (std::int64_t j = 0; j < cols; ++j) o[j] = rows > 0 ? p[j] : T(0);
+    for (std::int64_t r = 1; r < rows; ++r)
+      for (std::int64_t j = 0; j < cols; ++j) o[j] += p[r * cols + j];
+  });
+  return out;
+}
+
+Tensor mean(const Tensor& a, const Tensor& into) {
   if (a.numel() == 0) throw ValueError("mean of an empty tensor");
-  Tensor s = kernels::sum(a);
+  Tensor s = kernels::sum(a, into);
   mul_(s, 1.0 / static_cast<double>(a.numel()));
   return s;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 
 namespace descent::kernels {
@@ -20,11 +21,11 @@ void for_each_line(const Shape& s, int dim, F&& f) {
 }
 
 template <bool Log>
-Tensor softmax_impl(const Tensor& a_in, std::int64_t dim_in) {
+Tensor softmax_impl(const Tensor& a_in, std::int64_t dim_in, const Tensor& into) {
   const Tensor a = contiguous(a_in);
   if (a.dim() == 0) return kernels::affine(a, 0.0, Log ? 0.0 : 1.0);  // one element: softmax 1, log-softmax 0
   const int dim = normalize_dim(dim_in, a.dim());
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+  Tensor out = reuse_or_empty(into, a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = a.data<T>();
@@ -53,8 +54,8 @@ Tensor softmax_impl(const Tensor& a_in, std::int64_t dim_in) {
 
 }  // namespace
 
-Tensor softmax(const Tensor& a, std::int64_t dim) { return softmax_impl<false>(a, dim); }
-Tensor log_softmax(const Tensor& a, std::int64_t dim) { return softmax_impl<true>(a, dim); }
+Tensor softmax(const Tensor& a, std::int64_t dim) { return softmax_impl<false>(a, dim, Tensor()); }
+Tensor log_softmax(const Tensor& a, std::int64_t dim, const Tensor& out) { return softmax_impl<true>(a, dim, out); }
 
 Tensor softmax_backward(const Tensor& g_in, const Tensor& s_in, std::int64_t dim_in) {
   const Tensor g = contiguous(g_in), s = contiguous(s_in);

@@ -11,8 +11,9 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
 // PyTorch's matmul for 1-d and 2-d operands, and batched (b, m, k) x (b, k, n) or (..., m, k) x (k, n).
 Tensor matmul(const Tensor& a, const Tensor& b);
 
-// y = x w^T + bias: x (N, in), w (out, in), bias (out) or undefined -> (N, out). One GEMM.
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias);
+// y = x w^T + bias: x (N, in), w (out, in), bias (out) or undefined -> (N, out). One GEMM. Into `out`
+// when it is a contiguous (N, out) tensor of x's dtype (a captured training step's buffer).
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& out = Tensor());
 
 // Threads used by BLAS and by descent's own parallel loops.
 void set_num_threads(int n);

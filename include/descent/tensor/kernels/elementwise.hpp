@@ -1,6 +1,8 @@
 #pragma once
 // Elementwise arithmetic without gradients: the building blocks the autograd ops call.
-// Binary ops broadcast (NumPy rules); results are new contiguous tensors unless the name ends in '_'.
+// Binary ops broadcast (NumPy rules); results are new contiguous tensors unless the name ends in '_',
+// or unless an `out` of the result's shape and dtype is given: then they are written there (a
+// captured training step's buffers, train/captured_step.hpp). `out` must not overlap an operand.
 #include "descent/tensor/tensor.hpp"
 
 namespace descent::kernels {
@@ -8,18 +10,18 @@ namespace descent::kernels {
 enum class BinaryOp { Add, Sub, Mul, Div, Pow, Max, Min, Gt, Lt, Eq };
 enum class UnaryOp { Neg, Exp, Log, Sqrt, Sigmoid, Tanh, Relu, Abs, Sin, Cos, Sign, Reciprocal, Square };
 
-Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
-Tensor unary(UnaryOp op, const Tensor& a);
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out = Tensor());
+Tensor unary(UnaryOp op, const Tensor& a, const Tensor& out = Tensor());
 // a^p and a * s + c with a scalar exponent, scale and shift.
 Tensor pow_scalar(const Tensor& a, double p);
-Tensor affine(const Tensor& a, double scale, double shift);
+Tensor affine(const Tensor& a, double scale, double shift, const Tensor& out = Tensor());
 // where(cond != 0, a, b), all broadcast.
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 
 // Backward helpers, each one pass over memory: g * s(1-s), g * (1-t^2), g * [x>0].
-Tensor sigmoid_backward(const Tensor& grad, const Tensor& sigmoid_out);
-Tensor tanh_backward(const Tensor& grad, const Tensor& tanh_out);
-Tensor relu_backward(const Tensor& grad, const Tensor& relu_in);
+Tensor sigmoid_backward(const Tensor& grad, const Tensor& sigmoid_out, const Tensor& out = Tensor());
+Tensor tanh_backward(const Tensor& grad, const Tensor& tanh_out, const Tensor& out = Tensor());
+Tensor relu_backward(const Tensor& grad, const Tensor& relu_in, const Tensor& out = Tensor());
 
 // A contiguous copy (or the tensor itself when already contiguous), and a dtype conversion.
 Tensor contiguous(const Tensor& a);
