@@ -133,6 +133,7 @@ std::vector<Side> make_sides(const std::vector<std::string>& names, int threads)
   };
   std::vector<Side> sides;
   sides.push_back(descent_side());
+  if (wanted("descent im2col")) sides.push_back(descent_side(true));
   if (wanted("oneDNN nchw")) sides.push_back(dnnl_side(false, threads));
   if (wanted("oneDNN any+reorders")) sides.push_back(dnnl_side(true, threads));
   if (wanted("im2col+libxsmm")) sides.push_back(xsmm_side(sides[0]));

@@ -53,7 +53,8 @@ inline float sum_of(const float* p, int n) {
   return sum;
 }
 
-Side descent_side();
+// The library's choice per convolution, or im2col + GEMM for all of them.
+Side descent_side(bool im2col_only = false);
 // oneDNN fixes a primitive's thread count when it makes it: `threads` is set first.
 Side dnnl_side(bool any_format, int threads);
 Side xsmm_side(const Side& descent);    // pooling: descent's ops

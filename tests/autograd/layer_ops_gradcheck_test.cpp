@@ -35,6 +35,10 @@ std::vector<OpCase> layer_op_cases() {
        {{2, 1, 7, 6}, {2, 1, 2, 3}},
        [](auto& x) { return conv2d(x[0], x[1], Tensor(), {.stride = 3}); }},
       {"conv2d_1x1", {{2, 3, 4, 4}, {2, 3, 1, 1}, {2}}, [](auto& x) { return conv2d(x[0], x[1], x[2]); }},
+      // one input channel, rows of 26 outputs: the direct kernels' forward and weight gradient
+      {"conv2d_direct",
+       {{2, 1, 4, 26}, {3, 1, 3, 3}, {3}},
+       [](auto& x) { return conv2d(x[0], x[1], x[2], {.padding = 1}); }},
       {"max_pool2d", {{2, 3, 6, 6}}, [](auto& x) { return max_pool2d(x[0], 2); }},
       {"max_pool2d_stride_padding",
        {{1, 2, 7, 6}},

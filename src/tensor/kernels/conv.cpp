@@ -5,11 +5,10 @@
 // the weight's gradient from memory; backward now rebuilds each chunk's columns from the input,
 // which costs less than that traffic and frees the memory they held between forward and backward.
 // Chunks are spread over the pool's threads; each thread sums its own weight gradient, added up at the end.
-// Why not a direct loop: on LeNet-5's layers at batch 64 (one thread, float32) a direct loop
-// vectorized along the output row took 1.13 ms (conv1: 1 -> 6 channels, 5x5, padding 2, 28x28) and
-// 4.05 ms (conv2: 6 -> 16, 5x5, 14x14) against 0.34 and 0.35 ms for im2col + GEMM: the product keeps
-// its sums in registers across the whole shared dimension, the loop reads and writes every output
-// once per weight.
+// Where a direct loop wins instead: a naive one (the output read and written once per weight) lost
+// to this on LeNet-5's layers; one that keeps its sums in registers across every kernel tap
+// (conv_direct.cpp) wins the forward on wide rows (LeNet-5's first layer: 2.7 times) and the weight's
+// gradient with few channels. conv_direct.cpp holds the measurements and the rule (use_direct below).
 #include "descent/tensor/kernels/conv.hpp"
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "conv_direct.hpp"
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/blas.hpp"
@@ -181,6 +181,19 @@ void run_threads(const Plan& p, Work&& work) {
   });
 }
 
+// Whether to run the direct kernels (conv_direct.cpp) rather than im2col + GEMM.
+bool use_direct(ConvAlgorithm algorithm, const Shape& input, const Window2d& win, std::int64_t out_channels,
+                bool forward) {
+  switch (algorithm) {
+    case ConvAlgorithm::Im2col: return false;
+    case ConvAlgorithm::Auto: return direct_conv_wins(input, win, out_channels, forward);
+    case ConvAlgorithm::Direct: break;
+  }
+  if (!direct_conv_supported(win))
+    throw ValueError("conv2d: the direct algorithm needs stride 1, got stride " + to_string(win.stride));
+  return true;
+}
+
 // The geometry of images [first, first + count) of the batch.
 ConvGeometry chunk_of(const ConvGeometry& g, std::int64_t first, std::int64_t count) {
   ConvGeometry c = g;
@@ -191,7 +204,7 @@ ConvGeometry chunk_of(const ConvGeometry& g, std::int64_t first, std::int64_t co
 }  // namespace
 
 Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bias, Size2 stride, Size2 padding,
-              Size2 dilation) {
+              Size2 dilation, ConvAlgorithm algorithm) {
   if (weight_in.dim() != 4)
     throw ShapeError("conv2d: expected a weight of shape (out_channels, in_channels, kh, kw), got " +
                      to_string(weight_in.shape()));
@@ -214,6 +227,10 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
   const Tensor b = bias.defined() ? contiguous(bias) : Tensor();
   Tensor out = Tensor::empty(Shape{g.n, out_channels, g.oh, g.ow}, input.dtype());
   if (g.n == 0 || g.plane() == 0) return out;
+  if (use_direct(algorithm, input.shape(), win, out_channels, true)) {
+    conv2d_direct(input, weight, b, win, out);
+    return out;
+  }
   const Plan p = plan(g, itemsize(input.dtype()), out_channels);
   const std::int64_t k = g.rows(), l = g.plane(), image = g.c * g.h * g.w;
   // Scratch made here, on the calling thread: the workers allocate nothing.
@@ -251,7 +268,8 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
 }
 
 Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const Tensor& weight_in, Size2 stride,
-                            Size2 padding, Size2 dilation, bool need_input, bool need_weight, bool need_bias) {
+                            Size2 padding, Size2 dilation, bool need_input, bool need_weight, bool need_bias,
+                            ConvAlgorithm algorithm) {
   const Tensor grad = contiguous(grad_in);
   const Tensor input = contiguous(input_in);
   const Tensor weight = contiguous(weight_in);
@@ -270,6 +288,11 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
   if (g.n == 0 || l == 0) {
     if (need_input) fill_(out.input, 0.0);
     return out;
+  }
+  if ((need_weight || need_bias) && use_direct(algorithm, input.shape(), win, out_channels, false)) {
+    conv2d_direct_weight(grad, input, win, out.weight, out.bias);
+    if (!need_input) return out;
+    need_weight = need_bias = false;  // the input's gradient stays im2col's
   }
   const Plan p = plan(g, itemsize(dtype), out_channels);
   // Per thread: columns (also the input's column gradient, once the weight's gradient has used them),

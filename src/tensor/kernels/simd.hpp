@@ -45,6 +45,29 @@ template <class T>
 void add_rows(std::int64_t rows, std::int64_t len, const T* src, std::int64_t src_stride, T* dst,
               std::int64_t dst_stride);
 
+// Direct convolution at stride 1, one image (simd_conv.cpp). The input's planes come zero-padded:
+// output (r, q) reads row r + i dh, column q + j dw of its padded plane for kernel tap (i, j), and
+// each padded row reaches past the last output column's taps to a whole number of vectors.
+struct DirectConvShape {
+  std::int64_t c, o;    // input and output channels
+  std::int64_t kh, kw;  // kernel
+  std::int64_t dh, dw;  // dilation
+  std::int64_t oh, ow;  // output plane
+  std::int64_t xh, xw;  // padded input plane: xw >= ceil(ow / lanes) lanes + (kw - 1) dw
+  std::int64_t gw;      // row stride of conv_direct_weight's output gradient: ceil(ow / lanes) lanes
+};
+// Lanes of T in the vectors the direct kernels use on this CPU.
+template <class T>
+int direct_lanes();
+// y (o, oh, ow) = bias[o] + sum over c, i, j of w (o, c, kh, kw) times the padded input x (c, xh, xw);
+// bias may be null.
+template <class T>
+void conv_direct_forward(const DirectConvShape& s, const T* x, const T* w, const T* bias, T* y);
+// Per-lane partial sums of the weight's gradient: acc (o c kh kw, lanes) += dy (o, oh, gw) times the
+// padded input, and bias_acc (o, lanes) += dy when not null. dy is zero past column ow of each row.
+template <class T>
+void conv_direct_weight(const DirectConvShape& s, const T* x, const T* dy, T* acc, T* bias_acc);
+
 // dst[i] = src[i] * scale over n bytes: image pixels to floats (simd_bytes.cpp).
 void bytes_to_float(std::int64_t n, const std::uint8_t* src, float scale, float* dst);
 
