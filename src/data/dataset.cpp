@@ -30,18 +30,32 @@ std::string mnist_name(bool train, bool images) {
 
 }  // namespace
 
+namespace {
+// Guards the making of inputs() from pixels: a Dataset may be read from several threads, and the
+// rows are made once, by whichever asks first (set_inputs and set_pixels are writes, not reads).
+std::mutex making_inputs;
+}  // namespace
+
 const Tensor& Dataset::inputs() const {
-  if (!inputs_->defined() && pixels.defined()) {
-    // Made once, whichever thread asks first: a Dataset may be read from several.
-    static std::mutex making;
-    const std::lock_guard<std::mutex> lock(making);
-    if (!inputs_->defined()) *inputs_ = input_rows(0, pixels.size(0));
+  if (pixels.defined()) {
+    const std::lock_guard<std::mutex> lock(making_inputs);
+    if (!inputs_->defined()) *inputs_ = rows_from_pixels(0, pixels.size(0));
   }
   return *inputs_;
 }
 
+bool Dataset::inputs_made() const {
+  if (!pixels.defined()) return inputs_->defined();
+  const std::lock_guard<std::mutex> lock(making_inputs);
+  return inputs_->defined();
+}
+
 Tensor Dataset::input_rows(std::int64_t begin, std::int64_t count) const {
-  if (inputs_->defined() || !pixels.defined()) return inputs().view_narrowed(begin, count);
+  if (!pixels.defined() || inputs_made()) return inputs().view_narrowed(begin, count);
+  return rows_from_pixels(begin, count);
+}
+
+Tensor Dataset::rows_from_pixels(std::int64_t begin, std::int64_t count) const {
   if (begin < 0 || count < 0 || begin + count > pixels.size(0))
     throw ValueError("Dataset::input_rows: rows [" + std::to_string(begin) + ", " + std::to_string(begin + count) +
                      ") of a set of " + std::to_string(pixels.size(0)));
@@ -64,10 +78,7 @@ void Dataset::set_pixels(Tensor bytes, double scale, Dtype dtype) {
   inputs_ = std::make_shared<Tensor>();
 }
 
-Shape Dataset::input_shape() const {
-  if (inputs_->defined() || !pixels.defined()) return inputs().shape();
-  return pixels.shape();
-}
+Shape Dataset::input_shape() const { return pixels.defined() ? pixels.shape() : inputs().shape(); }
 
 Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path, std::int64_t classes, Dtype dtype,
                       std::int64_t limit) {

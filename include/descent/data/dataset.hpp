@@ -35,10 +35,13 @@ struct Dataset {
   // inputs()'s shape, without making them.
   Shape input_shape() const;
   // Whether inputs() are held as numbers (for a set with pixels: made already, and kept).
-  bool inputs_made() const { return inputs_->defined(); }
+  bool inputs_made() const;
   std::int64_t size() const { return targets.defined() ? targets.size(0) : 0; }
 
  private:
+  // Rows [begin, begin + count) of pixels * pixel_scale, in the dtype.
+  Tensor rows_from_pixels(std::int64_t begin, std::int64_t count) const;
+
   Dtype dtype_ = Dtype::Float32;
   std::shared_ptr<Tensor> inputs_ = std::make_shared<Tensor>();
 };
