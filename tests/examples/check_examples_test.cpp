@@ -15,22 +15,14 @@
 
 #include "app.hpp"
 #include "descent/data/idx.hpp"
+#include "support/example_configs.hpp"
 #include "support/text.hpp"
 
 namespace descent {
 namespace {
 
+using descent::testing::example_configs;
 using descent::testing::kFashionMnist;
-
-std::vector<std::string> example_configs() {
-  std::vector<std::string> out;
-  for (const auto& dir : std::filesystem::directory_iterator(std::string(DESCENT_SOURCE_DIR) + "/examples"))
-    if (dir.is_directory())
-      for (const auto& f : std::filesystem::directory_iterator(dir.path()))
-        if (f.path().extension() == ".toml") out.push_back(f.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // The configs of examples/faults/cases.tsv whose expected cause is one the checks find: uphill_update,
 // wrong_gradient (those run as programs, not configs, are not among them).
@@ -100,16 +92,8 @@ TEST_P(CheckExampleConfig, PassesOnMnist) {
   expect_passes(mnist);
 }
 
-// "examples/lenet/mnist.toml" -> "lenet_mnist": a test name of letters, digits and underscores.
-std::string config_test_name(const ::testing::TestParamInfo<std::string>& param) {
-  const std::filesystem::path path(param.param);
-  std::string name = path.parent_path().filename().string() + "_" + path.stem().string();
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryExample, CheckExampleConfig, ::testing::ValuesIn(example_configs()), config_test_name);
+INSTANTIATE_TEST_SUITE_P(EveryExample, CheckExampleConfig, ::testing::ValuesIn(example_configs()),
+                         testing::example_test_name);
 
 TEST(CheckExamples, ThereAreExampleConfigsToCheck) { EXPECT_GE(example_configs().size(), 6u); }
 

@@ -17,6 +17,7 @@
 #include "cli/resumable_run.hpp"
 #include "data/idx_files.hpp"
 #include "descent/descent.hpp"
+#include "support/example_configs.hpp"
 #include "support/scoped_env.hpp"
 
 namespace descent::train {
@@ -271,16 +272,6 @@ void expect_same_epochs(const RunSummary& a, const RunSummary& b) {
   }
 }
 
-std::vector<std::string> example_configs() {
-  std::vector<std::string> out;
-  for (const auto& dir : std::filesystem::directory_iterator(std::string(DESCENT_SOURCE_DIR) + "/examples"))
-    if (dir.is_directory())
-      for (const auto& f : std::filesystem::directory_iterator(dir.path()))
-        if (f.path().extension() == ".toml") out.push_back(f.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Whether a run of `c` should replay its steps: the MLP form with the activations and losses a plan
 // covers (docs/capture.md), nothing watching every op.
 bool replayable(const TrainConfig& c) {
@@ -320,15 +311,8 @@ TEST_P(CaptureOnExample, TrainsAsEagerBitForBit) {
   }
 }
 
-std::string example_name(const ::testing::TestParamInfo<std::string>& info) {
-  const std::filesystem::path p(info.param);
-  std::string name = p.parent_path().filename().string() + "_" + p.stem().string();
-  for (char& ch : name)
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryExample, CaptureOnExample, ::testing::ValuesIn(example_configs()), example_name);
+INSTANTIATE_TEST_SUITE_P(EveryExample, CaptureOnExample, ::testing::ValuesIn(testing::example_configs()),
+                         testing::example_test_name);
 
 TEST(CapturedRun, NielsensMlpIsReplayedAndLeNetIsNot) {
   RunDir dir;
