@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libopenblas-dev libsleef-dev zlib1g-dev libcli11-dev libtomlplusplus-dev
           nlohmann-json3-dev libzip-dev libfmt-dev libgtest-dev libgmock-dev libpng-dev libonnx-dev libprotobuf-dev
           protobuf-compiler gnuplot-nox clang-format clang-tidy dataset-fashion-mnist python3 python3-numpy
-          libopenmpi-dev openmpi-bin libdnnl-dev)
+          libopenmpi-dev openmpi-bin libdnnl-dev ocl-icd-opencl-dev)
 python_peers=(python3-torch python3-onnx python3-opencv)
 no_python="${DESCENT_NO_PYTHON:-0}"
 for arg in "$@"; do
