@@ -112,6 +112,48 @@ void col2im_typed(const T* in, T* x, const ConvGeometry& g) {
   });
 }
 
+// The implicit im2col of the forward at stride 1, dilation 1. Column row (c, i, j) of an image is
+// input channel c read at rows r + i and columns q + j (less the padding) for each output (r, q): for a
+// fixed (c, j) these are the rows i .. i + OH - 1 of one plane, OH + KH - 1 rows of OW columns shifted
+// by j. So the image's KW shifted copies of each channel (`planes`) hold every column row, and row
+// (c, i, j) starts at plane (c, j) + i OW: gemm_xn_rows reads them in place. For LeNet-5's second layer
+// that is 420 row copies an image instead of im2col's 1,500, and the same products in the same order.
+struct ShiftedPlanes {
+  std::int64_t rows, cols;  // of one plane: OH + KH - 1, OW
+  std::int64_t size() const { return rows * cols; }
+};
+
+ShiftedPlanes shifted_planes(const ConvGeometry& g) { return {g.oh + g.win.kernel.h - 1, g.ow}; }
+
+// The row pointers of the column matrix, (c, i, j) in im2col's order, into `planes`.
+template <class T>
+void plane_rows(const ConvGeometry& g, const T* planes, std::vector<const T*>& rows) {
+  const ShiftedPlanes sp = shifted_planes(g);
+  rows.clear();
+  for (std::int64_t c = 0; c < g.c; ++c)
+    for (std::int64_t i = 0; i < g.win.kernel.h; ++i)
+      for (std::int64_t j = 0; j < g.win.kernel.w; ++j)
+        rows.push_back(planes + (c * g.win.kernel.w + j) * sp.size() + i * sp.cols);
+}
+
+// One image's shifted planes from its input x (C, H, W). Only the parts inside the image are written:
+// the padding's zeros, the same for every image, are set once by the caller.
+template <class T>
+void fill_planes(const ConvGeometry& g, const T* x, T* planes) {
+  const ShiftedPlanes sp = shifted_planes(g);
+  const std::int64_t ph = g.win.padding.h, pw = g.win.padding.w;
+  const std::int64_t t_lo = std::min(ph, sp.rows), t_hi = std::clamp<std::int64_t>(g.h + ph, t_lo, sp.rows);
+  for (std::int64_t c = 0; c < g.c; ++c)
+    for (std::int64_t j = 0; j < g.win.kernel.w; ++j) {
+      const std::int64_t q_lo = std::clamp<std::int64_t>(pw - j, 0, sp.cols);
+      const std::int64_t q_hi = std::clamp<std::int64_t>(g.w + pw - j, q_lo, sp.cols);
+      if (t_lo == t_hi || q_lo == q_hi) continue;
+      T* plane = planes + (c * g.win.kernel.w + j) * sp.size();
+      simd::copy_rows(t_hi - t_lo, q_hi - q_lo, x + (c * g.h + t_lo - ph) * g.w + q_lo + j - pw, g.w,
+                      plane + t_lo * sp.cols + q_lo, sp.cols);
+    }
+}
+
 void require_same_dtype(const Tensor& a, const Tensor& b, const char* what) {
   if (a.dtype() != b.dtype())
     throw ValueError(std::string("conv2d: ") + what + " is " + std::string(to_string(b.dtype())) +
@@ -201,6 +243,39 @@ ConvGeometry chunk_of(const ConvGeometry& g, std::int64_t first, std::int64_t co
   return c;
 }
 
+// The forward at stride 1, dilation 1: per image, its shifted planes, then out (O, L) = W (O, K) times
+// the column rows read in place, then the bias added, as the im2col path adds it (x + 0 without one).
+void implicit_forward(const ConvGeometry& g, const Tensor& input, const Tensor& weight, const Tensor& b, const Plan& p,
+                      Tensor& out) {
+  const std::int64_t out_channels = weight.shape()[0], k = g.rows(), l = g.plane(), image = g.c * g.h * g.w;
+  const std::int64_t plane_elements = g.c * g.win.kernel.w * shifted_planes(g).size();
+  // Scratch made here, on the calling thread: the workers allocate nothing. zeros: the padding's.
+  std::vector<Tensor> planes(static_cast<std::size_t>(p.threads));
+  for (Tensor& t : planes) t = zeros(Shape{plane_elements}, input.dtype());
+  dispatch_floating(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* x = input.data<T>();
+    const T* w = weight.data<T>();
+    const T* pb = b.defined() ? b.data<T>() : nullptr;
+    T* po = out.data<T>();
+    std::vector<std::vector<const T*>> rows(planes.size());
+    for (std::size_t t = 0; t < planes.size(); ++t) plane_rows(g, planes[t].data<T>(), rows[t]);
+    run_threads(p, [&](int t, std::int64_t first, std::int64_t end) {
+      T* pl = planes[static_cast<std::size_t>(t)].data<T>();
+      const T* const* r = rows[static_cast<std::size_t>(t)].data();
+      for (std::int64_t n = first * p.per; n < std::min(end * p.per, g.n); ++n) {
+        fill_planes(g, x + n * image, pl);
+        T* on = po + n * out_channels * l;
+        simd::gemm_xn_rows<T>(out_channels, l, k, T(1), w, k, r, T(0), on, l);
+        for (std::int64_t o = 0; o < out_channels; ++o) {
+          const T add = pb ? pb[o] : T(0);
+          for (std::int64_t q = 0; q < l; ++q) on[o * l + q] = on[o * l + q] + add;
+        }
+      }
+    });
+  });
+}
+
 }  // namespace
 
 Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bias, Size2 stride, Size2 padding,
@@ -233,6 +308,10 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
   }
   const Plan p = plan(g, itemsize(input.dtype()), out_channels);
   const std::int64_t k = g.rows(), l = g.plane(), image = g.c * g.h * g.w;
+  if (win.stride.h == 1 && win.stride.w == 1 && win.dilation.h == 1 && win.dilation.w == 1) {
+    implicit_forward(g, input, weight, b, p, out);
+    return out;
+  }
   // Scratch made here, on the calling thread: the workers allocate nothing.
   std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), product(cols.size());
   for (std::size_t t = 0; t < cols.size(); ++t) {

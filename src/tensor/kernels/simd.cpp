@@ -171,11 +171,25 @@ __attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_
   }
 }
 
+// The rows of B as xn_kernel reads them: b[p] is row p. Strided: a matrix with a leading dimension.
+// Listed: one pointer per row, so that im2col's rows can point into shared planes (conv.cpp).
+template <class T>
+struct StridedRows {
+  const T* b;
+  std::int64_t ld;
+  const T* operator[](std::int64_t p) const { return b + p * ld; }
+};
+template <class T>
+struct ListedRows {
+  const T* const* rows;
+  const T* operator[](std::int64_t p) const { return rows[p]; }
+};
+
 // S adjacent column strips of C (S vectors wide), columns j onwards: C[i][strips] = sum_p sa[i][p] B[p][strips]
 // (+ beta C), with up to P rows of B held in registers at a time, each broadcast of sa feeding S FMAs.
-template <class T, int Bytes, int S, int P>
+template <class T, int Bytes, int S, int P, class Rows>
 __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_t m, std::int64_t k, const T* sa,
-                                                     const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+                                                     Rows b, T beta, T* c, std::int64_t ldc) {
   using V = Simd<T, Bytes>;
   using v = typename V::type;
   constexpr int L = V::lanes;
@@ -183,7 +197,7 @@ __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_
     const int rp = static_cast<int>(std::min<std::int64_t>(P, k - p0));
     v bv[P][S];
     for (int q = 0; q < rp; ++q)
-      for (int s = 0; s < S; ++s) bv[q][s] = V::load(b + (p0 + q) * ldb + j + s * L);
+      for (int s = 0; s < S; ++s) bv[q][s] = V::load(b[p0 + q] + j + s * L);
     for (std::int64_t i = 0; i < m; ++i) {
       T* ci = c + i * ldc + j;
       v acc[S];
@@ -204,10 +218,10 @@ __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_
 // last (each broadcast of A then feeds two FMAs, and each row of C has two independent sums), then
 // one strip, then scalars. Registers: AVX-512's 32 hold 2 x 12 rows of B, AVX2's and SSE2's 16 hold
 // 2 x 6 (pairs) or 8 (single strips) rows.
-template <class T, int Bytes, bool At>
+template <class T, int Bytes, bool At, class Rows>
 __attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
-                                                     const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T beta,
-                                                     T* c, std::int64_t ldc) {
+                                                     const T* a, std::int64_t lda, Rows b, T beta, T* c,
+                                                     std::int64_t ldc) {
   constexpr int L = Simd<T, Bytes>::lanes;
   constexpr int P1 = Bytes == 64 ? 16 : 8, P2 = Bytes == 64 ? 12 : 6;
   // alpha * A, laid out row by row of op(A): each multiplier below is then one broadcast load.
@@ -218,8 +232,8 @@ __attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_
   const T* sa = scaled.data();
   const std::int64_t nv = n - n % L;
   std::int64_t j = 0;
-  for (; j + 2 * L <= nv; j += 2 * L) xn_strips<T, Bytes, 2, P2>(j, m, k, sa, b, ldb, beta, c, ldc);
-  for (; j < nv; j += L) xn_strips<T, Bytes, 1, P1>(j, m, k, sa, b, ldb, beta, c, ldc);
+  for (; j + 2 * L <= nv; j += 2 * L) xn_strips<T, Bytes, 2, P2>(j, m, k, sa, b, beta, c, ldc);
+  for (; j < nv; j += L) xn_strips<T, Bytes, 1, P1>(j, m, k, sa, b, beta, c, ldc);
   if (nv == n) return;
   // The last n - nv columns (a width of 30 leaves 14): copied into one zero-padded vector strip of B
   // and of C, computed as the strips above, and copied back.
@@ -228,14 +242,16 @@ __attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_
   strip.assign(static_cast<std::size_t>((k + m) * L), T(0));
   T* tb = strip.data();
   T* tc = tb + k * L;
+  // Element loops, not memcpy: a call per row of a few elements cost more than the strip's arithmetic
+  // (a convolution's 150 rows of 4).
   for (std::int64_t p = 0; p < k; ++p)
-    std::memcpy(tb + p * L, b + p * ldb + nv, static_cast<std::size_t>(tail) * sizeof(T));
+    for (std::int64_t q = 0; q < tail; ++q) tb[p * L + q] = b[p][nv + q];
   if (beta != T(0))
     for (std::int64_t i = 0; i < m; ++i)
-      std::memcpy(tc + i * L, c + i * ldc + nv, static_cast<std::size_t>(tail) * sizeof(T));
-  xn_strips<T, Bytes, 1, P1>(0, m, k, sa, tb, L, beta, tc, L);
+      for (std::int64_t q = 0; q < tail; ++q) tc[i * L + q] = c[i * ldc + nv + q];
+  xn_strips<T, Bytes, 1, P1>(0, m, k, sa, StridedRows<T>{tb, L}, beta, tc, L);
   for (std::int64_t i = 0; i < m; ++i)
-    std::memcpy(c + i * ldc + nv, tc + i * L, static_cast<std::size_t>(tail) * sizeof(T));
+    for (std::int64_t q = 0; q < tail; ++q) c[i * ldc + nv + q] = tc[i * L + q];
 }
 
 // y += alpha x: the optimizer's update of a whole parameter tensor.
@@ -298,8 +314,14 @@ template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void xn_avx512(bool at, std::int64_t m, std::int64_t n, std::int64_t k,
                                                                T alpha, const T* a, std::int64_t lda, const T* b,
                                                                std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-  at ? xn_kernel<T, 64, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-     : xn_kernel<T, 64, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  at ? xn_kernel<T, 64, true>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc)
+     : xn_kernel<T, 64, false>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+}
+template <class T>
+__attribute__((target("avx512f,avx512vl,fma"))) void xn_rows_avx512(std::int64_t m, std::int64_t n, std::int64_t k,
+                                                                    T alpha, const T* a, std::int64_t lda,
+                                                                    const T* const* b, T beta, T* c, std::int64_t ldc) {
+  xn_kernel<T, 64, false>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
 }
 template <class T>
 __attribute__((target("avx2,fma"))) void nt_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
@@ -311,8 +333,14 @@ template <class T>
 __attribute__((target("avx2,fma"))) void xn_avx2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
                                                  const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T beta,
                                                  T* c, std::int64_t ldc) {
-  at ? xn_kernel<T, 32, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-     : xn_kernel<T, 32, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  at ? xn_kernel<T, 32, true>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc)
+     : xn_kernel<T, 32, false>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+}
+template <class T>
+__attribute__((target("avx2,fma"))) void xn_rows_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                      const T* a, std::int64_t lda, const T* const* b, T beta, T* c,
+                                                      std::int64_t ldc) {
+  xn_kernel<T, 32, false>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
 }
 template <class T>
 void nt_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
@@ -322,8 +350,13 @@ void nt_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a
 template <class T>
 void xn_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
              std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-  at ? xn_kernel<T, 16, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-     : xn_kernel<T, 16, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  at ? xn_kernel<T, 16, true>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc)
+     : xn_kernel<T, 16, false>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+}
+template <class T>
+void xn_rows_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
+                  const T* const* b, T beta, T* c, std::int64_t ldc) {
+  xn_kernel<T, 16, false>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
 }
 
 template <class T>
@@ -403,8 +436,22 @@ template void gemm_nt<float>(std::int64_t, std::int64_t, std::int64_t, float, co
                              std::int64_t, float, float*, std::int64_t);
 template void gemm_nt<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
                               const double*, std::int64_t, double, double*, std::int64_t);
+template <class T>
+void gemm_xn_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
+                  const T* const* b_rows, T beta, T* c, std::int64_t ldc) {
+  switch (kIsa) {
+    case Isa::Avx512: return xn_rows_avx512(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
+    case Isa::Avx2: return xn_rows_avx2(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
+    case Isa::Sse2: return xn_rows_sse2(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
+  }
+}
+
 template void gemm_xn<float>(bool, std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
                              const float*, std::int64_t, float, float*, std::int64_t);
+template void gemm_xn_rows<float>(std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
+                                  const float* const*, float, float*, std::int64_t);
+template void gemm_xn_rows<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
+                                   const double* const*, double, double*, std::int64_t);
 template void gemm_xn<double>(bool, std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
                               const double*, std::int64_t, double, double*, std::int64_t);
 
