@@ -2,7 +2,9 @@
 // 2-d convolution (cross-correlation, as PyTorch's) as im2col + GEMM over chunks of a few images, and
 // its backward passes: the weight's gradient is a GEMM against each chunk's columns (rebuilt from the
 // input), the input's a GEMM into columns and then col2im. Convolutions with few input channels times
-// kernel taps (LeNet-5's first layer) run a direct loop instead, forward and weight gradient.
+// kernel taps (LeNet-5's first layer) run a direct loop instead, forward and weight gradient. At stride
+// 1 and dilation 1 the forward writes no columns: its product reads them in place from shifted copies
+// of each image's planes (conv.cpp).
 #include "descent/tensor/kernels/window2d.hpp"
 #include "descent/tensor/tensor.hpp"
 
