@@ -307,11 +307,11 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
     return out;
   }
   const Plan p = plan(g, itemsize(input.dtype()), out_channels);
-  const std::int64_t k = g.rows(), l = g.plane(), image = g.c * g.h * g.w;
   if (win.stride.h == 1 && win.stride.w == 1 && win.dilation.h == 1 && win.dilation.w == 1) {
     implicit_forward(g, input, weight, b, p, out);
     return out;
   }
+  const std::int64_t k = g.rows(), l = g.plane(), image = g.c * g.h * g.w;
   // Scratch made here, on the calling thread: the workers allocate nothing.
   std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), product(cols.size());
   for (std::size_t t = 0; t < cols.size(); ++t) {
