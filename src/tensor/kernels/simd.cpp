@@ -224,12 +224,16 @@ __attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_
                                                      std::int64_t ldc) {
   constexpr int L = Simd<T, Bytes>::lanes;
   constexpr int P1 = Bytes == 64 ? 16 : 8, P2 = Bytes == 64 ? 12 : 6;
-  // alpha * A, laid out row by row of op(A): each multiplier below is then one broadcast load.
-  thread_local std::vector<T> scaled;
-  scaled.resize(static_cast<std::size_t>(m * k));
-  for (std::int64_t i = 0; i < m; ++i)
-    for (std::int64_t p = 0; p < k; ++p) scaled[i * k + p] = alpha * (At ? a[p * lda + i] : a[i * lda + p]);
-  const T* sa = scaled.data();
+  // alpha * A, laid out row by row of op(A): each multiplier below is then one broadcast load. A itself
+  // when that is what it already is (alpha 1, rows of k): a convolution calls this once per image.
+  const T* sa = a;
+  if (At || alpha != T(1) || lda != k) {
+    thread_local std::vector<T> scaled;
+    scaled.resize(static_cast<std::size_t>(m * k));
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t p = 0; p < k; ++p) scaled[i * k + p] = alpha * (At ? a[p * lda + i] : a[i * lda + p]);
+    sa = scaled.data();
+  }
   const std::int64_t nv = n - n % L;
   std::int64_t j = 0;
   for (; j + 2 * L <= nv; j += 2 * L) xn_strips<T, Bytes, 2, P2>(j, m, k, sa, b, beta, c, ldc);
