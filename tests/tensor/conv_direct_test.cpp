@@ -96,9 +96,10 @@ TEST(ConvDirect, TwoThreadsMatchOne) {
   expect_close(dw_two, dw_one, 1e-5, "weight gradient");
 }
 
-// LeNet-5's first layer takes the direct path by default: its results are the direct kernels', bit
-// for bit (so the float64 gradient checks of Conv2d with one input channel go through it too).
-TEST(ConvDirect, AutoPicksDirectForOneInputChannel) {
+// LeNet-5's first layer: Auto runs its forward directly (so the float64 gradient checks of Conv2d with
+// one input channel go through it too) and its weight's gradient through im2col's columns read in place
+// (conv_direct.cpp's rule), each bit for bit as the forced algorithm.
+TEST(ConvDirect, AutoPicksDirectForwardAndIm2colWeightGradient) {
   Generator gen(7);
   const Tensor x = randn(Shape{8, 1, 28, 28}, Dtype::Float64, &gen);
   const Tensor w = randn(Shape{6, 1, 5, 5}, Dtype::Float64, &gen);
@@ -107,9 +108,9 @@ TEST(ConvDirect, AutoPicksDirectForOneInputChannel) {
   expect_close(kernels::conv2d(x, w, b, 1, 2, 1), kernels::conv2d(x, w, b, 1, 2, 1, kernels::ConvAlgorithm::Direct), 0,
                "forward");
   const Tensor dw = kernels::conv2d_backward(dy, x, w, 1, 2, 1, false, true, true).weight;
-  const Tensor dw_direct =
-      kernels::conv2d_backward(dy, x, w, 1, 2, 1, false, true, true, kernels::ConvAlgorithm::Direct).weight;
-  expect_close(dw, dw_direct, 0, "weight gradient");
+  const Tensor dw_im2col =
+      kernels::conv2d_backward(dy, x, w, 1, 2, 1, false, true, true, kernels::ConvAlgorithm::Im2col).weight;
+  expect_close(dw, dw_im2col, 0, "weight gradient");
 }
 
 TEST(ConvDirect, RejectsStrides) {

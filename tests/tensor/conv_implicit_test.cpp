@@ -1,9 +1,10 @@
 // At stride 1 and dilation 1 the convolution reads im2col's column rows in place from shifted copies
 // of the input planes (src/tensor/kernels/conv.cpp: implicit_forward), and its input gradient sums the
-// column gradient back through such planes (col2im_shifted). The forward against the columns im2col
-// writes and a double-precision product of them with the weight, plus the bias; the input gradient
-// against col2im of the double-precision column gradient W^T dY: 1e-12 of the largest value in float64,
-// 1e-5 in float32 (the products round in float there). Shapes: LeNet-5's second
+// column gradient back through such planes (col2im_shifted); the weight's gradient reads the column
+// rows from the planes too. The forward against the columns im2col writes and a double-precision
+// product of them with the weight, plus the bias; the input gradient against col2im of the
+// double-precision column gradient W^T dY; the weight's against dY times the columns: 1e-12 of the
+// largest value in float64, 1e-5 in float32 (the products round in float there). Shapes: LeNet-5's second
 // layer, paddings wider than the kernel, one-sided padding, 1x1 and 1-wide kernels, odd sizes; and the
 // strided and dilated cases, which still write their columns, as a control.
 #include <gtest/gtest.h>
@@ -115,6 +116,46 @@ void check_implicit_input_gradient(Dtype dtype, double tol) {
     for (std::size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], tol * scale) << what << " at " << i;
   }
 }
+
+// d weight (O, K) = sum over images and positions of dY times the columns, in double.
+std::vector<double> weight_gradient_reference(const Tensor& x, const Tensor& w, const Tensor& dy,
+                                              const kernels::Window2d& win) {
+  const std::vector<double> cols = kernels::im2col(x, win).to_vector(), g = dy.to_vector();
+  const std::int64_t n = x.shape()[0], o = w.shape()[0], k = w.numel() / o, l = dy.shape()[2] * dy.shape()[3];
+  std::vector<double> dw(static_cast<std::size_t>(o * k));
+  for (std::int64_t oc = 0; oc < o; ++oc)
+    for (std::int64_t p = 0; p < k; ++p) {
+      double s = 0;
+      for (std::int64_t img = 0; img < n; ++img)
+        for (std::int64_t q = 0; q < l; ++q)
+          s += g[static_cast<std::size_t>((img * o + oc) * l + q)] *
+               cols[static_cast<std::size_t>(p * n * l + img * l + q)];
+      dw[static_cast<std::size_t>(oc * k + p)] = s;
+    }
+  return dw;
+}
+
+void check_implicit_weight_gradient(Dtype dtype, double tol) {
+  Generator gen(17);
+  for (const ImplicitCase& k : kImplicitCases) {
+    const std::string what = describe(k);
+    const Tensor x = randn(Shape{k.n, k.c, k.h, k.w}, dtype, &gen);
+    const Tensor w = randn(Shape{k.o, k.c, k.kh, k.kw}, dtype, &gen);
+    const kernels::Window2d win{{k.kh, k.kw}, {k.stride, k.stride}, {k.ph, k.pw}, {k.dil, k.dil}};
+    const Tensor y = kernels::conv2d(x, w, Tensor(), win.stride, win.padding, win.dilation);
+    const Tensor dy = randn(y.shape(), dtype, &gen);
+    const kernels::Conv2dGrads grads = kernels::conv2d_backward(dy, x, w, win.stride, win.padding, win.dilation, false,
+                                                                true, false, kernels::ConvAlgorithm::Im2col);
+    const std::vector<double> got = grads.weight.to_vector(), want = weight_gradient_reference(x, w, dy, win);
+    ASSERT_EQ(got.size(), want.size()) << what;
+    double scale = 1;
+    for (double v : want) scale = std::max(scale, std::abs(v));
+    for (std::size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], tol * scale) << what << " at " << i;
+  }
+}
+
+TEST(ConvImplicit, WeightGradientFloat64MatchesTheColumns) { check_implicit_weight_gradient(Dtype::Float64, 1e-12); }
+TEST(ConvImplicit, WeightGradientFloat32MatchesTheColumns) { check_implicit_weight_gradient(Dtype::Float32, 1e-5); }
 
 TEST(ConvImplicit, InputGradientFloat64MatchesCol2im) { check_implicit_input_gradient(Dtype::Float64, 1e-12); }
 TEST(ConvImplicit, InputGradientFloat32MatchesCol2im) { check_implicit_input_gradient(Dtype::Float32, 1e-5); }

@@ -7,8 +7,9 @@
 // Chunks are spread over the pool's threads; each thread sums its own weight gradient, added up at the end.
 // Where a direct loop wins instead: a naive one (the output read and written once per weight) lost
 // to this on LeNet-5's layers; one that keeps its sums in registers across every kernel tap
-// (conv_direct.cpp) wins the forward on wide rows (LeNet-5's first layer: 2.7 times) and the weight's
-// gradient with few channels. conv_direct.cpp holds the measurements and the rule (use_direct below).
+// (conv_direct.cpp) wins the forward on wide rows with few channels times taps (LeNet-5's first layer),
+// and lost the weight's gradient everywhere once the columns at stride 1 were read in place (below).
+// conv_direct.cpp holds the measurements and the rule (use_direct below).
 #include "descent/tensor/kernels/conv.hpp"
 
 #include <algorithm>
@@ -250,11 +251,10 @@ void run_threads(const Plan& p, Work&& work) {
 }
 
 // Whether to run the direct kernels (conv_direct.cpp) rather than im2col + GEMM.
-bool use_direct(ConvAlgorithm algorithm, const Shape& input, const Window2d& win, std::int64_t out_channels,
-                bool forward) {
+bool use_direct(ConvAlgorithm algorithm, const Shape& input, const Window2d& win, bool forward) {
   switch (algorithm) {
     case ConvAlgorithm::Im2col: return false;
-    case ConvAlgorithm::Auto: return direct_conv_wins(input, win, out_channels, forward);
+    case ConvAlgorithm::Auto: return forward && direct_forward_wins(input, win);
     case ConvAlgorithm::Direct: break;
   }
   if (!direct_conv_supported(win))
@@ -328,7 +328,7 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
   const Tensor b = bias.defined() ? contiguous(bias) : Tensor();
   Tensor out = Tensor::empty(Shape{g.n, out_channels, g.oh, g.ow}, input.dtype());
   if (g.n == 0 || g.plane() == 0) return out;
-  if (use_direct(algorithm, input.shape(), win, out_channels, true)) {
+  if (use_direct(algorithm, input.shape(), win, true)) {
     conv2d_direct(input, weight, b, win, out);
     return out;
   }
@@ -394,7 +394,7 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
     if (need_input) fill_(out.input, 0.0);
     return out;
   }
-  if ((need_weight || need_bias) && use_direct(algorithm, input.shape(), win, out_channels, false)) {
+  if ((need_weight || need_bias) && use_direct(algorithm, input.shape(), win, false)) {
     conv2d_direct_weight(grad, input, win, out.weight, out.bias);
     if (!need_input) return out;
     need_weight = need_bias = false;  // the input's gradient stays im2col's
@@ -402,12 +402,15 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
   const Plan p = plan(g, itemsize(dtype), out_channels);
   // Per thread: columns (also the input's column gradient, once the weight's gradient has used them),
   // the chunk's output gradient in product layout, and, beyond the first thread, partial sums.
-  std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), grad_t(cols.size()), dw(cols.size()), db(cols.size()),
-      planes(cols.size());
+  // At stride 1, dilation 1, no columns for the weight's gradient: each image's shifted planes (zeros
+  // in the padding, set once), and one plane for the input's gradient (col2im_shifted).
   const bool shifted = win.stride.h == 1 && win.stride.w == 1 && win.dilation.h == 1 && win.dilation.w == 1;
+  std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), grad_t(cols.size()), dw(cols.size()), db(cols.size()),
+      planes(cols.size()), image_planes(cols.size());
   for (std::size_t t = 0; t < cols.size(); ++t) {
-    if (need_weight || need_input) cols[t] = Tensor::empty(Shape{k, p.per * l}, dtype);
+    if (need_input || (need_weight && !shifted)) cols[t] = Tensor::empty(Shape{k, p.per * l}, dtype);
     if (need_input && shifted) planes[t] = Tensor::empty(Shape{shifted_planes(g).size()}, dtype);
+    if (need_weight && shifted) image_planes[t] = zeros(Shape{g.c * g.win.kernel.w * shifted_planes(g).size()}, dtype);
     grad_t[t] = Tensor::empty(Shape{out_channels, p.per * l}, dtype);
     if (need_weight) dw[t] = t == 0 ? out.weight : zeros(weight.shape(), dtype);
     if (need_bias) db[t] = t == 0 ? out.bias : zeros(Shape{out_channels}, dtype);
@@ -418,6 +421,9 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
     const T* x = input.data<T>();
     const T* w = weight.data<T>();
     T* dx = need_input ? out.input.data<T>() : nullptr;
+    std::vector<std::vector<const T*>> rows(image_planes.size());
+    for (std::size_t t = 0; t < rows.size(); ++t)
+      if (image_planes[t].defined()) plane_rows(g, image_planes[t].data<T>(), rows[t]);
     run_threads(p, [&](int t, std::int64_t first, std::int64_t end) {
       const std::size_t ts = static_cast<std::size_t>(t);
       T* pc = cols[ts].defined() ? cols[ts].data<T>() : nullptr;
@@ -444,7 +450,14 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
               pb[o] += sum;
             }
           }
-        if (pw) {
+        if (pw && shifted) {
+          // dW (O, K) += dY (O, L) cols^T (L, K) image by image, the column rows read from its planes
+          T* planes_t = image_planes[ts].data<T>();
+          for (std::int64_t n = n0; n < n0 + c.n; ++n) {
+            fill_planes(g, x + n * image, planes_t);
+            simd::gemm_nt_rows<T>(out_channels, k, l, T(1), pg + n * out_channels * l, l, rows[ts].data(), T(1), pw, k);
+          }
+        } else if (pw) {
           // dW (O, K) += dY (O, n L) cols^T (n L, K)
           im2col_typed(x + n0 * image, pc, c);
           simd::gemm_nt<T>(out_channels, k, nl, T(1), pt, nl, pc, nl, T(1), pw, k);

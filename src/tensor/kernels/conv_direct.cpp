@@ -67,25 +67,24 @@ void direct_over_images(const DirectPlan& p, F&& f) {
 bool direct_conv_supported(const Window2d& window) { return window.stride.h == 1 && window.stride.w == 1; }
 
 // Measured on LeNet-5's shapes and neighbours (batch 64, float32, one thread, AVX-512: AMD EPYC Zen 5,
-// 2026-12-06), us per call, im2col + GEMM / direct:
+// 2026-12-06), us per call, im2col + GEMM / direct, once im2col at stride 1 read its columns in place
+// from shifted planes (conv.cpp):
 //   input -> output channels, plane, kernel     forward          weight + bias gradient
-//   1 -> 6, 28x28, 5x5 pad 2 (LeNet conv1)       446 / 162 2.75x  375 / 258 1.45x
-//   3 -> 6, 28x28, 5x5 pad 2                     824 / 296 2.79x  818 / 640 1.28x
-//   4 -> 6, 28x28, 5x5 pad 2                    1098 / 380 2.88x 1082 / 983 1.10x
-//   6 -> 16, 28x28, 5x5 pad 2                   2453 / 1473 1.67x 2555 / 3793 0.67x
-//   16 -> 16, 28x28, 3x3 pad 1                  2753 / 2033 1.35x 2547 / 6684 0.38x
-//   6 -> 16, 14x14, 5x5 (LeNet conv2)            348 / 394 0.88x  379 / 1326 0.29x
-//   1 -> 16, 14x14, 5x5                           76 / 92 0.82x    78 / 164 0.48x
-// The forward wins on rows of 24 outputs or more up to 150 input channels times taps (the largest
-// measured), and loses on 10-wide rows, which fill 10 of a vector's 16 lanes. The weight's gradient
-// keeps only 3 output channels x 5 taps in registers: it wins with 6 output channels and up to 75
-// channels times taps, and loses wherever there are 16 output channels.
-bool direct_conv_wins(const Shape& input, const Window2d& window, std::int64_t out_channels, bool forward) {
+//   1 -> 6, 28x28, 5x5 pad 2 (LeNet conv1)       177 / 138 1.28x  143 / 242 0.59x
+//   3 -> 6, 28x28, 5x5 pad 2                     427 / 308 1.39x  365 / 634 0.58x
+//   4 -> 6, 28x28, 5x5 pad 2                     548 / 405 1.35x  474 / 950 0.50x
+//   6 -> 16, 28x28, 5x5 pad 2                   1678 / 1545 1.09x 1584 / 4239 0.37x
+//   16 -> 16, 28x28, 3x3 pad 1                  1816 / 1920 0.95x 1664 / 5716 0.29x
+//   6 -> 16, 14x14, 5x5 (LeNet conv2)            284 / 398 0.71x  350 / 1308 0.27x
+//   1 -> 16, 14x14, 5x5                           62 / 92 0.67x    78 / 159 0.49x
+// The forward wins on rows of 24 outputs or more up to 100 input channels times taps, is about even
+// near 150, and loses on 10-wide rows, which fill 10 of a vector's 16 lanes. The weight's gradient,
+// which keeps only 3 output channels x 5 taps in registers, loses everywhere: Auto never picks it.
+bool direct_forward_wins(const Shape& input, const Window2d& window) {
   if (!direct_conv_supported(window)) return false;
   const std::int64_t taps = input[1] * window.kernel.h * window.kernel.w;
   const std::int64_t ow = input[3] + 2 * window.padding.w - window.dilation.w * (window.kernel.w - 1);
-  if (ow < 24) return false;
-  return forward ? taps <= 150 : taps <= 75 && out_channels <= 6;
+  return ow >= 24 && taps <= 100;
 }
 
 void conv2d_direct(const Tensor& input, const Tensor& weight, const Tensor& bias, const Window2d& window, Tensor& out) {

@@ -11,9 +11,9 @@ namespace descent::kernels {
 
 // Whether the direct kernels handle this window: stride 1, any padding and dilation.
 bool direct_conv_supported(const Window2d& window);
-// Whether they beat im2col + GEMM on this convolution's forward (or, when !forward, on its weight's
-// and bias's gradient): the rule and its measurements are in conv_direct.cpp.
-bool direct_conv_wins(const Shape& input, const Window2d& window, std::int64_t out_channels, bool forward);
+// Whether they beat im2col + GEMM on this convolution's forward (on the weight's and bias's gradient
+// they never do): the rule and its measurements are in conv_direct.cpp.
+bool direct_forward_wins(const Shape& input, const Window2d& window);
 
 // out (N, O, OH, OW) = input (N, C, H, W) conv weight (O, C, kh, kw) + bias (O, or undefined).
 void conv2d_direct(const Tensor& input, const Tensor& weight, const Tensor& bias, const Window2d& window, Tensor& out);

@@ -54,11 +54,28 @@ __attribute__((always_inline)) inline Four<T> sum4(typename Simd<T, Bytes>::type
   }
 }
 
+// The rows of B as the kernels read them: b[p] is row p, b.after(j) the rows from j on. Strided: a
+// matrix with a leading dimension. Listed: one pointer per row, so that im2col's rows can point into
+// shared planes (conv.cpp).
+template <class T>
+struct StridedRows {
+  const T* b;
+  std::int64_t ld;
+  const T* operator[](std::int64_t p) const { return b + p * ld; }
+  StridedRows after(std::int64_t j) const { return {b + j * ld, ld}; }
+};
+template <class T>
+struct ListedRows {
+  const T* const* rows;
+  const T* operator[](std::int64_t p) const { return rows[p]; }
+  ListedRows after(std::int64_t j) const { return {rows + j}; }
+};
+
 // One RI x RJ block of C[i][j] = alpha * sum_k A[i][k] B[j][k] + beta C[i][j]: RI rows of A and RJ rows
 // of B stream through registers once, feeding RI * RJ vector accumulators.
-template <class T, int Bytes, int RI, int RJ>
-__attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
-                                                    std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+template <class T, int Bytes, int RI, int RJ, class Rows>
+__attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, const T* a, std::int64_t lda, Rows b,
+                                                    T beta, T* c, std::int64_t ldc) {
   using V = Simd<T, Bytes>;
   using v = typename V::type;
   constexpr int L = V::lanes;
@@ -67,7 +84,7 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
   for (std::int64_t p = 0; p < kv; p += L) {
     v av[RI], bv[RJ];
     for (int r = 0; r < RI; ++r) av[r] = V::load(a + r * lda + p);
-    for (int s = 0; s < RJ; ++s) bv[s] = V::load(b + s * ldb + p);
+    for (int s = 0; s < RJ; ++s) bv[s] = V::load(b[s] + p);
     for (int r = 0; r < RI; ++r)
       for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
   }
@@ -82,7 +99,7 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
     const std::int64_t p = k - L;
     v av[RI], bv[RJ];
     for (int r = 0; r < RI; ++r) av[r] = fresh ? V::load(a + r * lda + p) : v{};
-    for (int s = 0; s < RJ; ++s) bv[s] = V::load(b + s * ldb + p);
+    for (int s = 0; s < RJ; ++s) bv[s] = V::load(b[s] + p);
     for (int r = 0; r < RI; ++r)
       for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
   }
@@ -113,7 +130,7 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
     for (int s = 0; s < RJ; ++s) {
       T sum = sums[r * RJ + s];
       if (!overlap)
-        for (std::int64_t p = kv; p < k; ++p) sum += a[r * lda + p] * b[s * ldb + p];
+        for (std::int64_t p = kv; p < k; ++p) sum += a[r * lda + p] * b[s][p];
       T& out = c[r * ldc + s];
       out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
     }
@@ -121,15 +138,14 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
 }
 
 // Edge blocks get their own fixed-size instantiation, so no block runs a generic loop.
-template <class T, int Bytes, int RI, int RJ>
+template <class T, int Bytes, int RI, int RJ, class Rows>
 __attribute__((always_inline)) inline void nt_block_upto(int ri, int rj, std::int64_t k, T alpha, const T* a,
-                                                         std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
-                                                         std::int64_t ldc) {
+                                                         std::int64_t lda, Rows b, T beta, T* c, std::int64_t ldc) {
   if constexpr (RI > 1)
-    if (ri < RI) return nt_block_upto<T, Bytes, RI - 1, RJ>(ri, rj, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (ri < RI) return nt_block_upto<T, Bytes, RI - 1, RJ>(ri, rj, k, alpha, a, lda, b, beta, c, ldc);
   if constexpr (RJ > 1)
-    if (rj < RJ) return nt_block_upto<T, Bytes, RI, RJ - 1>(ri, rj, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  nt_block<T, Bytes, RI, RJ>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (rj < RJ) return nt_block_upto<T, Bytes, RI, RJ - 1>(ri, rj, k, alpha, a, lda, b, beta, c, ldc);
+  nt_block<T, Bytes, RI, RJ>(k, alpha, a, lda, b, beta, c, ldc);
 }
 
 // Operands of at most this many elements in all are copied, zero-padded, when k is shorter than one
@@ -138,52 +154,43 @@ constexpr std::int64_t kPadElements = 16384;
 
 // C = alpha A B^T + beta C in blocks sized to the register file: 5 x 4 accumulators of the 32
 // AVX-512 registers (a mini-batch of 10 is two blocks), 2 x 4 of AVX2's and SSE2's 16.
-template <class T, int Bytes>
-__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
-                                                     const T* a, std::int64_t lda, const T* b, std::int64_t ldb, T beta,
-                                                     T* c, std::int64_t ldc) {
+template <class T, int Bytes, class Rows>
+__attribute__((always_inline)) inline void nt_blocks(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                     const T* a, std::int64_t lda, Rows b, T beta, T* c,
+                                                     std::int64_t ldc) {
   constexpr int RI = Bytes == 64 ? 5 : 2, RJ = 4;
+  for (std::int64_t i0 = 0; i0 < m; i0 += RI) {
+    const int ri = static_cast<int>(std::min<std::int64_t>(RI, m - i0));
+    for (std::int64_t j0 = 0; j0 < n; j0 += RJ) {
+      const int rj = static_cast<int>(std::min<std::int64_t>(RJ, n - j0));
+      nt_block_upto<T, Bytes, RI, RJ>(ri, rj, k, alpha, a + i0 * lda, lda, b.after(j0), beta, c + i0 * ldc + j0, ldc);
+    }
+  }
+}
+
+template <class T, int Bytes, class Rows>
+__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                     const T* a, std::int64_t lda, Rows b, T beta, T* c,
+                                                     std::int64_t ldc) {
   constexpr int L = Simd<T, Bytes>::lanes;
   if (k > 0 && k < L && (m + n) * k <= kPadElements) {
     // The rows of A, then of B, each padded with zeros to kp elements.
     const std::int64_t kp = (k + L - 1) / L * L;
     thread_local std::vector<T> padded;
     padded.resize(static_cast<std::size_t>((m + n) * kp));
-    auto pad = [&](const T* src, std::int64_t ld, std::int64_t rows, T* dst) __attribute__((always_inline)) {
-      for (std::int64_t r = 0; r < rows; ++r) {
-        std::memcpy(dst + r * kp, src + r * ld, static_cast<std::size_t>(k) * sizeof(T));
+    auto pad = [&](auto rows, std::int64_t count, T* dst) __attribute__((always_inline)) {
+      for (std::int64_t r = 0; r < count; ++r) {
+        std::memcpy(dst + r * kp, rows[r], static_cast<std::size_t>(k) * sizeof(T));
         std::fill(dst + r * kp + k, dst + (r + 1) * kp, T(0));
       }
     };
-    pad(a, lda, m, padded.data());
-    pad(b, ldb, n, padded.data() + m * kp);
-    a = padded.data();
-    b = padded.data() + m * kp;
-    lda = ldb = k = kp;
+    pad(StridedRows<T>{a, lda}, m, padded.data());
+    pad(b, n, padded.data() + m * kp);
+    return nt_blocks<T, Bytes>(m, n, kp, alpha, padded.data(), kp, StridedRows<T>{padded.data() + m * kp, kp}, beta, c,
+                               ldc);
   }
-  for (std::int64_t i0 = 0; i0 < m; i0 += RI) {
-    const int ri = static_cast<int>(std::min<std::int64_t>(RI, m - i0));
-    for (std::int64_t j0 = 0; j0 < n; j0 += RJ) {
-      const int rj = static_cast<int>(std::min<std::int64_t>(RJ, n - j0));
-      nt_block_upto<T, Bytes, RI, RJ>(ri, rj, k, alpha, a + i0 * lda, lda, b + j0 * ldb, ldb, beta, c + i0 * ldc + j0,
-                                      ldc);
-    }
-  }
+  nt_blocks<T, Bytes>(m, n, k, alpha, a, lda, b, beta, c, ldc);
 }
-
-// The rows of B as xn_kernel reads them: b[p] is row p. Strided: a matrix with a leading dimension.
-// Listed: one pointer per row, so that im2col's rows can point into shared planes (conv.cpp).
-template <class T>
-struct StridedRows {
-  const T* b;
-  std::int64_t ld;
-  const T* operator[](std::int64_t p) const { return b + p * ld; }
-};
-template <class T>
-struct ListedRows {
-  const T* const* rows;
-  const T* operator[](std::int64_t p) const { return rows[p]; }
-};
 
 // S adjacent column strips of C (S vectors wide), columns j onwards: C[i][strips] = sum_p sa[i][p] B[p][strips]
 // (+ beta C), with up to P rows of B held in registers at a time, each broadcast of sa feeding S FMAs.
@@ -312,7 +319,13 @@ template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void nt_avx512(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
                                                                const T* a, std::int64_t lda, const T* b,
                                                                std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-  nt_kernel<T, 64>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  nt_kernel<T, 64>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+}
+template <class T>
+__attribute__((target("avx512f,avx512vl,fma"))) void nt_rows_avx512(std::int64_t m, std::int64_t n, std::int64_t k,
+                                                                    T alpha, const T* a, std::int64_t lda,
+                                                                    const T* const* b, T beta, T* c, std::int64_t ldc) {
+  nt_kernel<T, 64>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
 }
 template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void xn_avx512(bool at, std::int64_t m, std::int64_t n, std::int64_t k,
@@ -331,7 +344,13 @@ template <class T>
 __attribute__((target("avx2,fma"))) void nt_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
                                                  std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
                                                  std::int64_t ldc) {
-  nt_kernel<T, 32>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  nt_kernel<T, 32>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+}
+template <class T>
+__attribute__((target("avx2,fma"))) void nt_rows_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
+                                                      const T* a, std::int64_t lda, const T* const* b, T beta, T* c,
+                                                      std::int64_t ldc) {
+  nt_kernel<T, 32>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
 }
 template <class T>
 __attribute__((target("avx2,fma"))) void xn_avx2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
@@ -349,7 +368,12 @@ __attribute__((target("avx2,fma"))) void xn_rows_avx2(std::int64_t m, std::int64
 template <class T>
 void nt_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
              std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-  nt_kernel<T, 16>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  nt_kernel<T, 16>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+}
+template <class T>
+void nt_rows_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
+                  const T* const* b, T beta, T* c, std::int64_t ldc) {
+  nt_kernel<T, 16>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
 }
 template <class T>
 void xn_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
@@ -441,6 +465,16 @@ template void gemm_nt<float>(std::int64_t, std::int64_t, std::int64_t, float, co
 template void gemm_nt<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
                               const double*, std::int64_t, double, double*, std::int64_t);
 template <class T>
+void gemm_nt_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
+                  const T* const* b_rows, T beta, T* c, std::int64_t ldc) {
+  switch (kIsa) {
+    case Isa::Avx512: return nt_rows_avx512(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
+    case Isa::Avx2: return nt_rows_avx2(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
+    case Isa::Sse2: return nt_rows_sse2(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
+  }
+}
+
+template <class T>
 void gemm_xn_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
                   const T* const* b_rows, T beta, T* c, std::int64_t ldc) {
   switch (kIsa) {
@@ -452,6 +486,10 @@ void gemm_xn_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const
 
 template void gemm_xn<float>(bool, std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
                              const float*, std::int64_t, float, float*, std::int64_t);
+template void gemm_nt_rows<float>(std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
+                                  const float* const*, float, float*, std::int64_t);
+template void gemm_nt_rows<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
+                                   const double* const*, double, double*, std::int64_t);
 template void gemm_xn_rows<float>(std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
                                   const float* const*, float, float*, std::int64_t);
 template void gemm_xn_rows<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
