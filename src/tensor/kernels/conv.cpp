@@ -406,11 +406,14 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
   // in the padding, set once), and one plane for the input's gradient (col2im_shifted).
   const bool shifted = win.stride.h == 1 && win.stride.w == 1 && win.dilation.h == 1 && win.dilation.w == 1;
   std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), grad_t(cols.size()), dw(cols.size()), db(cols.size()),
-      planes(cols.size()), image_planes(cols.size());
+      planes(cols.size()), image_planes(cols.size()), dw_t(cols.size());
   for (std::size_t t = 0; t < cols.size(); ++t) {
     if (need_input || (need_weight && !shifted)) cols[t] = Tensor::empty(Shape{k, p.per * l}, dtype);
     if (need_input && shifted) planes[t] = Tensor::empty(Shape{shifted_planes(g).size()}, dtype);
-    if (need_weight && shifted) image_planes[t] = zeros(Shape{g.c * g.win.kernel.w * shifted_planes(g).size()}, dtype);
+    if (need_weight && shifted) {
+      image_planes[t] = zeros(Shape{g.c * g.win.kernel.w * shifted_planes(g).size()}, dtype);
+      dw_t[t] = zeros(Shape{k, out_channels}, dtype);
+    }
     grad_t[t] = Tensor::empty(Shape{out_channels, p.per * l}, dtype);
     if (need_weight) dw[t] = t == 0 ? out.weight : zeros(weight.shape(), dtype);
     if (need_bias) db[t] = t == 0 ? out.bias : zeros(Shape{out_channels}, dtype);
@@ -451,11 +454,14 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
             }
           }
         if (pw && shifted) {
-          // dW (O, K) += dY (O, L) cols^T (L, K) image by image, the column rows read from its planes
+          // dW^T (K, O) += cols (K, L) dY^T (L, O) image by image, the column rows read from its planes:
+          // K rows of A fill the kernel's 5-row register blocks (O = 6 or 16 would leave a row over).
           T* planes_t = image_planes[ts].data<T>();
+          T* pwt = dw_t[ts].data<T>();
           for (std::int64_t n = n0; n < n0 + c.n; ++n) {
             fill_planes(g, x + n * image, planes_t);
-            simd::gemm_nt_rows<T>(out_channels, k, l, T(1), pg + n * out_channels * l, l, rows[ts].data(), T(1), pw, k);
+            simd::gemm_nt_rows<T>(k, out_channels, l, T(1), rows[ts].data(), pg + n * out_channels * l, l, T(1), pwt,
+                                  out_channels);
           }
         } else if (pw) {
           // dW (O, K) += dY (O, n L) cols^T (n L, K)
@@ -468,6 +474,12 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
           if (shifted) col2im_shifted(pc, dx + n0 * image, c, planes[ts].data<T>());
           else col2im_typed(pc, dx + n0 * image, c);
         }
+      }
+      // This thread's dW^T into its dW, a transposed copy (dW starts at zero): the sums stay as they were.
+      if (pw && shifted) {
+        const T* pwt = dw_t[ts].data<T>();
+        for (std::int64_t o = 0; o < out_channels; ++o)
+          for (std::int64_t q = 0; q < k; ++q) pw[o * k + q] += pwt[q * out_channels + o];
       }
     });
   });

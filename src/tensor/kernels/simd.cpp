@@ -54,7 +54,7 @@ __attribute__((always_inline)) inline Four<T> sum4(typename Simd<T, Bytes>::type
   }
 }
 
-// The rows of B as the kernels read them: b[p] is row p, b.after(j) the rows from j on. Strided: a
+// The rows of an operand as the kernels read them: b[p] is row p, b.after(j) the rows from j on. Strided: a
 // matrix with a leading dimension. Listed: one pointer per row, so that im2col's rows can point into
 // shared planes (conv.cpp).
 template <class T>
@@ -73,9 +73,9 @@ struct ListedRows {
 
 // One RI x RJ block of C[i][j] = alpha * sum_k A[i][k] B[j][k] + beta C[i][j]: RI rows of A and RJ rows
 // of B stream through registers once, feeding RI * RJ vector accumulators.
-template <class T, int Bytes, int RI, int RJ, class Rows>
-__attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, const T* a, std::int64_t lda, Rows b,
-                                                    T beta, T* c, std::int64_t ldc) {
+template <class T, int Bytes, int RI, int RJ, class ARows, class BRows>
+__attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, ARows a, BRows b, T beta, T* c,
+                                                    std::int64_t ldc) {
   using V = Simd<T, Bytes>;
   using v = typename V::type;
   constexpr int L = V::lanes;
@@ -83,7 +83,7 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
   v acc[RI][RJ] = {};
   for (std::int64_t p = 0; p < kv; p += L) {
     v av[RI], bv[RJ];
-    for (int r = 0; r < RI; ++r) av[r] = V::load(a + r * lda + p);
+    for (int r = 0; r < RI; ++r) av[r] = V::load(a[r] + p);
     for (int s = 0; s < RJ; ++s) bv[s] = V::load(b[s] + p);
     for (int r = 0; r < RI; ++r)
       for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
@@ -98,7 +98,7 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
     const Lane fresh = lane >= static_cast<typename std::remove_reference_t<decltype(lane[0])>>(L - (k - kv));
     const std::int64_t p = k - L;
     v av[RI], bv[RJ];
-    for (int r = 0; r < RI; ++r) av[r] = fresh ? V::load(a + r * lda + p) : v{};
+    for (int r = 0; r < RI; ++r) av[r] = fresh ? V::load(a[r] + p) : v{};
     for (int s = 0; s < RJ; ++s) bv[s] = V::load(b[s] + p);
     for (int r = 0; r < RI; ++r)
       for (int s = 0; s < RJ; ++s) acc[r][s] += av[r] * bv[s];
@@ -130,7 +130,7 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
     for (int s = 0; s < RJ; ++s) {
       T sum = sums[r * RJ + s];
       if (!overlap)
-        for (std::int64_t p = kv; p < k; ++p) sum += a[r * lda + p] * b[s][p];
+        for (std::int64_t p = kv; p < k; ++p) sum += a[r][p] * b[s][p];
       T& out = c[r * ldc + s];
       out = alpha * sum + (beta == T(0) ? T(0) : beta * out);
     }
@@ -138,14 +138,14 @@ __attribute__((always_inline)) inline void nt_block(std::int64_t k, T alpha, con
 }
 
 // Edge blocks get their own fixed-size instantiation, so no block runs a generic loop.
-template <class T, int Bytes, int RI, int RJ, class Rows>
-__attribute__((always_inline)) inline void nt_block_upto(int ri, int rj, std::int64_t k, T alpha, const T* a,
-                                                         std::int64_t lda, Rows b, T beta, T* c, std::int64_t ldc) {
+template <class T, int Bytes, int RI, int RJ, class ARows, class BRows>
+__attribute__((always_inline)) inline void nt_block_upto(int ri, int rj, std::int64_t k, T alpha, ARows a, BRows b,
+                                                         T beta, T* c, std::int64_t ldc) {
   if constexpr (RI > 1)
-    if (ri < RI) return nt_block_upto<T, Bytes, RI - 1, RJ>(ri, rj, k, alpha, a, lda, b, beta, c, ldc);
+    if (ri < RI) return nt_block_upto<T, Bytes, RI - 1, RJ>(ri, rj, k, alpha, a, b, beta, c, ldc);
   if constexpr (RJ > 1)
-    if (rj < RJ) return nt_block_upto<T, Bytes, RI, RJ - 1>(ri, rj, k, alpha, a, lda, b, beta, c, ldc);
-  nt_block<T, Bytes, RI, RJ>(k, alpha, a, lda, b, beta, c, ldc);
+    if (rj < RJ) return nt_block_upto<T, Bytes, RI, RJ - 1>(ri, rj, k, alpha, a, b, beta, c, ldc);
+  nt_block<T, Bytes, RI, RJ>(k, alpha, a, b, beta, c, ldc);
 }
 
 // Operands of at most this many elements in all are copied, zero-padded, when k is shorter than one
@@ -154,24 +154,22 @@ constexpr std::int64_t kPadElements = 16384;
 
 // C = alpha A B^T + beta C in blocks sized to the register file: 5 x 4 accumulators of the 32
 // AVX-512 registers (a mini-batch of 10 is two blocks), 2 x 4 of AVX2's and SSE2's 16.
-template <class T, int Bytes, class Rows>
-__attribute__((always_inline)) inline void nt_blocks(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
-                                                     const T* a, std::int64_t lda, Rows b, T beta, T* c,
-                                                     std::int64_t ldc) {
+template <class T, int Bytes, class ARows, class BRows>
+__attribute__((always_inline)) inline void nt_blocks(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, ARows a,
+                                                     BRows b, T beta, T* c, std::int64_t ldc) {
   constexpr int RI = Bytes == 64 ? 5 : 2, RJ = 4;
   for (std::int64_t i0 = 0; i0 < m; i0 += RI) {
     const int ri = static_cast<int>(std::min<std::int64_t>(RI, m - i0));
     for (std::int64_t j0 = 0; j0 < n; j0 += RJ) {
       const int rj = static_cast<int>(std::min<std::int64_t>(RJ, n - j0));
-      nt_block_upto<T, Bytes, RI, RJ>(ri, rj, k, alpha, a + i0 * lda, lda, b.after(j0), beta, c + i0 * ldc + j0, ldc);
+      nt_block_upto<T, Bytes, RI, RJ>(ri, rj, k, alpha, a.after(i0), b.after(j0), beta, c + i0 * ldc + j0, ldc);
     }
   }
 }
 
-template <class T, int Bytes, class Rows>
-__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
-                                                     const T* a, std::int64_t lda, Rows b, T beta, T* c,
-                                                     std::int64_t ldc) {
+template <class T, int Bytes, class ARows, class BRows>
+__attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, ARows a,
+                                                     BRows b, T beta, T* c, std::int64_t ldc) {
   constexpr int L = Simd<T, Bytes>::lanes;
   if (k > 0 && k < L && (m + n) * k <= kPadElements) {
     // The rows of A, then of B, each padded with zeros to kp elements.
@@ -184,12 +182,12 @@ __attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_
         std::fill(dst + r * kp + k, dst + (r + 1) * kp, T(0));
       }
     };
-    pad(StridedRows<T>{a, lda}, m, padded.data());
+    pad(a, m, padded.data());
     pad(b, n, padded.data() + m * kp);
-    return nt_blocks<T, Bytes>(m, n, kp, alpha, padded.data(), kp, StridedRows<T>{padded.data() + m * kp, kp}, beta, c,
-                               ldc);
+    return nt_blocks<T, Bytes>(m, n, kp, alpha, StridedRows<T>{padded.data(), kp},
+                               StridedRows<T>{padded.data() + m * kp, kp}, beta, c, ldc);
   }
-  nt_blocks<T, Bytes>(m, n, k, alpha, a, lda, b, beta, c, ldc);
+  nt_blocks<T, Bytes>(m, n, k, alpha, a, b, beta, c, ldc);
 }
 
 // S adjacent column strips of C (S vectors wide), columns j onwards: C[i][strips] = sum_p sa[i][p] B[p][strips]
@@ -319,13 +317,13 @@ template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void nt_avx512(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
                                                                const T* a, std::int64_t lda, const T* b,
                                                                std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-  nt_kernel<T, 64>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+  nt_kernel<T, 64>(m, n, k, alpha, StridedRows<T>{a, lda}, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void nt_rows_avx512(std::int64_t m, std::int64_t n, std::int64_t k,
-                                                                    T alpha, const T* a, std::int64_t lda,
-                                                                    const T* const* b, T beta, T* c, std::int64_t ldc) {
-  nt_kernel<T, 64>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
+                                                                    T alpha, const T* const* a, const T* b,
+                                                                    std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+  nt_kernel<T, 64>(m, n, k, alpha, ListedRows<T>{a}, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void xn_avx512(bool at, std::int64_t m, std::int64_t n, std::int64_t k,
@@ -344,13 +342,13 @@ template <class T>
 __attribute__((target("avx2,fma"))) void nt_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a,
                                                  std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
                                                  std::int64_t ldc) {
-  nt_kernel<T, 32>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+  nt_kernel<T, 32>(m, n, k, alpha, StridedRows<T>{a, lda}, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
 __attribute__((target("avx2,fma"))) void nt_rows_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
-                                                      const T* a, std::int64_t lda, const T* const* b, T beta, T* c,
+                                                      const T* const* a, const T* b, std::int64_t ldb, T beta, T* c,
                                                       std::int64_t ldc) {
-  nt_kernel<T, 32>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
+  nt_kernel<T, 32>(m, n, k, alpha, ListedRows<T>{a}, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
 __attribute__((target("avx2,fma"))) void xn_avx2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
@@ -368,12 +366,12 @@ __attribute__((target("avx2,fma"))) void xn_rows_avx2(std::int64_t m, std::int64
 template <class T>
 void nt_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
              std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
-  nt_kernel<T, 16>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+  nt_kernel<T, 16>(m, n, k, alpha, StridedRows<T>{a, lda}, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
-void nt_rows_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-                  const T* const* b, T beta, T* c, std::int64_t ldc) {
-  nt_kernel<T, 16>(m, n, k, alpha, a, lda, ListedRows<T>{b}, beta, c, ldc);
+void nt_rows_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* const* a, const T* b,
+                  std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+  nt_kernel<T, 16>(m, n, k, alpha, ListedRows<T>{a}, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
 void xn_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
@@ -465,12 +463,12 @@ template void gemm_nt<float>(std::int64_t, std::int64_t, std::int64_t, float, co
 template void gemm_nt<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
                               const double*, std::int64_t, double, double*, std::int64_t);
 template <class T>
-void gemm_nt_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-                  const T* const* b_rows, T beta, T* c, std::int64_t ldc) {
+void gemm_nt_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* const* a_rows, const T* b,
+                  std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   switch (kIsa) {
-    case Isa::Avx512: return nt_rows_avx512(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
-    case Isa::Avx2: return nt_rows_avx2(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
-    case Isa::Sse2: return nt_rows_sse2(m, n, k, alpha, a, lda, b_rows, beta, c, ldc);
+    case Isa::Avx512: return nt_rows_avx512(m, n, k, alpha, a_rows, b, ldb, beta, c, ldc);
+    case Isa::Avx2: return nt_rows_avx2(m, n, k, alpha, a_rows, b, ldb, beta, c, ldc);
+    case Isa::Sse2: return nt_rows_sse2(m, n, k, alpha, a_rows, b, ldb, beta, c, ldc);
   }
 }
 
@@ -486,10 +484,10 @@ void gemm_xn_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const
 
 template void gemm_xn<float>(bool, std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
                              const float*, std::int64_t, float, float*, std::int64_t);
-template void gemm_nt_rows<float>(std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
-                                  const float* const*, float, float*, std::int64_t);
-template void gemm_nt_rows<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
-                                   const double* const*, double, double*, std::int64_t);
+template void gemm_nt_rows<float>(std::int64_t, std::int64_t, std::int64_t, float, const float* const*, const float*,
+                                  std::int64_t, float, float*, std::int64_t);
+template void gemm_nt_rows<double>(std::int64_t, std::int64_t, std::int64_t, double, const double* const*,
+                                   const double*, std::int64_t, double, double*, std::int64_t);
 template void gemm_xn_rows<float>(std::int64_t, std::int64_t, std::int64_t, float, const float*, std::int64_t,
                                   const float* const*, float, float*, std::int64_t);
 template void gemm_xn_rows<double>(std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,

@@ -25,11 +25,11 @@ void gemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a
 template <class T>
 void gemm_xn(bool a_transposed, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
              const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc);
-// gemm_nt with row j of B at b_rows[j] (k elements each): the convolution's weight gradient against
-// im2col's rows read in place. The same arithmetic as gemm_nt.
+// gemm_nt with row i of A at a_rows[i] (k elements each): the convolution's weight gradient, transposed,
+// with im2col's rows read in place. The same arithmetic as gemm_nt.
 template <class T>
-void gemm_nt_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
-                  const T* const* b_rows, T beta, T* c, std::int64_t ldc);
+void gemm_nt_rows(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* const* a_rows, const T* b,
+                  std::int64_t ldb, T beta, T* c, std::int64_t ldc);
 // gemm_xn with op(A) = A and row p of B at b_rows[p] (n elements each): B's rows need not be evenly
 // spaced, nor apart (the convolution's implicit im2col, conv.cpp). The same arithmetic as gemm_xn.
 template <class T>
