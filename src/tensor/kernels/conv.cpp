@@ -113,6 +113,11 @@ void col2im_typed(const T* in, T* x, const ConvGeometry& g) {
   });
 }
 
+// Whether the products read im2col's columns in place, from shifted planes (below): stride 1, dilation 1.
+bool reads_columns_in_place(const Window2d& win) {
+  return win.stride.h == 1 && win.stride.w == 1 && win.dilation.h == 1 && win.dilation.w == 1;
+}
+
 // The implicit im2col of the forward at stride 1, dilation 1. Column row (c, i, j) of an image is
 // input channel c read at rows r + i and columns q + j (less the padding) for each output (r, q): for a
 // fixed (c, j) these are the rows i .. i + OH - 1 of one plane, OH + KH - 1 rows of OW columns shifted
@@ -333,7 +338,7 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
     return out;
   }
   const Plan p = plan(g, itemsize(input.dtype()), out_channels);
-  if (win.stride.h == 1 && win.stride.w == 1 && win.dilation.h == 1 && win.dilation.w == 1) {
+  if (reads_columns_in_place(win)) {
     implicit_forward(g, input, weight, b, p, out);
     return out;
   }
@@ -404,7 +409,10 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
   // the chunk's output gradient in product layout, and, beyond the first thread, partial sums.
   // At stride 1, dilation 1, no columns for the weight's gradient: each image's shifted planes (zeros
   // in the padding, set once), and one plane for the input's gradient (col2im_shifted).
-  const bool shifted = win.stride.h == 1 && win.stride.w == 1 && win.dilation.h == 1 && win.dilation.w == 1;
+  const bool shifted = reads_columns_in_place(win);
+  // dY in the forward product's layout, (O, n L): read by the input's gradient and by the weight's
+  // when it uses written columns.
+  const bool transposed_grad = need_input || (need_weight && !shifted);
   std::vector<Tensor> cols(static_cast<std::size_t>(p.threads)), grad_t(cols.size()), dw(cols.size()), db(cols.size()),
       planes(cols.size()), image_planes(cols.size()), dw_t(cols.size());
   for (std::size_t t = 0; t < cols.size(); ++t) {
@@ -414,7 +422,7 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
       image_planes[t] = zeros(Shape{g.c * g.win.kernel.w * shifted_planes(g).size()}, dtype);
       dw_t[t] = zeros(Shape{k, out_channels}, dtype);
     }
-    grad_t[t] = Tensor::empty(Shape{out_channels, p.per * l}, dtype);
+    if (transposed_grad) grad_t[t] = Tensor::empty(Shape{out_channels, p.per * l}, dtype);
     if (need_weight) dw[t] = t == 0 ? out.weight : zeros(weight.shape(), dtype);
     if (need_bias) db[t] = t == 0 ? out.bias : zeros(Shape{out_channels}, dtype);
   }
@@ -430,17 +438,17 @@ Conv2dGrads conv2d_backward(const Tensor& grad_in, const Tensor& input_in, const
     run_threads(p, [&](int t, std::int64_t first, std::int64_t end) {
       const std::size_t ts = static_cast<std::size_t>(t);
       T* pc = cols[ts].defined() ? cols[ts].data<T>() : nullptr;
-      T* pt = grad_t[ts].data<T>();
+      T* pt = transposed_grad ? grad_t[ts].data<T>() : nullptr;
       T* pw = need_weight ? dw[ts].data<T>() : nullptr;
       T* pb = need_bias ? db[ts].data<T>() : nullptr;
       for (std::int64_t chunk = first; chunk < end; ++chunk) {
         const ConvGeometry c = chunk_of(g, chunk * p.per, p.per);
         const std::int64_t nl = c.cols(), n0 = chunk * p.per;
-        // dY (n, O, L) -> (O, n L), the layout of the forward product; the bias's gradient sums it on the way.
+        // dY (n, O, L) -> (O, n L) where read; the bias's gradient sums it on the way.
         for (std::int64_t n = 0; n < c.n; ++n)
           for (std::int64_t o = 0; o < out_channels; ++o) {
             const T* src = pg + ((n0 + n) * out_channels + o) * l;
-            std::memcpy(pt + o * nl + n * l, src, static_cast<std::size_t>(l) * sizeof(T));
+            if (pt) std::memcpy(pt + o * nl + n * l, src, static_cast<std::size_t>(l) * sizeof(T));
             if (pb) {
               // 16 running sums, not one: a single chain of dependent additions cannot vectorize
               T part[16] = {};
