@@ -48,7 +48,7 @@ struct CapturedStep::Loss {
   bool labels = false;       // int64 class labels (one-hot for the squared error) rather than values
   double scale = 1;          // squared error: the cost's factor; cross-entropy: 1/N for the mean, else 1
   bool mean = false;         // cross-entropy: mean (else sum) over the batch
-  Tensor one;                // the engine's root gradient, ones(Shape{}) of the loss's dtype
+  Tensor one;                // the engine's root gradient, 0-d of the loss's dtype (run()'s root)
   Tensor value;              // the loss, 0-d
   Tensor grad;               // d loss / d output, (N, C)
   // squared error
@@ -223,11 +223,12 @@ bool CapturedStep::fits(const Tensor& inputs, const Tensor& targets) const {
 }
 
 double CapturedStep::run(const Tensor& inputs, const Tensor& targets, const std::function<void(double)>& check,
-                         Tensor& output) {
+                         Tensor& output, double root) {
   forward(inputs);
   output = layers_.back().out;
   const double value = loss_forward(targets);
   check(value);
+  fill_(loss_->one, root);  // as full(Shape{}, root, dtype) makes the eager root gradient
   loss_backward();
   backward(inputs);
   ++steps_;
@@ -270,7 +271,7 @@ double CapturedStep::loss_forward(const Tensor& targets) {
   return l.value.item();
 }
 
-// The loss node's backward with the engine's root gradient, ones(Shape{}): into l.grad.
+// The loss node's backward with the engine's root gradient, l.one: into l.grad.
 void CapturedStep::loss_backward() {
   Loss& l = *loss_;
   if (l.kind == CapturedLoss::SquaredErrorSum) {

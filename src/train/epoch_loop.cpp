@@ -25,7 +25,7 @@ EpochLoop::EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std
       step_(first_step),
       last_checkpoint_(std::move(last_checkpoint)),
       capturing_(capture_wanted(parts.config) && !parts.recorder && !parts.tracing && !parts.watch && !monitoring_ &&
-                 !parts.config.diagnostics.nonfinite_watch && !parallel()) {}
+                 !parts.config.diagnostics.nonfinite_watch) {}
 
 EpochResult EpochLoop::train_epoch(data::DataLoader& loader, std::int64_t epoch, const EpochPosition* resume) {
   EpochPosition at = resume ? *resume : EpochPosition{.lr = parts_.optimizer.lr()};
@@ -97,7 +97,7 @@ double EpochLoop::update(std::int64_t epoch) {
 
 double EpochLoop::forward_backward(Tensor& output, const std::function<void(double)>& check) {
   if (!parallel()) {
-    if (CapturedStep* plan = plan_for_batch()) {
+    if (CapturedStep* plan = plan_for(batch_.inputs, batch_.targets)) {
       const double value = plan->run(batch_.inputs, batch_.targets, check, output);
       ++captured_steps_;
       return value;
@@ -107,7 +107,7 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
     const double value = loss.item();
     check(value);
     loss.backward();
-    capture_batch();
+    capture(batch_.inputs, batch_.targets);
     return value;
   }
   distributed::Communicator& comm = *parts_.comm;
@@ -118,13 +118,23 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
   double sums[2] = {0, 0};  // the batch's loss, and how many ranks were asked to stop
   {
     const distributed::SoloStretch solo;  // one rank's shard alone may fail here
-    output = parts_.model.forward(batch_.inputs.view_narrowed(shard.begin, shard.size));
-    const Tensor loss = parts_.loss_fn(output, batch_.targets.view_narrowed(shard.begin, shard.size));
-    sums[0] = weight * loss.item();
+    const Tensor inputs = batch_.inputs.view_narrowed(shard.begin, shard.size);
+    const Tensor targets = batch_.targets.view_narrowed(shard.begin, shard.size);
     sums[1] = parts_.stop && *parts_.stop != 0 ? 1 : 0;  // this rank's own signal
     // Backward before the loss is known: one wait for the other ranks an update, not two. A loss that
     // is not finite gives gradients that are not either, but check() throws before any step uses them.
-    loss.backward(full(Shape{}, weight, loss.dtype()));
+    // The shard's weight is the root gradient, so the ranks' gradients sum to the batch's.
+    if (CapturedStep* plan = plan_for(inputs, targets)) {
+      sums[0] = weight * plan->run(
+                             inputs, targets, [](double) {}, output, weight);
+      ++captured_steps_;
+    } else {
+      output = parts_.model.forward(inputs);
+      const Tensor loss = parts_.loss_fn(output, targets);
+      sums[0] = weight * loss.item();
+      loss.backward(full(Shape{}, weight, loss.dtype()));
+      capture(inputs, targets);
+    }
     parts_.reducer->all_reduce();
   }
   comm.all_reduce_sum(sums);
@@ -133,19 +143,18 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
   return sums[0];
 }
 
-CapturedStep* EpochLoop::plan_for_batch() const {
+CapturedStep* EpochLoop::plan_for(const Tensor& inputs, const Tensor& targets) const {
   if (!capturing_) return nullptr;
   for (const auto& plan : plans_)
-    if (plan->fits(batch_.inputs, batch_.targets)) return plan.get();
+    if (plan->fits(inputs, targets)) return plan.get();
   return nullptr;
 }
 
-void EpochLoop::capture_batch() {
+void EpochLoop::capture(const Tensor& inputs, const Tensor& targets) {
   if (!capturing_) return;
   for (const auto& plan : plans_)
-    if (plan->batch_size() == batch_.inputs.shape()[0]) return;  // captured, but unfit now (a bad label): eager
-  std::unique_ptr<CapturedStep> plan =
-      CapturedStep::capture(parts_.model, parts_.config, batch_.inputs, batch_.targets);
+    if (plan->batch_size() == inputs.shape()[0]) return;  // captured, but unfit now (a bad label): eager
+  std::unique_ptr<CapturedStep> plan = CapturedStep::capture(parts_.model, parts_.config, inputs, targets);
   if (!plan) {
     capturing_ = false;  // the model or the loss is not one a plan replays: eager from here on
     return;

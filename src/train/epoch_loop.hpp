@@ -97,8 +97,9 @@ class EpochLoop {
   // summed over the ranks); returns the batch's loss. `check` runs on the loss before backward.
   double forward_backward(Tensor& output, const std::function<void(double)>& check);
   bool parallel() const { return parts_.comm && parts_.comm->size() > 1; }
-  CapturedStep* plan_for_batch() const;  // the plan that replays batch_, or null
-  void capture_batch();                  // after an eager step on batch_
+  // The plan that replays a step on (inputs, targets), batch_ or this rank's shard of it, or null.
+  CapturedStep* plan_for(const Tensor& inputs, const Tensor& targets) const;
+  void capture(const Tensor& inputs, const Tensor& targets);  // after an eager step on them
   TrainingDiverged diverged(std::int64_t epoch, double lr, const std::string& what) const;
   // Throws TrainingDiverged, or warns, as [diagnostics] divergence says, when the loss runs away.
   void check_divergence(std::int64_t epoch, double lr, double loss);

@@ -273,7 +273,8 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
         << util::format_number(static_cast<double>(reducer.bytes()) / 1e6, ".3g") << " MB of gradients in "
         << reducer.buckets() << (reducer.buckets() == 1 ? " bucket" : " buckets") << ": "
         << util::format_number(1e3 * reducer.seconds() / static_cast<double>(reducer.calls()), ".3g")
-        << " ms per update on rank 0, waiting for the slowest rank included\n";
+        << " ms per update on rank 0, waiting for the slowest rank included; " << loop.captured_steps() << " of "
+        << reducer.calls() << " updates replayed a captured step\n";
   return summary;
 }
 

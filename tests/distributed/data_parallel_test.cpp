@@ -102,6 +102,19 @@ lr = 0.02
 momentum = 0.9
 )";
 
+// The MLP form: a plain Sequential on flattened images, whose steps each rank replays from a captured
+// plan (train/captured_step.hpp) after its first eager one, its shard's weight as the root gradient.
+constexpr const char* kMlpForm = R"([model]
+layers = [784, 40, 24, 10]
+activation = "relu"
+[loss]
+name = "cross_entropy"
+[optim]
+name = "sgd"
+lr = 0.05
+momentum = 0.9
+)";
+
 // Batch norm over the batch (2d and 1d) and dropout: the statistics and the masks must be the whole
 // batch's on every rank. The layers before a batch norm have no bias: its gradient is zero in exact
 // arithmetic, rounding noise that any two correct summation orders make differently.
@@ -248,6 +261,27 @@ TEST_F(DataParallel, MlpMatchesOneProcess) {
   EXPECT_EQ(count(two.out, "Epoch 0:"), 1) << two.out;
   EXPECT_EQ(count(two.out, "Epoch 1:"), 1) << two.out;
   EXPECT_EQ(two.err, "");
+}
+
+// Captured steps on 2 ranks (batch 15: shards of 8 and 7 rows, and a last batch of 10 in 5 and 5): the
+// one process's model to 1e-12, and the eager 2 ranks' bit for bit.
+TEST_F(DataParallel, CapturedStepsMatchOneProcessAndEagerRanks) {
+  const std::string cfg = config("mlp_form.toml", kMlpForm);
+  std::string text = descent::testing::read_text(cfg);
+  text.replace(text.find("batch_size = 16"), 15, "batch_size = 15");
+  std::ofstream(cfg) << text;
+  Launched captured;
+  ASSERT_NO_FATAL_FAILURE(expect_two_ranks_match_one(cfg, &captured));
+  // 2 epochs of 27 updates: each rank's first step of each shard size (8 and 5 rows) runs eagerly.
+  EXPECT_NE(captured.out.find("; 52 of 54 updates replayed a captured step"), std::string::npos) << captured.out;
+
+  const std::string eager_cfg = config("mlp_form_eager.toml", "");
+  text.replace(text.find("dtype = "), 8, "capture = false\ndtype = ");
+  std::ofstream(eager_cfg) << text;
+  const Launched eager = two_ranks({eager_cfg, "--save", file("eager.st")});
+  ASSERT_EQ(eager.status, 0) << eager.err;
+  EXPECT_NE(eager.out.find("; 0 of 54 updates replayed a captured step"), std::string::npos) << eager.out;
+  expect_close_checkpoints(file("eager.st"), file("two.st"), 0.0);
 }
 
 TEST_F(DataParallel, LeNetMatchesOneProcessWithUnevenShards) {

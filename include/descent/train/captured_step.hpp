@@ -42,9 +42,11 @@ class CapturedStep {
   bool fits(const Tensor& inputs, const Tensor& targets) const;
 
   // The step on (inputs, targets), after the optimizer's zero_grad: forward, the loss, `check(loss)`
-  // (which may throw: then no gradient is set), backward. Returns the loss; `output` gets the model's
-  // output (the plan's buffer, overwritten by the next step).
-  double run(const Tensor& inputs, const Tensor& targets, const std::function<void(double)>& check, Tensor& output);
+  // (which may throw: then no gradient is set), backward from the root gradient `root` (the eager
+  // loss.backward()'s 1, or a data-parallel rank's weight of its shard). Returns the loss; `output`
+  // gets the model's output (the plan's buffer, overwritten by the next step).
+  double run(const Tensor& inputs, const Tensor& targets, const std::function<void(double)>& check, Tensor& output,
+             double root = 1.0);
 
   std::int64_t batch_size() const { return batch_; }
   std::int64_t steps() const { return steps_; }  // run() calls so far
