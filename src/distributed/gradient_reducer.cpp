@@ -16,6 +16,15 @@ std::span<std::byte> bytes_of(const Tensor& t) {
 
 }  // namespace
 
+std::size_t GradientReducer::padded_bytes(const Bucket& b) {
+  return (static_cast<std::size_t>(b.elements) * itemsize(b.dtype) + 63) / 64 * 64;
+}
+
+template <class T>
+void GradientReducer::sum(std::byte* data, std::int64_t elements) {
+  comm_.all_reduce_sum(std::span(reinterpret_cast<T*>(data), static_cast<std::size_t>(elements)));
+}
+
 void GradientReducer::reduce_in_place(const Tensor& g) {
   const auto n = static_cast<std::size_t>(g.numel());
   if (g.dtype() == Dtype::Float64) comm_.all_reduce_sum(std::span(g.data<double>(), n));
@@ -42,40 +51,88 @@ GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& 
     buckets_.back().elements += p->numel();
     bytes_ += size;
   }
+  if (comm_.size() == 1) return;
+  // Exchange memory for every bucket, each at a 64-byte boundary: the same layout on every rank.
+  std::size_t total = 0;
+  for (const Bucket& b : buckets_) total += padded_bytes(b);
+  if (auto* memory = static_cast<std::byte*>(comm_.exchange_memory(total))) {
+    std::memset(memory, 0, total);
+    for (Bucket& b : buckets_) {
+      b.shared = memory;
+      memory += padded_bytes(b);
+    }
+    return;
+  }
   // A solo bucket needs its flat buffer only for an undefined gradient (rare): allocated then.
   for (Bucket& b : buckets_)
     if (!b.solo) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
 }
 
+Tensor GradientReducer::gradient_buffer(const Tensor& parameter) const {
+  for (const Bucket& b : buckets_) {
+    if (!b.shared) return Tensor();
+    std::size_t at = 0;
+    for (const Tensor& p : b.parameters) {
+      if (p.impl() == parameter.impl()) return Tensor::borrowing(b.shared + at, p.shape(), p.dtype());
+      at += static_cast<std::size_t>(p.numel()) * itemsize(b.dtype);
+    }
+  }
+  return Tensor();
+}
+
+void GradientReducer::copy_in(const Bucket& b, std::byte* data) {
+  // A gradient already in its place (a captured step wrote it there) is not copied.
+  std::size_t at = 0;
+  for (const Tensor& p : b.parameters) {
+    const std::size_t n = static_cast<std::size_t>(p.numel()) * itemsize(b.dtype);
+    const Tensor g = p.grad();
+    if (!g.defined()) std::memset(data + at, 0, n);
+    else if (g.raw_data() != data + at || !g.is_contiguous()) std::memcpy(data + at, bytes_of(g).data(), n);
+    at += n;
+  }
+}
+
+void GradientReducer::copy_out(const Bucket& b, const std::byte* data) {
+  std::size_t at = 0;
+  for (const Tensor& p : b.parameters) {
+    const std::size_t n = static_cast<std::size_t>(p.numel()) * itemsize(b.dtype);
+    if (const Tensor g = p.grad(); g.defined() && g.raw_data() != data + at)
+      std::memcpy(bytes_of(g).data(), data + at, n);
+    at += n;
+  }
+}
+
 void GradientReducer::all_reduce() {
   if (comm_.size() == 1) return;
   const auto start = std::chrono::steady_clock::now();
-  for (Bucket& b : buckets_) {
-    // A bucket of one tensor (a large one) is reduced where it lies: no copy in or out.
-    if (b.parameters.size() == 1) {
-      const Tensor g = b.parameters.front().grad();
-      if (g.defined() && g.is_contiguous()) {
-        reduce_in_place(g);
-        continue;
+  if (buckets_.front().shared) {
+    // In exchange memory the buckets lie end to end: one sum for each run of one dtype (its padding
+    // between buckets is zeros), one pair of barriers instead of one per bucket.
+    for (const Bucket& b : buckets_) copy_in(b, b.shared);
+    for (std::size_t i = 0, j = 0; i < buckets_.size(); i = j) {
+      while (j < buckets_.size() && buckets_[j].dtype == buckets_[i].dtype) ++j;
+      const Bucket& last = buckets_[j - 1];
+      const auto bytes = static_cast<std::size_t>(last.shared + padded_bytes(last) - buckets_[i].shared);
+      const auto elements = static_cast<std::int64_t>(bytes / itemsize(buckets_[i].dtype));
+      if (buckets_[i].dtype == Dtype::Float64) sum<double>(buckets_[i].shared, elements);
+      else sum<float>(buckets_[i].shared, elements);
+    }
+    for (const Bucket& b : buckets_) copy_out(b, b.shared);
+  } else {
+    for (Bucket& b : buckets_) {
+      // A bucket of one tensor (a large one) is reduced where it lies: no copy in or out.
+      if (b.parameters.size() == 1) {
+        const Tensor g = b.parameters.front().grad();
+        if (g.defined() && g.is_contiguous()) {
+          reduce_in_place(g);
+          continue;
+        }
       }
-    }
-    if (b.flat.empty()) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
-    std::size_t at = 0;
-    for (const Tensor& p : b.parameters) {
-      const std::size_t n = static_cast<std::size_t>(p.numel()) * itemsize(b.dtype);
-      const Tensor g = p.grad();
-      if (g.defined()) std::memcpy(b.flat.data() + at, bytes_of(g).data(), n);
-      else std::memset(b.flat.data() + at, 0, n);
-      at += n;
-    }
-    if (b.dtype == Dtype::Float64)
-      comm_.all_reduce_sum(std::span(reinterpret_cast<double*>(b.flat.data()), static_cast<std::size_t>(b.elements)));
-    else comm_.all_reduce_sum(std::span(reinterpret_cast<float*>(b.flat.data()), static_cast<std::size_t>(b.elements)));
-    at = 0;
-    for (const Tensor& p : b.parameters) {
-      const std::size_t n = static_cast<std::size_t>(p.numel()) * itemsize(b.dtype);
-      if (const Tensor g = p.grad(); g.defined()) std::memcpy(bytes_of(g).data(), b.flat.data() + at, n);
-      at += n;
+      if (b.flat.empty()) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
+      copy_in(b, b.flat.data());
+      if (b.dtype == Dtype::Float64) sum<double>(b.flat.data(), b.elements);
+      else sum<float>(b.flat.data(), b.elements);
+      copy_out(b, b.flat.data());
     }
   }
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -71,9 +71,12 @@ void start(int* argc, char*** argv) {
 
 void finish() {
 #ifdef DESCENT_WITH_MPI
-  if (world().size() > 1 || std::getenv("OMPI_COMM_WORLD_SIZE")) finish_mpi();
-#endif
+  const bool mpi = world().size() > 1 || std::getenv("OMPI_COMM_WORLD_SIZE");
+  the_world() = std::make_unique<SingleProcess>();  // MPI's communicator frees its windows first
+  if (mpi) finish_mpi();
+#else
   the_world() = std::make_unique<SingleProcess>();
+#endif
 }
 
 }  // namespace descent::distributed

@@ -80,6 +80,7 @@ Storage::Storage(std::size_t nbytes) : nbytes_(nbytes) {
 }
 
 Storage::~Storage() {
+  if (borrowed_) return;
   const int cls = size_class(nbytes_);
   const std::size_t class_bytes = std::size_t{1} << cls;
   ThreadCache& c = cache();

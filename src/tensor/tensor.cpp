@@ -30,6 +30,18 @@ Tensor Tensor::empty(const Shape& shape, Dtype dtype) {
   return Tensor(std::move(impl));
 }
 
+Tensor Tensor::borrowing(void* data, const Shape& shape, Dtype dtype) {
+  for (auto v : shape)
+    if (v < 0) throw ShapeError("negative dimension in shape " + to_string(shape));
+  auto impl = make_pooled<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(Storage::Borrowed{}, data,
+                                            static_cast<std::size_t>(descent::numel(shape)) * itemsize(dtype));
+  impl->shape = shape;
+  impl->strides = contiguous_strides(shape);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
 std::int64_t Tensor::size(std::int64_t d) const { return impl_->shape[normalize_dim(d, dim())]; }
 
 bool Tensor::is_contiguous() const {

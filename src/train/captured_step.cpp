@@ -101,7 +101,7 @@ bool capture_wanted(const TrainConfig& config) {
 CapturedStep::~CapturedStep() = default;
 
 std::unique_ptr<CapturedStep> CapturedStep::capture(nn::Module& model, const TrainConfig& config, const Tensor& inputs,
-                                                    const Tensor& targets) {
+                                                    const Tensor& targets, const GradientPlace& place) {
   // Exactly a Sequential: a subclass (the layer form's reshaping one, a Graph) forwards otherwise.
   if (!is_exactly(model, typeid(nn::Sequential))) return nullptr;
   auto& seq = static_cast<nn::Sequential&>(model);
@@ -157,8 +157,13 @@ std::unique_ptr<CapturedStep> CapturedStep::capture(nn::Module& model, const Tra
       layer.grad_input = Tensor::empty(Shape{plan->batch_, in_width}, plan->dtype_);
     }
     if (layer.op == CapturedOp::Linear) {
-      layer.grad_weight = Tensor::empty(layer.weight.shape(), plan->dtype_);
-      if (layer.bias.defined()) layer.grad_bias = Tensor::empty(layer.bias.shape(), plan->dtype_);
+      auto gradient_of = [&](const Tensor& p) {
+        Tensor g = place ? place(p) : Tensor();
+        if (g.defined() && g.shape() == p.shape() && g.dtype() == p.dtype() && g.is_contiguous()) return g;
+        return Tensor::empty(p.shape(), plan->dtype_);
+      };
+      layer.grad_weight = gradient_of(layer.weight);
+      if (layer.bias.defined()) layer.grad_bias = gradient_of(layer.bias);
     }
     plan->layers_.push_back(std::move(layer));
   }

@@ -154,7 +154,10 @@ void EpochLoop::capture(const Tensor& inputs, const Tensor& targets) {
   if (!capturing_) return;
   for (const auto& plan : plans_)
     if (plan->batch_size() == inputs.shape()[0]) return;  // captured, but unfit now (a bad label): eager
-  std::unique_ptr<CapturedStep> plan = CapturedStep::capture(parts_.model, parts_.config, inputs, targets);
+  // Data-parallel, the plan writes each gradient where the reducer sums it: no copy in or out.
+  CapturedStep::GradientPlace place;
+  if (parallel()) place = [this](const Tensor& p) { return parts_.reducer->gradient_buffer(p); };
+  std::unique_ptr<CapturedStep> plan = CapturedStep::capture(parts_.model, parts_.config, inputs, targets, place);
   if (!plan) {
     capturing_ = false;  // the model or the loss is not one a plan replays: eager from here on
     return;

@@ -15,6 +15,16 @@ class Communicator {
   virtual ~Communicator() = default;
   virtual int rank() const = 0;
   virtual int size() const = 0;
+  // Memory for the buffers this run all-reduces every update (the gradients), `bytes` on every rank,
+  // where all_reduce_sum sums them fastest; null where there is none (one process, ranks on several
+  // machines), and then any buffer serves. With every rank on one machine it is memory they share (an
+  // MPI-3 shared window): the sum reads and writes the ranks' buffers directly, each rank summing a
+  // slice, instead of copying them through a transport. A buffer passed to all_reduce_sum from there
+  // must lie at the same offset on every rank. Valid until finish().
+  virtual void* exchange_memory(std::size_t bytes) {
+    (void)bytes;
+    return nullptr;
+  }
   // The element-wise sum over the ranks, left in `data` on every rank.
   virtual void all_reduce_sum(std::span<double> data) = 0;
   virtual void all_reduce_sum(std::span<float> data) = 0;

@@ -8,8 +8,13 @@
 //     A tensor of 1 MB or more is a bucket of its own, reduced where it lies: copying it into a bucket and
 //     back would cost more than the collective's latency it saves (the [784, 1024, 1024, 10] MLP: a
 //     third of the exchange's time).
+//     Where the communicator has exchange memory (ranks on one machine), every bucket lies there, and
+//     gradient_buffer() hands out each parameter's place in it: a step that writes its gradients there
+//     (a captured step) is summed where it lies, with no copy at all; other gradients are copied in and
+//     out.
 // Each rank's loss is weighted so that the sum of the ranks' gradients is the gradient of the global
 // batch's loss (train/epoch_loop.cpp): the reduction is a plain sum.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -31,6 +36,11 @@ class GradientReducer {
   // undefined: backward reaches the same parameters on every rank).
   void all_reduce();
 
+  // Where all_reduce() sums `parameter`'s gradient: a tensor of its shape and dtype in exchange memory,
+  // or an undefined tensor when there is none (one process, ranks on several machines) or `parameter`
+  // is not one of this reducer's. Valid until distributed::finish().
+  Tensor gradient_buffer(const Tensor& parameter) const;
+
   std::int64_t buckets() const { return static_cast<std::int64_t>(buckets_.size()); }
   std::int64_t bytes() const { return bytes_; }  // gradient bytes each update all-reduces
   // Seconds spent in all_reduce so far (copies and collectives), and how many calls.
@@ -42,9 +52,15 @@ class GradientReducer {
     Dtype dtype;
     std::vector<Tensor> parameters;
     std::int64_t elements = 0;
-    std::vector<std::byte> flat;  // elements of dtype, reused every update
+    std::vector<std::byte> flat;  // elements of dtype, reused every update (no exchange memory)
     bool solo = false;            // one tensor of kSoloBytes or more, reduced in place
+    std::byte* shared = nullptr;  // the bucket's place in exchange memory, when there is some
   };
+  template <class T>
+  void sum(std::byte* data, std::int64_t elements);
+  static std::size_t padded_bytes(const Bucket& b);  // its size in exchange memory: whole 64-byte lines
+  static void copy_in(const Bucket& b, std::byte* data);
+  static void copy_out(const Bucket& b, const std::byte* data);
   void reduce_in_place(const Tensor& g);
   Communicator& comm_;
   std::vector<Bucket> buckets_;

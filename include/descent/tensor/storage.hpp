@@ -11,6 +11,10 @@ namespace descent {
 class Storage {
  public:
   explicit Storage(std::size_t nbytes);
+  // Memory that someone else owns and keeps alive for as long as the storage lives (data-parallel
+  // exchange memory): neither drawn from the pool nor given back to it.
+  struct Borrowed {};
+  Storage(Borrowed, void* data, std::size_t nbytes) : data_(data), nbytes_(nbytes), borrowed_(true) {}
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -21,6 +25,7 @@ class Storage {
  private:
   void* data_;
   std::size_t nbytes_;
+  bool borrowed_ = false;
 };
 
 struct MemoryStats {

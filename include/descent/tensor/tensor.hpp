@@ -31,6 +31,9 @@ class Tensor {
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
   // A new contiguous, uninitialized tensor.
   static Tensor empty(const Shape& shape, Dtype dtype = Dtype::Float32);
+  // A contiguous tensor over `data`, memory it does not own: the caller keeps it valid for as long as
+  // the tensor and its views live (data-parallel exchange memory).
+  static Tensor borrowing(void* data, const Shape& shape, Dtype dtype);
 
   bool defined() const { return impl_ != nullptr; }
   const Shape& shape() const { return impl_->shape; }

@@ -31,10 +31,14 @@ bool capture_wanted(const TrainConfig& config);
 
 class CapturedStep {
  public:
+  // Where a parameter's gradient is to be written: a tensor of its shape and dtype, or an undefined one
+  // for a buffer of the plan's own (data-parallel: the gradient reducer's exchange memory).
+  using GradientPlace = std::function<Tensor(const Tensor& parameter)>;
+
   // A plan for `model` under `config`'s loss and dtype on batches shaped as (inputs, targets); null when
   // the model, the loss or the batch is one a plan does not replay.
   static std::unique_ptr<CapturedStep> capture(nn::Module& model, const TrainConfig& config, const Tensor& inputs,
-                                               const Tensor& targets);
+                                               const Tensor& targets, const GradientPlace& place = {});
 
   // Whether the plan replays a step on this batch now: the captured shapes and dtypes, class labels in
   // range (a bad label is left to the eager path, which reports it), the model in training mode with no
