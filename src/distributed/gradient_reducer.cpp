@@ -51,7 +51,7 @@ GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& 
     buckets_.back().elements += p->numel();
     bytes_ += size;
   }
-  if (comm_.size() == 1) return;
+  if (comm_.size() == 1 || buckets_.empty()) return;
   // Exchange memory for every bucket, each at a 64-byte boundary: the same layout on every rank.
   std::size_t total = 0;
   for (const Bucket& b : buckets_) total += padded_bytes(b);
@@ -103,7 +103,7 @@ void GradientReducer::copy_out(const Bucket& b, const std::byte* data) {
 }
 
 void GradientReducer::all_reduce() {
-  if (comm_.size() == 1) return;
+  if (comm_.size() == 1 || buckets_.empty()) return;
   const auto start = std::chrono::steady_clock::now();
   if (buckets_.front().shared) {
     // In exchange memory the buckets lie end to end: one sum for each run of one dtype (its padding

@@ -2,6 +2,7 @@
 // MPI_COMM_WORLD; the buffers are the caller's, reduced in place, through a shared window when they lie
 // in one (exchange_memory).
 #include <mpi.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <climits>
@@ -96,7 +97,7 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   void* exchange_memory(std::size_t bytes) override {
-    if (bytes == 0 || !one_machine()) return nullptr;
+    if (bytes == 0 || !one_machine() || !shm_has_room(bytes * static_cast<std::size_t>(size_))) return nullptr;
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true");  // each segment near its own rank's core
@@ -147,6 +148,18 @@ class MpiCommunicator final : public Communicator {
       one_machine_ = node_size == size_ && !(env && std::string_view(env) == "0");
     }
     return one_machine_;
+  }
+  // Whether /dev/shm, where Open MPI maps shared windows, has room for `bytes` more with a quarter to
+  // spare: a container's is often 64 MB, and a page beyond its end would end the process with SIGBUS
+  // when first touched. Decided together (the freest rank's view could differ): any rank's no is no.
+  bool shm_has_room(std::size_t bytes) {
+    struct statvfs fs {};
+    std::int64_t short_of_room[1] = {0};
+    if (statvfs("/dev/shm", &fs) == 0)
+      short_of_room[0] =
+          static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) < 1.25 * static_cast<double>(bytes);
+    all_reduce(std::span<std::int64_t>(short_of_room), MPI_INT64_T, MPI_MAX);
+    return short_of_room[0] == 0;
   }
   // Sums `data` through its shared window when it lies in one; false when it does not.
   template <class T>

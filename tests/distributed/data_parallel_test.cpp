@@ -284,6 +284,24 @@ TEST_F(DataParallel, CapturedStepsMatchOneProcessAndEagerRanks) {
   expect_close_checkpoints(file("eager.st"), file("two.st"), 0.0);
 }
 
+// Three ranks sum in shared memory each a third of the gradients, for the others too: captured steps,
+// whose gradients lie there already, and eager ones (the layer form), copied in and out. Batch 16: shards
+// of 6, 5 and 5 rows.
+TEST_F(DataParallel, ThreeRanksMatchOneProcess) {
+  for (const auto& [name, model] : {std::pair{"mlp_form.toml", kMlpForm}, std::pair{"mlp.toml", kMlp}}) {
+    SCOPED_TRACE(name);
+    const std::string cfg = config(name, model);
+    ASSERT_EQ(one_process({cfg, "--save", file("one.st")}), 0) << descent::testing::read_text(file("one.err"));
+    std::vector<std::string> args = {"train",      cfg,           "--save",    file("three.st"),
+                                     "--data-dir", kFashionMnist, "--threads", "1"};
+    const Launched three = mpirun(3, args, dir_);
+    ASSERT_EQ(three.status, 0) << three.err;
+    EXPECT_NE(three.out.find("data-parallel: 3 ranks"), std::string::npos) << three.out;
+    EXPECT_NE(three.out.find("summed in memory the ranks share"), std::string::npos) << three.out;
+    expect_close_checkpoints(file("three.st"), file("one.st"));
+  }
+}
+
 TEST_F(DataParallel, LeNetMatchesOneProcessWithUnevenShards) {
   // batch 15 instead of 16: shards of 8 and 7 rows, a last batch of 10
   const std::string cfg = config("lenet.toml", kLeNet);

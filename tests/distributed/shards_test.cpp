@@ -3,6 +3,8 @@
 // the agreement of one process.
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "descent/distributed/agreement.hpp"
@@ -131,6 +133,83 @@ TEST(GradientReducer, SumsEveryGradientInBucketsOfTheAskedSize) {
     for (std::int64_t k = 0; k < g.numel(); ++k) EXPECT_EQ(g.at(k), 2.0 * static_cast<double>(g.numel()));
   }
   EXPECT_FALSE(unused.grad().defined());  // no gradient on any rank: still none
+}
+
+// MirrorPair with exchange memory, as ranks on one machine have it: each all-reduce must lie inside it.
+class SharingPair final : public Communicator {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 2; }
+  void* exchange_memory(std::size_t bytes) override {
+    memory.assign(bytes / 8 + 1, 99.0);  // not zeros: the reducer clears what it takes
+    return memory.data();
+  }
+  void all_reduce_sum(std::span<double> d) override { sum(d); }
+  void all_reduce_sum(std::span<float> d) override { sum(d); }
+  void all_reduce_max(std::span<std::int64_t>) override {}
+  void broadcast(std::span<std::byte>, int) override {}
+  void barrier() override {}
+  [[noreturn]] void abort(int) override { throw Error("abort"); }
+  template <class T>
+  void sum(std::span<T> d) {
+    const auto* begin = reinterpret_cast<const std::byte*>(memory.data());
+    const auto* p = reinterpret_cast<const std::byte*>(d.data());
+    EXPECT_TRUE(p >= begin && p + d.size_bytes() <= begin + memory.size() * 8) << "outside exchange memory";
+    spans.push_back({p - begin, d.size_bytes()});
+    for (T& x : d) x *= 2;
+  }
+  std::vector<double> memory;
+  std::vector<std::pair<std::ptrdiff_t, std::size_t>> spans;  // (offset, bytes) of each all-reduce
+};
+
+TEST(GradientReducer, SumsInExchangeMemoryWhereAStepWroteItsGradients) {
+  std::vector<Tensor> parameters;
+  for (std::int64_t n : {3, 5, 7}) {
+    Tensor p = zeros(Shape{n}, Dtype::Float64);
+    p.requires_grad_();
+    parameters.push_back(p);
+  }
+  Tensor single = zeros(Shape{2, 2}, Dtype::Float32);  // another dtype: a bucket and a sum of its own
+  single.requires_grad_();
+  parameters.push_back(single);
+  SharingPair pair;
+  // [single], [7], [5, 3]: float32, then the float64 buckets end to end, each at a 64-byte boundary.
+  GradientReducer reducer(pair, parameters, 8 * 8);
+  ASSERT_EQ(reducer.buckets(), 3);
+  MirrorPair no_memory;
+  EXPECT_FALSE(GradientReducer(no_memory, parameters, 64).gradient_buffer(parameters[0]).defined());
+  EXPECT_FALSE(reducer.gradient_buffer(zeros(Shape{3}, Dtype::Float64)).defined());  // not a parameter
+
+  const Tensor place0 = reducer.gradient_buffer(parameters[0]), place2 = reducer.gradient_buffer(parameters[2]);
+  const Tensor place3 = reducer.gradient_buffer(single);
+  ASSERT_TRUE(place0.defined() && place2.defined() && place3.defined());
+  EXPECT_EQ(place3.shape(), single.shape());
+  EXPECT_EQ(place3.dtype(), Dtype::Float32);
+  const auto* base = reinterpret_cast<const std::byte*>(pair.memory.data());
+  EXPECT_EQ(static_cast<const std::byte*>(place3.raw_data()) - base, 0);
+  EXPECT_EQ(static_cast<const std::byte*>(place2.raw_data()) - base, 64);
+  EXPECT_EQ(static_cast<const std::byte*>(place0.raw_data()) - base, 128 + 5 * 8);  // after [5] in its bucket
+
+  // Parameter 0 and single's gradients already lie in their places (a captured step); 1 and 2 do not.
+  fill_(place0, 3.0);
+  parameters[0].set_grad(place0);
+  fill_(place3, 0.25);
+  single.set_grad(place3);
+  parameters[1].set_grad(full(Shape{5}, 5.0, Dtype::Float64));
+  parameters[2].set_grad(full(Shape{7}, 7.0, Dtype::Float64));
+  const Tensor own1 = parameters[1].grad();
+  reducer.all_reduce();
+  // One sum for the float32 run, one for the float64 run across both of its buckets (padding included).
+  ASSERT_EQ(pair.spans.size(), 2u);
+  EXPECT_EQ(pair.spans[0], (std::pair<std::ptrdiff_t, std::size_t>{0, 64}));
+  EXPECT_EQ(pair.spans[1], (std::pair<std::ptrdiff_t, std::size_t>{64, 128}));
+  EXPECT_EQ(parameters[0].grad().raw_data(), place0.raw_data());  // summed where it lay
+  EXPECT_EQ(parameters[1].grad().raw_data(), own1.raw_data());    // copied in and back out
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Tensor g = parameters[i].grad();
+    for (std::int64_t k = 0; k < g.numel(); ++k) EXPECT_EQ(g.at(k), 2.0 * static_cast<double>(g.numel())) << i;
+  }
+  for (std::int64_t k = 0; k < 4; ++k) EXPECT_EQ(single.grad().at(k), 0.5);
 }
 
 TEST(Agreement, OneProcessAgreesWithItselfAndKeepsItsStatus) {

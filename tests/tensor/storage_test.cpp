@@ -30,6 +30,27 @@ TEST(Storage, TrainingStepsReuseBuffers) {
   EXPECT_GT(after.pool_hits, before.pool_hits + 20 * 10);
 }
 
+// A borrowing tensor reads and writes the memory it was given, and neither draws it from the pool nor
+// gives it back (ASan would catch a free of this stack array).
+TEST(Storage, BorrowingTensorUsesTheCallersMemory) {
+  alignas(64) float memory[6] = {1, 2, 3, 4, 5, 6};
+  const MemoryStats before = memory_stats();
+  {
+    const Tensor t = Tensor::borrowing(memory, Shape{2, 3}, Dtype::Float32);
+    EXPECT_EQ(t.raw_data(), static_cast<void*>(memory));
+    EXPECT_TRUE(t.is_contiguous());
+    EXPECT_EQ(t.at(4), 5.0);
+    fill_(t.view_narrowed(1, 1), 0.5);
+    Tensor copy = t;
+  }
+  EXPECT_EQ(memory[0], 1.0f);
+  EXPECT_EQ(memory[3], 0.5f);
+  EXPECT_EQ(memory[5], 0.5f);
+  const MemoryStats after = memory_stats();
+  EXPECT_EQ(after.bytes_in_use, before.bytes_in_use);
+  EXPECT_EQ(after.bytes_cached, before.bytes_cached);
+}
+
 TEST(Storage, BuffersAreAlignedForVectorLoads) {
   Storage s(100);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(s.data()) % 64, 0u);

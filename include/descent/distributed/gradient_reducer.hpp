@@ -43,6 +43,7 @@ class GradientReducer {
 
   std::int64_t buckets() const { return static_cast<std::int64_t>(buckets_.size()); }
   std::int64_t bytes() const { return bytes_; }  // gradient bytes each update all-reduces
+  bool in_exchange_memory() const { return !buckets_.empty() && buckets_.front().shared; }
   // Seconds spent in all_reduce so far (copies and collectives), and how many calls.
   double seconds() const { return seconds_; }
   std::int64_t calls() const { return calls_; }
