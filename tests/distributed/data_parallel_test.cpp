@@ -264,7 +264,7 @@ TEST_F(DataParallel, MlpMatchesOneProcess) {
 }
 
 // Captured steps on 2 ranks (batch 15: shards of 8 and 7 rows, and a last batch of 10 in 5 and 5): the
-// one process's model to 1e-12, and the eager 2 ranks' bit for bit.
+// one process's model to 1e-12, and bit for bit the eager 2 ranks' and those that sum through MPI.
 TEST_F(DataParallel, CapturedStepsMatchOneProcessAndEagerRanks) {
   const std::string cfg = config("mlp_form.toml", kMlpForm);
   std::string text = descent::testing::read_text(cfg);
@@ -282,6 +282,15 @@ TEST_F(DataParallel, CapturedStepsMatchOneProcessAndEagerRanks) {
   ASSERT_EQ(eager.status, 0) << eager.err;
   EXPECT_NE(eager.out.find("; 0 of 54 updates replayed a captured step"), std::string::npos) << eager.out;
   expect_close_checkpoints(file("eager.st"), file("two.st"), 0.0);
+
+  // Through MPI_Allreduce, as ranks on several machines sum: the same sums of two (x + y either way).
+  EXPECT_NE(captured.out.find("summed in memory the ranks share"), std::string::npos) << captured.out;
+  ::setenv("DESCENT_SHARED_EXCHANGE", "0", 1);
+  const Launched mpi = two_ranks({cfg, "--save", file("mpi.st")});
+  ::unsetenv("DESCENT_SHARED_EXCHANGE");
+  ASSERT_EQ(mpi.status, 0) << mpi.err;
+  EXPECT_EQ(mpi.out.find("summed in memory the ranks share"), std::string::npos) << mpi.out;
+  expect_close_checkpoints(file("mpi.st"), file("two.st"), 0.0);
 }
 
 // Three ranks sum in shared memory each a third of the gradients, for the others too: captured steps,
