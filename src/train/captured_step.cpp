@@ -49,6 +49,7 @@ struct CapturedStep::Loss {
   double scale = 1;          // squared error: the cost's factor; cross-entropy: 1/N for the mean, else 1
   bool mean = false;         // cross-entropy: mean (else sum) over the batch
   Tensor one;                // the engine's root gradient, 0-d of the loss's dtype (run()'s root)
+  double root = 1;           // what `one` holds
   Tensor value;              // the loss, 0-d
   Tensor grad;               // d loss / d output, (N, C)
   // squared error
@@ -233,7 +234,10 @@ double CapturedStep::run(const Tensor& inputs, const Tensor& targets, const std:
   output = layers_.back().out;
   const double value = loss_forward(targets);
   check(value);
-  fill_(loss_->one, root);  // as full(Shape{}, root, dtype) makes the eager root gradient
+  if (root != loss_->root) {  // as full(Shape{}, root, dtype) makes the eager root gradient
+    fill_(loss_->one, root);
+    loss_->root = root;
+  }
   loss_backward();
   backward(inputs);
   ++steps_;
