@@ -97,7 +97,7 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   void* exchange_memory(std::size_t bytes) override {
-    if (bytes == 0 || !one_machine() || !shm_has_room(bytes * static_cast<std::size_t>(size_))) return nullptr;
+    if (bytes == 0 || !one_machine() || !may_share(bytes)) return nullptr;
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true");  // each segment near its own rank's core
@@ -137,29 +137,31 @@ class MpiCommunicator final : public Communicator {
   }
 
  private:
-  // Whether every rank runs on this machine, so that they can share memory; DESCENT_SHARED_EXCHANGE=0
-  // says no (then the gradients go through MPI_Allreduce as on several machines).
+  // Whether every rank runs on this machine, so that they can share memory.
   bool one_machine() {
     if (node_ == MPI_COMM_NULL) {
       check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node_), "MPI_Comm_split_type");
       int node_size = 0;
       MPI_Comm_size(node_, &node_size);
-      const char* env = std::getenv("DESCENT_SHARED_EXCHANGE");
-      one_machine_ = node_size == size_ && !(env && std::string_view(env) == "0");
+      one_machine_ = node_size == size_;
     }
     return one_machine_;
   }
-  // Whether /dev/shm, where Open MPI maps shared windows, has room for `bytes` more with a quarter to
-  // spare: a container's is often 64 MB, and a page beyond its end would end the process with SIGBUS
-  // when first touched. Decided together (the freest rank's view could differ): any rank's no is no.
-  bool shm_has_room(std::size_t bytes) {
+  // Whether the ranks may take `bytes` each of shared memory. Not when DESCENT_SHARED_EXCHANGE=0 (then the
+  // gradients go through MPI_Allreduce, as on several machines), nor when /dev/shm, where Open MPI maps
+  // shared windows, lacks room for all of it with a quarter to spare: a container's is often 64 MB, and a
+  // page beyond its end would end the process with SIGBUS when first touched. Decided together, so that
+  // every rank makes the same collective calls: any rank's no is no.
+  bool may_share(std::size_t bytes) {
+    std::int64_t no[1] = {0};
+    const char* env = std::getenv("DESCENT_SHARED_EXCHANGE");
     struct statvfs fs {};
-    std::int64_t short_of_room[1] = {0};
-    if (statvfs("/dev/shm", &fs) == 0)
-      short_of_room[0] =
-          static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) < 1.25 * static_cast<double>(bytes);
-    all_reduce(std::span<std::int64_t>(short_of_room), MPI_INT64_T, MPI_MAX);
-    return short_of_room[0] == 0;
+    if (env && std::string_view(env) == "0") no[0] = 1;
+    else if (statvfs("/dev/shm", &fs) == 0)
+      no[0] = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) <
+              1.25 * static_cast<double>(bytes) * static_cast<double>(size_);
+    all_reduce(std::span<std::int64_t>(no), MPI_INT64_T, MPI_MAX);
+    return no[0] == 0;
   }
   // Sums `data` through its shared window when it lies in one; false when it does not.
   template <class T>
