@@ -125,8 +125,8 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
     // is not finite gives gradients that are not either, but check() throws before any step uses them.
     // The shard's weight is the root gradient, so the ranks' gradients sum to the batch's.
     if (CapturedStep* plan = plan_for(inputs, targets)) {
-      sums[0] = weight * plan->run(
-                             inputs, targets, [](double) {}, output, weight);
+      const auto later = [](double) {};  // the loss is checked once summed over the ranks, below
+      sums[0] = weight * plan->run(inputs, targets, later, output, weight);
       ++captured_steps_;
     } else {
       output = parts_.model.forward(inputs);
