@@ -105,7 +105,7 @@ class MpiCommunicator final : public Communicator {
     void* mine = nullptr;
     const int code = MPI_Win_allocate_shared(static_cast<MPI_Aint>(bytes), 1, info, node_, &mine, &w.win);
     MPI_Info_free(&info);
-    check(code, "MPI_Win_allocate_shared");
+    check(code, "MPI_Win_allocate_shared (DESCENT_SHARED_EXCHANGE=0 sums the gradients through MPI_Allreduce instead)");
     for (int r = 0; r < size_; ++r) {
       MPI_Aint size = 0;
       int unit = 0;
