@@ -210,6 +210,15 @@ TEST(GradientReducer, SumsInExchangeMemoryWhereAStepWroteItsGradients) {
     for (std::int64_t k = 0; k < g.numel(); ++k) EXPECT_EQ(g.at(k), 2.0 * static_cast<double>(g.numel())) << i;
   }
   for (std::int64_t k = 0; k < 4; ++k) EXPECT_EQ(single.grad().at(k), 0.5);
+
+  // A parameter backward did not reach this time: its place holds the last update's sum, which must
+  // count as zeros, and it keeps no gradient.
+  parameters[1].set_grad(Tensor());
+  reducer.all_reduce();
+  EXPECT_FALSE(parameters[1].grad().defined());
+  const double* stale = pair.memory.data() + 16;  // parameter 1: the first of bucket [5, 3], at byte 128
+  for (int k = 0; k < 5; ++k) EXPECT_EQ(stale[k], 0.0) << k;
+  EXPECT_EQ(parameters[0].grad().at(0), 12.0);  // 3, doubled twice in place
 }
 
 TEST(Agreement, OneProcessAgreesWithItselfAndKeepsItsStatus) {
