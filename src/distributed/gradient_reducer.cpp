@@ -56,6 +56,8 @@ GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& 
   std::size_t total = 0;
   for (const Bucket& b : buckets_) total += padded_bytes(b);
   if (auto* memory = static_cast<std::byte*>(comm_.exchange_memory(total))) {
+    exchange_ = memory;
+    exchange_bytes_ = total;
     std::memset(memory, 0, total);
     for (Bucket& b : buckets_) {
       b.shared = memory;
@@ -66,6 +68,23 @@ GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& 
   // A solo bucket needs its flat buffer only for an undefined gradient (rare): allocated then.
   for (Bucket& b : buckets_)
     if (!b.solo) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
+}
+
+GradientReducer::~GradientReducer() {
+  if (!exchange_) return;
+  for (const Bucket& b : buckets_)
+    for (const Tensor& p : b.parameters) {
+      const Tensor g = p.grad();
+      if (!g.defined()) continue;
+      const auto* at = static_cast<const std::byte*>(g.raw_data());
+      if (at < exchange_ || at >= exchange_ + exchange_bytes_) continue;
+      try {
+        p.set_grad(g.clone());
+      } catch (...) {
+        p.set_grad(Tensor());  // no memory for the copy (a destructor must not throw): no gradient
+      }
+    }
+  comm_.release_exchange_memory(exchange_);
 }
 
 Tensor GradientReducer::gradient_buffer(const Tensor& parameter) const {

@@ -40,6 +40,7 @@ struct Window {
   MPI_Win win;
   std::size_t bytes;
   std::vector<std::byte*> segments;  // by rank
+  bool in_use = true;                // handed out and not released
 };
 
 // Why a shared window rather than MPI_Allreduce on it: on one machine Open MPI copies an all-reduce's
@@ -97,7 +98,13 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   void* exchange_memory(std::size_t bytes) override {
-    if (bytes == 0 || !one_machine() || !may_share(bytes)) return nullptr;
+    if (bytes == 0 || !one_machine()) return nullptr;
+    for (Window& w : windows_)  // the same choice on every rank: they release and ask alike
+      if (!w.in_use && w.bytes >= bytes) {
+        w.in_use = true;
+        return w.segments[static_cast<std::size_t>(rank_)];
+      }
+    if (!may_share(bytes)) return nullptr;
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true");  // each segment near its own rank's core
@@ -116,6 +123,10 @@ class MpiCommunicator final : public Communicator {
     check(MPI_Win_lock_all(MPI_MODE_NOCHECK, w.win), "MPI_Win_lock_all");  // MPI_Win_sync needs an epoch
     windows_.push_back(std::move(w));
     return mine;
+  }
+  void release_exchange_memory(void* memory) override {
+    for (Window& w : windows_)
+      if (w.segments[static_cast<std::size_t>(rank_)] == memory) w.in_use = false;
   }
   void all_reduce_sum(std::span<double> data) override {
     if (!shared(data)) all_reduce(data, MPI_DOUBLE, MPI_SUM);

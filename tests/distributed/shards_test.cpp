@@ -3,6 +3,7 @@
 // the agreement of one process.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -144,6 +145,7 @@ class SharingPair final : public Communicator {
     memory.assign(bytes / 8 + 1, 99.0);  // not zeros: the reducer clears what it takes
     return memory.data();
   }
+  void release_exchange_memory(void* m) override { released = m; }
   void all_reduce_sum(std::span<double> d) override { sum(d); }
   void all_reduce_sum(std::span<float> d) override { sum(d); }
   void all_reduce_max(std::span<std::int64_t>) override {}
@@ -160,7 +162,36 @@ class SharingPair final : public Communicator {
   }
   std::vector<double> memory;
   std::vector<std::pair<std::ptrdiff_t, std::size_t>> spans;  // (offset, bytes) of each all-reduce
+  void* released = nullptr;
 };
+
+// A reducer's end gives its exchange memory back for a later run, and the gradients that lay there keep
+// their values in memory of their own: the next run's exchange must not change the last model's.
+TEST(GradientReducer, GivesBackItsExchangeMemoryAndKeepsTheLastGradients) {
+  Tensor a = zeros(Shape{3}, Dtype::Float64), b = zeros(Shape{2}, Dtype::Float64);
+  a.requires_grad_();
+  b.requires_grad_();
+  SharingPair pair;
+  Tensor own;
+  {
+    GradientReducer reducer(pair, {a, b});
+    const Tensor place = reducer.gradient_buffer(a);
+    fill_(place, 1.5);
+    a.set_grad(place);
+    own = full(Shape{2}, 4.0, Dtype::Float64);
+    b.set_grad(own);
+    reducer.all_reduce();
+    EXPECT_EQ(pair.released, nullptr);
+  }
+  EXPECT_EQ(pair.released, static_cast<void*>(pair.memory.data()));
+  const auto* begin = reinterpret_cast<const std::byte*>(pair.memory.data());
+  const auto* at = static_cast<const std::byte*>(a.grad().raw_data());
+  EXPECT_TRUE(at < begin || at >= begin + pair.memory.size() * 8) << "still in exchange memory";
+  std::fill(pair.memory.begin(), pair.memory.end(), -1.0);  // a later run's use of it
+  for (std::int64_t k = 0; k < 3; ++k) EXPECT_EQ(a.grad().at(k), 3.0);
+  EXPECT_EQ(b.grad().raw_data(), own.raw_data());  // its own memory already: left as it is
+  EXPECT_EQ(b.grad().at(1), 8.0);
+}
 
 TEST(GradientReducer, SumsInExchangeMemoryWhereAStepWroteItsGradients) {
   std::vector<Tensor> parameters;

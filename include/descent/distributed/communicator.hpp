@@ -25,6 +25,10 @@ class Communicator {
     (void)bytes;
     return nullptr;
   }
+  // Exchange memory its user is done with: a later exchange_memory call of no more bytes may hand it out
+  // again (a second training run in the same process). Not collective, but every rank releases the same
+  // memory at the same point, so that they all reuse it alike.
+  virtual void release_exchange_memory(void* memory) { (void)memory; }
   // The element-wise sum over the ranks, left in `data` on every rank.
   virtual void all_reduce_sum(std::span<double> data) = 0;
   virtual void all_reduce_sum(std::span<float> data) = 0;

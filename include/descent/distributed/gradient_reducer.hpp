@@ -31,6 +31,11 @@ class GradientReducer {
   static constexpr std::int64_t kSoloBytes = 1 << 20;
 
   GradientReducer(Communicator& comm, const std::vector<Tensor>& parameters, std::int64_t bucket_bytes = kBucketBytes);
+  // Gives its exchange memory back to the communicator for a later run; a gradient that still lies there
+  // gets a copy of its own first, so that the run's model keeps its last gradients.
+  ~GradientReducer();
+  GradientReducer(const GradientReducer&) = delete;
+  GradientReducer& operator=(const GradientReducer&) = delete;
 
   // Every parameter's gradient becomes the sum of the ranks' (an undefined one counts as zeros and stays
   // undefined: backward reaches the same parameters on every rank).
@@ -66,6 +71,8 @@ class GradientReducer {
   Communicator& comm_;
   std::vector<Bucket> buckets_;
   std::int64_t bytes_ = 0;
+  std::byte* exchange_ = nullptr;  // the exchange memory every bucket lies in, when there is some
+  std::size_t exchange_bytes_ = 0;
   double seconds_ = 0;
   std::int64_t calls_ = 0;
 };
