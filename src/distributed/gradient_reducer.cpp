@@ -20,15 +20,10 @@ std::size_t GradientReducer::padded_bytes(const Bucket& b) {
   return (static_cast<std::size_t>(b.elements) * itemsize(b.dtype) + 63) / 64 * 64;
 }
 
-template <class T>
-void GradientReducer::sum(std::byte* data, std::int64_t elements) {
-  comm_.all_reduce_sum(std::span(reinterpret_cast<T*>(data), static_cast<std::size_t>(elements)));
-}
-
-void GradientReducer::reduce_in_place(const Tensor& g) {
-  const auto n = static_cast<std::size_t>(g.numel());
-  if (g.dtype() == Dtype::Float64) comm_.all_reduce_sum(std::span(g.data<double>(), n));
-  else comm_.all_reduce_sum(std::span(g.data<float>(), n));
+void GradientReducer::sum(Dtype dtype, void* data, std::int64_t elements) {
+  const auto n = static_cast<std::size_t>(elements);
+  if (dtype == Dtype::Float64) comm_.all_reduce_sum(std::span(static_cast<double*>(data), n));
+  else comm_.all_reduce_sum(std::span(static_cast<float*>(data), n));
 }
 
 void broadcast_tensors(Communicator& comm, const std::vector<Tensor>& tensors, int root) {
@@ -124,7 +119,7 @@ void GradientReducer::copy_out(const Bucket& b, const std::byte* data) {
 void GradientReducer::all_reduce() {
   if (comm_.size() == 1 || buckets_.empty()) return;
   const auto start = std::chrono::steady_clock::now();
-  if (buckets_.front().shared) {
+  if (exchange_) {
     // In exchange memory the buckets lie end to end: one sum for each run of one dtype (its padding
     // between buckets is zeros), one pair of barriers instead of one per bucket.
     for (const Bucket& b : buckets_) copy_in(b, b.shared);
@@ -133,8 +128,7 @@ void GradientReducer::all_reduce() {
       const Bucket& last = buckets_[j - 1];
       const auto bytes = static_cast<std::size_t>(last.shared + padded_bytes(last) - buckets_[i].shared);
       const auto elements = static_cast<std::int64_t>(bytes / itemsize(buckets_[i].dtype));
-      if (buckets_[i].dtype == Dtype::Float64) sum<double>(buckets_[i].shared, elements);
-      else sum<float>(buckets_[i].shared, elements);
+      sum(buckets_[i].dtype, buckets_[i].shared, elements);
     }
     for (const Bucket& b : buckets_) copy_out(b, b.shared);
   } else {
@@ -143,14 +137,13 @@ void GradientReducer::all_reduce() {
       if (b.parameters.size() == 1) {
         const Tensor g = b.parameters.front().grad();
         if (g.defined() && g.is_contiguous()) {
-          reduce_in_place(g);
+          sum(g.dtype(), g.raw_data(), g.numel());
           continue;
         }
       }
       if (b.flat.empty()) b.flat.resize(static_cast<std::size_t>(b.elements) * itemsize(b.dtype));
       copy_in(b, b.flat.data());
-      if (b.dtype == Dtype::Float64) sum<double>(b.flat.data(), b.elements);
-      else sum<float>(b.flat.data(), b.elements);
+      sum(b.dtype, b.flat.data(), b.elements);
       copy_out(b, b.flat.data());
     }
   }

@@ -61,6 +61,15 @@ std::vector<double> reference(const Tensor& x, const Tensor& w, const Tensor& b,
   return out;
 }
 
+// `got` against `want` element by element, to `tol` of want's largest magnitude (at least 1).
+void expect_near_scaled(const std::vector<double>& got, const std::vector<double>& want, double tol,
+                        const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  double scale = 1;
+  for (double v : want) scale = std::max(scale, std::abs(v));
+  for (std::size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], tol * scale) << what << " at " << i;
+}
+
 void check_implicit(Dtype dtype, double tol) {
   Generator gen(11);
   for (const ImplicitCase& k : kImplicitCases)
@@ -74,10 +83,7 @@ void check_implicit(Dtype dtype, double tol) {
           kernels::conv2d(x, w, b, win.stride, win.padding, win.dilation, kernels::ConvAlgorithm::Im2col);
       const std::vector<double> got = out.to_vector();
       const std::vector<double> want = reference(x, w, b, win, out.shape()[2] * out.shape()[3]);
-      ASSERT_EQ(got.size(), want.size()) << what;
-      double scale = 1;
-      for (double v : want) scale = std::max(scale, std::abs(v));
-      for (std::size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], tol * scale) << what << " at " << i;
+      ASSERT_NO_FATAL_FAILURE(expect_near_scaled(got, want, tol, what));
     }
 }
 
@@ -110,10 +116,7 @@ void check_implicit_input_gradient(Dtype dtype, double tol) {
     const kernels::Conv2dGrads grads =
         kernels::conv2d_backward(dy, x, w, win.stride, win.padding, win.dilation, true, false, false);
     const std::vector<double> got = grads.input.to_vector(), want = input_gradient_reference(x, w, dy, win);
-    ASSERT_EQ(got.size(), want.size()) << what;
-    double scale = 1;
-    for (double v : want) scale = std::max(scale, std::abs(v));
-    for (std::size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], tol * scale) << what << " at " << i;
+    ASSERT_NO_FATAL_FAILURE(expect_near_scaled(got, want, tol, what));
   }
 }
 
@@ -147,10 +150,7 @@ void check_implicit_weight_gradient(Dtype dtype, double tol) {
     const kernels::Conv2dGrads grads = kernels::conv2d_backward(dy, x, w, win.stride, win.padding, win.dilation, false,
                                                                 true, false, kernels::ConvAlgorithm::Im2col);
     const std::vector<double> got = grads.weight.to_vector(), want = weight_gradient_reference(x, w, dy, win);
-    ASSERT_EQ(got.size(), want.size()) << what;
-    double scale = 1;
-    for (double v : want) scale = std::max(scale, std::abs(v));
-    for (std::size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], tol * scale) << what << " at " << i;
+    ASSERT_NO_FATAL_FAILURE(expect_near_scaled(got, want, tol, what));
   }
 }
 

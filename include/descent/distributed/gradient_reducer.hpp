@@ -48,7 +48,7 @@ class GradientReducer {
 
   std::int64_t buckets() const { return static_cast<std::int64_t>(buckets_.size()); }
   std::int64_t bytes() const { return bytes_; }  // gradient bytes each update all-reduces
-  bool in_exchange_memory() const { return !buckets_.empty() && buckets_.front().shared; }
+  bool in_exchange_memory() const { return exchange_ != nullptr; }
   // Seconds spent in all_reduce so far (copies and collectives), and how many calls.
   double seconds() const { return seconds_; }
   std::int64_t calls() const { return calls_; }
@@ -62,12 +62,10 @@ class GradientReducer {
     bool solo = false;            // one tensor of kSoloBytes or more, reduced in place
     std::byte* shared = nullptr;  // the bucket's place in exchange memory, when there is some
   };
-  template <class T>
-  void sum(std::byte* data, std::int64_t elements);
-  static std::size_t padded_bytes(const Bucket& b);  // its size in exchange memory: whole 64-byte lines
+  void sum(Dtype dtype, void* data, std::int64_t elements);  // all_reduce_sum of float32 or float64
+  static std::size_t padded_bytes(const Bucket& b);          // its size in exchange memory: whole 64-byte lines
   static void copy_in(const Bucket& b, std::byte* data);
   static void copy_out(const Bucket& b, const std::byte* data);
-  void reduce_in_place(const Tensor& g);
   Communicator& comm_;
   std::vector<Bucket> buckets_;
   std::int64_t bytes_ = 0;
