@@ -14,11 +14,12 @@ DivergenceGuard::DivergenceGuard(std::string loss, double lower_bound, double fi
 std::string DivergenceGuard::check(std::int64_t step, double value) {
   if (!std::isfinite(value)) return {};
   auto g = [](double x) { return util::format_number(x, ".6g"); };
-  std::string why = "the loss ";
-  why.append(loss_).append(" = ").append(g(value)).append(" at update ").append(std::to_string(step));
+  // Written only for a loss that is reported: formatting it every update cost 2.6% of W1's step.
+  auto what = [&] { return "the loss " + loss_ + " = " + g(value) + " at update " + std::to_string(step); };
   const double margin = 1e-5 * std::max(1.0, count_ > 0 ? std::abs(mean_) : std::abs(value));
   if (value < lower_bound_ - margin)
-    return why.append(" is below ")
+    return what()
+        .append(" is below ")
         .append(g(lower_bound_))
         .append(", the least ")
         .append(loss_)
@@ -27,6 +28,7 @@ std::string DivergenceGuard::check(std::int64_t step, double value) {
             "log-probabilities, a log_softmax output)");
   const double base = std::isfinite(lower_bound_) ? lower_bound_ : 0.0;
   if (count_ > 0 && mean_ - base > 0 && value - base > kRiseFactor * (mean_ - base)) {
+    std::string why = what();
     why.append(" is more than ").append(g(kRiseFactor)).append(" times the mean loss of the first ");
     why.append(std::to_string(count_)).append(count_ == 1 ? " update" : " updates").append(", ").append(g(mean_));
     if (base != 0) why.append(" (both measured from the loss's bound ").append(g(base)).append(")");
