@@ -1,6 +1,5 @@
 #include "descent/distributed/gradient_reducer.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <span>
@@ -21,25 +20,10 @@ std::size_t GradientReducer::padded_bytes(const Bucket& b) {
   return (static_cast<std::size_t>(b.elements) * itemsize(b.dtype) + 63) / 64 * 64;
 }
 
-void GradientReducer::sum(Dtype dtype, void* data, std::int64_t elements, bool own) {
+void GradientReducer::sum(Dtype dtype, void* data, std::int64_t elements) {
   const auto n = static_cast<std::size_t>(elements);
-  if (dtype == Dtype::Float64) {
-    const std::span values(static_cast<double*>(data), n);
-    own ? comm_.sum_own_slice(values) : comm_.all_reduce_sum(values);
-  } else {
-    const std::span values(static_cast<float*>(data), n);
-    own ? comm_.sum_own_slice(values) : comm_.all_reduce_sum(values);
-  }
-}
-
-template <class F>
-void GradientReducer::for_each_run(F&& f) const {
-  for (std::size_t i = 0, j = 0; i < buckets_.size(); i = j) {
-    while (j < buckets_.size() && buckets_[j].dtype == buckets_[i].dtype) ++j;
-    const Bucket& last = buckets_[j - 1];
-    const auto bytes = static_cast<std::size_t>(last.shared + padded_bytes(last) - buckets_[i].shared);
-    f(buckets_[i], static_cast<std::int64_t>(bytes / itemsize(buckets_[i].dtype)));
-  }
+  if (dtype == Dtype::Float64) comm_.all_reduce_sum(std::span(static_cast<double*>(data), n));
+  else comm_.all_reduce_sum(std::span(static_cast<float*>(data), n));
 }
 
 void broadcast_tensors(Communicator& comm, const std::vector<Tensor>& tensors, int root) {
@@ -132,43 +116,20 @@ void GradientReducer::copy_out(const Bucket& b, const std::byte* data) {
   }
 }
 
-void GradientReducer::reduce_own_slices() {
-  if (!exchange_) throw ValueError("GradientReducer::reduce_own_slices: no exchange memory");
-  const auto start = std::chrono::steady_clock::now();
-  for (const Bucket& b : buckets_) copy_in(b, b.shared);
-  for_each_run([&](const Bucket& first, std::int64_t elements) { sum(first.dtype, first.shared, elements, true); });
-  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ++calls_;
-}
-
-std::pair<std::int64_t, std::int64_t> GradientReducer::own_piece(const Tensor& parameter) const {
-  std::pair<std::int64_t, std::int64_t> piece{0, 0};
-  if (!exchange_) return piece;
-  for_each_run([&](const Bucket& first, std::int64_t elements) {
-    const auto [begin, end] = slice_of(static_cast<std::size_t>(elements), comm_.rank(), comm_.size());
-    const std::size_t item = itemsize(first.dtype);
-    for (const Bucket* b = &first; b < buckets_.data() + buckets_.size() && b->dtype == first.dtype; ++b) {
-      auto at = static_cast<std::int64_t>(static_cast<std::size_t>(b->shared - first.shared) / item);
-      for (const Tensor& p : b->parameters) {
-        if (p.impl() == parameter.impl()) {
-          const std::int64_t lo = std::max<std::int64_t>(static_cast<std::int64_t>(begin), at);
-          const std::int64_t hi = std::min<std::int64_t>(static_cast<std::int64_t>(end), at + p.numel());
-          if (hi > lo) piece = {lo - at, hi - at};
-        }
-        at += p.numel();
-      }
-    }
-  });
-  return piece;
-}
-
 void GradientReducer::all_reduce() {
   if (comm_.size() == 1 || buckets_.empty()) return;
   const auto start = std::chrono::steady_clock::now();
   if (exchange_) {
-    // One sum for each run of one dtype: one pair of barriers instead of one per bucket.
+    // In exchange memory the buckets lie end to end: one sum for each run of one dtype (its padding
+    // between buckets is zeros), one pair of barriers instead of one per bucket.
     for (const Bucket& b : buckets_) copy_in(b, b.shared);
-    for_each_run([&](const Bucket& first, std::int64_t elements) { sum(first.dtype, first.shared, elements); });
+    for (std::size_t i = 0, j = 0; i < buckets_.size(); i = j) {
+      while (j < buckets_.size() && buckets_[j].dtype == buckets_[i].dtype) ++j;
+      const Bucket& last = buckets_[j - 1];
+      const auto bytes = static_cast<std::size_t>(last.shared + padded_bytes(last) - buckets_[i].shared);
+      const auto elements = static_cast<std::int64_t>(bytes / itemsize(buckets_[i].dtype));
+      sum(buckets_[i].dtype, buckets_[i].shared, elements);
+    }
     for (const Bucket& b : buckets_) copy_out(b, b.shared);
   } else {
     for (Bucket& b : buckets_) {

@@ -53,20 +53,13 @@ struct Window {
 // order (the same sum whichever rank makes it) and writes it into every rank's buffer. The barrier
 // before: every rank's buffer is complete; after: every slice is written. MPI_Win_sync orders this
 // process's loads and stores around each barrier.
-// A barrier that also orders this process's loads and stores to shared memory around it.
-void synced_barrier(const std::vector<Window>& windows) {
-  for (const Window& w : windows) check(MPI_Win_sync(w.win), "MPI_Win_sync");
-  check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
-  for (const Window& w : windows) check(MPI_Win_sync(w.win), "MPI_Win_sync");
-}
-
-// `everyone`: the sum goes into every rank's buffer, then a barrier; else into this rank's alone, with
-// no barrier after (sum_own_slice).
 template <class T>
-void shared_sum(const std::vector<Window>& windows, const Window& w, std::size_t offset, std::size_t n, int rank,
-                int size, bool everyone) {
-  synced_barrier(windows);
-  const auto [begin, end] = slice_of(n, rank, size);
+void shared_sum(const Window& w, std::size_t offset, std::size_t n, int rank, int size) {
+  check(MPI_Win_sync(w.win), "MPI_Win_sync");
+  check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+  check(MPI_Win_sync(w.win), "MPI_Win_sync");
+  const std::size_t begin = n * static_cast<std::size_t>(rank) / static_cast<std::size_t>(size);
+  const std::size_t end = n * static_cast<std::size_t>(rank + 1) / static_cast<std::size_t>(size);
   constexpr std::size_t kChunk = 2048;  // the running sum stays in L1
   T sum[kChunk];
   for (std::size_t at = begin; at < end; at += kChunk) {
@@ -76,13 +69,11 @@ void shared_sum(const std::vector<Window>& windows, const Window& w, std::size_t
       const T* x = reinterpret_cast<const T*>(w.segments[static_cast<std::size_t>(r)] + offset) + at;
       for (std::size_t i = 0; i < m; ++i) sum[i] += x[i];
     }
-    if (everyone)
-      for (std::byte* segment : w.segments)
-        std::memcpy(reinterpret_cast<T*>(segment + offset) + at, sum, m * sizeof(T));
-    else
-      std::memcpy(reinterpret_cast<T*>(w.segments[static_cast<std::size_t>(rank)] + offset) + at, sum, m * sizeof(T));
+    for (std::byte* segment : w.segments) std::memcpy(reinterpret_cast<T*>(segment + offset) + at, sum, m * sizeof(T));
   }
-  if (everyone) synced_barrier(windows);
+  check(MPI_Win_sync(w.win), "MPI_Win_sync");
+  check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+  check(MPI_Win_sync(w.win), "MPI_Win_sync");
 }
 
 class MpiCommunicator final : public Communicator {
@@ -137,25 +128,11 @@ class MpiCommunicator final : public Communicator {
     for (Window& w : windows_)
       if (w.segments[static_cast<std::size_t>(rank_)] == memory) w.in_use = false;
   }
-  void* peer_exchange_memory(void* mine, int rank) override {
-    const auto* p = static_cast<const std::byte*>(mine);
-    for (const Window& w : windows_) {
-      const std::byte* own = w.segments[static_cast<std::size_t>(rank_)];
-      if (p >= own && p < own + w.bytes) return w.segments[static_cast<std::size_t>(rank)] + (p - own);
-    }
-    return nullptr;
-  }
-  void sum_own_slice(std::span<double> data) override {
-    if (!shared(data, false)) all_reduce(data, MPI_DOUBLE, MPI_SUM);
-  }
-  void sum_own_slice(std::span<float> data) override {
-    if (!shared(data, false)) all_reduce(data, MPI_FLOAT, MPI_SUM);
-  }
   void all_reduce_sum(std::span<double> data) override {
-    if (!shared(data, true)) all_reduce(data, MPI_DOUBLE, MPI_SUM);
+    if (!shared(data)) all_reduce(data, MPI_DOUBLE, MPI_SUM);
   }
   void all_reduce_sum(std::span<float> data) override {
-    if (!shared(data, true)) all_reduce(data, MPI_FLOAT, MPI_SUM);
+    if (!shared(data)) all_reduce(data, MPI_FLOAT, MPI_SUM);
   }
   void all_reduce_max(std::span<std::int64_t> data) override { all_reduce(data, MPI_INT64_T, MPI_MAX); }
   void broadcast(std::span<std::byte> data, int root) override {
@@ -164,7 +141,7 @@ class MpiCommunicator final : public Communicator {
       check(MPI_Bcast(data.data() + at, n, MPI_BYTE, root, MPI_COMM_WORLD), "MPI_Bcast");
     }
   }
-  void barrier() override { synced_barrier(windows_); }
+  void barrier() override { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
   [[noreturn]] void abort(int status) override {
     MPI_Abort(MPI_COMM_WORLD, status);
     std::exit(status);  // MPI_Abort does not return; this keeps the promise if it ever did
@@ -197,14 +174,14 @@ class MpiCommunicator final : public Communicator {
     all_reduce(std::span<std::int64_t>(no), MPI_INT64_T, MPI_MAX);
     return no[0] == 0;
   }
-  // Sums `data` through its shared window when it lies in one (see shared_sum); false when it does not.
+  // Sums `data` through its shared window when it lies in one; false when it does not.
   template <class T>
-  bool shared(std::span<T> data, bool everyone) {
+  bool shared(std::span<T> data) {
     const auto* p = reinterpret_cast<const std::byte*>(data.data());
     for (const Window& w : windows_) {
       const std::byte* mine = w.segments[static_cast<std::size_t>(rank_)];
       if (p < mine || p + data.size_bytes() > mine + w.bytes) continue;
-      shared_sum<T>(windows_, w, static_cast<std::size_t>(p - mine), data.size(), rank_, size_, everyone);
+      shared_sum<T>(w, static_cast<std::size_t>(p - mine), data.size(), rank_, size_);
       return true;
     }
     return false;

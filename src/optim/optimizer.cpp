@@ -6,7 +6,6 @@
 #include "descent/error.hpp"
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
-#include "descent/tensor/kernels/optimizer_steps.hpp"
 #include "descent/util/join.hpp"
 
 namespace descent::optim {
@@ -53,7 +52,6 @@ void Optimizer::add_group(NamedParameters params) {
         if (other == pname || q.same(p)) throw ValueError(what + " is already in another parameter group");
   }
   groups_.push_back(std::move(params));
-  positions_.clear();
 }
 
 NamedParameters Optimizer::name_by_position(const std::vector<Tensor>& params) const {
@@ -89,16 +87,6 @@ void Optimizer::set_lr(double lr) {
   for (std::size_t g = 0; g < groups_.size(); ++g) set_lr(lr, g);
 }
 
-ParamState& Optimizer::state_at(std::size_t index, const std::string& name) {
-  if (state_of_.size() <= index) state_of_.resize(index + 1, nullptr);
-  if (!state_of_[index]) {
-    auto it = state_.find(name);
-    if (it == state_.end()) it = state_.emplace(name, ParamState{}).first;
-    state_of_[index] = &it->second;
-  }
-  return *state_of_[index];
-}
-
 void Optimizer::step() {
   NoGradGuard no_grad;
   std::size_t k = 0;
@@ -107,45 +95,16 @@ void Optimizer::step() {
       const std::size_t index = k++;
       const Tensor grad = p.grad();
       if (!grad.defined()) continue;
-      ParamState& s = state_at(index, name);
+      if (state_of_.size() <= index) state_of_.resize(index + 1, nullptr);
+      if (!state_of_[index]) {
+        auto it = state_.find(name);
+        if (it == state_.end()) it = state_.emplace(name, ParamState{}).first;
+        state_of_[index] = &it->second;
+      }
+      ParamState& s = *state_of_[index];
       ++s.step;
       update_parameter(g, p, grad, s);
     }
-}
-
-const std::pair<std::string, Tensor>& Optimizer::member(std::size_t index) const {
-  return groups_[positions_[index].first][positions_[index].second];
-}
-
-std::ptrdiff_t Optimizer::begin_pieces(const Tensor& param, const Tensor& grad) {
-  if (!updates_elementwise()) return -1;
-  if (positions_.empty())
-    for (std::size_t g = 0; g < groups_.size(); ++g)
-      for (std::size_t m = 0; m < groups_[g].size(); ++m) positions_.emplace_back(g, m);
-  std::size_t index = 0;
-  while (index < positions_.size() && !member(index).second.same(param)) ++index;
-  if (index == positions_.size()) return -1;
-  const auto& [pname, p] = member(index);
-  if (!grad.defined() || !grad.is_contiguous() || !(grad.shape() == p.shape()) || grad.dtype() != p.dtype()) return -1;
-  NoGradGuard no_grad;
-  ParamState& s = state_at(index, pname);
-  ++s.step;
-  // The rule's update as step() makes it, its arithmetic handed over to run on pieces later.
-  kernels::DeferredStep deferred;
-  update_parameter(positions_[index].first, p, grad, s);
-  if (pieces_.size() <= index) pieces_.resize(index + 1);
-  pieces_[index] = deferred.take();
-  return static_cast<std::ptrdiff_t>(index);
-}
-
-void Optimizer::step_piece(std::ptrdiff_t position, std::int64_t offset, std::int64_t count) {
-  pieces_[static_cast<std::size_t>(position)](offset, count);
-}
-
-void Optimizer::place_state(const std::function<Tensor(const Tensor&)>& place) {
-  for (auto& [name, s] : state_)
-    for (auto& [buffer, t] : s.buffers)
-      if (t.defined()) t = place(t);
 }
 
 void Optimizer::zero_grad(bool set_to_none) {

@@ -25,10 +25,7 @@ EpochLoop::EpochLoop(EpochLoopParts parts, std::ostream& out, bool progress, std
       step_(first_step),
       last_checkpoint_(std::move(last_checkpoint)),
       capturing_(capture_wanted(parts.config) && !parts.recorder && !parts.tracing && !parts.watch && !monitoring_ &&
-                 !parts.config.diagnostics.nonfinite_watch),
-      may_shard_(parts.comm && parts.comm->size() > 1 && parts.reducer && !parts.recorder && !parts.tracing &&
-                 !parts.watch && !monitoring_ && parts.config.clip_grad_norm <= 0 &&
-                 parts.config.clip_grad_value <= 0) {}
+                 !parts.config.diagnostics.nonfinite_watch) {}
 
 EpochResult EpochLoop::train_epoch(data::DataLoader& loader, std::int64_t epoch, const EpochPosition* resume) {
   EpochPosition at = resume ? *resume : EpochPosition{.lr = parts_.optimizer.lr()};
@@ -90,15 +87,7 @@ double EpochLoop::update(std::int64_t epoch) {
   if (monitoring_) parts_.monitor.before_update(step_);
   if (config.clip_grad_norm > 0) nn::utils::clip_grad_norm_(parameters_, config.clip_grad_norm);
   if (config.clip_grad_value > 0) nn::utils::clip_grad_value_(parameters_, config.clip_grad_value);
-  if (sharded_) {
-    sharded_->step();
-  } else {
-    optimizer.step();
-    if (may_shard_) {  // once, after the first update made the optimizer's state
-      sharded_ = ShardedUpdate::start(*parts_.comm, *parts_.reducer, optimizer);
-      may_shard_ = false;
-    }
-  }
+  optimizer.step();
   if (schedule_per_batch_) parts_.scheduler->step();
   if (monitoring_) parts_.monitor.after_update(step_, value);
   if (parts_.watch) parts_.watch->after_step(step_);
@@ -146,8 +135,7 @@ double EpochLoop::forward_backward(Tensor& output, const std::function<void(doub
       loss.backward(full(Shape{}, weight, loss.dtype()));
       capture(inputs, targets);
     }
-    if (sharded_) sharded_->reduce();  // the rest of the sum is the step's
-    else parts_.reducer->all_reduce();
+    parts_.reducer->all_reduce();
   }
   comm.all_reduce_sum(sums);
   agreed_stop_ = sums[1] > 0 ? (parts_.stop && *parts_.stop ? static_cast<int>(*parts_.stop) : SIGTERM) : 0;

@@ -18,7 +18,6 @@
 #include <csignal>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -39,7 +38,6 @@
 #include "descent/train/divergence_guard.hpp"
 #include "descent/train/epoch_result.hpp"
 #include "descent/train/model_from_config.hpp"
-#include "sharded_update.hpp"
 
 namespace descent::train {
 
@@ -85,8 +83,6 @@ class EpochLoop {
   std::int64_t step() const { return step_; }
   // Updates replayed from a captured step so far.
   std::int64_t captured_steps() const { return captured_steps_; }
-  // Data-parallel: whether the ranks split the optimizer's update between them (ShardedUpdate).
-  bool sharded_update() const { return sharded_ != nullptr; }
   // The signal that asks the run to stop, 0 for none: this process's own, or, data-parallel, the one the
   // ranks agreed on at the last update (any rank's signal stops them all after the same update). `now`:
   // agree afresh (one collective call), for a check outside an update, at the end of an epoch.
@@ -125,8 +121,6 @@ class EpochLoop {
   bool capturing_;       // steps may be captured; false once the model turned out not capturable
   std::vector<std::unique_ptr<CapturedStep>> plans_;  // one per batch size met, at most two
   std::int64_t captured_steps_ = 0;
-  bool may_shard_;  // data-parallel, and nothing reads the gradients between backward and the step
-  std::unique_ptr<ShardedUpdate> sharded_;  // from the second update on, where the ranks share memory
 };
 
 }  // namespace descent::train

@@ -275,8 +275,7 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
         << util::format_number(1e3 * reducer.seconds() / static_cast<double>(reducer.calls()), ".3g")
         << " ms per update on rank 0, waiting for the slowest rank included; " << loop.captured_steps() << " of "
         << reducer.calls() << " updates replayed a captured step"
-        << (reducer.in_exchange_memory() ? "; summed in memory the ranks share" : "")
-        << (loop.sharded_update() ? ", each rank updating its slice of the parameters" : "") << '\n';
+        << (reducer.in_exchange_memory() ? "; summed in memory the ranks share" : "") << '\n';
   return summary;
 }
 

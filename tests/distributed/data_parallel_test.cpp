@@ -293,37 +293,6 @@ TEST_F(DataParallel, CapturedStepsMatchOneProcessAndEagerRanks) {
   expect_close_checkpoints(file("mpi.st"), file("two.st"), 0.0);
 }
 
-// Ranks that share memory split the optimizer's update (train/sharded_update.hpp): bit for bit the
-// model and optimizer state of ranks that each update everything. SGD with Nesterov momentum and Adam
-// with a one-cycle schedule in the layer form (eager steps), SGD with momentum in the MLP form
-// (captured steps) on 2 and on 3 ranks (slices that cut through tensors and registers).
-TEST_F(DataParallel, RanksUpdatingASliceEachMatchRanksUpdatingEverything) {
-  struct Case {
-    const char* name;
-    const char* model;
-    int ranks;
-  };
-  for (const Case& c : {Case{"mlp.toml", kMlp, 2}, Case{"adam.toml", kAdamSchedule, 2},
-                        Case{"mlp_form.toml", kMlpForm, 2}, Case{"mlp_form.toml", kMlpForm, 3}}) {
-    const auto& [name, model, ranks] = c;
-    SCOPED_TRACE(std::string(name) + ", " + std::to_string(ranks) + " ranks");
-    const std::string cfg = config(name, model);
-    const std::vector<std::string> args = {"train", cfg, "--data-dir", kFashionMnist, "--threads", "1", "--save"};
-    std::vector<std::string> sliced_args = args, whole_args = args;
-    sliced_args.push_back(file("sliced.st"));
-    whole_args.push_back(file("whole.st"));
-    const Launched sliced = mpirun(ranks, sliced_args, dir_);
-    ASSERT_EQ(sliced.status, 0) << sliced.err;
-    EXPECT_NE(sliced.out.find("each rank updating its slice of the parameters"), std::string::npos) << sliced.out;
-    ::setenv("DESCENT_SHARDED_UPDATE", "0", 1);
-    const Launched whole = mpirun(ranks, whole_args, dir_);
-    ::unsetenv("DESCENT_SHARDED_UPDATE");
-    ASSERT_EQ(whole.status, 0) << whole.err;
-    EXPECT_EQ(whole.out.find("each rank updating its slice"), std::string::npos) << whole.out;
-    expect_close_checkpoints(file("sliced.st"), file("whole.st"), 0.0);
-  }
-}
-
 // Three ranks sum in shared memory each a third of the gradients, for the others too: captured steps,
 // whose gradients lie there already, and eager ones (the layer form), copied in and out. Batch 16: shards
 // of 6, 5 and 5 rows.

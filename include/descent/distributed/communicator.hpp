@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <utility>
 
 namespace descent::distributed {
 
@@ -30,20 +29,6 @@ class Communicator {
   // again (a second training run in the same process). Not collective, but every rank releases the same
   // memory at the same point, so that they all reuse it alike.
   virtual void release_exchange_memory(void* memory) { (void)memory; }
-  // Where `mine`, exchange memory this rank got, lies in `rank`'s: the ranks sharing memory may all work
-  // in one rank's (data-parallel ranks keep one copy of the parameters there). Null without exchange
-  // memory, or when `mine` is not in it.
-  virtual void* peer_exchange_memory(void* mine, int rank) {
-    (void)mine;
-    (void)rank;
-    return nullptr;
-  }
-  // Half of all_reduce_sum, for `data` in exchange memory: this rank's slice of it (slice_of) summed over
-  // the ranks, in the order all_reduce_sum sums it, is left in this rank's `data` alone; the rest of
-  // every rank's `data` is left as it was, and the other ranks may read this rank's until the next
-  // barrier(). Elsewhere, all_reduce_sum: the whole of `data` is summed.
-  virtual void sum_own_slice(std::span<double> data) { all_reduce_sum(data); }
-  virtual void sum_own_slice(std::span<float> data) { all_reduce_sum(data); }
   // The element-wise sum over the ranks, left in `data` on every rank.
   virtual void all_reduce_sum(std::span<double> data) = 0;
   virtual void all_reduce_sum(std::span<float> data) = 0;
@@ -56,12 +41,6 @@ class Communicator {
   // inside a collective call, where they would wait for ever. The single process just exits.
   [[noreturn]] virtual void abort(int status) = 0;
 };
-
-// The slice of n elements that `rank` of `size` sums in exchange memory: [first, second).
-inline std::pair<std::size_t, std::size_t> slice_of(std::size_t n, int rank, int size) {
-  return {n * static_cast<std::size_t>(rank) / static_cast<std::size_t>(size),
-          n * static_cast<std::size_t>(rank + 1) / static_cast<std::size_t>(size)};
-}
 
 // One process: every collective is the identity.
 class SingleProcess final : public Communicator {

@@ -16,7 +16,6 @@
 // batch's loss (train/epoch_loop.cpp): the reduction is a plain sum.
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "descent/distributed/communicator.hpp"
@@ -42,13 +41,6 @@ class GradientReducer {
   // undefined: backward reaches the same parameters on every rank).
   void all_reduce();
 
-  // all_reduce()'s first half, in exchange memory, for ranks that each update a slice of the parameters
-  // (train/sharded_update.hpp): each gradient summed over the ranks only where this rank's slices of
-  // the exchange memory cover it (Communicator::sum_own_slice), in its gradient_buffer(); the gradients
-  // themselves are left as they are. own_piece(p): the elements [first, second) of p those slices cover.
-  void reduce_own_slices();
-  std::pair<std::int64_t, std::int64_t> own_piece(const Tensor& parameter) const;
-
   // Where all_reduce() sums `parameter`'s gradient: a tensor of its shape and dtype in exchange memory,
   // or an undefined tensor when there is none (one process, ranks on several machines) or `parameter`
   // is not one of this reducer's. Valid until distributed::finish().
@@ -70,13 +62,8 @@ class GradientReducer {
     bool solo = false;            // one tensor of kSoloBytes or more, reduced in place
     std::byte* shared = nullptr;  // the bucket's place in exchange memory, when there is some
   };
-  // all_reduce_sum (own: sum_own_slice) of float32 or float64
-  void sum(Dtype dtype, void* data, std::int64_t elements, bool own = false);
-  // f(first bucket, elements) for each run of buckets of one dtype in exchange memory, which lie end to
-  // end: one sum each (the padding between buckets is zeros).
-  template <class F>
-  void for_each_run(F&& f) const;
-  static std::size_t padded_bytes(const Bucket& b);  // its size in exchange memory: whole 64-byte lines
+  void sum(Dtype dtype, void* data, std::int64_t elements);  // all_reduce_sum of float32 or float64
+  static std::size_t padded_bytes(const Bucket& b);          // its size in exchange memory: whole 64-byte lines
   static void copy_in(const Bucket& b, std::byte* data);
   static void copy_out(const Bucket& b, const std::byte* data);
   Communicator& comm_;

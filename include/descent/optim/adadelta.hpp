@@ -37,7 +37,6 @@ class Adadelta : public OptimizerWith<AdadeltaOptions> {
 
  protected:
   std::span<const std::string_view> buffer_names() const override;
-  bool updates_elementwise() const override { return true; }
   void update(const Tensor& param, const Tensor& grad, ParamState& state, const AdadeltaOptions& o) override;
 };
 

@@ -38,7 +38,6 @@ class Adagrad : public OptimizerWith<AdagradOptions> {
 
  protected:
   std::span<const std::string_view> buffer_names() const override;
-  bool updates_elementwise() const override { return true; }
   void update(const Tensor& param, const Tensor& grad, ParamState& state, const AdagradOptions& o) override;
 };
 

@@ -39,7 +39,6 @@ class AdamW : public OptimizerWith<AdamWOptions> {
 
  protected:
   std::span<const std::string_view> buffer_names() const override;
-  bool updates_elementwise() const override { return true; }
   void update(const Tensor& param, const Tensor& grad, ParamState& state, const AdamWOptions& o) override;
 };
 

@@ -8,9 +8,7 @@
 //   scalars  "<parameter>.step"            the updates that parameter has had
 //            "param_groups.<g>.<option>"   "param_groups.0.lr", "param_groups.0.betas[0]" (flags as 0 or 1)
 // so a run restored from it goes on with its moments, step counts and scheduled learning rates.
-#include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -47,24 +45,6 @@ class Optimizer {
 
   // One update of every parameter that has a gradient, under no-grad.
   void step();
-  // One parameter's update in pieces, for data-parallel ranks that each update a slice of every
-  // parameter (train/sharded_update.cpp). begin_pieces(p, grad) makes this update of p from `grad` (a
-  // contiguous tensor of p's shape and dtype, whose values may come later) as step() would, step count
-  // included, but leaves its arithmetic to step_piece(position, offset, count), which runs it on
-  // elements [offset, offset + count) of the flattened p, grad and state buffers, exactly as step()
-  // runs it on them. The caller does not also step() p. Returns p's position, or -1 (nothing done) when
-  // the rule does not update each element from that element alone (updates_elementwise()) or p is not
-  // this optimizer's. A first update makes the state buffers, whole, as step() does.
-  std::ptrdiff_t begin_pieces(const Tensor& param, const Tensor& grad);
-  void step_piece(std::ptrdiff_t position, std::int64_t offset, std::int64_t count);
-  // Replaces every state buffer by place(buffer), a tensor of its shape and dtype holding its values
-  // (elsewhere: memory data-parallel ranks share); state() and state_dict() read them there.
-  void place_state(const std::function<Tensor(const Tensor&)>& place);
-  // Whether update_parameter is one call of a fused kernel of kernels/optimizer_steps.hpp, which
-  // computes each element of the parameter and its buffers from the same element of the parameter,
-  // gradient and buffers alone: begin_pieces() needs it. False unless a rule says so.
-  virtual bool updates_elementwise() const { return false; }
-
   // Drops the gradients (set_to_none, PyTorch's default) or fills them with zeros.
   void zero_grad(bool set_to_none = true);
 
@@ -117,19 +97,12 @@ class Optimizer {
 
  private:
   const Tensor* find_parameter(std::string_view name) const;
-  // The (name, parameter) at `index`, by position over all groups (positions_ filled).
-  const std::pair<std::string, Tensor>& member(std::size_t index) const;
-  // The state of the parameter at `index` (by position over all groups), made on first use.
-  ParamState& state_at(std::size_t index, const std::string& name);
 
   std::vector<NamedParameters> groups_;
   std::map<std::string, ParamState, std::less<>> state_;
   // Each parameter's entry in state_, by position over all groups, found once (map nodes do not move);
   // cleared whenever state_ is replaced.
   std::vector<ParamState*> state_of_;
-  // By position: (group, place in the group) of each parameter, for begin_pieces(), made on first use.
-  std::vector<std::pair<std::size_t, std::size_t>> positions_;
-  std::vector<std::function<void(std::int64_t, std::int64_t)>> pieces_;  // each one's update, handed over
 };
 
 // The gradient PyTorch's rules start from: -grad when maximizing, then + weight_decay * param (an L2

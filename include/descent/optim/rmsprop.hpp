@@ -43,7 +43,6 @@ class RMSprop : public OptimizerWith<RMSpropOptions> {
 
  protected:
   std::span<const std::string_view> buffer_names() const override;
-  bool updates_elementwise() const override { return true; }
   void update(const Tensor& param, const Tensor& grad, ParamState& state, const RMSpropOptions& o) override;
 };
 

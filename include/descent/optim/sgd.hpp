@@ -41,7 +41,6 @@ class SGD : public OptimizerWith<SGDOptions> {
 
  protected:
   std::span<const std::string_view> buffer_names() const override;
-  bool updates_elementwise() const override { return true; }
   void update(const Tensor& param, const Tensor& grad, ParamState& state, const SGDOptions& o) override;
 };
 

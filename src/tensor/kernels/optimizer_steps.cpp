@@ -1,7 +1,6 @@
 #include "descent/tensor/kernels/optimizer_steps.hpp"
 
 #include <array>
-#include <stdexcept>
 #include <string>
 
 #include "descent/error.hpp"
@@ -10,8 +9,6 @@
 
 namespace descent::kernels {
 namespace {
-
-thread_local DeferredStep* t_deferred = nullptr;
 
 // Calls f(buffers) with the flat view of a parameter, its gradient (a contiguous copy if strided) and
 // its state buffers, after checking that each is of the parameter's shape and dtype.
@@ -42,42 +39,17 @@ void with_step_buffers(const char* what, const Tensor& param, const Tensor& grad
     b.param = param.data<T>();
     b.grad = grad.data<T>();
     for (std::size_t k = 0; k < states.size(); ++k) b.state[k] = states[k]->defined() ? states[k]->data<T>() : nullptr;
-    if (!t_deferred) return f(b);
-    t_deferred->hand_over([b, f, grad](std::int64_t offset, std::int64_t count) {
-      simd::StepBuffers<T> piece = b;
-      piece.n = count;
-      piece.param += offset;
-      piece.grad += offset;
-      for (T*& state : piece.state)
-        if (state) state += offset;
-      f(piece);
-    });
+    f(b);
   });
 }
 
 }  // namespace
 
-DeferredStep::DeferredStep() : outer_(t_deferred) { t_deferred = this; }
-DeferredStep::~DeferredStep() { t_deferred = outer_; }
-
-void DeferredStep::hand_over(Piece piece) {
-  piece_ = std::move(piece);
-  ++count_;
-}
-
-DeferredStep::Piece DeferredStep::take() {
-  if (count_ != 1)
-    throw std::logic_error("DeferredStep: an update handed over " + std::to_string(count_) +
-                           " kernel calls, not one: its rule does not update elementwise in one pass");
-  count_ = 0;
-  return std::move(piece_);
-}
-
 void sgd_step_(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer, const SgdStep& s) {
   const Tensor none;
   if (s.momentum != 0 && !momentum_buffer.defined()) throw ValueError("sgd_step_: momentum without a buffer");
   with_step_buffers("sgd_step_", param, grad, {&momentum_buffer, &none, &none},
-                    [s](const auto& b) { simd::sgd_step(b, s); });
+                    [&](const auto& b) { simd::sgd_step(b, s); });
 }
 
 void adam_step_(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
@@ -85,14 +57,14 @@ void adam_step_(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, 
   if (!exp_avg.defined() || !exp_avg_sq.defined() || (s.amsgrad && !max_exp_avg_sq.defined()))
     throw ValueError("adam_step_: a moment buffer is missing");
   with_step_buffers("adam_step_", param, grad, {&exp_avg, &exp_avg_sq, &max_exp_avg_sq},
-                    [s](const auto& b) { simd::adam_step(b, s); });
+                    [&](const auto& b) { simd::adam_step(b, s); });
 }
 
 void adagrad_step_(const Tensor& param, const Tensor& grad, const Tensor& sum, const AdagradStep& s) {
   const Tensor none;
   if (!sum.defined()) throw ValueError("adagrad_step_: the sum buffer is missing");
   with_step_buffers("adagrad_step_", param, grad, {&sum, &none, &none},
-                    [s](const auto& b) { simd::adagrad_step(b, s); });
+                    [&](const auto& b) { simd::adagrad_step(b, s); });
 }
 
 void adadelta_step_(const Tensor& param, const Tensor& grad, const Tensor& square_avg, const Tensor& acc_delta,
@@ -100,7 +72,7 @@ void adadelta_step_(const Tensor& param, const Tensor& grad, const Tensor& squar
   const Tensor none;
   if (!square_avg.defined() || !acc_delta.defined()) throw ValueError("adadelta_step_: a buffer is missing");
   with_step_buffers("adadelta_step_", param, grad, {&square_avg, &acc_delta, &none},
-                    [s](const auto& b) { simd::adadelta_step(b, s); });
+                    [&](const auto& b) { simd::adadelta_step(b, s); });
 }
 
 void rmsprop_step_(const Tensor& param, const Tensor& grad, const Tensor& square_avg, const Tensor& grad_avg,
@@ -108,7 +80,7 @@ void rmsprop_step_(const Tensor& param, const Tensor& grad, const Tensor& square
   if (!square_avg.defined() || (s.centered && !grad_avg.defined()) || (s.momentum > 0 && !momentum_buffer.defined()))
     throw ValueError("rmsprop_step_: a buffer is missing");
   with_step_buffers("rmsprop_step_", param, grad, {&square_avg, &grad_avg, &momentum_buffer},
-                    [s](const auto& b) { simd::rmsprop_step(b, s); });
+                    [&](const auto& b) { simd::rmsprop_step(b, s); });
 }
 
 }  // namespace descent::kernels

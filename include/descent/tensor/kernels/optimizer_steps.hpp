@@ -12,34 +12,9 @@
 //
 // Every tensor must be contiguous (the gradient may be strided), of the parameter's shape and
 // floating dtype; a state buffer the options leave unused is passed undefined.
-#include <cstdint>
-#include <functional>
-
 #include "descent/tensor/tensor.hpp"
 
 namespace descent::kernels {
-
-// While one is alive on this thread, a *_step_ call below checks its operands but updates nothing: it
-// hands its update over as a function of a range [offset, offset + count) of the flattened buffers,
-// taken with take() and run later, piece by piece, as each piece of the gradient is written
-// (Optimizer::begin_pieces). Each piece gets the whole update's arithmetic. The buffers must stay
-// where they are until the last piece has run.
-class DeferredStep {
- public:
-  using Piece = std::function<void(std::int64_t offset, std::int64_t count)>;
-  DeferredStep();
-  ~DeferredStep();
-  DeferredStep(const DeferredStep&) = delete;
-  DeferredStep& operator=(const DeferredStep&) = delete;
-  // The one update handed over; throws std::logic_error when there were none or several.
-  Piece take();
-  void hand_over(Piece piece);  // by the kernels
-
- private:
-  DeferredStep* outer_;
-  Piece piece_;
-  int count_ = 0;
-};
 
 // SGD: L2 decay and maximize into g, then momentum (first: the buffer's first step, b <- g).
 struct SgdStep {
