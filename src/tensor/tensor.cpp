@@ -10,11 +10,25 @@ namespace {
 
 constexpr std::uint64_t kUncheckedBytes = std::uint64_t{1} << 20;
 
+void check_dimensions(const Shape& shape) {
+  for (auto v : shape)
+    if (v < 0) throw ShapeError("negative dimension in shape " + to_string(shape));
+}
+
+// A contiguous tensor of `shape` over all of `storage`.
+Tensor contiguous_over(std::shared_ptr<Storage> storage, const Shape& shape, Dtype dtype) {
+  auto impl = make_pooled<TensorImpl>();
+  impl->storage = std::move(storage);
+  impl->shape = shape;
+  impl->strides = contiguous_strides(shape);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
 }  // namespace
 
 Tensor Tensor::empty(const Shape& shape, Dtype dtype) {
-  for (auto v : shape)
-    if (v < 0) throw ShapeError("negative dimension in shape " + to_string(shape));
+  check_dimensions(shape);
   // Every reader checks the sizes its file claims against the memory limit with its own message; this
   // is the backstop for those it misses. Small tensors skip it: reading the environment costs time.
   std::uint64_t bytes = 0;
@@ -22,24 +36,13 @@ Tensor Tensor::empty(const Shape& shape, Dtype dtype) {
     throw ShapeError("shape " + to_string(shape) + ": too many bytes for 64 bits");
   if (bytes > kUncheckedBytes)
     util::check_memory("a tensor of shape " + to_string(shape) + " (" + std::string(to_string(dtype)) + ")", bytes);
-  auto impl = make_pooled<TensorImpl>();
-  impl->storage = make_pooled<Storage>(static_cast<std::size_t>(bytes));
-  impl->shape = shape;
-  impl->strides = contiguous_strides(shape);
-  impl->dtype = dtype;
-  return Tensor(std::move(impl));
+  return contiguous_over(make_pooled<Storage>(static_cast<std::size_t>(bytes)), shape, dtype);
 }
 
 Tensor Tensor::borrowing(void* data, const Shape& shape, Dtype dtype) {
-  for (auto v : shape)
-    if (v < 0) throw ShapeError("negative dimension in shape " + to_string(shape));
-  auto impl = make_pooled<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(Storage::Borrowed{}, data,
-                                            static_cast<std::size_t>(descent::numel(shape)) * itemsize(dtype));
-  impl->shape = shape;
-  impl->strides = contiguous_strides(shape);
-  impl->dtype = dtype;
-  return Tensor(std::move(impl));
+  check_dimensions(shape);
+  const auto bytes = static_cast<std::size_t>(descent::numel(shape)) * itemsize(dtype);
+  return contiguous_over(make_pooled<Storage>(Storage::Borrowed{}, data, bytes), shape, dtype);
 }
 
 std::int64_t Tensor::size(std::int64_t d) const { return impl_->shape[normalize_dim(d, dim())]; }
