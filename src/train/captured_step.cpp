@@ -245,9 +245,17 @@ double CapturedStep::run(const Tensor& inputs, const Tensor& targets, const std:
 }
 
 // Sequential::forward: each module's forward op (src/autograd/ops/linalg.cpp, activation.cpp).
+// A Linear followed by a ReLU runs as one kernel (linear_relu: the same bits as the two).
 void CapturedStep::forward(const Tensor& inputs) {
   const Tensor* x = &inputs;
-  for (Layer& layer : layers_) {
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    Layer& layer = layers_[i];
+    if (layer.op == CapturedOp::Linear && i + 1 < layers_.size() && layers_[i + 1].op == CapturedOp::Relu) {
+      Layer& relu = layers_[++i];
+      kernels::linear_relu(*x, layer.weight, layer.bias, layer.out, relu.out);
+      x = &relu.out;
+      continue;
+    }
     switch (layer.op) {
       case CapturedOp::Linear: kernels::linear(*x, layer.weight, layer.bias, layer.out); break;
       case CapturedOp::Sigmoid: kernels::unary(UnaryOp::Sigmoid, *x, layer.out); break;
@@ -322,7 +330,8 @@ void CapturedStep::backward(const Tensor& inputs) {
         if (layer.input_grad) kernels::tanh_backward(*g, layer.out, layer.grad_input);
         break;
       case CapturedOp::Relu:
-        if (layer.input_grad) kernels::relu_backward(*g, x, layer.grad_input);
+        // From the output: relu(x) > 0 exactly where x > 0 (a fused forward leaves x unwritten).
+        if (layer.input_grad) kernels::relu_backward(*g, layer.out, layer.grad_input);
         break;
       case CapturedOp::LeakyRelu:
         if (layer.input_grad) kernels::leaky_relu_backward(*g, x, layer.param, layer.grad_input);

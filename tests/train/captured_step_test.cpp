@@ -131,6 +131,21 @@ TEST(CapturedStep, ReplaysEveryCapturedActivationAndLossBitForBit) {
       }
 }
 
+// Layers wide enough for the float32 products to leave descent's own kernels (oneDNN, where the
+// plan's Linear + ReLU is one fused pass, and the eager step's two are not): the same bits still.
+TEST(CapturedStep, ReplaysLargeProductsAndFusedReluBitForBit) {
+  for (const char* dtype : {"float32", "float64"}) {
+    SCOPED_TRACE(dtype);
+    const TrainConfig config =
+        mlp("layers = [300, 1024, 1024, 4]\nactivation = \"relu\"\noutput_activation = \"none\"",
+            "name = \"cross_entropy\"",
+            std::string("[optim]\nname = \"sgd\"\nlr = 0.05\nmomentum = 0.9\n[train]\nseed = 4\ndtype = \"") + dtype +
+                "\"\n");
+    // 6 updates of batch 64, the fifth of 5 rows: 4 replayed
+    EXPECT_EQ(expect_plan_matches_eager(config, 6, 64, 5), 4);
+  }
+}
+
 TEST(CapturedStep, ModelsAndLossesOutsideThePlanAreNotCaptured) {
   const Tensor x = rand(Shape{4, 6}), labels = from_vector(std::vector<std::int64_t>{0, 1, 2, 3}, Shape{4});
   auto captures = [&](const TrainConfig& config) {

@@ -13,6 +13,7 @@
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/parallel.hpp"
+#include "onednn_matmul.hpp"
 #include "simd.hpp"
 
 namespace descent::kernels {
@@ -100,7 +101,8 @@ constexpr bool kOneDnn = false;
 constexpr std::int64_t kOneDnnWork = std::int64_t{1} << 24;
 
 #ifdef DESCENT_WITH_DNNL
-// oneDNN's sgemm for the float32 products that leave descent's kernels. Its JIT picks the CPU's widest
+// oneDNN's sgemm for the float32 products that leave descent's kernels without transposes (the others
+// go to its matmul primitive, onednn_matmul.cpp, faster there). Its JIT picks the CPU's widest
 // kernels (AVX-512 here), where OpenBLAS runs the ones OPENBLAS_CORETYPE names (Haswell's AVX2 on the
 // machines descent is measured on). One thread, GFLOP/s, oneDNN 2.6 against OpenBLAS 0.3.21 (Haswell
 // kernels), AMD EPYC (Zen 5): 256x1024x784 (X W1^T) 187 / 104; 256x1024x1024 181 / 103, and without
@@ -116,32 +118,86 @@ bool onednn_sgemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t
 
 }  // namespace
 
-void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta) {
+namespace {
+
+// How gemm runs one product: its operands as BLAS takes them, and whether descent's kernels take it.
+struct GemmRoute {
+  BlasOperand a, b;
+  CBLAS_TRANSPOSE ta = CblasNoTrans, tb = CblasNoTrans;
+  std::int64_t m = 0, n = 0, k = 0;
+  int ldc = 1;
+  bool in_place = false;
+};
+
+GemmRoute route_gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c) {
   require(a.dim() == 2 && b.dim() == 2 && c.dim() == 2, [&] { return std::string("gemm needs 2-d operands"); });
   require(a.dtype() == b.dtype() && a.dtype() == c.dtype(),
           [&] { return std::string("gemm: operands differ in dtype"); });
   require(c.is_contiguous(), [&] { return std::string("gemm: output must be contiguous"); });
-  const std::int64_t m = trans_a ? a.shape()[1] : a.shape()[0];
-  const std::int64_t k = trans_a ? a.shape()[0] : a.shape()[1];
+  GemmRoute r;
+  r.m = trans_a ? a.shape()[1] : a.shape()[0];
+  r.k = trans_a ? a.shape()[0] : a.shape()[1];
   const std::int64_t kb = trans_b ? b.shape()[1] : b.shape()[0];
-  const std::int64_t n = trans_b ? b.shape()[0] : b.shape()[1];
+  r.n = trans_b ? b.shape()[0] : b.shape()[1];
+  const std::int64_t m = r.m, n = r.n, k = r.k;
   require(k == kb && c.shape()[0] == m && c.shape()[1] == n, [&] {
     return std::string("matmul: cannot multiply " + to_string(a.shape()) + (trans_a ? "^T" : "") + " by " +
                        to_string(b.shape()) + (trans_b ? "^T" : "") + " into " + to_string(c.shape()));
   });
-  if (m == 0 || n == 0) return;
-  const BlasOperand oa = blas_operand(a), ob = blas_operand(b);
-  const auto ta = (trans_a != oa.transposed) ? CblasTrans : CblasNoTrans;
-  const auto tb = (trans_b != ob.transposed) ? CblasTrans : CblasNoTrans;
-  const int ldc = static_cast<int>(std::max<std::int64_t>(n, 1));
-  const bool dot_form = tb == CblasTrans;
+  if (m == 0 || n == 0) return r;
+  r.a = blas_operand(a);
+  r.b = blas_operand(b);
+  r.ta = (trans_a != r.a.transposed) ? CblasTrans : CblasNoTrans;
+  r.tb = (trans_b != r.b.transposed) ? CblasTrans : CblasNoTrans;
+  r.ldc = static_cast<int>(std::max<std::int64_t>(n, 1));
+  const bool dot_form = r.tb == CblasTrans;
   const bool c_in_cache = static_cast<std::size_t>(m * n) * itemsize(c.dtype()) <= kAxpyFormOutput;
   const bool b_in_cache = static_cast<std::size_t>(k * n) * itemsize(c.dtype()) <= kAxpyFormOutput;
   // With oneDNN, the large float32 products of either form are its (faster than descent's own there).
   const bool onednn = kOneDnn && a.dtype() == Dtype::Float32 && m * n * k > kOneDnnWork;
-  const bool in_place = m * n * k <= kSmallGemmWork || skinny(m, n, k, dot_form) ||
-                        (!onednn && m * n * k <= kInPlaceWork && (dot_form || (c_in_cache && b_in_cache)));
-  if (in_place && !(ta == CblasTrans && tb == CblasTrans)) {
+  r.in_place = (m * n * k <= kSmallGemmWork || skinny(m, n, k, dot_form) ||
+                (!onednn && m * n * k <= kInPlaceWork && (dot_form || (c_in_cache && b_in_cache)))) &&
+               !(r.ta == CblasTrans && r.tb == CblasTrans);
+  return r;
+}
+
+// oneDNN's matmul primitive for a float32 product routed out of descent's kernels, where it takes it:
+// alpha 1, beta 0 or 1, a bias (n) or none, and ReLU applied to the result where `relu`.
+bool onednn_product(const GemmRoute& r, const Tensor& c, double alpha, double beta, const float* bias,
+                    bool relu = false) {
+  if (!kOneDnn || c.dtype() != Dtype::Float32 || alpha != 1 || (beta != 0 && beta != 1)) return false;
+  // Without transposes oneDNN's sgemm is as fast or faster (onednn_matmul.cpp).
+  if (r.ta == CblasNoTrans && r.tb == CblasNoTrans) return false;
+  OneDnnProduct p;
+  p.trans_a = r.ta == CblasTrans;
+  p.trans_b = r.tb == CblasTrans;
+  p.m = r.m;
+  p.n = r.n;
+  p.k = r.k;
+  p.a = r.a.keep.data<float>();
+  p.lda = r.a.ld;
+  p.b = r.b.keep.data<float>();
+  p.ldb = r.b.ld;
+  p.c = c.data<float>();
+  p.ldc = r.ldc;
+  p.accumulate = beta == 1;
+  p.bias = bias;
+  p.relu = relu;
+  p.threads = std::max(get_num_threads(), 1);
+  return onednn_matmul(p);
+}
+
+}  // namespace
+
+void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta) {
+  const GemmRoute r = route_gemm(a, trans_a, b, trans_b, c);
+  const std::int64_t m = r.m, n = r.n, k = r.k;
+  if (m == 0 || n == 0) return;
+  const BlasOperand &oa = r.a, &ob = r.b;
+  const auto ta = r.ta, tb = r.tb;
+  const int ldc = r.ldc;
+  const bool dot_form = tb == CblasTrans;
+  if (r.in_place) {
     dispatch_floating(a.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* pa = oa.keep.data<T>();
@@ -179,6 +235,7 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
     return;
   }
   if (a.dtype() == Dtype::Float32) {
+    if (m * n * k > kOneDnnWork && onednn_product(r, c, alpha, beta, nullptr)) return;
 #ifdef DESCENT_WITH_DNNL
     if (onednn_sgemm(ta == CblasTrans, tb == CblasTrans, m, n, k, static_cast<float>(alpha), oa.keep.data<float>(),
                      oa.ld, ob.keep.data<float>(), ob.ld, static_cast<float>(beta), c.data<float>(), ldc))
@@ -248,17 +305,34 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& into) {
+namespace {
+
+void check_linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
   require(x.dim() == 2 && w.dim() == 2 && x.shape()[1] == w.shape()[1], [&] {
     return std::string("linear: input " + to_string(x.shape()) + " does not fit weight " + to_string(w.shape()) +
                        " (expected input (N, " + std::to_string(w.dim() == 2 ? w.shape()[1] : 0) + "))");
   });
+  require(!bias.defined() || (bias.dim() == 1 && bias.shape()[0] == w.shape()[0]), [&] {
+    return std::string("linear: bias " + to_string(bias.shape()) + " does not fit weight " + to_string(w.shape()));
+  });
+}
+
+// x w^T + bias, then ReLU where `relu`, in oneDNN's one pass over `out` when the product is oneDNN's.
+bool onednn_linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& out, bool relu) {
+  if (!kOneDnn || out.dtype() != Dtype::Float32 || (bias.defined() && !bias.is_contiguous())) return false;
+  const GemmRoute r = route_gemm(x, false, w, true, out);
+  return r.m > 0 && r.n > 0 && !r.in_place && r.m * r.n * r.k > kOneDnnWork &&
+         onednn_product(r, out, 1, 0, bias.defined() ? bias.data<float>() : nullptr, relu);
+}
+
+}  // namespace
+
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& into) {
+  check_linear(x, w, bias);
   Tensor out = reuse_or_empty(into, Shape{x.shape()[0], w.shape()[0]}, x.dtype());
+  if (onednn_linear(x, w, bias, out, false)) return out;
   double beta = 0;
   if (bias.defined()) {
-    require(bias.dim() == 1 && bias.shape()[0] == w.shape()[0], [&] {
-      return std::string("linear: bias " + to_string(bias.shape()) + " does not fit weight " + to_string(w.shape()));
-    });
     dispatch_floating(out.dtype(), [&](auto tag) {  // every row starts as the bias; GEMM adds x w^T
       using T = decltype(tag);
       const Tensor bc = contiguous(bias);
@@ -271,6 +345,14 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor
   }
   gemm(x, false, w, true, out, 1, beta);
   return out;
+}
+
+Tensor linear_relu(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& pre, const Tensor& out) {
+  check_linear(x, w, bias);
+  const Shape shape{x.shape()[0], w.shape()[0]};
+  Tensor result = reuse_or_empty(out, shape, x.dtype());
+  if (onednn_linear(x, w, bias, result, true)) return result;
+  return unary(UnaryOp::Relu, linear(x, w, bias, reuse_or_empty(pre, shape, x.dtype())), result);
 }
 
 void set_num_threads(int n) { openblas_set_num_threads(std::max(n, 1)); }

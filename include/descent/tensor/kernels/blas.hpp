@@ -14,6 +14,10 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // y = x w^T + bias: x (N, in), w (out, in), bias (out) or undefined -> (N, out). One GEMM. Into `out`
 // when it is a contiguous (N, out) tensor of x's dtype (a captured training step's buffer).
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& out = Tensor());
+// relu(linear(x, w, bias)) into `out`, the same bits as the two calls: one pass where the product runs
+// in oneDNN, else linear into `pre` (the pre-activation, left there) and ReLU from it. Both buffers as
+// linear's `out`; an undefined one is allocated.
+Tensor linear_relu(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& pre, const Tensor& out);
 
 // Threads used by BLAS and by descent's own parallel loops.
 void set_num_threads(int n);
