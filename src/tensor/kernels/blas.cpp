@@ -319,7 +319,9 @@ void check_linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
 
 // x w^T + bias, then ReLU where `relu`, in oneDNN's one pass over `out` when the product is oneDNN's.
 bool onednn_linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& out, bool relu) {
-  if (!kOneDnn || out.dtype() != Dtype::Float32 || (bias.defined() && !bias.is_contiguous())) return false;
+  if (!kOneDnn || out.dtype() != Dtype::Float32 || (bias.defined() && !bias.is_contiguous()) ||
+      x.shape()[0] * w.shape()[0] * w.shape()[1] <= kOneDnnWork)
+    return false;  // the common small product decided before anything else is looked at
   const GemmRoute r = route_gemm(x, false, w, true, out);
   return r.m > 0 && r.n > 0 && !r.in_place && r.m * r.n * r.k > kOneDnnWork &&
          onednn_product(r, out, 1, 0, bias.defined() ? bias.data<float>() : nullptr, relu);
