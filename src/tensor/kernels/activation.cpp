@@ -16,7 +16,8 @@ namespace {
 // y[i] = f(x[i]) over a contiguous copy of x, into a new tensor or `into`.
 template <class F>
 Tensor map(const Tensor& x_in, F&& f, const Tensor& into = Tensor()) {
-  const Tensor x = contiguous(x_in);
+  Tensor x_keep;
+  const Tensor& x = contiguous_ref(x_in, x_keep);
   Tensor out = reuse_or_empty(into, x.shape(), x.dtype());
   dispatch_floating(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -33,7 +34,9 @@ Tensor map_backward(const Tensor& g_in, const Tensor& x_in, const char* what, F&
   if (!(g_in.shape() == x_in.shape()) || g_in.dtype() != x_in.dtype())
     throw ShapeError(std::string(what) + ": gradient of shape " + to_string(g_in.shape()) + " does not match input " +
                      to_string(x_in.shape()));
-  const Tensor g = contiguous(g_in), x = contiguous(x_in);
+  Tensor g_keep, x_keep;
+  const Tensor& g = contiguous_ref(g_in, g_keep);
+  const Tensor& x = contiguous_ref(x_in, x_keep);
   Tensor out = reuse_or_empty(into, x.shape(), x.dtype());
   dispatch_floating(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

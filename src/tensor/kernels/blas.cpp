@@ -52,21 +52,26 @@ bool skinny(std::int64_t m, std::int64_t n, std::int64_t k, bool dot_form) {
   return dot_form ? std::min(m, n) <= kSkinny && k >= kLongEnough : std::min(m, k) <= kSkinny && n >= kLongEnough;
 }
 
+// The operand as it lies (the caller's tensor, which outlives the product: no reference counted per
+// call) or, for another layout, a contiguous copy held here.
 struct BlasOperand {
-  Tensor keep;  // holds a contiguous copy alive when one was needed
+  const Tensor* given = nullptr;
+  Tensor copy;
   bool transposed = false;
   int ld = 1;
+  const Tensor& tensor() const { return copy.defined() ? copy : *given; }
 };
 
 BlasOperand blas_operand(const Tensor& t) {
   const std::int64_t rows = t.shape()[0], cols = t.shape()[1];
   const std::int64_t s0 = t.strides()[0], s1 = t.strides()[1];
   if ((cols == 1 || s1 == 1) && (rows == 1 || s0 >= cols))
-    return {t, false, static_cast<int>(rows == 1 ? std::max<std::int64_t>(cols, 1) : std::max<std::int64_t>(s0, 1))};
+    return {&t, Tensor(), false,
+            static_cast<int>(rows == 1 ? std::max<std::int64_t>(cols, 1) : std::max<std::int64_t>(s0, 1))};
   if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= rows))
-    return {t, true, static_cast<int>(cols == 1 ? std::max<std::int64_t>(rows, 1) : std::max<std::int64_t>(s1, 1))};
-  Tensor c = contiguous(t);
-  return {c, false, static_cast<int>(std::max<std::int64_t>(cols, 1))};
+    return {&t, Tensor(), true,
+            static_cast<int>(cols == 1 ? std::max<std::int64_t>(rows, 1) : std::max<std::int64_t>(s1, 1))};
+  return {&t, contiguous(t), false, static_cast<int>(std::max<std::int64_t>(cols, 1))};
 }
 
 // The in-place kernels over several threads (the count --threads gives OpenBLAS, which these products
@@ -174,9 +179,9 @@ bool onednn_product(const GemmRoute& r, const Tensor& c, double alpha, double be
   p.m = r.m;
   p.n = r.n;
   p.k = r.k;
-  p.a = r.a.keep.data<float>();
+  p.a = r.a.tensor().data<float>();
   p.lda = r.a.ld;
-  p.b = r.b.keep.data<float>();
+  p.b = r.b.tensor().data<float>();
   p.ldb = r.b.ld;
   p.c = c.data<float>();
   p.ldc = r.ldc;
@@ -200,8 +205,8 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
   if (r.in_place) {
     dispatch_floating(a.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      const T* pa = oa.keep.data<T>();
-      const T* pb = ob.keep.data<T>();
+      const T* pa = oa.tensor().data<T>();
+      const T* pb = ob.tensor().data<T>();
       T* pc = c.data<T>();
       const int threads = m * n * k >= kMatmulParallelWork ? std::max(get_num_threads(), 1) : 1;
       if (dot_form) {
@@ -237,16 +242,16 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
   if (a.dtype() == Dtype::Float32) {
     if (m * n * k > kOneDnnWork && onednn_product(r, c, alpha, beta, nullptr)) return;
 #ifdef DESCENT_WITH_DNNL
-    if (onednn_sgemm(ta == CblasTrans, tb == CblasTrans, m, n, k, static_cast<float>(alpha), oa.keep.data<float>(),
-                     oa.ld, ob.keep.data<float>(), ob.ld, static_cast<float>(beta), c.data<float>(), ldc))
+    if (onednn_sgemm(ta == CblasTrans, tb == CblasTrans, m, n, k, static_cast<float>(alpha), oa.tensor().data<float>(),
+                     oa.ld, ob.tensor().data<float>(), ob.ld, static_cast<float>(beta), c.data<float>(), ldc))
       return;
 #endif
     cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k),
-                static_cast<float>(alpha), oa.keep.data<float>(), oa.ld, ob.keep.data<float>(), ob.ld,
+                static_cast<float>(alpha), oa.tensor().data<float>(), oa.ld, ob.tensor().data<float>(), ob.ld,
                 static_cast<float>(beta), c.data<float>(), ldc);
   } else if (a.dtype() == Dtype::Float64) {
     cblas_dgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha,
-                oa.keep.data<double>(), oa.ld, ob.keep.data<double>(), ob.ld, beta, c.data<double>(), ldc);
+                oa.tensor().data<double>(), oa.ld, ob.tensor().data<double>(), ob.ld, beta, c.data<double>(), ldc);
   } else {
     throw ValueError("matmul needs float32 or float64 operands");
   }
@@ -337,8 +342,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor
   if (bias.defined()) {
     dispatch_floating(out.dtype(), [&](auto tag) {  // every row starts as the bias; GEMM adds x w^T
       using T = decltype(tag);
-      const Tensor bc = contiguous(bias);
-      const T* pb = bc.data<T>();
+      const Tensor strided = bias.is_contiguous() ? Tensor() : contiguous(bias);
+      const T* pb = (strided.defined() ? strided : bias).data<T>();
       T* po = out.data<T>();
       const std::int64_t rows = out.shape()[0], cols = out.shape()[1];
       for (std::int64_t r = 0; r < rows; ++r) std::copy(pb, pb + cols, po + r * cols);

@@ -101,7 +101,8 @@ inline T un(T x) {
 
 template <UnaryOp Op>
 Tensor unary_impl(const Tensor& a_in, const Tensor& into) {
-  const Tensor a = contiguous(a_in);
+  Tensor a_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
   Tensor out = reuse_or_empty(into, a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -128,7 +129,9 @@ Tensor zip_same_shape(const Tensor& a_in, const Tensor& b_in, const Tensor& into
   if (!(a_in.shape() == b_in.shape()))
     throw ShapeError(std::string(what) + ": shapes " + to_string(a_in.shape()) + " and " + to_string(b_in.shape()) +
                      " differ");
-  const Tensor a = contiguous(a_in), b = contiguous(b_in);
+  Tensor a_keep, b_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
+  const Tensor& b = contiguous_ref(b_in, b_keep);
   Tensor out = reuse_or_empty(into, a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -177,7 +180,8 @@ Tensor unary(UnaryOp op, const Tensor& a, const Tensor& out) {
 }
 
 Tensor pow_scalar(const Tensor& a_in, double p) {
-  const Tensor a = contiguous(a_in);
+  Tensor a_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
   Tensor out = Tensor::empty(a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -194,7 +198,8 @@ Tensor pow_scalar(const Tensor& a_in, double p) {
 }
 
 Tensor affine(const Tensor& a_in, double scale, double shift, const Tensor& into) {
-  const Tensor a = contiguous(a_in);
+  Tensor a_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
   Tensor out = reuse_or_empty(into, a.shape(), a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);

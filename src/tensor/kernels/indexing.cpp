@@ -166,7 +166,8 @@ void prefetch_rows(const Tensor& a, const std::int64_t* rows, std::int64_t count
 }
 
 Tensor one_hot(const Tensor& labels_in, std::int64_t classes, Dtype dtype, const Tensor& into) {
-  const Tensor labels = contiguous(labels_in);
+  Tensor labels_keep;
+  const Tensor& labels = contiguous_ref(labels_in, labels_keep);
   if (labels.dtype() != Dtype::Int64 || labels.dim() != 1)
     throw ValueError("one_hot: labels must be a 1-d int64 tensor, got " + std::string(to_string(labels.dtype())) +
                      " of shape " + to_string(labels.shape()));

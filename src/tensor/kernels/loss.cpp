@@ -21,7 +21,8 @@ decltype(auto) dispatch_numeric(Dtype d, F&& f) {
 
 template <class F>
 std::int64_t find_first(const Tensor& a_in, F&& bad) {
-  const Tensor a = contiguous(a_in);
+  Tensor a_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
   return dispatch_numeric(a.dtype(), [&](auto tag) -> std::int64_t {
     using T = decltype(tag);
     const T* p = a.data<T>();
@@ -45,7 +46,8 @@ template <class F>
 Tensor map_elements(const Tensor& x_in, const Tensor& y_in, const Tensor& w_in, const char* what, F&& f) {
   check_operands(x_in, y_in, what);
   check_operands(x_in, w_in, what);
-  const Tensor x = contiguous(x_in);
+  Tensor x_keep;
+  const Tensor& x = contiguous_ref(x_in, x_keep);
   const Tensor y = y_in.defined() ? contiguous(y_in) : Tensor();
   const Tensor w = w_in.defined() ? contiguous(w_in) : Tensor();
   Tensor out = Tensor::empty(x.shape(), x.dtype());

@@ -31,7 +31,8 @@ void with_step_buffers(const char* what, const Tensor& param, const Tensor& grad
       check(*s, "a state buffer");
       if (!s->is_contiguous()) throw ValueError(std::string(what) + ": state buffers must be contiguous");
     }
-  const Tensor grad = contiguous(grad_in);
+  Tensor grad_keep;
+  const Tensor& grad = contiguous_ref(grad_in, grad_keep);
   dispatch_floating(param.dtype(), [&](auto tag) {
     using T = decltype(tag);
     simd::StepBuffers<T> b;

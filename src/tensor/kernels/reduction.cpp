@@ -64,7 +64,9 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
 Tensor squared_difference_sum(const Tensor& a_in, const Tensor& b_in, Tensor& diff, const Tensor& into) {
   if (!(a_in.shape() == b_in.shape()) || a_in.dtype() != b_in.dtype())
     throw ShapeError("squared difference of shapes " + to_string(a_in.shape()) + " and " + to_string(b_in.shape()));
-  const Tensor a = contiguous(a_in), b = contiguous(b_in);
+  Tensor a_keep, b_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
+  const Tensor& b = contiguous_ref(b_in, b_keep);
   diff = reuse_or_empty(diff, a.shape(), a.dtype());
   Tensor out = reuse_or_empty(into, Shape{}, a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
@@ -82,7 +84,8 @@ Tensor squared_difference_sum(const Tensor& a_in, const Tensor& b_in, Tensor& di
 }
 
 Tensor sum(const Tensor& a_in, const Tensor& into) {
-  const Tensor a = contiguous(a_in);
+  Tensor a_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
   Tensor out = reuse_or_empty(into, Shape{}, a.dtype());
   dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -143,7 +146,8 @@ Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim) {
 }
 
 std::pair<Tensor, Tensor> max(const Tensor& a_in, std::int64_t dim_in, bool keepdim) {
-  const Tensor a = contiguous(a_in);
+  Tensor a_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
   const int dim = normalize_dim(dim_in, a.dim());
   if (a.dim() == 0) return {a, zeros(Shape{}, Dtype::Int64)};
   if (a.shape()[dim] == 0) throw ValueError("max over an empty dimension");
@@ -186,7 +190,8 @@ Tensor argmax(const Tensor& a) { return max(contiguous(a).view_as_shape(Shape{a.
 
 double norm(const Tensor& a_in, double p) {
   if (!(p > 0)) throw ValueError("norm: p = " + std::to_string(p) + ": expected p > 0 (or infinity)");
-  const Tensor a = contiguous(a_in);
+  Tensor a_keep;
+  const Tensor& a = contiguous_ref(a_in, a_keep);
   return dispatch_floating(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* x = a.data<T>();

@@ -25,6 +25,13 @@ Tensor relu_backward(const Tensor& grad, const Tensor& relu_in, const Tensor& ou
 
 // A contiguous copy (or the tensor itself when already contiguous), and a dtype conversion.
 Tensor contiguous(const Tensor& a);
+// The same without a new handle when `a` is contiguous already (the kernels' hot path, where counting a
+// reference costs as much as a small kernel's loop): `a` itself, else a copy held in `keep`.
+inline const Tensor& contiguous_ref(const Tensor& a, Tensor& keep) {
+  if (a.is_contiguous()) return a;
+  keep = contiguous(a);
+  return keep;
+}
 Tensor cast(const Tensor& a, Dtype dtype);
 // Copies src into dst elementwise (shapes equal, dst contiguous; dtypes may differ).
 void copy_(const Tensor& dst, const Tensor& src);
