@@ -42,6 +42,8 @@ dnnl::engine& cpu_engine() {
 constexpr std::size_t kMaxKept = 64;
 
 std::shared_ptr<const BuiltMatmul> built_matmul(const OneDnnProduct& p) {
+  // The engine first: statics end in reverse order, so it outlives every primitive kept below.
+  dnnl::engine& engine = cpu_engine();
   static std::mutex mutex;
   static std::map<MatmulKey, std::shared_ptr<const BuiltMatmul>> kept;
   const MatmulKey key{p.trans_a,    p.trans_b,         p.m,    p.n,      p.k, p.lda, p.ldb, p.ldc,
@@ -68,7 +70,7 @@ std::shared_ptr<const BuiltMatmul> built_matmul(const OneDnnProduct& p) {
     attr.set_post_ops(ops);
     const auto desc = p.bias ? dnnl::matmul::desc(built->a, built->b, built->bias, built->c)
                              : dnnl::matmul::desc(built->a, built->b, built->c);
-    built->primitive = dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, cpu_engine()));
+    built->primitive = dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, engine));
   } catch (const dnnl::error&) {
     built->primitive = dnnl::matmul();  // refused: the caller takes another route
   }
