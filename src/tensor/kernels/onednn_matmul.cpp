@@ -38,8 +38,8 @@ dnnl::engine& cpu_engine() {
   return engine;
 }
 
-// Primitives kept for the shapes a program meets; a training loop meets a handful. Beyond kMaxKept
-// (a program sweeping shapes) the oldest are dropped.
+// Primitives kept for the shapes a program meets; a training loop meets a handful. Past kMaxKept (a
+// program sweeping shapes) all are dropped, and built again as they are met.
 constexpr std::size_t kMaxKept = 64;
 
 std::shared_ptr<const BuiltMatmul> built_matmul(const OneDnnProduct& p) {
@@ -65,8 +65,9 @@ std::shared_ptr<const BuiltMatmul> built_matmul(const OneDnnProduct& p) {
     dnnl::primitive_attr attr;
     dnnl::post_ops ops;
     if (p.accumulate) ops.append_sum(1.0f);
-    // ReLU as clip to [0, inf): oneDNN's relu gives -0 for a negative (x * 0); clip gives +0, and 0 for
-    // NaN, as descent's ReLU does (tests/tensor/large_gemm_test.cpp holds them to the same bits).
+    // ReLU as clip to [0, inf): oneDNN defines its relu as x > 0 ? x : alpha x, -0 for a negative x;
+    // clip gives +0, and 0 for NaN, as descent's ReLU does (tests/tensor/onednn_matmul_test.cpp holds
+    // them to the same bits).
     if (p.relu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, std::numeric_limits<float>::infinity());
     attr.set_post_ops(ops);
     const auto desc = p.bias ? dnnl::matmul::desc(built->a, built->b, built->bias, built->c)
