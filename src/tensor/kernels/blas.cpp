@@ -328,8 +328,7 @@ bool onednn_linear(const Tensor& x, const Tensor& w, const Tensor& bias, const T
       x.shape()[0] * w.shape()[0] * w.shape()[1] <= kOneDnnWork)
     return false;  // the common small product decided before anything else is looked at
   const GemmRoute r = route_gemm(x, false, w, true, out);
-  return r.m > 0 && r.n > 0 && !r.in_place && r.m * r.n * r.k > kOneDnnWork &&
-         onednn_product(r, out, 1, 0, bias.defined() ? bias.data<float>() : nullptr, relu);
+  return !r.in_place && onednn_product(r, out, 1, 0, bias.defined() ? bias.data<float>() : nullptr, relu);
 }
 
 }  // namespace
@@ -342,8 +341,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor
   if (bias.defined()) {
     dispatch_floating(out.dtype(), [&](auto tag) {  // every row starts as the bias; GEMM adds x w^T
       using T = decltype(tag);
-      const Tensor strided = bias.is_contiguous() ? Tensor() : contiguous(bias);
-      const T* pb = (strided.defined() ? strided : bias).data<T>();
+      Tensor bias_keep;
+      const T* pb = contiguous_ref(bias, bias_keep).data<T>();
       T* po = out.data<T>();
       const std::int64_t rows = out.shape()[0], cols = out.shape()[1];
       for (std::int64_t r = 0; r < rows; ++r) std::copy(pb, pb + cols, po + r * cols);
