@@ -137,6 +137,10 @@ Tensor gather_rows_scaled(const Tensor& a_in, const std::int64_t* rows, std::int
   if (!out.defined() || !(out.shape() == Shape{count, width}) || out.dtype() != dtype)
     out = Tensor::empty(Shape{count, width}, dtype);
   const std::uint8_t* src = a.data<std::uint8_t>();
+  // Every row asked for before the first converts: the loader's prefetch a step earlier (prefetch_rows)
+  // is gone from the caches after a step of large products, and scattered rows then arrive one at a
+  // time. [784, 1024, 1024, 10] at batch 256: 0.14 to 0.20 ms a batch before, 0.10 to 0.14 after.
+  prefetch_rows(a, rows, count);
   dispatch_floating(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* dst = out.data<T>();
