@@ -5,13 +5,14 @@
 #include <utility>
 
 #include "descent/error.hpp"
+#include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
 #include "descent/tensor/kernels/indexing.hpp"
 
 namespace descent::data {
 
 DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
-    : dataset_(dataset), options_(options), generator_(options.seed) {
+    : dataset_(dataset), options_(std::move(options)), generator_(options_.seed) {
   if (options_.batch_size < 1)
     throw ValueError("DataLoader: batch_size = " + std::to_string(options_.batch_size) + ": expected batch_size >= 1");
   if ((!dataset_.pixels.defined() && !dataset_.inputs().defined()) || !dataset_.targets.defined())
@@ -54,7 +55,9 @@ bool DataLoader::next(Batch& batch) {
   if (!inputs_buffer_.defined()) {
     Shape shape = dataset_.input_shape();
     shape[0] = std::min(options_.batch_size, dataset_.size());
-    inputs_buffer_ = Tensor::empty(shape, dataset_.input_dtype());
+    // Zeros where only some rows are gathered: the others are never read uninitialized (augment).
+    inputs_buffer_ =
+        options_.input_rows ? zeros(shape, dataset_.input_dtype()) : Tensor::empty(shape, dataset_.input_dtype());
     Shape target_shape = dataset_.targets.shape();
     target_shape[0] = shape[0];
     targets_buffer_ = Tensor::empty(target_shape, dataset_.targets.dtype());
@@ -63,10 +66,13 @@ bool DataLoader::next(Batch& batch) {
   const bool full = count == inputs_buffer_.size(0);
   const std::int64_t* rows = order_.data() + position_;
   const Tensor inputs_out = full ? inputs_buffer_ : inputs_buffer_.view_narrowed(0, count);
-  batch.inputs = dataset_.pixels.defined()
-                     ? kernels::gather_rows_scaled(dataset_.pixels, rows, count, dataset_.pixel_scale,
-                                                   dataset_.input_dtype(), inputs_out)
-                     : kernels::index_select_rows(dataset_.inputs(), rows, count, inputs_out);
+  const auto [first, used] = used_rows(count);
+  const Tensor used_out = used == count ? inputs_out : inputs_out.view_narrowed(first, used);
+  const Tensor gathered = dataset_.pixels.defined()
+                              ? kernels::gather_rows_scaled(dataset_.pixels, rows + first, used, dataset_.pixel_scale,
+                                                            dataset_.input_dtype(), used_out)
+                              : kernels::index_select_rows(dataset_.inputs(), rows + first, used, used_out);
+  batch.inputs = used == count ? gathered : inputs_out;  // the gather wrote into used_out, a view of it
   batch.targets = kernels::index_select_rows(dataset_.targets, rows, count,
                                              full ? targets_buffer_ : targets_buffer_.view_narrowed(0, count));
   if (options_.augment.any()) augment_(batch.inputs, dataset_.image_shape, options_.augment, augment_generator_);
@@ -74,10 +80,21 @@ bool DataLoader::next(Batch& batch) {
   // The next batch's rows are scattered over the whole data set: ask for them now, so that they
   // arrive from memory while this batch trains.
   const std::int64_t ahead = std::min(options_.batch_size, dataset_.size() - position_);
-  if (ahead > 0)
-    kernels::prefetch_rows(dataset_.pixels.defined() ? dataset_.pixels : dataset_.inputs(), order_.data() + position_,
-                           ahead);
+  if (ahead > 0) {
+    const auto [next_first, next_used] = used_rows(ahead);
+    kernels::prefetch_rows(dataset_.pixels.defined() ? dataset_.pixels : dataset_.inputs(),
+                           order_.data() + position_ + next_first, next_used);
+  }
   return true;
+}
+
+std::pair<std::int64_t, std::int64_t> DataLoader::used_rows(std::int64_t count) const {
+  if (!options_.input_rows) return {0, count};
+  const auto [first, used] = options_.input_rows(count);
+  if (first < 0 || used < 0 || first > count || used > count - first)
+    throw ValueError("DataLoader: input_rows gave rows [" + std::to_string(first) + ", " +
+                     std::to_string(first + used) + ") of a batch of " + std::to_string(count));
+  return {first, used};
 }
 
 std::string DataLoader::generator_state() const { return generator_.state(); }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "descent/autograd/anomaly.hpp"
 #include "descent/data/data_loader.hpp"
@@ -13,6 +14,7 @@
 #include "descent/diagnostics/training_monitor.hpp"
 #include "descent/diagnostics/trajectory_recorder.hpp"
 #include "descent/distributed/agreement.hpp"
+#include "descent/distributed/batch_shard.hpp"
 #include "descent/distributed/gradient_reducer.hpp"
 #include "descent/error.hpp"
 #include "descent/nn/losses/loss_type.hpp"
@@ -124,9 +126,14 @@ RunSummary run_training(const TrainConfig& config_in, const RunOptions& options,
   auto model = build_network(config, init_gen, &warnings);
   const LossFn loss_fn = build_loss(config);
   auto optimizer = build_optimizer(config, *model);
-  data::DataLoader loader(train_set, train_loader_options(config, train_set.size()));
-  check_batches_fit_ranks(config, train_set.size(), train_loader_options(config, train_set.size()).batch_size,
-                          comm.size());
+  data::DataLoaderOptions batches = train_loader_options(config, train_set.size());
+  check_batches_fit_ranks(config, train_set.size(), batches.batch_size, comm.size());
+  if (comm.size() > 1)  // each rank converts the inputs of its own shard alone
+    batches.input_rows = [rank = comm.rank(), ranks = comm.size()](std::int64_t n) {
+      const distributed::BatchShard shard = distributed::shard_of(n, rank, ranks);
+      return std::pair{shard.begin, shard.size};
+    };
+  data::DataLoader loader(train_set, batches);
   auto scheduler = build_scheduler(config, *optimizer, loader.num_batches());
   const TrainingParts parts{*model, *optimizer, scheduler.get(), loader,
                             data.input_stats ? &*data.input_stats : nullptr};

@@ -212,3 +212,63 @@ TEST(DataLoaderTest, BatchesFromPixelsEqualTheFloatInputs) {
 
 }  // namespace
 }  // namespace descent::data
+
+namespace descent::data {
+namespace {
+
+// input_rows (a data-parallel rank's shard): the rows it names hold what the whole batch holds there,
+// in every batch, the short last one too; the targets are whole; the order is the same.
+TEST(DataLoaderTest, InputRowsGatherTheirRowsAlone) {
+  const auto second_half = [](std::int64_t n) { return std::pair<std::int64_t, std::int64_t>{n / 2, n - n / 2}; };
+  for (const bool pixels : {false, true}) {
+    SCOPED_TRACE(pixels ? "from bytes" : "from floats");
+    const std::int64_t n = 23, width = 19;
+    Dataset d;
+    if (pixels) {
+      d.pixels = Tensor::empty(Shape{n, width}, Dtype::UInt8);
+      for (std::int64_t i = 0; i < n * width; ++i)
+        d.pixels.data<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 37) % 256);
+      d.pixel_scale = 1.0 / 255.0;
+      d.set_inputs(Tensor::empty(Shape{n, width}, Dtype::Float32));  // as read: the gather converts bytes
+    } else {
+      std::vector<double> x;
+      for (std::int64_t i = 0; i < n * width; ++i) x.push_back(double(i));
+      d.set_inputs(from_vector(x, Shape{n, width}, Dtype::Float32));
+    }
+    std::vector<std::int64_t> y(static_cast<std::size_t>(n));
+    std::iota(y.begin(), y.end(), std::int64_t{0});
+    d.targets = from_vector(y, Shape{n});
+    DataLoader whole(d, {.batch_size = 8, .shuffle = true, .seed = 5});
+    DataLoader part(d, {.batch_size = 8, .shuffle = true, .seed = 5, .input_rows = second_half});
+    Batch a, b;
+    std::int64_t batches = 0;
+    while (whole.next(a)) {
+      ASSERT_TRUE(part.next(b));
+      ++batches;
+      const std::int64_t rows = a.inputs.size(0);
+      ASSERT_EQ(b.inputs.shape(), a.inputs.shape());
+      ASSERT_EQ(b.targets.shape(), a.targets.shape());
+      for (std::int64_t r = 0; r < rows; ++r) EXPECT_EQ(b.targets.at(r), a.targets.at(r));
+      for (std::int64_t r = rows / 2; r < rows; ++r)
+        for (std::int64_t j = 0; j < width; ++j) EXPECT_EQ(b.inputs.at(r * width + j), a.inputs.at(r * width + j));
+    }
+    EXPECT_FALSE(part.next(b));
+    EXPECT_EQ(batches, 3);  // 8, 8 and a short 7
+  }
+}
+
+TEST(DataLoaderTest, InputRowsOutsideTheBatchAreAnError) {
+  DataLoader loader(numbered(10), {.batch_size = 4, .input_rows = [](std::int64_t n) {
+                                     return std::pair<std::int64_t, std::int64_t>{n - 1, 2};
+                                   }});
+  Batch batch;
+  try {
+    loader.next(batch);
+    ADD_FAILURE() << "rows [3, 5) of a batch of 4 accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("rows [3, 5) of a batch of 4"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace descent::data

@@ -8,7 +8,9 @@
 //   for (int epoch = 0; epoch < epochs; ++epoch)
 //     for (loader.start_epoch(); loader.next(batch);) step(batch.inputs, batch.targets);
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "descent/data/augment.hpp"
@@ -26,6 +28,11 @@ struct DataLoaderOptions {
   // image_shape. Their generator is reseeded at each start_epoch by a draw of the shuffle generator, so
   // that a checkpoint's generator state repeats the transforms as well as the order.
   AugmentOptions augment = {};
+  // Data-parallel training: the rows of a batch of n whose inputs this process uses, as {first, count}
+  // (its shard). The inputs of the other rows are not gathered: batch.inputs holds zeros or an earlier
+  // batch's rows there. Targets, and the augment generator's draws, still cover every row, so that the
+  // shard's rows are exactly those of the whole batch. Unset: every row.
+  std::function<std::pair<std::int64_t, std::int64_t>(std::int64_t n)> input_rows = {};
 };
 
 // inputs (B, features...) and targets (B) for B <= batch_size.
@@ -68,6 +75,9 @@ class DataLoader {
   void set_position(const Position& position);
 
  private:
+  // options_.input_rows of a batch of `count`, checked; every row without it.
+  std::pair<std::int64_t, std::int64_t> used_rows(std::int64_t count) const;
+
   Dataset dataset_;
   DataLoaderOptions options_;
   Generator generator_;
