@@ -36,6 +36,30 @@ void check_gemm(Dtype dtype, double tol) {
         }
 }
 
+// Rows of C a multiple of 2 KB long: the axpy form takes them in blocks (blas.cpp, xn_rows), the last
+// block short; A as it lies and transposed, C overwritten and added to.
+TEST(SmallGemm, AxpyFormInBlocksOfRowsMatchesNaiveProduct) {
+  Generator g(12);
+  for (const auto& [m, n, k, dtype] : std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, Dtype>>{
+           {37, 1024, 10, Dtype::Float32}, {70, 512, 3, Dtype::Float32}, {37, 512, 10, Dtype::Float64}})
+    for (const bool ta : {false, true})
+      for (const double beta : {0.0, 2.0}) {
+        const Tensor a = randn(ta ? Shape{k, m} : Shape{m, k}, dtype, &g);
+        const Tensor b = randn(Shape{k, n}, dtype, &g);
+        Tensor c = beta == 0 ? full(Shape{m, n}, NAN, dtype) : randn(Shape{m, n}, dtype, &g);
+        const auto c0 = c.to_vector();
+        kernels::gemm(a, ta, b, false, c, 0.5, beta);
+        for (std::int64_t i = 0; i < m; ++i)
+          for (std::int64_t j = 0; j < n; ++j) {
+            double s = 0;
+            for (std::int64_t p = 0; p < k; ++p) s += a.at(ta ? p * m + i : i * k + p) * b.at(p * n + j);
+            const double expected = 0.5 * s + (beta == 0 ? 0.0 : beta * c0[i * n + j]);
+            ASSERT_NEAR(c.at(i * n + j), expected, 1e-5 * (1 + std::abs(expected)))
+                << m << "x" << n << "x" << k << " ta=" << ta << " beta=" << beta << " at " << i << "," << j;
+          }
+      }
+}
+
 TEST(SmallGemm, Float32MatchesNaiveProduct) { check_gemm<float>(Dtype::Float32, 1e-4); }
 TEST(SmallGemm, Float64MatchesNaiveProduct) { check_gemm<double>(Dtype::Float64, 1e-12); }
 
