@@ -72,7 +72,12 @@ bool DataLoader::next(Batch& batch) {
                               ? kernels::gather_rows_scaled(dataset_.pixels, rows + first, used, dataset_.pixel_scale,
                                                             dataset_.input_dtype(), used_out)
                               : kernels::index_select_rows(dataset_.inputs(), rows + first, used, used_out);
-  batch.inputs = used == count ? gathered : inputs_out;  // the gather wrote into used_out, a view of it
+  if (used == count) {
+    batch.inputs = gathered;
+  } else {  // the gather wrote into used_out, a view of the rows of inputs_out, unless it had to allocate
+    if (gathered.raw_data() != used_out.raw_data()) kernels::copy_(used_out, gathered);
+    batch.inputs = inputs_out;
+  }
   batch.targets = kernels::index_select_rows(dataset_.targets, rows, count,
                                              full ? targets_buffer_ : targets_buffer_.view_narrowed(0, count));
   if (options_.augment.any()) augment_(batch.inputs, dataset_.image_shape, options_.augment, augment_generator_);
