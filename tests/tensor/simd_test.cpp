@@ -7,6 +7,15 @@
 namespace descent {
 namespace {
 
+// Element (i, j) of op(A) op(B) for gemm's operands as stored (A is k x m when ta, B is n x k when tb),
+// summed in double.
+double naive_element(const Tensor& a, bool ta, const Tensor& b, bool tb, std::int64_t m, std::int64_t n, std::int64_t k,
+                     std::int64_t i, std::int64_t j) {
+  double s = 0;
+  for (std::int64_t p = 0; p < k; ++p) s += a.at(ta ? p * m + i : i * k + p) * b.at(tb ? j * k + p : p * n + j);
+  return s;
+}
+
 // Shapes: k and n of 30, 33 and 17 leave a tail shorter than every vector width (the dot form's
 // overlapping last vector, the axpy form's padded last strip); k below a vector (2, 10) is padded.
 template <class T>
@@ -25,9 +34,7 @@ void check_gemm(Dtype dtype, double tol) {
           kernels::gemm(a, ta, b, tb, c, 0.5, beta);
           for (std::int64_t i = 0; i < m; ++i)
             for (std::int64_t j = 0; j < n; ++j) {
-              double s = 0;
-              for (std::int64_t p = 0; p < k; ++p)
-                s += a.at(ta ? p * m + i : i * k + p) * b.at(tb ? j * k + p : p * n + j);
+              const double s = naive_element(a, ta, b, tb, m, n, k, i, j);
               const double expected = 0.5 * s + (beta == 0 ? 0.0 : beta * c0[i * n + j]);
               ASSERT_NEAR(c.at(i * n + j), expected, tol * (1 + std::abs(s)))
                   << m << "x" << n << "x" << k << " ta=" << ta << " tb=" << tb << " beta=" << beta << " at " << i << ","
@@ -51,8 +58,7 @@ TEST(SmallGemm, AxpyFormInBlocksOfRowsMatchesNaiveProduct) {
         kernels::gemm(a, ta, b, false, c, 0.5, beta);
         for (std::int64_t i = 0; i < m; ++i)
           for (std::int64_t j = 0; j < n; ++j) {
-            double s = 0;
-            for (std::int64_t p = 0; p < k; ++p) s += a.at(ta ? p * m + i : i * k + p) * b.at(p * n + j);
+            const double s = naive_element(a, ta, b, false, m, n, k, i, j);
             const double expected = 0.5 * s + (beta == 0 ? 0.0 : beta * c0[i * n + j]);
             ASSERT_NEAR(c.at(i * n + j), expected, 1e-5 * (1 + std::abs(expected)))
                 << m << "x" << n << "x" << k << " ta=" << ta << " beta=" << beta << " at " << i << "," << j;
