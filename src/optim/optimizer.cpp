@@ -95,16 +95,42 @@ void Optimizer::step() {
       const std::size_t index = k++;
       const Tensor grad = p.grad();
       if (!grad.defined()) continue;
-      if (state_of_.size() <= index) state_of_.resize(index + 1, nullptr);
-      if (!state_of_[index]) {
-        auto it = state_.find(name);
-        if (it == state_.end()) it = state_.emplace(name, ParamState{}).first;
-        state_of_[index] = &it->second;
-      }
-      ParamState& s = *state_of_[index];
+      ParamState& s = state_at(index, name);
       ++s.step;
       update_parameter(g, p, grad, s);
     }
+}
+
+ParamState& Optimizer::state_at(std::size_t index, const std::string& name) {
+  if (state_of_.size() <= index) state_of_.resize(index + 1, nullptr);
+  if (!state_of_[index]) {
+    auto it = state_.find(name);
+    if (it == state_.end()) it = state_.emplace(name, ParamState{}).first;
+    state_of_[index] = &it->second;
+  }
+  return *state_of_[index];
+}
+
+Optimizer::Place Optimizer::place_of(const Tensor& param) const {
+  std::size_t k = 0;
+  for (std::size_t g = 0; g < groups_.size(); ++g)
+    for (const auto& [name, p] : groups_[g]) {
+      if (p.impl() == param.impl()) return {.group = g, .index = k, .name = &name};
+      ++k;
+    }
+  return {};
+}
+
+std::optional<double> Optimizer::plain_rate(const Tensor& param) const {
+  const Place at = place_of(param);
+  if (!at.name) return std::nullopt;
+  return plain_rate_of(at.group);
+}
+
+void Optimizer::stepped(const Tensor& param) {
+  const Place at = place_of(param);
+  if (!at.name) throw ValueError("Optimizer::stepped: the parameter is not one of this optimizer's");
+  ++state_at(at.index, *at.name).step;
 }
 
 void Optimizer::zero_grad(bool set_to_none) {

@@ -35,6 +35,13 @@ SGD::SGD(NamedParameters params, SGDOptions options) { add_param_group(std::move
 
 std::span<const std::string_view> SGD::buffer_names() const { return kSgdBuffers; }
 
+// Without momentum or weight decay the rule is p <- p - lr g (maximize: + lr g), as sgd_step_ makes it.
+std::optional<double> SGD::plain_rate_of(std::size_t group) const {
+  const SGDOptions& o = options(group);
+  if (o.momentum != 0 || o.weight_decay != 0) return std::nullopt;
+  return o.maximize ? o.lr : -o.lr;
+}
+
 void SGD::update(const Tensor& p, const Tensor& grad, ParamState& state, const SGDOptions& o) {
   Tensor buffer;
   bool first = false;

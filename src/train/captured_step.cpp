@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <typeinfo>
 
@@ -229,7 +230,7 @@ bool CapturedStep::fits(const Tensor& inputs, const Tensor& targets) const {
 }
 
 double CapturedStep::run(const Tensor& inputs, const Tensor& targets, const std::function<void(double)>& check,
-                         Tensor& output, double root) {
+                         Tensor& output, double root, optim::Optimizer* fuse) {
   forward(inputs);
   output = layers_.back().out;
   const double value = loss_forward(targets);
@@ -239,7 +240,7 @@ double CapturedStep::run(const Tensor& inputs, const Tensor& targets, const std:
     loss_->root = root;
   }
   loss_backward();
-  backward(inputs);
+  backward(inputs, fuse);
   ++steps_;
   return value;
 }
@@ -309,20 +310,30 @@ void CapturedStep::loss_backward() {
 // The engine's walk back through the chain: each layer's backward, the gradient of its input passed
 // on as the next one's incoming gradient, the parameters' gradients handed to them as the engine's
 // accumulate_leaf does with a first gradient (taken as it is).
-void CapturedStep::backward(const Tensor& inputs) {
+// With `fuse`, a weight's plain SGD update is made in its gradient's product instead (see run()): its
+// last reader, dX = dY W, is done by then.
+void CapturedStep::backward(const Tensor& inputs, optim::Optimizer* fuse) {
   const Tensor* g = &loss_->grad;
   for (std::size_t k = layers_.size(); k-- > 0;) {
     Layer& layer = layers_[k];
     const Tensor& x = k == 0 ? inputs : layers_[k - 1].out;
     switch (layer.op) {
-      case CapturedOp::Linear:
+      case CapturedOp::Linear: {
         // Y = X W^T + b:  dX = dY W,  dW = dY^T X,  db = sum_rows dY
         if (layer.input_grad) kernels::gemm(*g, false, layer.weight, false, layer.grad_input, 1, 0);
-        kernels::gemm(*g, true, x, false, layer.grad_weight, 1, 0);
+        // (a gradient there already, as zero_grad(false) leaves one, would be stepped again: not fused)
+        const bool fusable = fuse && !layer.weight.grad().defined();
+        if (const std::optional<double> rate = fusable ? fuse->plain_rate(layer.weight) : std::nullopt) {
+          kernels::gemm_update_(*g, true, x, false, layer.weight, *rate, layer.grad_weight);
+          fuse->stepped(layer.weight);
+        } else {
+          kernels::gemm(*g, true, x, false, layer.grad_weight, 1, 0);
+          layer.weight.set_grad(layer.grad_weight);
+        }
         if (layer.bias.defined()) kernels::sum_rows(*g, layer.grad_bias);
-        layer.weight.set_grad(layer.grad_weight);
         if (layer.bias.defined()) layer.bias.set_grad(layer.grad_bias);
         break;
+      }
       case CapturedOp::Sigmoid:
         if (layer.input_grad) kernels::sigmoid_backward(*g, layer.out, layer.grad_input);
         break;

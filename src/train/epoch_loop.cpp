@@ -98,7 +98,11 @@ double EpochLoop::update(std::int64_t epoch) {
 double EpochLoop::forward_backward(Tensor& output, const std::function<void(double)>& check) {
   if (!parallel()) {
     if (CapturedStep* plan = plan_for(batch_.inputs, batch_.targets)) {
-      const double value = plan->run(batch_.inputs, batch_.targets, check, output);
+      // Nothing reads a gradient before the step but clipping: without it, plain SGD's updates are
+      // made in the products that make the weights' gradients (CapturedStep::run).
+      const bool fuse = parts_.config.clip_grad_norm <= 0 && parts_.config.clip_grad_value <= 0;
+      const double value =
+          plan->run(batch_.inputs, batch_.targets, check, output, 1.0, fuse ? &parts_.optimizer : nullptr);
       ++captured_steps_;
       return value;
     }

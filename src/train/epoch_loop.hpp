@@ -14,7 +14,8 @@
 // replays, the later batches of that size replay the plan instead of building a graph, with the same
 // results. Not while anything watches the graph or the ops (a trace, the monitor, live diagnosis,
 // nonfinite_watch) nor data-parallel; a batch of another size (the last, partial one) runs eagerly
-// once, and is then captured too.
+// once, and is then captured too. Without gradient clipping, a replayed step makes plain SGD's weight
+// updates inside the weight gradients' products, with the optimizer's results bit for bit.
 #include <csignal>
 #include <cstdint>
 #include <functional>

@@ -89,6 +89,35 @@ TEST(SGD, ZeroGradDropsOrZeroes) {
   EXPECT_FALSE(p.grad().defined());
 }
 
+// plain_rate: the a of p <- p + a g where that is the whole update (per group), for a caller that
+// fuses it into the product making g; stepped() then counts the update as step() would.
+TEST(SGD, PlainRateOnlyWithoutMomentumOrWeightDecay) {
+  Tensor p = tensor({1.0}).requires_grad_(), q = tensor({2.0}).requires_grad_();
+  Tensor r = tensor({3.0}).requires_grad_(), s = tensor({4.0}).requires_grad_();
+  SGD opt(std::vector<Tensor>{p}, {.lr = 0.1});
+  opt.add_param_group(std::vector<Tensor>{q}, {.lr = 0.2, .momentum = 0.9});
+  opt.add_param_group(std::vector<Tensor>{r}, {.lr = 0.3, .weight_decay = 0.01});
+  opt.add_param_group(std::vector<Tensor>{s}, {.lr = 0.4, .maximize = true});
+  EXPECT_EQ(opt.plain_rate(p), -0.1);
+  EXPECT_FALSE(opt.plain_rate(q).has_value());
+  EXPECT_FALSE(opt.plain_rate(r).has_value());
+  EXPECT_EQ(opt.plain_rate(s), 0.4);
+  EXPECT_FALSE(opt.plain_rate(tensor({5.0}).requires_grad_()).has_value());  // not this optimizer's
+  opt.set_lr(0.5, 0);
+  EXPECT_EQ(opt.plain_rate(p), -0.5);  // as a schedule sets it, read at each step
+
+  // p updated outside step(), its grad left undefined: step() passes it by and counts it once
+  opt.stepped(p);
+  (q * 3.0).sum().backward();
+  opt.step();
+  EXPECT_EQ(p.item(), 1.0);
+  EXPECT_EQ(opt.state("0")->step, 1);
+  EXPECT_EQ(opt.state("1")->step, 1);
+  EXPECT_EQ(opt.state("2"), nullptr);
+  EXPECT_THROW(opt.stepped(tensor({5.0}).requires_grad_()), ValueError);
+  EXPECT_FALSE(Adam(std::vector<Tensor>{p}, {.lr = 0.1}).plain_rate(p).has_value());
+}
+
 TEST(SGD, ConvergesOnAQuadratic) {
   // f(x, y) = (x - 3)^2 + 10 (y + 1)^2 with momentum reaches (3, -1)
   Tensor p = tensor({0.0, 0.0}, Dtype::Float64).requires_grad_();

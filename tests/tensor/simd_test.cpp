@@ -2,7 +2,11 @@
 // ops use and sizes that leave ragged edges for every register block and vector width.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "descent/descent.hpp"
+#include "descent/tensor/kernels/blas.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 
 namespace descent {
 namespace {
@@ -64,6 +68,39 @@ TEST(SmallGemm, AxpyFormInBlocksOfRowsMatchesNaiveProduct) {
                 << m << "x" << n << "x" << k << " ta=" << ta << " beta=" << beta << " at " << i << "," << j;
           }
       }
+}
+
+bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
+         std::memcmp(a.raw_data(), b.raw_data(), static_cast<std::size_t>(a.numel()) * itemsize(a.dtype())) == 0;
+}
+
+// gemm_update_ (plain SGD's step fused into the weight gradient's product) against its definition: the
+// product into g by gemm, then sgd_step_ with lr -rate, bit for bit. k up to 12 runs fused (registers
+// hold the whole sum with AVX-512; 6 with AVX2), 13 and a transposed B the two calls; n of 37 leaves a
+// padded tail strip; 30 x 784 x 10 is W1's first layer.
+TEST(SmallGemm, UpdateFusedIntoTheProductIsGemmThenSgdStepBitForBit) {
+  Generator g(13);
+  for (const Dtype dtype : {Dtype::Float32, Dtype::Float64})
+    for (const auto [m, n, k] : std::vector<std::array<std::int64_t, 3>>{
+             {30, 784, 10}, {7, 37, 3}, {5, 16, 12}, {9, 40, 6}, {4, 33, 13}, {37, 1024, 10}, {3, 5, 0}})
+      for (const bool ta : {false, true})
+        for (const bool tb : {false, true})
+          for (const double rate : {-3.0, 0.37}) {
+            const Tensor a = randn(ta ? Shape{k, m} : Shape{m, k}, dtype, &g);
+            const Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, dtype, &g);
+            const Tensor w = randn(Shape{m, n}, dtype, &g);
+            const Tensor expected = w.clone(), grad = zeros(Shape{m, n}, dtype);
+            kernels::gemm(a, ta, b, tb, grad, 1, 0);
+            kernels::sgd_step_(expected, grad, Tensor(), {.lr = -rate});
+            const Tensor got = w.clone(), scratch = zeros(Shape{m, n}, dtype);
+            kernels::gemm_update_(a, ta, b, tb, got, rate, scratch);
+            EXPECT_TRUE(same_bits(got, expected)) << to_string(dtype) << " " << m << "x" << n << "x" << k
+                                                  << " ta=" << ta << " tb=" << tb << " rate=" << rate;
+          }
+  // The two calls' form needs its scratch tensor.
+  const Tensor a = randn(Shape{20, 8}, Dtype::Float32, &g), b = randn(Shape{20, 40}, Dtype::Float32, &g);
+  EXPECT_THROW(kernels::gemm_update_(a, true, b, false, zeros(Shape{8, 40}), -1, Tensor()), ShapeError);
 }
 
 TEST(SmallGemm, Float32MatchesNaiveProduct) { check_gemm<float>(Dtype::Float32, 1e-4); }

@@ -10,6 +10,7 @@
 // so a run restored from it goes on with its moments, step counts and scheduled learning rates.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +48,14 @@ class Optimizer {
   void step();
   // Drops the gradients (set_to_none, PyTorch's default) or fills them with zeros.
   void zero_grad(bool set_to_none = true);
+
+  // An update fused into the product that makes the gradient (a captured training step does it).
+  // plain_rate: the a of p <- p + a g when that is the whole of this rule's next update of `param`
+  // (SGD without momentum or weight decay: -lr, or lr when maximizing); nothing for any other rule, or
+  // for a parameter not in this optimizer. A caller that applies it leaves the parameter's gradient
+  // undefined, so that step() passes it by, and counts the update with stepped(param), as step() would.
+  std::optional<double> plain_rate(const Tensor& param) const;
+  void stepped(const Tensor& param);
 
   // The rule's name as PyTorch spells it: "SGD", "Adam".
   virtual std::string_view name() const = 0;
@@ -90,6 +99,8 @@ class Optimizer {
   // group's continue the count.
   NamedParameters name_by_position(const std::vector<Tensor>& params) const;
 
+  // The rule's side of plain_rate, for a group's options.
+  virtual std::optional<double> plain_rate_of(std::size_t /*group*/) const { return std::nullopt; }
   // The buffers the rule keeps, for load_state_dict's checks.
   virtual std::span<const std::string_view> buffer_names() const = 0;
   // Updates `param` in place from `grad`; state.step already counts this update.
@@ -97,6 +108,14 @@ class Optimizer {
 
  private:
   const Tensor* find_parameter(std::string_view name) const;
+  // Where `param` is: its group, its position over all groups and its name; group is npos if nowhere.
+  struct Place {
+    std::size_t group = static_cast<std::size_t>(-1), index = 0;
+    const std::string* name = nullptr;
+  };
+  Place place_of(const Tensor& param) const;
+  // The state of the parameter at `index` (over all groups), named `name`, made on first use.
+  ParamState& state_at(std::size_t index, const std::string& name);
 
   std::vector<NamedParameters> groups_;
   std::map<std::string, ParamState, std::less<>> state_;

@@ -41,6 +41,7 @@ class SGD : public OptimizerWith<SGDOptions> {
 
  protected:
   std::span<const std::string_view> buffer_names() const override;
+  std::optional<double> plain_rate_of(std::size_t group) const override;
   void update(const Tensor& param, const Tensor& grad, ParamState& state, const SGDOptions& o) override;
 };
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "descent/nn/sequential.hpp"
+#include "descent/optim/optimizer.hpp"
 #include "descent/tensor/tensor.hpp"
 #include "descent/train/config.hpp"
 
@@ -49,8 +50,12 @@ class CapturedStep {
   // (which may throw: then no gradient is set), backward from the root gradient `root` (the eager
   // loss.backward()'s 1, or a data-parallel rank's weight of its shard). Returns the loss; `output`
   // gets the model's output (the plan's buffer, overwritten by the next step).
+  // With `fuse`, each Linear weight whose update under that optimizer is plain SGD's (plain_rate) is
+  // updated inside its gradient's product (kernels::gemm_update_), bit for bit as fuse->step() would
+  // update it, and its grad left undefined, so that step() passes it by (it counts the update): for a
+  // caller that reads no gradient between backward and step(), and steps after every run().
   double run(const Tensor& inputs, const Tensor& targets, const std::function<void(double)>& check, Tensor& output,
-             double root = 1.0);
+             double root = 1.0, optim::Optimizer* fuse = nullptr);
 
   std::int64_t batch_size() const { return batch_; }
   std::int64_t steps() const { return steps_; }  // run() calls so far
@@ -67,7 +72,7 @@ class CapturedStep {
   void forward(const Tensor& inputs);
   double loss_forward(const Tensor& targets);
   void loss_backward();
-  void backward(const Tensor& inputs);
+  void backward(const Tensor& inputs, optim::Optimizer* fuse);
 
   nn::Sequential* model_ = nullptr;
   std::vector<Layer> layers_;

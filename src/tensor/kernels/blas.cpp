@@ -13,6 +13,7 @@
 
 #include "descent/tensor/creation.hpp"
 #include "descent/tensor/kernels/elementwise.hpp"
+#include "descent/tensor/kernels/optimizer_steps.hpp"
 #include "descent/tensor/kernels/parallel.hpp"
 #include "onednn_matmul.hpp"
 #include "simd.hpp"
@@ -272,6 +273,34 @@ void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Te
   } else {
     throw ValueError("matmul needs float32 or float64 operands");
   }
+}
+
+void gemm_update_(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double rate,
+                  const Tensor& scratch) {
+  const GemmRoute r = route_gemm(a, trans_a, b, trans_b, c);
+  if (r.m > 0 && r.n > 0 && r.in_place && r.tb == CblasNoTrans && r.k <= simd::gemm_xn_update_depth()) {
+    // gemm's axpy form above, block for block, with each element's update made where its sum is.
+    dispatch_floating(a.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* pa = r.a.tensor().data<T>();
+      const T* pb = r.b.tensor().data<T>();
+      T* pc = c.data<T>();
+      const bool at = r.ta == CblasTrans;
+      const std::int64_t m = r.m, rows = xn_rows(m, r.ldc, sizeof(T));
+      const int threads = m * r.n * r.k >= kMatmulParallelWork ? std::max(get_num_threads(), 1) : 1;
+      in_blocks(r.n, 64, threads, [&](std::int64_t lo, std::int64_t hi) {
+        for (std::int64_t i0 = 0; i0 < m; i0 += rows)
+          simd::gemm_xn_update<T>(at, std::min(rows, m - i0), hi - lo, r.k, at ? pa + i0 : pa + i0 * r.a.ld, r.a.ld,
+                                  pb + lo, r.b.ld, static_cast<T>(rate), pc + i0 * r.ldc + lo, r.ldc);
+      });
+    });
+    return;
+  }
+  require(scratch.defined() && scratch.shape() == c.shape() && scratch.dtype() == c.dtype() &&
+              scratch.raw_data() != c.raw_data(),
+          [&] { return std::string("gemm_update_: scratch must be a tensor of c's shape and dtype, apart from c"); });
+  gemm(a, trans_a, b, trans_b, scratch, 1, 0);
+  sgd_step_(c, scratch, Tensor(), {.lr = -rate});
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {

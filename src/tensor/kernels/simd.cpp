@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 // SLEEF's exponentials (1-ulp accuracy) for each instruction set, declared here because sleef.h
@@ -192,9 +193,10 @@ __attribute__((always_inline)) inline void nt_kernel(std::int64_t m, std::int64_
 
 // S adjacent column strips of C (S vectors wide), columns j onwards: C[i][strips] = sum_p sa[i][p] B[p][strips]
 // (+ beta C), with up to P rows of B held in registers at a time, each broadcast of sa feeding S FMAs.
-template <class T, int Bytes, int S, int P, class Rows>
+// Update (k <= P, beta 0): C[i][strips] += rate * that sum, the sum rounded first.
+template <class T, int Bytes, int S, int P, class Rows, bool Update = false>
 __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_t m, std::int64_t k, const T* sa,
-                                                     Rows b, T beta, T* c, std::int64_t ldc) {
+                                                     Rows b, T beta, T* c, std::int64_t ldc, T rate = T(0)) {
   using V = Simd<T, Bytes>;
   using v = typename V::type;
   constexpr int L = V::lanes;
@@ -213,7 +215,18 @@ __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_
         const T x = ai[q];  // scalar broadcast
         for (int s = 0; s < S; ++s) acc[s] += x * bv[q][s];
       }
-      for (int s = 0; s < S; ++s) V::store(ci + s * L, acc[s]);
+      if constexpr (Update) {
+        // sgd_step_'s p + a g (simd_optim.cpp's axpy_lanes), contracted alike: one FMA where it has one.
+        for (int s = 0; s < S; ++s) {
+          v g = acc[s];
+#ifndef __clang__                      // GCC contracts across statements; clang (-ffp-contract=on) only within one
+          asm volatile("" : "+v"(g));  // the sum rounded on its own, as the gradient stored in memory is
+#endif
+          V::store(ci + s * L, V::load(ci + s * L) + rate * g);
+        }
+      } else {
+        for (int s = 0; s < S; ++s) V::store(ci + s * L, acc[s]);
+      }
     }
     if (k == 0) break;
   }
@@ -223,10 +236,12 @@ __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_
 // last (each broadcast of A then feeds two FMAs, and each row of C has two independent sums), then
 // one strip, then scalars. Registers: AVX-512's 32 hold 2 x 12 rows of B, AVX2's and SSE2's 16 hold
 // 2 x 6 (pairs) or 8 (single strips) rows.
-template <class T, int Bytes, bool At, class Rows>
+// Update: C += rate * op(A) B instead, each element's product rounded as the plain form rounds it
+// (alpha 1, beta 0, k at most P2: one pass over C).
+template <class T, int Bytes, bool At, class Rows, bool Update = false>
 __attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
                                                      const T* a, std::int64_t lda, Rows b, T beta, T* c,
-                                                     std::int64_t ldc) {
+                                                     std::int64_t ldc, T rate = T(0)) {
   constexpr int L = Simd<T, Bytes>::lanes;
   constexpr int P1 = Bytes == 64 ? 16 : 8, P2 = Bytes == 64 ? 12 : 6;
   // alpha * A, laid out row by row of op(A): each multiplier below is then one broadcast load. A itself
@@ -241,8 +256,8 @@ __attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_
   }
   const std::int64_t nv = n - n % L;
   std::int64_t j = 0;
-  for (; j + 2 * L <= nv; j += 2 * L) xn_strips<T, Bytes, 2, P2>(j, m, k, sa, b, beta, c, ldc);
-  for (; j < nv; j += L) xn_strips<T, Bytes, 1, P1>(j, m, k, sa, b, beta, c, ldc);
+  for (; j + 2 * L <= nv; j += 2 * L) xn_strips<T, Bytes, 2, P2, Rows, Update>(j, m, k, sa, b, beta, c, ldc, rate);
+  for (; j < nv; j += L) xn_strips<T, Bytes, 1, P1, Rows, Update>(j, m, k, sa, b, beta, c, ldc, rate);
   if (nv == n) return;
   // The last n - nv columns (a width of 30 leaves 14): copied into one zero-padded vector strip of B
   // and of C, computed as the strips above, and copied back.
@@ -255,10 +270,10 @@ __attribute__((always_inline)) inline void xn_kernel(std::int64_t m, std::int64_
   // (a convolution's 150 rows of 4).
   for (std::int64_t p = 0; p < k; ++p)
     for (std::int64_t q = 0; q < tail; ++q) tb[p * L + q] = b[p][nv + q];
-  if (beta != T(0))
+  if (beta != T(0) || Update)
     for (std::int64_t i = 0; i < m; ++i)
       for (std::int64_t q = 0; q < tail; ++q) tc[i * L + q] = c[i * ldc + nv + q];
-  xn_strips<T, Bytes, 1, P1>(0, m, k, sa, StridedRows<T>{tb, L}, beta, tc, L);
+  xn_strips<T, Bytes, 1, P1, StridedRows<T>, Update>(0, m, k, sa, StridedRows<T>{tb, L}, beta, tc, L, rate);
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t q = 0; q < tail; ++q) c[i * ldc + nv + q] = tc[i * L + q];
 }
@@ -333,6 +348,15 @@ __attribute__((target("avx512f,avx512vl,fma"))) void xn_avx512(bool at, std::int
      : xn_kernel<T, 64, false>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
+__attribute__((target("avx512f,avx512vl,fma"))) void xn_update_avx512(bool at, std::int64_t m, std::int64_t n,
+                                                                      std::int64_t k, const T* a, std::int64_t lda,
+                                                                      const T* b, std::int64_t ldb, T rate, T* c,
+                                                                      std::int64_t ldc) {
+  const StridedRows<T> rows{b, ldb};
+  at ? xn_kernel<T, 64, true, StridedRows<T>, true>(m, n, k, T(1), a, lda, rows, T(0), c, ldc, rate)
+     : xn_kernel<T, 64, false, StridedRows<T>, true>(m, n, k, T(1), a, lda, rows, T(0), c, ldc, rate);
+}
+template <class T>
 __attribute__((target("avx512f,avx512vl,fma"))) void xn_rows_avx512(std::int64_t m, std::int64_t n, std::int64_t k,
                                                                     T alpha, const T* a, std::int64_t lda,
                                                                     const T* const* b, T beta, T* c, std::int64_t ldc) {
@@ -358,6 +382,14 @@ __attribute__((target("avx2,fma"))) void xn_avx2(bool at, std::int64_t m, std::i
      : xn_kernel<T, 32, false>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
 }
 template <class T>
+__attribute__((target("avx2,fma"))) void xn_update_avx2(bool at, std::int64_t m, std::int64_t n, std::int64_t k,
+                                                        const T* a, std::int64_t lda, const T* b, std::int64_t ldb,
+                                                        T rate, T* c, std::int64_t ldc) {
+  const StridedRows<T> rows{b, ldb};
+  at ? xn_kernel<T, 32, true, StridedRows<T>, true>(m, n, k, T(1), a, lda, rows, T(0), c, ldc, rate)
+     : xn_kernel<T, 32, false, StridedRows<T>, true>(m, n, k, T(1), a, lda, rows, T(0), c, ldc, rate);
+}
+template <class T>
 __attribute__((target("avx2,fma"))) void xn_rows_avx2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha,
                                                       const T* a, std::int64_t lda, const T* const* b, T beta, T* c,
                                                       std::int64_t ldc) {
@@ -378,6 +410,13 @@ void xn_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, c
              std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   at ? xn_kernel<T, 16, true>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc)
      : xn_kernel<T, 16, false>(m, n, k, alpha, a, lda, StridedRows<T>{b, ldb}, beta, c, ldc);
+}
+template <class T>
+void xn_update_sse2(bool at, std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
+                    std::int64_t ldb, T rate, T* c, std::int64_t ldc) {
+  const StridedRows<T> rows{b, ldb};
+  at ? xn_kernel<T, 16, true, StridedRows<T>, true>(m, n, k, T(1), a, lda, rows, T(0), c, ldc, rate)
+     : xn_kernel<T, 16, false, StridedRows<T>, true>(m, n, k, T(1), a, lda, rows, T(0), c, ldc, rate);
 }
 template <class T>
 void xn_rows_sse2(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
@@ -433,6 +472,19 @@ void gemm_xn(bool at, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, c
     case Isa::Avx512: return xn_avx512(at, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     case Isa::Avx2: return xn_avx2(at, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     case Isa::Sse2: return xn_sse2(at, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+}
+
+std::int64_t gemm_xn_update_depth() { return kIsa == Isa::Avx512 ? 12 : 6; }  // xn_kernel's P2
+
+template <class T>
+void gemm_xn_update(bool at, std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda, const T* b,
+                    std::int64_t ldb, T rate, T* c, std::int64_t ldc) {
+  if (k > gemm_xn_update_depth()) throw std::logic_error("gemm_xn_update: k longer than one pass");
+  switch (kIsa) {
+    case Isa::Avx512: return xn_update_avx512(at, m, n, k, a, lda, b, ldb, rate, c, ldc);
+    case Isa::Avx2: return xn_update_avx2(at, m, n, k, a, lda, b, ldb, rate, c, ldc);
+    case Isa::Sse2: return xn_update_sse2(at, m, n, k, a, lda, b, ldb, rate, c, ldc);
   }
 }
 
@@ -494,5 +546,9 @@ template void gemm_xn_rows<double>(std::int64_t, std::int64_t, std::int64_t, dou
                                    const double* const*, double, double*, std::int64_t);
 template void gemm_xn<double>(bool, std::int64_t, std::int64_t, std::int64_t, double, const double*, std::int64_t,
                               const double*, std::int64_t, double, double*, std::int64_t);
+template void gemm_xn_update<float>(bool, std::int64_t, std::int64_t, std::int64_t, const float*, std::int64_t,
+                                    const float*, std::int64_t, float, float*, std::int64_t);
+template void gemm_xn_update<double>(bool, std::int64_t, std::int64_t, std::int64_t, const double*, std::int64_t,
+                                     const double*, std::int64_t, double, double*, std::int64_t);
 
 }  // namespace descent::kernels::simd

@@ -25,6 +25,13 @@ void gemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a
 template <class T>
 void gemm_xn(bool a_transposed, std::int64_t m, std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
              const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc);
+// C += rate * op(A) B in the axpy form, each element as gemm_xn (alpha 1, beta 0) rounds the product and
+// then as sgd_step_ (lr -rate) rounds its update: the optimizer's plain step fused into the product that
+// makes the gradient. k at most gemm_xn_update_depth(): the whole sum is held in registers.
+std::int64_t gemm_xn_update_depth();
+template <class T>
+void gemm_xn_update(bool a_transposed, std::int64_t m, std::int64_t n, std::int64_t k, const T* a, std::int64_t lda,
+                    const T* b, std::int64_t ldb, T rate, T* c, std::int64_t ldc);
 // gemm_nt with row i of A at a_rows[i] (k elements each): the convolution's weight gradient, transposed,
 // with im2col's rows read in place. The same arithmetic as gemm_nt.
 template <class T>

@@ -8,6 +8,14 @@ namespace descent::kernels {
 // Transposed views are handed to BLAS as they are, never copied.
 void gemm(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double alpha, double beta);
 
+// c += rate * op(a) op(b), bit for bit as gemm(a, trans_a, b, trans_b, g, 1, 0) followed by
+// sgd_step_(c, g, {}, {.lr = -rate}): plain SGD's update fused into the product that makes the gradient
+// g (a captured training step's weight gradient), which is then never written, where the product runs
+// in descent's axpy form with a short k (a small batch); else it is exactly those two calls, with
+// `scratch` (c's shape and dtype, not c) as g.
+void gemm_update_(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, const Tensor& c, double rate,
+                  const Tensor& scratch);
+
 // PyTorch's matmul for 1-d and 2-d operands, and batched (b, m, k) x (b, k, n) or (..., m, k) x (k, n).
 Tensor matmul(const Tensor& a, const Tensor& b);
 
