@@ -217,10 +217,12 @@ __attribute__((always_inline)) inline void xn_strips(std::int64_t j, std::int64_
       }
       if constexpr (Update) {
         // sgd_step_'s p + a g (simd_optim.cpp's axpy_lanes), contracted alike: one FMA where it has one.
+        // The sum is rounded on its own first, as the gradient stored in memory is: GCC contracts across
+        // statements and needs the barrier, clang (-ffp-contract=on) only within one.
         for (int s = 0; s < S; ++s) {
           v g = acc[s];
-#ifndef __clang__                      // GCC contracts across statements; clang (-ffp-contract=on) only within one
-          asm volatile("" : "+v"(g));  // the sum rounded on its own, as the gradient stored in memory is
+#ifndef __clang__
+          asm volatile("" : "+v"(g));
 #endif
           V::store(ci + s * L, V::load(ci + s * L) + rate * g);
         }
