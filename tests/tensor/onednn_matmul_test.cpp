@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 
 #include "descent/descent.hpp"
+#include "support/same_bits.hpp"
 
 namespace descent {
 namespace {
+
+using descent::testing::same_bits;
 
 // m n k = 18.4e6 multiply-adds: past the 2^24 at which a float32 product goes to oneDNN (blas.cpp).
 constexpr std::int64_t kM = 96, kN = 640, kK = 300;
@@ -67,11 +69,6 @@ TEST(LargeGemm, LinearAddsTheBiasToEveryRow) {
   const Tensor no_bias = kernels::linear(x, w, Tensor());
   expect_close_to_float64(no_bias, kernels::linear(x.to(Dtype::Float64), w.to(Dtype::Float64), Tensor()), magnitude,
                           "linear without bias");
-}
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
-         std::memcmp(a.raw_data(), b.raw_data(), static_cast<std::size_t>(a.numel()) * itemsize(a.dtype())) == 0;
 }
 
 // The fused kernel of a captured step: the bits of linear then ReLU, +0 for every negative (not the

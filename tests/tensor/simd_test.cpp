@@ -2,14 +2,15 @@
 // ops use and sizes that leave ragged edges for every register block and vector width.
 #include <gtest/gtest.h>
 
-#include <cstring>
-
 #include "descent/descent.hpp"
 #include "descent/tensor/kernels/blas.hpp"
 #include "descent/tensor/kernels/optimizer_steps.hpp"
+#include "support/same_bits.hpp"
 
 namespace descent {
 namespace {
+
+using descent::testing::same_bits;
 
 // Element (i, j) of op(A) op(B) for gemm's operands as stored (A is k x m when ta, B is n x k when tb),
 // summed in double.
@@ -18,6 +19,21 @@ double naive_element(const Tensor& a, bool ta, const Tensor& b, bool tb, std::in
   double s = 0;
   for (std::int64_t p = 0; p < k; ++p) s += a.at(ta ? p * m + i : i * k + p) * b.at(tb ? j * k + p : p * n + j);
   return s;
+}
+
+// C = 0.5 op(A) op(B) + beta C0 (c0: C's values before the product), each element within
+// tol * (1 + |bound(s, expected)|) of its naive sum s and expected value.
+template <class Bound>
+void expect_naive_product(const Tensor& a, bool ta, const Tensor& b, bool tb, double beta,
+                          const std::vector<double>& c0, const Tensor& c, double tol, Bound bound) {
+  const std::int64_t m = c.shape()[0], n = c.shape()[1], k = ta ? a.shape()[0] : a.shape()[1];
+  for (std::int64_t i = 0; i < m; ++i)
+    for (std::int64_t j = 0; j < n; ++j) {
+      const double s = naive_element(a, ta, b, tb, m, n, k, i, j);
+      const double expected = 0.5 * s + (beta == 0 ? 0.0 : beta * c0[i * n + j]);
+      ASSERT_NEAR(c.at(i * n + j), expected, tol * (1 + std::abs(bound(s, expected))))
+          << m << "x" << n << "x" << k << " ta=" << ta << " tb=" << tb << " beta=" << beta << " at " << i << "," << j;
+    }
 }
 
 // Shapes: k and n of 30, 33 and 17 leave a tail shorter than every vector width (the dot form's
@@ -36,14 +52,7 @@ void check_gemm(Dtype dtype, double tol) {
           Tensor c = beta == 0 ? full(Shape{m, n}, NAN, dtype) : randn(Shape{m, n}, dtype, &g);
           const auto c0 = c.to_vector();
           kernels::gemm(a, ta, b, tb, c, 0.5, beta);
-          for (std::int64_t i = 0; i < m; ++i)
-            for (std::int64_t j = 0; j < n; ++j) {
-              const double s = naive_element(a, ta, b, tb, m, n, k, i, j);
-              const double expected = 0.5 * s + (beta == 0 ? 0.0 : beta * c0[i * n + j]);
-              ASSERT_NEAR(c.at(i * n + j), expected, tol * (1 + std::abs(s)))
-                  << m << "x" << n << "x" << k << " ta=" << ta << " tb=" << tb << " beta=" << beta << " at " << i << ","
-                  << j;
-            }
+          expect_naive_product(a, ta, b, tb, beta, c0, c, tol, [](double s, double) { return s; });
         }
 }
 
@@ -60,19 +69,8 @@ TEST(SmallGemm, AxpyFormInBlocksOfRowsMatchesNaiveProduct) {
         Tensor c = beta == 0 ? full(Shape{m, n}, NAN, dtype) : randn(Shape{m, n}, dtype, &g);
         const auto c0 = c.to_vector();
         kernels::gemm(a, ta, b, false, c, 0.5, beta);
-        for (std::int64_t i = 0; i < m; ++i)
-          for (std::int64_t j = 0; j < n; ++j) {
-            const double s = naive_element(a, ta, b, false, m, n, k, i, j);
-            const double expected = 0.5 * s + (beta == 0 ? 0.0 : beta * c0[i * n + j]);
-            ASSERT_NEAR(c.at(i * n + j), expected, 1e-5 * (1 + std::abs(expected)))
-                << m << "x" << n << "x" << k << " ta=" << ta << " beta=" << beta << " at " << i << "," << j;
-          }
+        expect_naive_product(a, ta, b, false, beta, c0, c, 1e-5, [](double, double expected) { return expected; });
       }
-}
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
-         std::memcmp(a.raw_data(), b.raw_data(), static_cast<std::size_t>(a.numel()) * itemsize(a.dtype())) == 0;
 }
 
 // gemm_update_ (plain SGD's step fused into the weight gradient's product) against its definition: the

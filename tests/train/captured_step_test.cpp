@@ -18,18 +18,14 @@
 #include "data/idx_files.hpp"
 #include "descent/descent.hpp"
 #include "support/example_configs.hpp"
+#include "support/same_bits.hpp"
 #include "support/scoped_env.hpp"
 
 namespace descent::train {
 namespace {
 
+using descent::testing::same_bits;
 using descent::testing::ScopedEnv;
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  if (!a.defined() || !b.defined()) return a.defined() == b.defined();
-  return a.shape() == b.shape() && a.dtype() == b.dtype() && a.is_contiguous() && b.is_contiguous() &&
-         std::memcmp(a.raw_data(), b.raw_data(), static_cast<std::size_t>(a.numel()) * itemsize(a.dtype())) == 0;
-}
 
 // Two copies of a config's model, loss and optimizer: one trained eagerly, one from a plan captured
 // after its first eager step; each update compared on a fresh random batch.
