@@ -1,5 +1,6 @@
 #include "descent/distributed/gradient_reducer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <span>
@@ -58,6 +59,15 @@ GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& 
       b.shared = memory;
       memory += padded_bytes(b);
     }
+    bool one_dtype = true;
+    for (const Bucket& b : buckets_) one_dtype = one_dtype && b.dtype == buckets_.front().dtype;
+    if (one_dtype) {
+      for (std::size_t k = 0; k < buckets_.size(); ++k)
+        for (const Tensor& p : buckets_[k].parameters) bucket_of_.emplace_back(p.impl(), k);
+      std::sort(bucket_of_.begin(), bucket_of_.end());
+      written_.assign(bucket_of_.size(), 0);
+      final_parameters_.assign(buckets_.size(), 0);
+    }
     return;
   }
   // A solo bucket needs its flat buffer only for an undefined gradient (rare): allocated then.
@@ -92,6 +102,25 @@ Tensor GradientReducer::gradient_buffer(const Tensor& parameter) const {
     }
   }
   return Tensor();
+}
+
+void GradientReducer::gradient_written(const Tensor& parameter) {
+  const auto it =
+      std::lower_bound(bucket_of_.begin(), bucket_of_.end(), std::pair<const void*, std::size_t>(parameter.impl(), 0));
+  if (it == bucket_of_.end() || it->first != parameter.impl()) return;
+  // Only a gradient written in its place: one elsewhere is copied in by all_reduce(), after this.
+  if (const Tensor g = parameter.grad(); !g.defined() || g.raw_data() != gradient_buffer(parameter).raw_data()) return;
+  char& written = written_[static_cast<std::size_t>(it - bucket_of_.begin())];
+  if (written) return;
+  written = 1;
+  ++final_parameters_[it->second];
+  const std::size_t before = final_buckets_;
+  while (final_buckets_ < buckets_.size() &&
+         final_parameters_[final_buckets_] == buckets_[final_buckets_].parameters.size())
+    ++final_buckets_;
+  if (final_buckets_ == before) return;
+  const Bucket& last = buckets_[final_buckets_ - 1];
+  comm_.mark_final(exchange_, static_cast<std::size_t>(last.shared + padded_bytes(last) - exchange_));
 }
 
 void GradientReducer::copy_in(const Bucket& b, std::byte* data) {
@@ -131,6 +160,9 @@ void GradientReducer::all_reduce() {
       sum(buckets_[i].dtype, buckets_[i].shared, elements);
     }
     for (const Bucket& b : buckets_) copy_out(b, b.shared);
+    std::fill(written_.begin(), written_.end(), 0);
+    std::fill(final_parameters_.begin(), final_parameters_.end(), 0);
+    final_buckets_ = 0;
   } else {
     for (Bucket& b : buckets_) {
       // A bucket of one tensor (a large one) is reduced where it lies: no copy in or out.

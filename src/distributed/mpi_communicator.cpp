@@ -2,9 +2,11 @@
 // MPI_COMM_WORLD; the buffers are the caller's, reduced in place, through a shared window when they lie
 // in one (exchange_memory).
 #include <mpi.h>
+#include <sched.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -35,13 +37,44 @@ void all_reduce(std::span<T> data, MPI_Datatype type, MPI_Op op) {
   }
 }
 
-// A shared window of exchange memory: each rank's segment, as this process sees it.
+// A shared window of exchange memory: each rank's segment, as this process sees it, and after it
+// (ranks' own lines) the words through which the ranks' sums progress.
+struct Control {
+  alignas(64) std::int64_t progress;  // this rank's: (round << kRoundShift) | its segment's final bytes
+  alignas(64) std::int64_t claimed;   // rank 0's alone: chunks of the sums claimed so far, every round
+};
+constexpr int kRoundShift = 40;  // a segment's bytes stay below 1 TiB (exchange_memory checks)
+
 struct Window {
   MPI_Win win;
   std::size_t bytes;
   std::vector<std::byte*> segments;  // by rank
   bool in_use = true;                // handed out and not released
+  std::int64_t round = 0;            // sums made in it, the same count on every rank
+  std::int64_t claim_base = 0;       // rank 0's `claimed` when this round began
 };
+
+std::size_t control_offset(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+Control& control(const Window& w, int rank) {
+  return *reinterpret_cast<Control*>(w.segments[static_cast<std::size_t>(rank)] + control_offset(w.bytes));
+}
+
+// Until `word` reaches `value`: the other rank runs on a core of its own (mpirun --bind-to core), and a
+// yield now and then lets it run where ranks share a core (--oversubscribe).
+void wait_for(const std::int64_t& word, std::int64_t value) {
+  const std::atomic_ref<const std::int64_t> at(word);
+  for (unsigned spins = 0; at.load(std::memory_order_acquire) < value; ++spins) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (spins % 1024 == 1023) sched_yield();
+  }
+}
+
+void mark(Control& mine, std::int64_t value) {
+  const std::atomic_ref<std::int64_t> progress(mine.progress);
+  if (progress.load(std::memory_order_relaxed) < value) progress.store(value, std::memory_order_release);
+}
 
 // Why a shared window rather than MPI_Allreduce on it: on one machine Open MPI copies an all-reduce's
 // buffers through its shared-memory transport (or the kernel's cross-memory attach), several passes over
@@ -49,28 +82,42 @@ struct Window {
 // the [784, 1024, 1024, 10] MLP's 7.45 MB of gradients, 2 ranks: 0.2 ms against MPI_Allreduce's 1.0 to
 // 1.3 ms (docs/distributed.md).
 //
-// The ranks' buffers at `offset` of `w`, summed: rank r sums slice r of every rank's buffer in rank
-// order (the same sum whichever rank makes it) and writes it into every rank's buffer. The barrier
-// before: every rank's buffer is complete; after: every slice is written. MPI_Win_sync orders this
-// process's loads and stores around each barrier.
+// The ranks' buffers at `offset` of `w`, summed: the buffer goes in chunks, which the ranks claim one at a
+// time from a counter they share. A chunk is summed once every rank has marked it final (mark_final, or
+// this call, which marks the whole buffer), in rank order (the same sum whichever rank makes it), and
+// written into every rank's buffer. So a rank that finished its backward first sums what the others
+// have finished, instead of waiting for all of it: the ranks' cores are rarely equally fast. Each rank
+// makes exactly one claim past the last chunk, so every rank knows where the next round's claims begin.
+// The barrier after: every chunk is written; MPI_Win_sync orders this process's loads and stores around
+// it, and the progress words' release and acquire order the gradients before it.
 template <class T>
-void shared_sum(const Window& w, std::size_t offset, std::size_t n, int rank, int size) {
+void shared_sum(Window& w, std::size_t offset, std::size_t n, int rank, int size) {
+  const std::int64_t round = ++w.round;
   check(MPI_Win_sync(w.win), "MPI_Win_sync");
-  check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
-  check(MPI_Win_sync(w.win), "MPI_Win_sync");
-  const std::size_t begin = n * static_cast<std::size_t>(rank) / static_cast<std::size_t>(size);
-  const std::size_t end = n * static_cast<std::size_t>(rank + 1) / static_cast<std::size_t>(size);
-  constexpr std::size_t kChunk = 2048;  // the running sum stays in L1
+  mark(control(w, rank), round << kRoundShift | static_cast<std::int64_t>(offset + n * sizeof(T)));
+  constexpr std::size_t kClaim = (64 << 10) / sizeof(T);  // 64 KB a claim: 114 for the MLP's gradients
+  constexpr std::size_t kChunk = 2048;                    // the running sum stays in L1
+  const auto claims = static_cast<std::int64_t>((n + kClaim - 1) / kClaim);
+  const std::atomic_ref<std::int64_t> claimed(control(w, 0).claimed);
   T sum[kChunk];
-  for (std::size_t at = begin; at < end; at += kChunk) {
-    const std::size_t m = std::min(kChunk, end - at);
-    std::memcpy(sum, reinterpret_cast<const T*>(w.segments[0] + offset) + at, m * sizeof(T));
-    for (int r = 1; r < size; ++r) {
-      const T* x = reinterpret_cast<const T*>(w.segments[static_cast<std::size_t>(r)] + offset) + at;
-      for (std::size_t i = 0; i < m; ++i) sum[i] += x[i];
+  for (;;) {
+    const std::int64_t k = claimed.fetch_add(1, std::memory_order_relaxed) - w.claim_base;
+    if (k >= claims) break;
+    const std::size_t begin = static_cast<std::size_t>(k) * kClaim, end = std::min(n, begin + kClaim);
+    for (int r = 0; r < size; ++r)
+      wait_for(control(w, r).progress, round << kRoundShift | static_cast<std::int64_t>(offset + end * sizeof(T)));
+    for (std::size_t at = begin; at < end; at += kChunk) {
+      const std::size_t m = std::min(kChunk, end - at);
+      std::memcpy(sum, reinterpret_cast<const T*>(w.segments[0] + offset) + at, m * sizeof(T));
+      for (int r = 1; r < size; ++r) {
+        const T* x = reinterpret_cast<const T*>(w.segments[static_cast<std::size_t>(r)] + offset) + at;
+        for (std::size_t i = 0; i < m; ++i) sum[i] += x[i];
+      }
+      for (std::byte* segment : w.segments)
+        std::memcpy(reinterpret_cast<T*>(segment + offset) + at, sum, m * sizeof(T));
     }
-    for (std::byte* segment : w.segments) std::memcpy(reinterpret_cast<T*>(segment + offset) + at, sum, m * sizeof(T));
   }
+  w.claim_base += claims + size;
   check(MPI_Win_sync(w.win), "MPI_Win_sync");
   check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
   check(MPI_Win_sync(w.win), "MPI_Win_sync");
@@ -108,9 +155,11 @@ class MpiCommunicator final : public Communicator {
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true");  // each segment near its own rank's core
+    if (bytes >= (std::size_t{1} << kRoundShift)) return nullptr;
     Window w{MPI_WIN_NULL, bytes, std::vector<std::byte*>(static_cast<std::size_t>(size_))};
     void* mine = nullptr;
-    const int code = MPI_Win_allocate_shared(static_cast<MPI_Aint>(bytes), 1, info, node_, &mine, &w.win);
+    const auto room = static_cast<MPI_Aint>(control_offset(bytes) + sizeof(Control));
+    const int code = MPI_Win_allocate_shared(room, 1, info, node_, &mine, &w.win);
     MPI_Info_free(&info);
     check(code, "MPI_Win_allocate_shared (DESCENT_SHARED_EXCHANGE=0 sums the gradients through MPI_Allreduce instead)");
     for (int r = 0; r < size_; ++r) {
@@ -121,12 +170,24 @@ class MpiCommunicator final : public Communicator {
       w.segments[static_cast<std::size_t>(r)] = static_cast<std::byte*>(base);
     }
     check(MPI_Win_lock_all(MPI_MODE_NOCHECK, w.win), "MPI_Win_lock_all");  // MPI_Win_sync needs an epoch
+    control(w, rank_) = Control{};
+    check(MPI_Win_sync(w.win), "MPI_Win_sync");
+    check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");  // every rank's control words zero before any sum
     windows_.push_back(std::move(w));
     return mine;
   }
   void release_exchange_memory(void* memory) override {
     for (Window& w : windows_)
       if (w.segments[static_cast<std::size_t>(rank_)] == memory) w.in_use = false;
+  }
+  void mark_final(const void* data, std::size_t bytes) override {
+    const auto* p = static_cast<const std::byte*>(data);
+    for (const Window& w : windows_) {
+      const std::byte* mine = w.segments[static_cast<std::size_t>(rank_)];
+      if (p < mine || p + bytes > mine + w.bytes) continue;
+      mark(control(w, rank_), (w.round + 1) << kRoundShift | static_cast<std::int64_t>(p + bytes - mine));
+      return;
+    }
   }
   void all_reduce_sum(std::span<double> data) override {
     if (!shared(data)) all_reduce(data, MPI_DOUBLE, MPI_SUM);
@@ -178,7 +239,7 @@ class MpiCommunicator final : public Communicator {
   template <class T>
   bool shared(std::span<T> data) {
     const auto* p = reinterpret_cast<const std::byte*>(data.data());
-    for (const Window& w : windows_) {
+    for (Window& w : windows_) {
       const std::byte* mine = w.segments[static_cast<std::size_t>(rank_)];
       if (p < mine || p + data.size_bytes() > mine + w.bytes) continue;
       shared_sum<T>(w, static_cast<std::size_t>(p - mine), data.size(), rank_, size_);

@@ -103,7 +103,8 @@ bool capture_wanted(const TrainConfig& config) {
 CapturedStep::~CapturedStep() = default;
 
 std::unique_ptr<CapturedStep> CapturedStep::capture(nn::Module& model, const TrainConfig& config, const Tensor& inputs,
-                                                    const Tensor& targets, const GradientPlace& place) {
+                                                    const Tensor& targets, const GradientPlace& place,
+                                                    GradientWritten written) {
   // Exactly a Sequential: a subclass (the layer form's reshaping one, a Graph) forwards otherwise.
   if (!is_exactly(model, typeid(nn::Sequential))) return nullptr;
   auto& seq = static_cast<nn::Sequential&>(model);
@@ -111,6 +112,7 @@ std::unique_ptr<CapturedStep> CapturedStep::capture(nn::Module& model, const Tra
   std::unique_ptr<CapturedStep> plan(new CapturedStep());
   plan->model_ = &seq;
   plan->batch_ = inputs.shape()[0];
+  plan->written_ = std::move(written);
   plan->input_shape_ = inputs.shape();
   plan->dtype_ = inputs.dtype();
   if (plan->batch_ < 1 || inputs.requires_grad()) return nullptr;
@@ -329,9 +331,13 @@ void CapturedStep::backward(const Tensor& inputs, optim::Optimizer* fuse) {
         } else {
           kernels::gemm(*g, true, x, false, layer.grad_weight, 1, 0);
           layer.weight.set_grad(layer.grad_weight);
+          if (written_) written_(layer.weight);
         }
-        if (layer.bias.defined()) kernels::sum_rows(*g, layer.grad_bias);
-        if (layer.bias.defined()) layer.bias.set_grad(layer.grad_bias);
+        if (layer.bias.defined()) {
+          kernels::sum_rows(*g, layer.grad_bias);
+          layer.bias.set_grad(layer.grad_bias);
+          if (written_) written_(layer.bias);
+        }
         break;
       }
       case CapturedOp::Sigmoid:

@@ -159,9 +159,15 @@ void EpochLoop::capture(const Tensor& inputs, const Tensor& targets) {
   for (const auto& plan : plans_)
     if (plan->batch_size() == inputs.shape()[0]) return;  // captured, but unfit now (a bad label): eager
   // Data-parallel, the plan writes each gradient where the reducer sums it: no copy in or out.
+  // Each gradient it has set is told to the reducer, so that a rank waiting to sum may sum it.
   CapturedStep::GradientPlace place;
-  if (parallel()) place = [this](const Tensor& p) { return parts_.reducer->gradient_buffer(p); };
-  std::unique_ptr<CapturedStep> plan = CapturedStep::capture(parts_.model, parts_.config, inputs, targets, place);
+  CapturedStep::GradientWritten written;
+  if (parallel()) {
+    place = [this](const Tensor& p) { return parts_.reducer->gradient_buffer(p); };
+    written = [this](const Tensor& p) { parts_.reducer->gradient_written(p); };
+  }
+  std::unique_ptr<CapturedStep> plan =
+      CapturedStep::capture(parts_.model, parts_.config, inputs, targets, place, std::move(written));
   if (!plan) {
     capturing_ = false;  // the model or the loss is not one a plan replays: eager from here on
     return;

@@ -29,6 +29,15 @@ class Communicator {
   // again (a second training run in the same process). Not collective, but every rank releases the same
   // memory at the same point, so that they all reuse it alike.
   virtual void release_exchange_memory(void* memory) { (void)memory; }
+  // For a buffer in exchange memory that the ranks will sum next (with all_reduce_sum, once each per
+  // update): its first `bytes` bytes hold this rank's final values. A rank already in that sum, waiting
+  // for this one's buffer, may sum those bytes meanwhile: the rank that finished its backward first takes
+  // on more of the sum, instead of idling. Optional (the sum itself marks the whole buffer) and
+  // monotonic within an update; a no-op elsewhere.
+  virtual void mark_final(const void* data, std::size_t bytes) {
+    (void)data;
+    (void)bytes;
+  }
   // The element-wise sum over the ranks, left in `data` on every rank.
   virtual void all_reduce_sum(std::span<double> data) = 0;
   virtual void all_reduce_sum(std::span<float> data) = 0;

@@ -16,6 +16,7 @@
 // batch's loss (train/epoch_loop.cpp): the reduction is a plain sum.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "descent/distributed/communicator.hpp"
@@ -45,6 +46,10 @@ class GradientReducer {
   // or an undefined tensor when there is none (one process, ranks on several machines) or `parameter`
   // is not one of this reducer's. Valid until distributed::finish().
   Tensor gradient_buffer(const Tensor& parameter) const;
+  // `parameter`'s gradient, in its gradient_buffer, is final for this update (a captured step's
+  // backward says so as it goes): once the buckets before it are final too, the communicator may let a
+  // rank that is waiting in all_reduce() sum them (Communicator::mark_final). Else a no-op.
+  void gradient_written(const Tensor& parameter);
 
   std::int64_t buckets() const { return static_cast<std::int64_t>(buckets_.size()); }
   std::int64_t bytes() const { return bytes_; }  // gradient bytes each update all-reduces
@@ -70,6 +75,13 @@ class GradientReducer {
   std::vector<Bucket> buckets_;
   std::int64_t bytes_ = 0;
   std::byte* exchange_ = nullptr;  // the exchange memory every bucket lies in, when there is some
+  // For gradient_written, with exchange memory and buckets of one dtype (one sum an update): by
+  // parameter, its bucket and whether its gradient is final this update; by bucket, how many are; the
+  // buckets final from the first on.
+  std::vector<std::pair<const void*, std::size_t>> bucket_of_;  // (parameter's impl, bucket), sorted
+  std::vector<char> written_;                                   // by bucket_of_'s order
+  std::vector<std::size_t> final_parameters_;
+  std::size_t final_buckets_ = 0;
   std::size_t exchange_bytes_ = 0;
   double seconds_ = 0;
   std::int64_t calls_ = 0;

@@ -35,11 +35,15 @@ class CapturedStep {
   // Where a parameter's gradient is to be written: a tensor of its shape and dtype, or an undefined one
   // for a buffer of the plan's own (data-parallel: the gradient reducer's exchange memory).
   using GradientPlace = std::function<Tensor(const Tensor& parameter)>;
+  // Told of each parameter whose gradient backward has just set, as it goes (data-parallel: the reducer,
+  // so that a rank waiting to sum may sum what this one has finished).
+  using GradientWritten = std::function<void(const Tensor& parameter)>;
 
   // A plan for `model` under `config`'s loss and dtype on batches shaped as (inputs, targets); null when
   // the model, the loss or the batch is one a plan does not replay.
   static std::unique_ptr<CapturedStep> capture(nn::Module& model, const TrainConfig& config, const Tensor& inputs,
-                                               const Tensor& targets, const GradientPlace& place = {});
+                                               const Tensor& targets, const GradientPlace& place = {},
+                                               GradientWritten written = {});
 
   // Whether the plan replays a step on this batch now: the captured shapes and dtypes, class labels in
   // range (a bad label is left to the eager path, which reports it), the model in training mode with no
@@ -81,6 +85,7 @@ class CapturedStep {
   Shape input_shape_, target_shape_;
   Dtype dtype_ = Dtype::Float32, target_dtype_ = Dtype::Float32;
   std::int64_t steps_ = 0;
+  GradientWritten written_ = {};
 };
 
 }  // namespace descent::train
