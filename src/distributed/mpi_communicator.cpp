@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -54,9 +55,14 @@ struct Window {
   std::int64_t claim_base = 0;       // rank 0's `claimed` when this round began
 };
 
-std::size_t control_offset(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+// A segment's control words: after its bytes, at the next 64-byte address. Segments need not start at
+// one, but a shared mapping keeps its offset within a page in every process, so every rank finds the
+// same place.
+constexpr std::size_t kControlRoom = sizeof(Control) + alignof(Control) - 1;
 Control& control(const Window& w, int rank) {
-  return *reinterpret_cast<Control*>(w.segments[static_cast<std::size_t>(rank)] + control_offset(w.bytes));
+  std::byte* end = w.segments[static_cast<std::size_t>(rank)] + w.bytes;
+  const std::size_t past = reinterpret_cast<std::uintptr_t>(end) % alignof(Control);
+  return *reinterpret_cast<Control*>(end + (past ? alignof(Control) - past : 0));
 }
 
 // Until `word` reaches `value`: the other rank runs on a core of its own (mpirun --bind-to core), and a
@@ -158,7 +164,7 @@ class MpiCommunicator final : public Communicator {
     if (bytes >= (std::size_t{1} << kRoundShift)) return nullptr;
     Window w{MPI_WIN_NULL, bytes, std::vector<std::byte*>(static_cast<std::size_t>(size_))};
     void* mine = nullptr;
-    const auto room = static_cast<MPI_Aint>(control_offset(bytes) + sizeof(Control));
+    const auto room = static_cast<MPI_Aint>(bytes + kControlRoom);
     const int code = MPI_Win_allocate_shared(room, 1, info, node_, &mine, &w.win);
     MPI_Info_free(&info);
     check(code, "MPI_Win_allocate_shared (DESCENT_SHARED_EXCHANGE=0 sums the gradients through MPI_Allreduce instead)");
