@@ -151,7 +151,8 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   void* exchange_memory(std::size_t bytes) override {
-    if (bytes == 0 || !one_machine()) return nullptr;
+    // (the same bytes on every rank, so every rank returns here alike)
+    if (bytes == 0 || bytes >= (std::size_t{1} << kRoundShift) || !one_machine()) return nullptr;
     for (Window& w : windows_)  // the same choice on every rank: they release and ask alike
       if (!w.in_use && w.bytes >= bytes) {
         w.in_use = true;
@@ -161,7 +162,6 @@ class MpiCommunicator final : public Communicator {
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true");  // each segment near its own rank's core
-    if (bytes >= (std::size_t{1} << kRoundShift)) return nullptr;
     Window w{MPI_WIN_NULL, bytes, std::vector<std::byte*>(static_cast<std::size_t>(size_))};
     void* mine = nullptr;
     const auto room = static_cast<MPI_Aint>(bytes + kControlRoom);
