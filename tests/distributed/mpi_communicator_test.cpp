@@ -22,9 +22,9 @@ constexpr const char* kCommunicatorRankVariable = "DESCENT_MPI_COMMUNICATOR_RANK
 
 float exchange_rank_value(int rank, std::size_t i) { return static_cast<float>((i * (rank + 3)) % 101) + 0.5f * rank; }
 
-// A rank of the test below. Rank 1 writes the first half of its buffer, marks it final and sleeps;
-// rank 0 is in the sum meanwhile, and must have summed that half, and no more, when rank 1 wakes: the
-// second half of rank 1's buffer is not written yet. Then rank 1 writes it and sums too: every element
+// A rank of the test below. Rank 1 writes the first half of its buffer, marks it final and waits;
+// rank 0 is in the sum meanwhile, and must sum that half, and no more, while rank 1 waits: the second
+// half of rank 1's buffer is not written yet. Then rank 1 writes it and sums too: every element
 // of both buffers is the sum, exactly (small integers and halves).
 TEST(MpiCommunicatorRank, SumsWhatIsMarkedFinalWhileTheOtherRankComputes) {
   if (!std::getenv(kCommunicatorRankVariable))
@@ -43,10 +43,14 @@ TEST(MpiCommunicatorRank, SumsWhatIsMarkedFinalWhileTheOtherRankComputes) {
   for (std::size_t i = half; rank == 1 && i < n; ++i) data[i] = -1e6f;  // not this rank's values yet
   if (rank == 1) {
     comm.mark_final(data, half * sizeof(float));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    std::atomic_thread_fence(std::memory_order_acquire);
-    // Rank 0 summed the first element's part while this rank slept, and not the last's, which waits.
-    EXPECT_EQ(std::atomic_ref<float>(data[0]).load(), exchange_rank_value(0, 0) + exchange_rank_value(1, 0));
+    // Rank 0 sums the first element's part while this rank waits outside the sum (up to 30 s, for a
+    // loaded machine), and not the last's, which is not final.
+    const float first = exchange_rank_value(0, 0) + exchange_rank_value(1, 0);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::atomic_ref<float>(data[0]).load() != first && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(std::atomic_ref<float>(data[0]).load(), first);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // time for a wrong sum to reach the end
     EXPECT_EQ(std::atomic_ref<float>(data[n - 1]).load(), -1e6f);
     for (std::size_t i = half; i < n; ++i) data[i] = exchange_rank_value(rank, i);
   }
