@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <span>
 
 #include "descent/error.hpp"
@@ -62,10 +63,15 @@ GradientReducer::GradientReducer(Communicator& comm, const std::vector<Tensor>& 
     bool one_dtype = true;
     for (const Bucket& b : buckets_) one_dtype = one_dtype && b.dtype == buckets_.front().dtype;
     if (one_dtype) {
-      for (std::size_t k = 0; k < buckets_.size(); ++k)
-        for (const Tensor& p : buckets_[k].parameters) bucket_of_.emplace_back(p.impl(), k);
-      std::sort(bucket_of_.begin(), bucket_of_.end());
-      written_.assign(bucket_of_.size(), 0);
+      for (std::size_t k = 0; k < buckets_.size(); ++k) {
+        const std::byte* place = buckets_[k].shared;
+        for (const Tensor& p : buckets_[k].parameters) {
+          placed_.push_back({p.impl(), k, place, false});
+          place += static_cast<std::size_t>(p.numel()) * itemsize(buckets_[k].dtype);
+        }
+      }
+      std::sort(placed_.begin(), placed_.end(),
+                [](const Placed& a, const Placed& b) { return std::less<const void*>()(a.parameter, b.parameter); });
       final_parameters_.assign(buckets_.size(), 0);
     }
     return;
@@ -105,15 +111,15 @@ Tensor GradientReducer::gradient_buffer(const Tensor& parameter) const {
 }
 
 void GradientReducer::gradient_written(const Tensor& parameter) {
-  const auto it =
-      std::lower_bound(bucket_of_.begin(), bucket_of_.end(), std::pair<const void*, std::size_t>(parameter.impl(), 0));
-  if (it == bucket_of_.end() || it->first != parameter.impl()) return;
+  const void* impl = parameter.impl();
+  const auto it = std::lower_bound(placed_.begin(), placed_.end(), impl, [](const Placed& p, const void* key) {
+    return std::less<const void*>()(p.parameter, key);
+  });
+  if (it == placed_.end() || it->parameter != impl || it->final) return;
   // Only a gradient written in its place: one elsewhere is copied in by all_reduce(), after this.
-  if (const Tensor g = parameter.grad(); !g.defined() || g.raw_data() != gradient_buffer(parameter).raw_data()) return;
-  char& written = written_[static_cast<std::size_t>(it - bucket_of_.begin())];
-  if (written) return;
-  written = 1;
-  ++final_parameters_[it->second];
+  if (const Tensor g = parameter.grad(); !g.defined() || g.raw_data() != it->place) return;
+  it->final = true;
+  ++final_parameters_[it->bucket];
   const std::size_t before = final_buckets_;
   while (final_buckets_ < buckets_.size() &&
          final_parameters_[final_buckets_] == buckets_[final_buckets_].parameters.size())
@@ -160,7 +166,7 @@ void GradientReducer::all_reduce() {
       sum(buckets_[i].dtype, buckets_[i].shared, elements);
     }
     for (const Bucket& b : buckets_) copy_out(b, b.shared);
-    std::fill(written_.begin(), written_.end(), 0);
+    for (Placed& p : placed_) p.final = false;
     std::fill(final_parameters_.begin(), final_parameters_.end(), 0);
     final_buckets_ = 0;
   } else {

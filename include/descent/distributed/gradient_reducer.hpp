@@ -16,7 +16,6 @@
 // batch's loss (train/epoch_loop.cpp): the reduction is a plain sum.
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "descent/distributed/communicator.hpp"
@@ -76,10 +75,15 @@ class GradientReducer {
   std::int64_t bytes_ = 0;
   std::byte* exchange_ = nullptr;  // the exchange memory every bucket lies in, when there is some
   // For gradient_written, with exchange memory and buckets of one dtype (one sum an update): by
-  // parameter, its bucket and whether its gradient is final this update; by bucket, how many are; the
-  // buckets final from the first on.
-  std::vector<std::pair<const void*, std::size_t>> bucket_of_;  // (parameter's impl, bucket), sorted
-  std::vector<char> written_;                                   // by bucket_of_'s order
+  // parameter (sorted by its impl), its bucket, its gradient's place in exchange memory and whether that
+  // gradient is final this update; by bucket, how many are; the buckets final from the first on.
+  struct Placed {
+    const void* parameter;
+    std::size_t bucket;
+    const std::byte* place;
+    bool final;
+  };
+  std::vector<Placed> placed_;
   std::vector<std::size_t> final_parameters_;
   std::size_t final_buckets_ = 0;
   std::size_t exchange_bytes_ = 0;
