@@ -25,7 +25,7 @@ constexpr std::size_t kMaxCachedBytes = std::size_t{2} << 30;
 // costly one: 8 MB took 29 ms to touch first against 0.5 ms in huge pages, and 0.4 ms the second time
 // (AMD EPYC Zen 5 VM). A training run's first step touches all its parameters' gradients and state and
 // its activations: the [784, 1024, 1024, 10] MLP's first step took about 100 ms, ten times a later one.
-// PyTorch does the same on request (THP_MEM_ALLOC_ENABLE=1).
+// NumPy does the same by default for arrays of 4 MB or more; PyTorch on request (THP_MEM_ALLOC_ENABLE=1).
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 void* allocate(std::size_t class_bytes) {
