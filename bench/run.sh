@@ -7,7 +7,8 @@
 #   --workload W  w1 (default), w1-adam, lenet, mlp1024 ([784, 1024, 1024, 10] ReLU, batch 256, then gemm),
 #                 gemm (that MLP's matrix products, descent's kernels against cblas_sgemm: bench/gemm), or
 #                 all: w1, w1-adam, lenet and mlp1024 in turn, then their table into bench/README.md
-#   --ranks N     descent alone: 1 process x 1 thread, 1 process x N threads, N ranks x 1 thread (mpirun)
+#   --ranks N     descent alone: 1 process x 1 thread, 1 process x N threads, N ranks x 1 thread (mpirun),
+#                 and N one-thread processes at once, one per core (the cores' own limit for N ranks)
 #   --reps N      repetitions per side and thread count (default 5, or $BENCH_REPS; gemm: at least 7)
 #   --out FILE    raw per-run numbers, TSV (default out/bench/<workload>-<date>-<time>.tsv, or $BENCH_OUT);
 #                 with --workload all a directory, which gets one TSV per workload
@@ -30,7 +31,7 @@ while (($#)); do
     --data-dir) data=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -125,7 +126,8 @@ fi
 if [[ $workload == gemm ]]; then
   echo "repetitions:        $((reps > 7 ? reps : 7)) of each product on each side, interleaved; threads: $threads_list"
 elif ((ranks)); then
-  echo "repetitions:        $reps of each layout, interleaved: 1 x 1 thread, 1 x $ranks threads, $ranks ranks x 1 thread"
+  echo "repetitions:        $reps of each layout, interleaved: 1 x 1 thread, 1 x $ranks threads, $ranks ranks x 1 thread," \
+    "$ranks one-thread processes at once (one per core)"
   echo "mpirun:             $(mpirun --version 2>/dev/null | head -1), --bind-to core"
 else
   echo "repetitions:        $reps per side and thread count, interleaved; threads: $threads_list"
