@@ -2,7 +2,7 @@
 # and field): descent's data-parallel training against its threads, on one machine. Each repetition runs
 # the layouts in a rotating order: 1 process x 1 thread, 1 process x N threads, N ranks x 1 thread under
 # mpirun (bound to cores), whose all-reduce time per update it reads from rank 0's last line, and N
-# independent one-thread processes at once, process i pinned to core i, each training the whole run
+# independent one-thread processes at once, each pinned to a core of its own, each training the whole run
 # ("cores"). N ranks can go no faster than N times the slowest of those, the cores' own limit with
 # nothing exchanged: the cores of a virtual machine are often unequal, and the slowest one sets the
 # ranks' pace. That layout's row holds N times the slowest process's samples/s. Skipped (with a note)
@@ -37,13 +37,14 @@ run_layout() {  # run_layout LAYOUT REP: appends a row to $out
     "${allreduce:+  all-reduce $allreduce ms/update}"
 }
 
-# The "cores" layout: process i on core i, all at once; process 0's files are the layout's own.
+# The "cores" layout: process i on the i-th core this one may use, all at once; process 0's files are
+# the layout's own.
 run_cores() {
   local rep=$1 i pids=() failed=0
   for ((i = 0; i < ranks; ++i)); do
     local suffix=""
     ((i)) && suffix="-$i"
-    taskset -c "$i" "$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --threads 1 \
+    taskset -c "${cpus[i]}" "$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --threads 1 \
       --metrics "$logs/cores-$rep$suffix.jsonl" >"$logs/cores-$rep$suffix.log" 2>&1 &
     pids+=($!)
   done
@@ -53,8 +54,10 @@ run_cores() {
 
 printf 'rep\tlayout\tsamples_per_second\tseconds\ttest_accuracy\tallreduce_ms_per_update\n' >"$out"
 layouts=(1x1 1xN Nx1 cores)
-if (($(nproc) < ranks)) || ! command -v taskset >/dev/null; then
-  echo "(the cores layout skipped: $(nproc) cores here, or no taskset, for $ranks processes)"
+# The cores this process may run on (a container's cpuset may leave out core 0), in order.
+read -r -a cpus <<<"$(/usr/bin/python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)))')"
+if ((${#cpus[@]} < ranks)) || ! command -v taskset >/dev/null; then
+  echo "(the cores layout skipped: ${#cpus[@]} cores here, or no taskset, for $ranks processes)"
   layouts=(1x1 1xN Nx1)
 fi
 for ((rep = 1; rep <= reps; rep++)); do
