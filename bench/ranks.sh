@@ -24,12 +24,9 @@ run_layout() {  # run_layout LAYOUT REP: appends a row to $out
   secs=$(field seconds <<<"$line")
   acc=$(field test_accuracy <<<"$line")
   if [[ $layout == cores ]]; then  # N times the slowest of the N processes
-    local i s
-    for ((i = 1; i < ranks; ++i)); do
-      s=$(field samples_per_second <<<"$(tail -n 1 "$logs/cores-$rep-$i.jsonl")")
-      sps=$(/usr/bin/python3 -c "print(min($sps, $s))")
-    done
-    sps=$(/usr/bin/python3 -c "print($ranks * $sps)")
+    local i rates=("$sps")
+    for ((i = 1; i < ranks; ++i)); do rates+=("$(field samples_per_second <<<"$(tail -n 1 "$logs/cores-$rep-$i.jsonl")")"); done
+    sps=$(/usr/bin/python3 -c 'import sys; print(len(sys.argv[1:]) * min(map(float, sys.argv[1:])))' "${rates[@]}")
   fi
   allreduce=$(sed -n 's/.*in [0-9]* buckets\{0,1\}: \([0-9.e+-]*\) ms per update.*/\1/p' "$log")
   printf '%s\t%s\t%.1f\t%.4f\t%.4f\t%s\n' "$rep" "$layout" "$sps" "$secs" "$acc" "${allreduce:-}" >>"$out"
