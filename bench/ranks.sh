@@ -10,13 +10,15 @@
 
 run_layout() {  # run_layout LAYOUT REP: appends a row to $out
   local layout=$1 rep=$2 log="$logs/$1-$2.log" metrics="$logs/$1-$2.jsonl" allreduce=""
-  local cmd=("$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --metrics "$metrics")
+  # Every layout trains the same run; each process's metrics go to a file of its own.
+  local train=("$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data")
+  local cmd=("${train[@]}" --metrics "$metrics")
   case "$layout" in
     1x1) "${cmd[@]}" --threads 1 >"$log" 2>&1 ;;
     1xN) "${cmd[@]}" --threads "$ranks" >"$log" 2>&1 ;;
     Nx1) OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
            mpirun -np "$ranks" --bind-to core "${cmd[@]}" --threads 1 </dev/null >"$log" 2>&1 ;;
-    cores) run_cores "$rep" ;;
+    cores) run_cores "$rep" "${train[@]}" ;;
   esac || { echo "descent failed ($layout, rep $rep):" >&2; tail -20 "$log" >&2; exit 1; }
   local line sps secs acc
   line=$(tail -n 1 "$metrics")
@@ -34,15 +36,15 @@ run_layout() {  # run_layout LAYOUT REP: appends a row to $out
     "${allreduce:+  all-reduce $allreduce ms/update}"
 }
 
-# The "cores" layout: process i on the i-th core this one may use, all at once; process 0's files are
-# the layout's own.
+# The "cores" layout (run_cores REP TRAIN...): process i on the i-th core this one may use, all at once;
+# process 0's files are the layout's own.
 run_cores() {
   local rep=$1 i pids=() failed=0
+  shift
   for ((i = 0; i < ranks; ++i)); do
     local suffix=""
     ((i)) && suffix="-$i"
-    taskset -c "${cpus[i]}" "$root/build/descent" train "$root/$config" --epochs "$epochs" --data-dir "$data" --threads 1 \
-      --metrics "$logs/cores-$rep$suffix.jsonl" >"$logs/cores-$rep$suffix.log" 2>&1 &
+    taskset -c "${cpus[i]}" "$@" --threads 1 --metrics "$logs/cores-$rep$suffix.jsonl" >"$logs/cores-$rep$suffix.log" 2>&1 &
     pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i" || failed=1; done
